@@ -1,0 +1,50 @@
+/**
+ * Type tokens of the resources the model is enforced on. Dynamic resources get their own tokens
+ * (`pulumi-nodejs:dynamic/<module>:<type>`) so that the policy pack can match each kind; components get
+ * `entra-baseline:<module>:<Type>` (policies never target components: the engine cannot match them).
+ */
+export const DYNAMIC_MODULE_PREFIX = "pulumi-nodejs:dynamic/";
+
+export const dynamicTypes = {
+  /** The Global Administrator role's PIM policy rules, owned through Graph (src/pim). */
+  roleManagementPolicy: { module: "pim", type: "RoleManagementPolicy" },
+  /** An authentication context class reference (src/conditionalAccess). */
+  authenticationContext: { module: "conditionalAccess", type: "AuthenticationContext" },
+  /** A CA policy written through Graph because azuread cannot target authentication contexts. */
+  graphConditionalAccessPolicy: { module: "conditionalAccess", type: "GraphConditionalAccessPolicy" },
+  /** The tenant's FIDO2 authentication-method policy (src/breakglass). */
+  fido2MethodPolicy: { module: "breakglass", type: "Fido2MethodPolicy" },
+} as const;
+
+export type DynamicKind = keyof typeof dynamicTypes;
+
+export function dynamicTypeToken(kind: DynamicKind): string {
+  const { module, type } = dynamicTypes[kind];
+  return `${DYNAMIC_MODULE_PREFIX}${module}:${type}`;
+}
+
+export const componentTypes = {
+  breakglass: "entra-baseline:breakglass:Breakglass",
+  jitGlobalAdmin: "entra-baseline:pim:JitGlobalAdmin",
+  conditionalAccess: "entra-baseline:conditionalAccess:ConditionalAccessBaseline",
+  monitoring: "entra-baseline:monitoring:Monitoring",
+} as const;
+
+/** Provider resource tokens the policy pack inspects. */
+export const providerTypes = {
+  user: "azuread:index/user:User",
+  group: "azuread:index/group:Group",
+  groupMember: "azuread:index/groupMember:GroupMember",
+  directoryRoleAssignment: "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment",
+  directoryRoleMember: "azuread:index/directoryRoleMember:DirectoryRoleMember",
+  directoryRoleEligibilityScheduleRequest: "azuread:index/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest",
+  privilegedAccessGroupAssignmentSchedule: "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",
+  privilegedAccessGroupEligibilitySchedule: "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
+  conditionalAccessPolicy: "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy",
+  randomPassword: "random:index/randomPassword:RandomPassword",
+  workspace: "azure-native:operationalinsights:Workspace",
+  diagnosticSetting: "azure-native:aadiam:DiagnosticSetting",
+  actionGroup: "azure-native:monitor:ActionGroup",
+  scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",
+  workbook: "azure-native:applicationinsights:Workbook",
+} as const;
