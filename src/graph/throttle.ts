@@ -1,0 +1,56 @@
+/**
+ * Client-side throttles for the Graph APIs whose limits are tiny and whose 429s carry no `Retry-After`
+ * (reference §3, §4, §8). Keyed by endpoint and shared by every client in the process, because the limits are
+ * per tenant (CA: across all apps) — two dynamic resources running in parallel must not both spend the budget.
+ */
+export interface ThrottleLimit {
+  name: string;
+  path: RegExp;
+  /** At most `requests` requests in any `windowMs`. */
+  requests: number;
+  windowMs: number;
+}
+
+export const THROTTLE_LIMITS: readonly ThrottleLimit[] = [
+  { name: "conditional-access", path: /^\/(v1\.0|beta)\/identity\/conditionalAccess\//i, requests: 1, windowMs: 1_000 },
+  { name: "authentication-methods", path: /^\/(v1\.0|beta)\/(users\/[^/]+\/authentication\/|reports\/authenticationMethods)/i, requests: 5, windowMs: 10_000 },
+];
+
+export class SlidingWindowThrottle {
+  private readonly sent: number[] = [];
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(readonly limit: Pick<ThrottleLimit, "requests" | "windowMs">) {}
+
+  /** Resolves when one more request fits in the window; callers queue in order. */
+  acquire(): Promise<void> {
+    const turn = this.chain.then(() => this.waitForSlot());
+    this.chain = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async waitForSlot(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      while (this.sent.length > 0 && now - this.sent[0]! >= this.limit.windowMs) this.sent.shift();
+      if (this.sent.length < this.limit.requests) {
+        this.sent.push(now);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, this.limit.windowMs - (now - this.sent[0]!) + 1));
+    }
+  }
+}
+
+const NO_THROTTLE = { acquire: () => Promise.resolve() };
+const throttles = new Map<string, SlidingWindowThrottle>();
+
+export function throttleFor(endpoint: string, path: string): { acquire(): Promise<void> } {
+  const pathname = path.split("?")[0]!;
+  const limit = THROTTLE_LIMITS.find((l) => l.path.test(pathname));
+  if (!limit) return NO_THROTTLE;
+  const key = `${endpoint}|${limit.name}`;
+  let throttle = throttles.get(key);
+  if (!throttle) throttles.set(key, (throttle = new SlidingWindowThrottle(limit)));
+  return throttle;
+}
