@@ -60,7 +60,7 @@ describe("GraphClient", () => {
 
   it("gives up after the bounded retries with the status in the message", async () => {
     graph.route("GET", "/v1.0/always-busy", () => ({ status: 503, body: graphError("ServiceUnavailable", "still busy") }));
-    const error = await client({ maxRetries: 2 }).get("/v1.0/always-busy").catch((e: GraphError) => e);
+    const error = (await client({ maxRetries: 2 }).get("/v1.0/always-busy").catch((e: unknown) => e)) as GraphError;
     expect(error).toBeInstanceOf(GraphError);
     expect(error.message).toMatch(/GET \/v1\.0\/always-busy failed with 503 after 3 attempts: ServiceUnavailable: still busy/);
   });
@@ -70,7 +70,7 @@ describe("GraphClient", () => {
       status: 403,
       body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
     }));
-    const error = await client().get("/v1.0/identity/conditionalAccess/policies").catch((e: GraphError) => e);
+    const error = (await client().get("/v1.0/identity/conditionalAccess/policies").catch((e: unknown) => e)) as GraphError;
     expect(error.message).toContain("was denied (403 Authorization_RequestDenied");
     expect(error.message).toContain("Policy.Read.All");
     expect(error.requiredPermissions).toEqual(["Policy.Read.All"]);
@@ -94,7 +94,7 @@ describe("GraphClient", () => {
 
   it("never puts the token in an error", async () => {
     graph.route("GET", "/v1.0/denied", () => ({ status: 401, body: graphError("InvalidAuthenticationToken", "expired") }));
-    const error = await client().get("/v1.0/denied").catch((e: GraphError) => e);
+    const error = (await client().get("/v1.0/denied").catch((e: unknown) => e)) as GraphError;
     expect(String(error.message)).not.toContain("fake-graph-token");
   });
 
