@@ -1,0 +1,33 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { configJsonSchema, renderConfigReference, renderPulumiYamlTemplate } from "../../src/configDocs";
+import { CONFIG_KEYS } from "../../src/configSchema";
+import { ROOT } from "./fixtures";
+
+describe("configuration reference", () => {
+  it("docs/configuration.md is generated from the current schema", () => {
+    expect(fs.readFileSync(path.join(ROOT, "docs", "configuration.md"), "utf8")).toBe(renderConfigReference());
+  });
+
+  it("Pulumi.yaml describes every config key with the schema's description and default", () => {
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    expect(text).toBe(renderPulumiYamlTemplate(text));
+    const project = parse(text) as { name: string; runtime: { name: string }; template: { config: Record<string, { description: string; default?: unknown }> } };
+    expect(project.name).toBe("entra-baseline");
+    expect(project.runtime.name).toBe("nodejs");
+    for (const key of CONFIG_KEYS) {
+      const entry = project.template.config[`entra-baseline:${key}`];
+      expect(entry?.description, key).toBe(configJsonSchema(key).description);
+      expect(entry?.default, key).toEqual(configJsonSchema(key).default);
+    }
+  });
+
+  it("documents every leaf key of the schema", () => {
+    const doc = renderConfigReference();
+    for (const key of ["pim.maxActivationDuration", "breakglass.fido2.aaguids", "monitoring.actionGroup.shortName", "limits.globalAdmins.max"]) {
+      expect(doc).toContain(`\`${key}\``);
+    }
+  });
+});
