@@ -21,7 +21,7 @@ import {
   type TenantConfig,
 } from "./configSchema";
 import { describeSeconds, durationSeconds } from "./model/duration";
-import { GUID } from "./model/identifiers";
+import { GUID, UPN_MAX_LENGTH } from "./model/identifiers";
 import { REQUIRED_LOG_CATEGORIES } from "./model/logCategories";
 
 export const CONFIG_NAMESPACE = "entra-baseline";
@@ -103,6 +103,7 @@ export function validateConfig(raw: Record<string, unknown>): ValidationResult {
   if (c.limits) checkLimits(c.limits, errors);
   const pim = c.pim ?? p.pim;
   if (pim) checkPim(pim, c.limits, breakglass, errors, warnings);
+  if (c.conditionalAccess) checkConditionalAccess(c.conditionalAccess, warnings);
   if (c.monitoring) checkMonitoring(c.monitoring, c.limits, errors);
   if (c.pim && breakglass && c.limits && errors.length === 0) {
     const holders = c.pim.eligibleAdmins.length + breakglass.accounts.length;
@@ -171,7 +172,27 @@ function resolveBreakglass(
       message: `${quote(bg.domain)} is not the tenant's initial domain ${quote(tenant.initialDomain)} (tenant.initialDomain)`,
     });
   }
-  return { ...(bg as BreakglassConfig), domain: bg.domain ?? tenant?.initialDomain, accounts };
+  const domain = bg.domain ?? tenant?.initialDomain;
+  if (domain) {
+    accounts.forEach((a, i) => {
+      const upn = `${a.name}@${domain}`;
+      if (upn.length > UPN_MAX_LENGTH) {
+        errors.push({ path: `breakglass.accounts[${i}].name`, message: `${quote(upn)} is ${upn.length} characters; a user principal name has at most ${UPN_MAX_LENGTH}` });
+      }
+    });
+  }
+  if (bg.fido2) duplicates(bg.fido2.aaguids, "breakglass.fido2.aaguids", errors);
+  return { ...(bg as BreakglassConfig), domain, accounts };
+}
+
+/** The activation policy is what makes PIM ask for a fresh MFA; anything but "enabled" is a rollout step. */
+function checkConditionalAccess(ca: ConditionalAccessConfig, warnings: ConfigIssue[]): void {
+  if (ca.activationPolicyState !== "enabled") {
+    warnings.push({
+      path: "conditionalAccess.activationPolicyState",
+      message: `${quote(ca.activationPolicyState)} does not enforce the activation policy: activating Global Administrator will not ask for a fresh phishing-resistant MFA (the policy pack's ga-activation-policy rejects it)`,
+    });
+  }
 }
 
 function checkLimits(limits: LimitsConfig, errors: ConfigIssue[]): void {
