@@ -1,0 +1,106 @@
+/**
+ * `npm run plan`: what the baseline would declare for a stack, rendered offline under Pulumi mocks, and what the
+ * policy pack would reject. Exit codes in exitCodes.ts; documented in docs/plan.md.
+ */
+import * as path from "node:path";
+import { Command, CommanderError } from "commander";
+import { formatIssue, type ConfigIssue } from "../config";
+import { EXIT } from "./exitCodes";
+import { printJson, runCli, writeFile } from "./cliRuntime";
+import { DEFAULT_STACK, PROJECT, checkPlan, exportPlan, loadStackConfig, planBaseline, plannedResources } from "./plan";
+import { planJsonResource, policyJson, mandatoryCount, renderTree, renderViolations, type PlanJson } from "./render";
+import { derivePackConfig } from "./packConfig";
+import { StackFileError } from "./stackFile";
+
+interface PlanFlags {
+  stack: string;
+  cwd: string;
+  json?: boolean;
+  export?: string;
+  writePolicyConfig?: string;
+  policy: boolean;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = new Command("plan")
+    .description("Render the baseline offline for a stack's config and run the policy pack over it.")
+    .option("--stack <name>", "stack whose Pulumi.<name>.yaml is read", DEFAULT_STACK)
+    .option("--cwd <dir>", "project directory holding the stack file", process.cwd())
+    .option("--json", "print the plan (and the pack's verdict) as JSON")
+    .option("--export <file>", "also write the planned resources as a `pulumi stack export` (version 3) file")
+    .option("--write-policy-config <file>", "also write the pack config derived from the stack, for `pulumi preview --policy-pack-config`")
+    .option("--no-policy", "skip the policy pack")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    command.parse(argv, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
+    throw e;
+  }
+  const flags = command.opts<PlanFlags>();
+  const cwd = path.resolve(flags.cwd);
+
+  let loaded;
+  try {
+    loaded = loadStackConfig(cwd, flags.stack);
+  } catch (e) {
+    if (e instanceof StackFileError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return EXIT.invalidInput;
+    }
+    throw e;
+  }
+  const stackFileName = path.relative(cwd, loaded.stackFile.path) || loaded.stackFile.path;
+  if (!loaded.ok) {
+    if (flags.json) {
+      printJson({ stack: flags.stack, stackFile: stackFileName, errors: loaded.errors, warnings: loaded.warnings, resources: [] });
+    }
+    process.stderr.write(
+      `error: ${stackFileName}: invalid entra-baseline configuration (${loaded.errors.length} problem${loaded.errors.length === 1 ? "" : "s"}); nothing was declared\n` +
+        issues(loaded.errors) +
+        (loaded.warnings.length > 0 ? `warnings:\n${issues(loaded.warnings)}` : ""),
+    );
+    return EXIT.invalidInput;
+  }
+  const { config, warnings, stackFile } = loaded;
+
+  if (flags.writePolicyConfig) {
+    writeFile(flags.writePolicyConfig, `${JSON.stringify(derivePackConfig(config), null, 2)}\n`);
+  }
+
+  const run = await planBaseline(stackFile, config);
+  const exported = exportPlan(run);
+  if (flags.export) writeFile(flags.export, `${JSON.stringify(exported, null, 2)}\n`);
+  const pack = flags.policy ? await checkPlan(plannedResources(exported), config) : undefined;
+
+  if (flags.json) {
+    const out: PlanJson = {
+      project: PROJECT,
+      stack: flags.stack,
+      stackFile: stackFileName,
+      warnings,
+      resources: run.resources.map(planJsonResource),
+      ...(pack ? { policy: policyJson(pack) } : {}),
+    };
+    printJson(out);
+  } else {
+    const components = run.resources.filter((r) => r.parent === run.stack.urn).length;
+    const lines = [
+      `Plan of stack "${flags.stack}" (${stackFileName}): ${run.resources.length} resources under ${components} top-level component${components === 1 ? "" : "s"}`,
+    ];
+    if (warnings.length > 0) lines.push(`warnings:\n${issues(warnings).trimEnd()}`);
+    lines.push("", renderTree(run.resources, run.stack.urn), "");
+    lines.push(pack ? renderViolations(pack) : "Policy pack: skipped (--no-policy)");
+    if (flags.export) lines.push(`Stack export written to ${flags.export}`);
+    if (flags.writePolicyConfig) lines.push(`Policy pack config written to ${flags.writePolicyConfig}`);
+    process.stdout.write(`${lines.join("\n")}\n`);
+  }
+  return pack && mandatoryCount(pack.violations) > 0 ? EXIT.mandatoryViolations : EXIT.ok;
+}
+
+function issues(list: ConfigIssue[]): string {
+  return list.map((i) => `  - ${formatIssue(i)}\n`).join("");
+}
+
+if (require.main === module) runCli(main);
