@@ -36,6 +36,7 @@ export const providerTypes = {
   group: "azuread:index/group:Group",
   groupMember: "azuread:index/groupMember:GroupMember",
   directoryRoleAssignment: "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment",
+  directoryRole: "azuread:index/directoryRole:DirectoryRole",
   directoryRoleMember: "azuread:index/directoryRoleMember:DirectoryRoleMember",
   directoryRoleEligibilityScheduleRequest: "azuread:index/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest",
   privilegedAccessGroupAssignmentSchedule: "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",

@@ -1,0 +1,79 @@
+/**
+ * eligible-assignment-principals — severity high, mandatory.
+ * Controls: CISA MS.AAD.7.4 (privileged access through PIM), ZTA 21835 (emergency accounts stay out of PIM),
+ * Microsoft Learn emergency-access guidance. Only users and role-assignable groups can be PIM-eligible (service
+ * principals only take active assignments); breakglass accounts hold permanent Global Administrator and are never
+ * made eligible: an eligibility on them would be a second, PIM-governed path for an account that must not depend
+ * on PIM.
+ *
+ * Preview: a principal that comes from a breakglass user (propertyDependencies) is rejected even though its id is
+ * unknown; one that comes from anything but an azuread User/Group is rejected by type.
+ */
+import { providerTypes } from "../../src/model/typeTokens";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { roleName } from "../../src/roles";
+import { breakglassView, principalVerdict } from "../lib/breakglass";
+import { breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
+import { policyNames } from "../lib/policyNames";
+import { dependenciesOf, describeResource, indexStack } from "../lib/stack";
+import { readString } from "../lib/values";
+
+export interface EligibleAssignmentPrincipalsConfig {
+  breakglassUpns: string[];
+  breakglassObjectIds: string[];
+}
+
+const defaults: EligibleAssignmentPrincipalsConfig = { breakglassUpns: [], breakglassObjectIds: [] };
+
+const ELIGIBLE_PRINCIPAL_TYPES = new Set<string>([providerTypes.user, providerTypes.group]);
+
+const eligibilityTypes: { type: string; principal: string; what: (r: PolicyResource) => string }[] = [
+  {
+    type: providerTypes.directoryRoleEligibilityScheduleRequest,
+    principal: "principalId",
+    what: (r) => {
+      const role = readString(r.props, "roleDefinitionId");
+      return typeof role === "string" ? roleName(role) : "a directory role";
+    },
+  },
+  { type: providerTypes.privilegedAccessGroupEligibilitySchedule, principal: "principalId", what: () => "a PIM-for-Groups group" },
+];
+
+export const eligibleAssignmentPrincipals: StackValidationPolicy = {
+  name: policyNames.eligibleAssignmentPrincipals,
+  description: "PIM eligibility only for users and groups, never for a breakglass account (CISA MS.AAD.7.4, ZTA 21835).",
+  enforcementLevel: "mandatory",
+  configSchema: schema({ breakglassUpns: breakglassUpnsSchema, breakglassObjectIds: breakglassObjectIdsSchema }),
+  validateStack: (args, reportViolation) => {
+    const cfg = policyConfig<EligibleAssignmentPrincipalsConfig>(args, defaults);
+    const index = indexStack(args);
+    const view = breakglassView(index, cfg);
+    for (const { type, principal, what } of eligibilityTypes) {
+      for (const r of index.of(type)) {
+        if (principalVerdict(r, principal, view) === "breakglass") {
+          reportViolation(
+            `${describeResource(r)} makes a breakglass account eligible for ${what(r)}; emergency accounts hold permanent Global Administrator and stay out of PIM.`,
+            r.urn,
+          );
+          continue;
+        }
+        const value = readString(r.props, principal);
+        const toGroup =
+          dependenciesOf(r, principal).some((d) => view.groupUrns.has(d.urn)) ||
+          (typeof value === "string" && view.groupObjectIds.has(value.toLowerCase()));
+        if (toGroup) {
+          reportViolation(`${describeResource(r)} makes the breakglass exclusion group eligible for ${what(r)}; it must hold no role through PIM.`, r.urn);
+          continue;
+        }
+        const sources = dependenciesOf(r, principal).filter((d) => d.type.startsWith("azuread:"));
+        const wrong = sources.find((d) => !ELIGIBLE_PRINCIPAL_TYPES.has(d.type));
+        if (wrong) {
+          reportViolation(
+            `${describeResource(r)} makes ${describeResource(wrong)} eligible for ${what(r)}; only users and groups can be eligible (service principals take no PIM eligibility).`,
+            r.urn,
+          );
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,164 @@
+/**
+ * ga-activation-policy — severity critical, mandatory.
+ * Controls: CISA MS.AAD.7.6 (GA activation requires approval), MS.AAD.7.7/7.8 (assignment/activation alerts),
+ * MS.AAD.3.6 (phishing-resistant MFA for privileged roles), ZTA 21817 (GA approval), 21818–21820 (notifications),
+ * Microsoft365DSC AADRoleSetting. Beyond them: activation duration, ticket, and a *fresh* MFA challenge.
+ *
+ * The Global Administrator PIM policy (our `pim:RoleManagementPolicy` dynamic resource) must exist and must not be
+ * weakened — the "weakened" definition is src/model/activationPolicy.ts, shared with the live-tenant audit. The
+ * authentication context it requires must be declared (available) and targeted by an enabled Conditional Access
+ * policy that forces sign-in every time, or "fresh MFA" is only a label.
+ *
+ * Preview: the authentication context id may be unknown when wired from the AuthenticationContext resource; it is
+ * then taken from that resource (propertyDependencies). Any other unknown setting is reported, never skipped.
+ */
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { activationPolicyWeaknesses, type ActivationPolicySettings, type ApproverRef } from "../../src/model/activationPolicy";
+import { dynamicTypeToken, providerTypes } from "../../src/model/typeTokens";
+import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
+import { policyConfig, schema } from "../lib/config";
+import { policyNames } from "../lib/policyNames";
+import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
+import { UNKNOWN, containsUnknown, read, readArray, readBoolean, readString } from "../lib/values";
+
+export interface GaActivationPolicyConfig {
+  maxActivationDuration: string;
+  /** The authentication context the activation must require ("" = any). */
+  authenticationContextId: string;
+  /** Also require an enabled CA policy forcing sign-in every time on that context. */
+  requireFreshSignIn: boolean;
+}
+
+const defaults: GaActivationPolicyConfig = { maxActivationDuration: "PT4H", authenticationContextId: "", requireFreshSignIn: true };
+
+const types = {
+  policy: dynamicTypeToken("roleManagementPolicy"),
+  authenticationContext: dynamicTypeToken("authenticationContext"),
+  graphCaPolicy: dynamicTypeToken("graphConditionalAccessPolicy"),
+  eligibility: providerTypes.directoryRoleEligibilityScheduleRequest,
+};
+
+export const gaActivationPolicy: StackValidationPolicy = {
+  name: policyNames.gaActivationPolicy,
+  description:
+    "The Global Administrator activation policy exists and is not weakened: bounded duration, justification, ticket, authentication context with a fresh sign-in, approval by someone other than the requester, notifications (CISA MS.AAD.7.6–7.8).",
+  enforcementLevel: "mandatory",
+  configSchema: schema({
+    maxActivationDuration: { type: "string", default: "PT4H", description: "Longest allowed GA activation (ISO 8601); limits.activationDuration.max." },
+    authenticationContextId: { type: "string", default: "", description: "Authentication context (c1…c99) the activation must require; empty = any." },
+    requireFreshSignIn: { type: "boolean", default: true, description: "Require an enabled CA policy with sign-in frequency 'every time' on that context." },
+  }),
+  validateStack: (args, reportViolation) => {
+    const cfg = policyConfig<GaActivationPolicyConfig>(args, defaults);
+    const index = indexStack(args);
+    const gaPolicies = index.of(types.policy).filter((p) => {
+      const role = readString(p.props, "roleDefinitionId");
+      return role === UNKNOWN || role?.toLowerCase() === GLOBAL_ADMINISTRATOR;
+    });
+    if (gaPolicies.length === 0) {
+      reportViolation(`No Global Administrator activation policy (${types.policy} with roleDefinitionId ${GLOBAL_ADMINISTRATOR}) is declared; PIM defaults allow 8-hour activations without approval.`);
+      return;
+    }
+    if (gaPolicies.length > 1) {
+      reportViolation(`${gaPolicies.length} resources manage the one Global Administrator activation policy (${gaPolicies.map((p) => p.name).join(", ")}); they would overwrite each other.`);
+    }
+    const requesterIds = index
+      .of(types.eligibility)
+      .filter((e) => readString(e.props, "roleDefinitionId")?.toString().toLowerCase() === GLOBAL_ADMINISTRATOR)
+      .map((e) => readString(e.props, "principalId"))
+      .filter((id): id is string => typeof id === "string");
+
+    for (const policy of gaPolicies) {
+      const { settings, unknowns } = readSettings(policy);
+      for (const field of unknowns) {
+        reportViolation(`${describeResource(policy)}: ${field} is unknown at preview, so the activation policy cannot be verified; declare it from config.`, policy.urn);
+      }
+      if (!settings) continue;
+      for (const problem of activationPolicyWeaknesses(settings, { maxActivationDuration: cfg.maxActivationDuration }, requesterIds)) {
+        reportViolation(`${describeResource(policy)}: ${problem}.`, policy.urn);
+      }
+      const context = settings.authenticationContextId;
+      if (context && cfg.authenticationContextId && context !== cfg.authenticationContextId) {
+        reportViolation(`${describeResource(policy)}: activation requires authentication context "${context}", not the configured "${cfg.authenticationContextId}".`, policy.urn);
+      }
+      if (context && cfg.requireFreshSignIn) {
+        for (const problem of contextProblems(context, index)) reportViolation(`${describeResource(policy)}: ${problem}.`, policy.urn);
+      }
+    }
+  },
+};
+
+/** The dynamic resource's props as ActivationPolicySettings; fields unknown at preview are listed, not guessed. */
+function readSettings(policy: PolicyResource): { settings?: ActivationPolicySettings; unknowns: string[] } {
+  const p = policy.props;
+  const unknowns: string[] = [];
+  const known = <T>(field: string, value: T | typeof UNKNOWN): T | undefined => {
+    if (value === UNKNOWN || containsUnknown(value)) {
+      unknowns.push(field);
+      return undefined;
+    }
+    return value;
+  };
+  let contextId = readString(p, "authenticationContextId");
+  if (contextId === UNKNOWN) {
+    const source = dependenciesOf(policy, "authenticationContextId", types.authenticationContext)[0];
+    const fromSource = source ? contextIdOf(source) : undefined;
+    contextId = fromSource ?? UNKNOWN;
+  }
+  const approvers = read(p, "approval", "approvers");
+  const settings: ActivationPolicySettings = {
+    roleDefinitionId: known("roleDefinitionId", readString(p, "roleDefinitionId")) ?? GLOBAL_ADMINISTRATOR,
+    maxActivationDuration: known("maxActivationDuration", readString(p, "maxActivationDuration")) ?? "",
+    requireJustification: known("requireJustification", readBoolean(p, "requireJustification")) ?? false,
+    requireTicket: known("requireTicket", readBoolean(p, "requireTicket")) ?? false,
+    requireMfa: known("requireMfa", readBoolean(p, "requireMfa")) ?? false,
+    authenticationContextId: known("authenticationContextId", contextId) ?? null,
+    approval: {
+      required: known("approval.required", readBoolean(p, "approval", "required")) ?? false,
+      approvers: (known("approval.approvers", approvers) as ApproverRef[] | undefined) ?? [],
+    },
+    eligibilityExpiration: { required: false, maximumDuration: null },
+    activeAssignmentExpiration: { required: false, maximumDuration: null },
+    notificationRecipients: (known("notificationRecipients", readArray(p, "notificationRecipients")) as string[] | undefined) ?? [],
+  };
+  return { settings: unknowns.length > 0 ? undefined : settings, unknowns };
+}
+
+function contextIdOf(resource: PolicyResource): string | undefined {
+  for (const key of ["id", "contextId", "authenticationContextId", "claimValue"]) {
+    const v = readString(resource.props, key);
+    if (typeof v === "string") return v;
+  }
+  return undefined;
+}
+
+/** The context must exist, be available, and be targeted by an enabled CA policy that re-prompts every time. */
+function contextProblems(contextId: string, index: StackIndex): string[] {
+  const problems: string[] = [];
+  const contexts = index.of(types.authenticationContext).filter((c) => contextIdOf(c) === contextId);
+  if (contexts.length === 0) {
+    problems.push(`authentication context "${contextId}" is not declared in this stack (${types.authenticationContext})`);
+  } else if (contexts.every((c) => readBoolean(c.props, "isAvailable") === false)) {
+    problems.push(`authentication context "${contextId}" is not available (isAvailable false), so no CA policy can target it`);
+  }
+  const targeting = index.of(types.graphCaPolicy).filter((ca) => {
+    const refs = readArray(ca.props, "conditions", "applications", "includeAuthenticationContextClassReferences");
+    return Array.isArray(refs) && refs.includes(contextId);
+  });
+  if (targeting.length === 0) {
+    problems.push(`no Conditional Access policy targets authentication context "${contextId}", so activation forces no fresh MFA`);
+    return problems;
+  }
+  const enforcing = targeting.filter((ca) => {
+    const state = readString(ca.props, "state");
+    const interval = readString(ca.props, "sessionControls", "signInFrequency", "frequencyInterval");
+    const enabled = readBoolean(ca.props, "sessionControls", "signInFrequency", "isEnabled");
+    return state === "enabled" && interval === "everyTime" && enabled !== false;
+  });
+  if (enforcing.length === 0) {
+    problems.push(
+      `the Conditional Access policy on authentication context "${contextId}" (${targeting.map((t) => t.name).join(", ")}) is not enabled with sign-in frequency "everyTime", so activation does not force a fresh MFA`,
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,133 @@
+/**
+ * no-standing-tier0-assignment — severity critical, mandatory.
+ * Controls: CISA MS.AAD.7.4 (no permanent active assignments to privileged roles; emergency accounts excepted),
+ * MS.AAD.7.5 (no assignments outside PIM), Maester MT.1025–1028, ZTA 21815/21816 (JIT via PIM).
+ *
+ * Standing Tier-0 access can only come from a legacy `DirectoryRoleAssignment` / `DirectoryRoleMember` or a
+ * permanent PIM-for-Groups `PrivilegedAccessGroupAssignmentSchedule` onto a role-assignable group. Only the
+ * breakglass accounts may hold one (their permanent Global Administrator). At preview a breakglass user's object id
+ * is unknown: the assignment is allowed when its principal *came from* a breakglass user (propertyDependencies);
+ * an unknown principal without that provenance is rejected, never skipped.
+ */
+import { providerTypes } from "../../src/model/typeTokens";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { TIER0_ROLE_IDS, roleName } from "../../src/roles";
+import { breakglassView, principalVerdict, type BreakglassView } from "../lib/breakglass";
+import { breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
+import { policyNames } from "../lib/policyNames";
+import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
+import { UNKNOWN, readBoolean, readString } from "../lib/values";
+
+export interface NoStandingTier0Config {
+  breakglassUpns: string[];
+  breakglassObjectIds: string[];
+  tier0RoleIds: string[];
+}
+
+const defaults: NoStandingTier0Config = { breakglassUpns: [], breakglassObjectIds: [], tier0RoleIds: [...TIER0_ROLE_IDS] };
+
+const types = {
+  assignment: providerTypes.directoryRoleAssignment,
+  member: providerTypes.directoryRoleMember,
+  role: providerTypes.directoryRole,
+  pagAssignment: providerTypes.privilegedAccessGroupAssignmentSchedule,
+  group: providerTypes.group,
+};
+
+export const noStandingTier0Assignment: StackValidationPolicy = {
+  name: policyNames.noStandingTier0Assignment,
+  description:
+    "No permanent (standing) assignment of Global Administrator or another Tier-0 role, except the breakglass accounts' permanent Global Administrator (CISA MS.AAD.7.4/7.5).",
+  enforcementLevel: "mandatory",
+  configSchema: schema({
+    breakglassUpns: breakglassUpnsSchema,
+    breakglassObjectIds: breakglassObjectIdsSchema,
+    tier0RoleIds: {
+      type: "array",
+      items: { type: "string" },
+      default: [...TIER0_ROLE_IDS],
+      description: "Role template ids treated as Tier-0 (default: src/roles.ts TIER0_ROLE_IDS).",
+    },
+  }),
+  validateStack: (args, reportViolation) => {
+    const cfg = policyConfig<NoStandingTier0Config>(args, defaults);
+    const tier0 = new Set(cfg.tier0RoleIds.map((id) => id.toLowerCase()));
+    const index = indexStack(args);
+    const view = breakglassView(index, cfg);
+
+    for (const r of index.of(types.assignment)) {
+      const roleId = readString(r.props, "roleId");
+      if (roleId === UNKNOWN) {
+        reportViolation(`${describeResource(r)} assigns a role whose id is unknown at preview; a permanent assignment must name a known role template id.`, r.urn);
+        continue;
+      }
+      if (!roleId || !tier0.has(roleId.toLowerCase())) continue;
+      checkPrincipal(r, "principalObjectId", roleName(roleId), view, reportViolation, true);
+    }
+
+    for (const r of index.of(types.member)) {
+      const role = tier0RoleOfMember(r, index, tier0);
+      if (role === "not-tier0") continue;
+      checkPrincipal(r, "memberObjectId", role === "unresolved" ? "an unresolved directory role (treated as Tier-0)" : roleName(role), view, reportViolation, false);
+    }
+
+    for (const r of index.of(types.pagAssignment)) {
+      const permanent = readBoolean(r.props, "permanentAssignment");
+      const expiry = readString(r.props, "expirationDate");
+      const duration = readString(r.props, "duration");
+      const bounded = (typeof expiry === "string" && expiry !== "") || (typeof duration === "string" && duration !== "");
+      if (permanent !== true && (bounded || permanent === false)) continue;
+      if (!groupIsPrivileged(r, index)) continue;
+      reportViolation(
+        `${describeResource(r)} is a permanent PIM-for-Groups assignment onto a role-assignable group: standing Tier-0 access. Make it eligible or time-bound.`,
+        r.urn,
+      );
+    }
+  },
+};
+
+function checkPrincipal(
+  r: PolicyResource,
+  property: string,
+  role: string,
+  view: BreakglassView,
+  report: (message: string, urn?: string) => void,
+  breakglassAllowed: boolean,
+): void {
+  const verdict = principalVerdict(r, property, view);
+  if (verdict === "breakglass" && breakglassAllowed) return;
+  if (verdict === "breakglass") {
+    report(`${describeResource(r)} is a legacy role membership of ${role} for a breakglass account; their only standing path is a DirectoryRoleAssignment.`, r.urn);
+  } else if (verdict === "unknown") {
+    report(
+      `${describeResource(r)} gives ${role} permanently to a principal that is unknown at preview and does not come from a breakglass user (configured: ${view.refs.join(", ") || "none"}); standing ${role} is reserved for breakglass accounts.`,
+      r.urn,
+    );
+  } else {
+    const principal = readString(r.props, property);
+    report(
+      `${describeResource(r)} gives ${role} permanently to ${typeof principal === "string" ? principal : "a principal"} that is not a breakglass account; make it PIM-eligible instead (CISA MS.AAD.7.4).`,
+      r.urn,
+    );
+  }
+}
+
+/** A DirectoryRoleMember names a role *object*; find its template through the DirectoryRole it came from. */
+function tier0RoleOfMember(r: PolicyResource, index: StackIndex, tier0: Set<string>): string | "not-tier0" | "unresolved" {
+  const roles = dependenciesOf(r, "roleObjectId", types.role);
+  const roleObjectId = readString(r.props, "roleObjectId");
+  const candidates = roles.length > 0 ? roles : index.of(types.role).filter((d) => typeof roleObjectId === "string" && readString(d.props, "objectId") === roleObjectId);
+  if (candidates.length === 0) return "unresolved";
+  const template = readString(candidates[0]!.props, "templateId");
+  if (typeof template !== "string") return "unresolved";
+  return tier0.has(template.toLowerCase()) ? template.toLowerCase() : "not-tier0";
+}
+
+/** Role-assignable groups are the ones that can carry directory roles; an unresolvable group counts as one. */
+function groupIsPrivileged(r: PolicyResource, index: StackIndex): boolean {
+  const groups = dependenciesOf(r, "groupId", types.group);
+  const groupId = readString(r.props, "groupId");
+  const candidates = groups.length > 0 ? groups : index.of(types.group).filter((g) => typeof groupId === "string" && readString(g.props, "objectId") === groupId);
+  if (candidates.length === 0) return true;
+  return candidates.some((g) => readBoolean(g.props, "assignableToRole") !== false);
+}

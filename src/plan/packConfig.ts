@@ -1,0 +1,37 @@
+/**
+ * The policy pack's config derived from the stack config, so the pack and the program read one source of truth.
+ * `npm run plan` passes it over Configure; `npm run plan -- --pack-config FILE` (plan helper) writes it as the
+ * JSON file for `pulumi preview --policy-pack policies --policy-pack-config FILE`.
+ *
+ * Breakglass accounts are named by UPN when the domain is known from config (breakglass.domain or
+ * tenant.initialDomain); otherwise by their bare local part, which the pack matches on the tenant's initial
+ * `*.onmicrosoft.com` domain (see policies/lib/breakglass.ts).
+ */
+import type { BaselineConfig } from "../config";
+import { policyNames } from "../../policies/lib/policyNames";
+
+export function breakglassAccountRefs(config: BaselineConfig): string[] {
+  const domain = config.breakglass.domain ?? config.tenant.initialDomain;
+  return config.breakglass.accounts.map((a) => (domain ? `${a.name}@${domain}` : a.name).toLowerCase());
+}
+
+export function derivePackConfig(config: BaselineConfig): Record<string, Record<string, unknown>> {
+  const breakglassUpns = breakglassAccountRefs(config);
+  const breakglassGroupName = config.breakglass.groupName;
+  return {
+    [policyNames.noStandingTier0Assignment]: { breakglassUpns },
+    [policyNames.eligibleAssignmentPrincipals]: { breakglassUpns },
+    [policyNames.gaActivationPolicy]: {
+      maxActivationDuration: config.limits.activationDuration.max,
+      authenticationContextId: config.pim.authenticationContextId,
+    },
+    [policyNames.globalAdminCount]: { min: config.limits.globalAdmins.min, max: config.limits.globalAdmins.max },
+    [policyNames.breakglassAccounts]: { breakglassUpns, minAccounts: 2, breakglassGroupName },
+    [policyNames.caPoliciesExcludeBreakglass]: { breakglassUpns, breakglassGroupName },
+    [policyNames.entraDiagnosticSetting]: { minRetentionInDays: config.limits.minRetentionInDays },
+    [policyNames.breakglassTripwire]: {
+      breakglassUpns,
+      maxEvaluationFrequency: config.limits.tripwireMaxEvaluationFrequency,
+    },
+  };
+}
