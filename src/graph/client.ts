@@ -58,11 +58,16 @@ export class GraphError extends Error {
     readonly requiredPermissions?: readonly string[],
   ) {
     super(message);
+    // Pulumi's closure serialization (dynamic providers) turns `super(message)` into `Error.call(this, message)`,
+    // which leaves `message` empty: set it explicitly so errors keep their text inside a deployed provider.
+    this.message = message;
     this.name = "GraphError";
   }
 }
 
-const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+// Module-level values are plain arrays/objects, not Set/Map: dynamic providers carry this module into the engine by
+// closure serialization, which copies a Set or Map as a plain object whose methods then throw.
+const TRANSIENT_STATUS: readonly number[] = [429, 500, 502, 503, 504];
 const BATCH_LIMIT = 20;
 
 export class GraphClient {
@@ -98,6 +103,10 @@ export class GraphClient {
 
   async patch(path: string, body: unknown, init?: GraphRequestInit): Promise<void> {
     await this.request("PATCH", path, body, init);
+  }
+
+  async delete(path: string, init?: GraphRequestInit): Promise<void> {
+    await this.request("DELETE", path, undefined, init);
   }
 
   /** Every item of a collection, following `@odata.nextLink` verbatim and re-sending headers on each page. */
@@ -149,7 +158,7 @@ export class GraphClient {
           const item: BatchResponse<T> = { id: raw.id, status: raw.status, body: raw.body as T, headers: raw.headers as Record<string, string> };
           const request = chunk.find((r) => r.id === item.id);
           if (!request) throw new GraphError(`POST /v1.0/$batch answered unknown id "${item.id}"`, 200, "POST", "/v1.0/$batch");
-          if (TRANSIENT_STATUS.has(item.status) && attempt < this.maxRetries) {
+          if (TRANSIENT_STATUS.includes(item.status) && attempt < this.maxRetries) {
             retry.push(request);
             wait = Math.max(wait, this.retryDelay(attempt, item.headers?.["Retry-After"] ?? item.headers?.["retry-after"]));
           } else {
@@ -195,7 +204,7 @@ export class GraphClient {
         throw new GraphError(`${method} ${stripQuery(shownPath)} ${reason} (after ${attempt + 1} attempts)`, 0, method, shownPath);
       }
       const text = await response.text();
-      if (TRANSIENT_STATUS.has(response.status) && attempt < this.maxRetries) {
+      if (TRANSIENT_STATUS.includes(response.status) && attempt < this.maxRetries) {
         await sleep(this.retryDelay(attempt, response.headers.get("Retry-After") ?? undefined));
         continue;
       }
@@ -233,7 +242,7 @@ export class GraphClient {
         : " Check the identity's Graph permissions and admin consent.";
       return new GraphError(`${where} was denied (${status} ${detail}).${needs}`, status, method, path, code, rule?.permissions);
     }
-    const retried = TRANSIENT_STATUS.has(status) ? ` after ${attempt + 1} attempts` : "";
+    const retried = TRANSIENT_STATUS.includes(status) ? ` after ${attempt + 1} attempts` : "";
     return new GraphError(`${where} failed with ${status}${retried}: ${detail}`, status, method, path, code);
   }
 

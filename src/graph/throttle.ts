@@ -43,14 +43,15 @@ export class SlidingWindowThrottle {
 }
 
 const NO_THROTTLE = { acquire: () => Promise.resolve() };
-const throttles = new Map<string, SlidingWindowThrottle>();
+// A plain object, not a Map: closure serialization (dynamic providers) copies a Map as an object without its methods.
+const throttles: Record<string, SlidingWindowThrottle> = {};
 
 export function throttleFor(endpoint: string, path: string): { acquire(): Promise<void> } {
   const pathname = path.split("?")[0]!;
   const limit = THROTTLE_LIMITS.find((l) => l.path.test(pathname));
   if (!limit) return NO_THROTTLE;
   const key = `${endpoint}|${limit.name}`;
-  let throttle = throttles.get(key);
-  if (!throttle) throttles.set(key, (throttle = new SlidingWindowThrottle(limit)));
+  let throttle = throttles[key];
+  if (!throttle) throttles[key] = throttle = new SlidingWindowThrottle(limit);
   return throttle;
 }

@@ -1,0 +1,90 @@
+/**
+ * Pieces every Graph-backed dynamic provider shares (PIM policy, FIDO2 method policy, authentication context,
+ * Graph-written CA policy).
+ *
+ * The engine serializes each provider object by closure, so providers must capture nothing but code: they receive
+ * the Graph base URL as the `graphEndpoint` prop and build a client inside every method (credentials come from the
+ * environment through DefaultAzureCredential at run time, never from the program).
+ *
+ * Graph answers with more than we send (read-only fields, `@odata.*` annotations, other defaults), so "is the live
+ * object what we asked for" is a comparison over the fields we own only: `differences(desired, live)`.
+ */
+import type { GraphClient } from "./client";
+import { createGraphClient, GraphError } from "./client";
+
+/** Props every Graph-backed dynamic resource carries. */
+export interface GraphResourceProps {
+  /** Graph base URL (config `graph.endpoint`). */
+  graphEndpoint: string;
+}
+
+/** A client for one provider call, with the production credential chain. */
+export function graphClientFor(props: GraphResourceProps): GraphClient {
+  return createGraphClient(props.graphEndpoint);
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof GraphError && error.status === 404;
+}
+
+const GUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function normalize(value: unknown): unknown {
+  return typeof value === "string" && GUID_LIKE.test(value) ? value.toLowerCase() : value;
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The paths at which `live` does not hold what `desired` asks for (empty = compliant).
+ * - objects: only the keys of `desired` are compared (Graph adds read-only fields and annotations);
+ * - arrays: equal as sets (Graph does not keep order), objects in arrays matched by the same rule;
+ * - GUIDs compare case-insensitively; null, undefined and [] are the same "nothing".
+ */
+export function differences(desired: unknown, live: unknown, path = ""): string[] {
+  if (isEmpty(desired)) return isEmpty(live) ? [] : [path || "(root)"];
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(live) || live.length !== desired.length) return [path || "(root)"];
+    const unmatched = [...live];
+    for (const want of desired) {
+      const i = unmatched.findIndex((have) => differences(want, have).length === 0);
+      if (i < 0) return [path || "(root)"];
+      unmatched.splice(i, 1);
+    }
+    return [];
+  }
+  if (isRecord(desired)) {
+    if (!isRecord(live)) return [path || "(root)"];
+    return Object.keys(desired).flatMap((key) => differences(desired[key], live[key], path ? `${path}.${key}` : key));
+  }
+  return normalize(desired) === normalize(live) ? [] : [path || "(root)"];
+}
+
+/**
+ * A dynamic provider `diff` over top-level props: which keys changed, and whether any forces a replacement.
+ * `ignore` lists props that never cause an update (e.g. `graphEndpoint`, read-only outputs).
+ */
+export function diffProps(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  options: { replaceOn?: readonly string[]; ignore?: readonly string[] } = {},
+): { changes: boolean; replaces: string[]; detailedKeys: string[] } {
+  const ignore = new Set(["__provider", ...(options.ignore ?? [])]);
+  const changed = Object.keys(news).filter((key) => !ignore.has(key) && differences(news[key], olds[key]).length > 0);
+  const replaces = changed.filter((key) => options.replaceOn?.includes(key));
+  return { changes: changed.length > 0, replaces, detailedKeys: changed };
+}
+
+/** Fails a write that Graph acknowledged but did not persist (a known Graph failure mode, reference §1). */
+export function assertPersisted(what: string, desired: unknown, live: unknown): void {
+  const missing = differences(desired, live);
+  if (missing.length > 0) {
+    throw new Error(`${what}: Graph accepted the write but reading it back shows different ${missing.join(", ")}; nothing else was changed, run the update again or check for a competing writer`);
+  }
+}
