@@ -1,0 +1,119 @@
+/**
+ * The shell scripts the pipelines run: list-stacks.sh (the matrix) and publish-policy-pack.sh (server-side
+ * enforcement), the latter against a fake `pulumi` on PATH that records its arguments and prints what the real CLI
+ * prints when publishing.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(__dirname, "..", "..");
+const LIST_STACKS = join(ROOT, "scripts", "list-stacks.sh");
+const PUBLISH = join(ROOT, "scripts", "publish-policy-pack.sh");
+
+function run(script: string, args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync("bash", [script, ...args], { encoding: "utf8", env: { ...process.env, STACKS: "", ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function dirWith(files: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "stacks-"));
+  for (const f of files) writeFileSync(join(dir, f), "config: {}\n");
+  return dir;
+}
+
+describe("list-stacks.sh", () => {
+  it("lists one stack per Pulumi.<stack>.yaml as a JSON array for the matrix", () => {
+    const { code, stdout } = run(LIST_STACKS, [dirWith(["Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.customer-a.yaml", "README.md"])]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).sort()).toEqual(["customer-a", "prod"]);
+  });
+
+  it("finds the bundled prod stack of this repository", () => {
+    expect(JSON.parse(run(LIST_STACKS, [ROOT]).stdout)).toContain("prod");
+  });
+
+  it("takes STACKS (JSON or a plain list) instead of the files when set", () => {
+    expect(JSON.parse(run(LIST_STACKS, [ROOT], { STACKS: '["prod", "test"]' }).stdout)).toEqual(["prod", "test"]);
+    expect(JSON.parse(run(LIST_STACKS, [ROOT], { STACKS: "prod,test tenant-b" }).stdout)).toEqual(["prod", "test", "tenant-b"]);
+  });
+
+  it("refuses a stack name that could inject into a shell command or expression", () => {
+    const fromFile = run(LIST_STACKS, [dirWith(["Pulumi.prod.yaml", "Pulumi.x$(id).yaml"])]);
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toContain("refusing stack name 'x$(id)'");
+    expect(run(LIST_STACKS, [ROOT], { STACKS: '["prod","a`b`"]' }).code).toBe(2);
+  });
+
+  it("fails when there is no stack at all rather than running an empty matrix", () => {
+    const { code, stderr } = run(LIST_STACKS, [dirWith(["Pulumi.yaml"])]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("no stacks");
+  });
+});
+
+/** A fake pulumi CLI: appends "cwd|args" to $PULUMI_CALLS and prints $PUBLISH_OUTPUT for `policy publish`. */
+function fakePulumi(publishOutput: string) {
+  const bin = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
+  const calls = join(bin, "calls.log");
+  const outputFile = join(bin, "publish-output.txt");
+  writeFileSync(outputFile, publishOutput);
+  const pulumi = join(bin, "pulumi");
+  writeFileSync(
+    pulumi,
+    `#!/usr/bin/env bash\necho "$PWD|$*" >> "${calls}"\nif [[ "$1 $2" == "policy publish" ]]; then cat "${outputFile}"; fi\n`,
+  );
+  chmodSync(pulumi, 0o755);
+  const config = join(bin, "policy-config.json");
+  writeFileSync(config, JSON.stringify({ "breakglass-excluded-from-every-ca-policy": { enforcementLevel: "mandatory" } }));
+  const env = { PATH: `${bin}:${process.env.PATH}` };
+  const readCalls = () =>
+    readFileSync(calls, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => {
+        const [cwd, args] = line.split("|");
+        return { cwd, args };
+      });
+  return { env, config, readCalls, calls };
+}
+
+describe("publish-policy-pack.sh", () => {
+  it("publishes from policies/, validates the stack's config, and enables exactly the published version for the group", () => {
+    const fake = fakePulumi("Obtaining policy metadata from policy plugin\nPublishing entra-baseline to acme\nPublished as version 3\n");
+    const { code, stderr } = run(PUBLISH, ["--org", "acme", "--stack", "prod", "--policy-config", fake.config], fake.env);
+
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(fake.readCalls()).toEqual([
+      { cwd: join(ROOT, "policies"), args: "policy publish acme" },
+      { cwd: expect.any(String), args: `policy validate-config acme/entra-baseline 3 --config ${fake.config}` },
+      { cwd: expect.any(String), args: `policy enable acme/entra-baseline 3 --policy-group entra-baseline-prod --config ${fake.config}` },
+    ]);
+  });
+
+  it("reads the newer publish output format and honours --policy-group", () => {
+    const fake = fakePulumi('Publishing "entra-baseline" - version 0.2.0 to "acme"\n');
+    const { code } = run(PUBLISH, ["--org", "acme", "--stack", "prod", "--policy-group", "tier0", "--policy-config", fake.config], fake.env);
+
+    expect(code).toBe(0);
+    expect(fake.readCalls().at(-1)!.args).toBe(`policy enable acme/entra-baseline 0.2.0 --policy-group tier0 --config ${fake.config}`);
+  });
+
+  it("stops before publishing when the policy config is missing", () => {
+    const fake = fakePulumi("Published as version 3\n");
+    const { code, stderr } = run(PUBLISH, ["--org", "acme", "--stack", "prod", "--policy-config", "/nonexistent.json"], fake.env);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain("missing or empty");
+    expect(() => readFileSync(fake.calls)).toThrow();
+  });
+
+  it("requires --org and --stack", () => {
+    const { code, stderr } = run(PUBLISH, ["--stack", "prod"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--org and --stack are required");
+  });
+});
