@@ -1,0 +1,84 @@
+/**
+ * Drift through `npm run check`, end to end: the plan's own export of the bundled prod stack is the deployed
+ * state (clean), and each scenario changes it the way an out-of-band edit or a bad commit would. The pack's own
+ * tests cover every rule; these prove the CLI path names the rule, the resource and its URN, and exits 1.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { dynamicTypeToken, providerTypes } from "../../src/model/typeTokens";
+import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
+import { runCli, tempDir } from "./cliHelpers";
+
+const dir = tempDir("check-drift");
+const baseFile = path.join(dir, "base.json");
+let base: any;
+const stackUrn = "urn:pulumi:prod::entra-baseline::pulumi:pulumi:Stack::entra-baseline-prod";
+
+beforeAll(async () => {
+  const res = await runCli("plan", ["--export", baseFile, "--no-policy"]);
+  expect(res.code).toBe(0);
+  base = JSON.parse(fs.readFileSync(baseFile, "utf8"));
+}, 60_000);
+
+function drifted(name: string, mutate: (resources: any[]) => void): string {
+  const copy = structuredClone(base);
+  mutate(copy.deployment.resources);
+  const file = path.join(dir, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify(copy));
+  return file;
+}
+
+/** Replaces a value wherever it occurs in a property bag. */
+function replaceDeep(value: any, from: unknown, to: unknown): any {
+  if (value === from) return to;
+  if (Array.isArray(value)) return value.map((v) => replaceDeep(v, from, to));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceDeep(v, from, to)]));
+  return value;
+}
+
+describe("npm run check on drifted state", () => {
+  it("the undrifted export is clean", async () => {
+    const res = await runCli("check", [baseFile]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/no violations/);
+  });
+
+  it("permanent Global Administrator for a regular user → no-standing-tier0-assignment", async () => {
+    const type = providerTypes.directoryRoleAssignment;
+    const urn = `urn:pulumi:prod::entra-baseline::${type}::ga-for-adele`;
+    const props = { roleId: GLOBAL_ADMINISTRATOR, principalObjectId: "5f0e7c1a-1111-4222-8333-444455556666", directoryScopeId: "/" };
+    const file = drifted("permanent-ga", (rs) =>
+      rs.push({ urn, custom: true, type, id: "assignment-1", inputs: props, outputs: props, parent: stackUrn, dependencies: [], propertyDependencies: {} }),
+    );
+    const res = await runCli("check", [file]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/no-standing-tier0-assignment \(mandatory\)\n {4}✗ ga-for-adele {2}urn:pulumi:prod::entra-baseline::azuread:index\/directoryRoleAssignment:DirectoryRoleAssignment::ga-for-adele/);
+    expect(res.stdout).toContain("5f0e7c1a-1111-4222-8333-444455556666");
+  });
+
+  it("Global Admin activation raised to 8 hours → ga-activation-policy", async () => {
+    const token = dynamicTypeToken("roleManagementPolicy");
+    const file = drifted("activation-8h", (rs) => {
+      const policy = rs.find((r) => r.type === token);
+      expect(JSON.stringify(policy.inputs)).toContain('"PT4H"');
+      policy.inputs = replaceDeep(policy.inputs, "PT4H", "PT8H");
+      policy.outputs = replaceDeep(policy.outputs, "PT4H", "PT8H");
+    });
+    const res = await runCli("check", [file]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/ga-activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/);
+  });
+
+  it("a breakglass user no longer protected → breakglass-accounts", async () => {
+    let name = "";
+    const file = drifted("unprotected", (rs) => {
+      const user = rs.find((r) => r.type === providerTypes.user && r.protect === true);
+      name = user.urn.split("::").pop();
+      delete user.protect;
+    });
+    const res = await runCli("check", [file]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(new RegExp(`breakglass-accounts \\(mandatory\\)\\n {4}✗ ${name} {2}urn:`));
+  });
+});
