@@ -28,6 +28,12 @@ export const breakglassObjectIdsSchema = {
   description: "Object ids of breakglass accounts not declared in this stack (accounts this stack declares are found by UPN).",
 } as const;
 
+export const breakglassGroupNameSchema = {
+  type: "string",
+  default: "Emergency access accounts",
+  description: "Display name of the breakglass exclusion group (breakglass.groupName).",
+} as const;
+
 export function schema(properties: PolicyConfigSchema["properties"]): PolicyConfigSchema {
   return { properties };
 }

@@ -16,7 +16,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { isOnMicrosoftDomain } from "../../src/model/identifiers";
 import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
 import { breakglassView, isBreakglassUpn, objectIdOf, type BreakglassView } from "../lib/breakglass";
-import { breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
+import { breakglassGroupNameSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
 import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
 import { UNKNOWN, readArray, readBoolean, readNumber, readString } from "../lib/values";
@@ -47,7 +47,7 @@ export const breakglassAccounts: StackValidationPolicy = {
     breakglassUpns: breakglassUpnsSchema,
     minAccounts: { type: "integer", minimum: 2, default: 2, description: "Fewest breakglass accounts (Microsoft guidance: two or more)." },
     minPasswordLength: { type: "integer", minimum: 8, maximum: 256, default: 256, description: "Shortest allowed generated password (Entra allows up to 256)." },
-    breakglassGroupName: { type: "string", default: "Emergency access accounts", description: "Display name of the exclusion group (breakglass.groupName)." },
+    breakglassGroupName: breakglassGroupNameSchema,
   }),
   validateStack: (args, reportViolation) => {
     const cfg = policyConfig<BreakglassAccountsConfig>(args, defaults);

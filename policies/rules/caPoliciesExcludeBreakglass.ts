@@ -15,7 +15,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { breakglassExclusionGaps, excludesBreakglassGroup } from "../../src/model/breakglassExclusion";
 import { dynamicTypeToken, providerTypes } from "../../src/model/typeTokens";
 import { breakglassView, objectIdOf, type BreakglassView } from "../lib/breakglass";
-import { breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
+import { breakglassGroupNameSchema, breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
 import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack } from "../lib/stack";
 import { UNKNOWN, read, readArray } from "../lib/values";
@@ -59,7 +59,7 @@ export const caPoliciesExcludeBreakglass: StackValidationPolicy = {
   configSchema: schema({
     breakglassUpns: breakglassUpnsSchema,
     breakglassObjectIds: breakglassObjectIdsSchema,
-    breakglassGroupName: { type: "string", default: "Emergency access accounts", description: "Display name of the exclusion group declared in this stack." },
+    breakglassGroupName: breakglassGroupNameSchema,
     breakglassGroupObjectIds: {
       type: "array",
       items: { type: "string" },

@@ -13,7 +13,7 @@ import { providerTypes } from "../../src/model/typeTokens";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { roleName } from "../../src/roles";
 import { breakglassView, principalVerdict } from "../lib/breakglass";
-import { breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
+import { breakglassGroupNameSchema, breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
 import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack } from "../lib/stack";
 import { readString } from "../lib/values";
@@ -21,9 +21,10 @@ import { readString } from "../lib/values";
 export interface EligibleAssignmentPrincipalsConfig {
   breakglassUpns: string[];
   breakglassObjectIds: string[];
+  breakglassGroupName: string;
 }
 
-const defaults: EligibleAssignmentPrincipalsConfig = { breakglassUpns: [], breakglassObjectIds: [] };
+const defaults: EligibleAssignmentPrincipalsConfig = { breakglassUpns: [], breakglassObjectIds: [], breakglassGroupName: "Emergency access accounts" };
 
 const ELIGIBLE_PRINCIPAL_TYPES = new Set<string>([providerTypes.user, providerTypes.group]);
 
@@ -43,7 +44,11 @@ export const eligibleAssignmentPrincipals: StackValidationPolicy = {
   name: policyNames.eligibleAssignmentPrincipals,
   description: "PIM eligibility only for users and groups, never for a breakglass account (CISA MS.AAD.7.4, ZTA 21835).",
   enforcementLevel: "mandatory",
-  configSchema: schema({ breakglassUpns: breakglassUpnsSchema, breakglassObjectIds: breakglassObjectIdsSchema }),
+  configSchema: schema({
+    breakglassUpns: breakglassUpnsSchema,
+    breakglassObjectIds: breakglassObjectIdsSchema,
+    breakglassGroupName: breakglassGroupNameSchema,
+  }),
   validateStack: (args, reportViolation) => {
     const cfg = policyConfig<EligibleAssignmentPrincipalsConfig>(args, defaults);
     const index = indexStack(args);

@@ -22,9 +22,10 @@ export interface GlobalAdminCountConfig {
 
 const defaults: GlobalAdminCountConfig = { min: 2, max: 8 };
 
+// Permanent first: a principal that is both counts as permanent (standing access is what matters).
 const holders = [
-  { type: providerTypes.directoryRoleEligibilityScheduleRequest, role: "roleDefinitionId", principal: "principalId" },
-  { type: providerTypes.directoryRoleAssignment, role: "roleId", principal: "principalObjectId" },
+  { type: providerTypes.directoryRoleAssignment, role: "roleId", principal: "principalObjectId", permanent: true },
+  { type: providerTypes.directoryRoleEligibilityScheduleRequest, role: "roleDefinitionId", principal: "principalId", permanent: false },
 ];
 
 export const globalAdminCount: StackValidationPolicy = {
@@ -41,7 +42,7 @@ export const globalAdminCount: StackValidationPolicy = {
     const principals = new Set<string>();
     let eligible = 0;
     let permanent = 0;
-    for (const { type, role, principal } of holders) {
+    for (const { type, role, principal, permanent: isPermanent } of holders) {
       for (const r of index.of(type)) {
         if (readString(r.props, role)?.toString().toLowerCase() !== GLOBAL_ADMINISTRATOR) continue;
         const id = readString(r.props, principal);
@@ -49,8 +50,8 @@ export const globalAdminCount: StackValidationPolicy = {
         const key = typeof id === "string" ? id.toLowerCase() : (dependenciesOf(r, principal)[0]?.urn ?? r.urn);
         if (principals.has(key)) continue;
         principals.add(key);
-        if (type === holders[0]!.type) eligible++;
-        else permanent++;
+        if (isPermanent) permanent++;
+        else eligible++;
       }
     }
     const total = principals.size;

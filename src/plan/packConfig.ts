@@ -20,7 +20,7 @@ export function derivePackConfig(config: BaselineConfig): Record<string, Record<
   const breakglassGroupName = config.breakglass.groupName;
   return {
     [policyNames.noStandingTier0Assignment]: { breakglassUpns },
-    [policyNames.eligibleAssignmentPrincipals]: { breakglassUpns },
+    [policyNames.eligibleAssignmentPrincipals]: { breakglassUpns, breakglassGroupName },
     [policyNames.gaActivationPolicy]: {
       maxActivationDuration: config.limits.activationDuration.max,
       authenticationContextId: config.pim.authenticationContextId,

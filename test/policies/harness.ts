@@ -62,7 +62,7 @@ export async function runStackPolicy(policy: StackValidationPolicy, stack: Plann
   try {
     await policy.validateStack(args, (message, urn) => reported.push({ message: typeof message === "string" ? message : JSON.stringify(message), urn }));
   } catch (e) {
-    if (e instanceof UnknownValueError) reported.push({ message: `can't run policy during preview: ${e.message}` });
+    if (e instanceof UnknownValueError) reported.push({ message: `can't run policy during preview: ${(e as Error).message}` });
     else throw e;
   }
   return reported;

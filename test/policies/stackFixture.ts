@@ -26,7 +26,7 @@ export const WORKSPACE_ID = "/subscriptions/00000000-0000-0000-0000-000000000000
 /** The pack config `derivePackConfig` produces for this stack (see src/plan/packConfig.ts). */
 export const PACK_CONFIG = {
   "no-standing-tier0-assignment": { breakglassUpns: BREAKGLASS_UPNS },
-  "eligible-assignment-principals": { breakglassUpns: BREAKGLASS_UPNS },
+  "eligible-assignment-principals": { breakglassUpns: BREAKGLASS_UPNS, breakglassGroupName: GROUP_NAME },
   "ga-activation-policy": { maxActivationDuration: "PT4H", authenticationContextId: "c1" },
   "global-admin-count": { min: 2, max: 8 },
   "breakglass-accounts": { breakglassUpns: BREAKGLASS_UPNS, breakglassGroupName: GROUP_NAME },
