@@ -166,6 +166,16 @@ describe("GitHub workflows", () => {
       expect(deploy.if).toContain("needs.test.result == 'success'");
     });
 
+    it("can replace resources by hand (password rotation), shown in the preview the approvers see and applied by up", () => {
+      const dispatch = workflow.on.workflow_dispatch as { inputs: Record<string, unknown> };
+      expect(Object.keys(dispatch.inputs)).toEqual(["stack", "replace"]);
+      for (const job of ["preview", "deploy"]) {
+        const step = workflow.jobs[job].steps!.find((s) => usesAction(s, "pulumi/actions"))!;
+        expect(step.with?.replace, job).toBe("${{ inputs.replace }}");
+      }
+      expect(workflow.jobs.stacks.steps!.find((s) => s.id === "list")!.env).toEqual({ STACKS: "${{ inputs.stack || vars.STACKS }}" });
+    });
+
     it("shares the per-stack concurrency group with the drift check", () => {
       const drift = loadWorkflow("drift.yml").jobs.drift;
       const group = (j: typeof drift) => (typeof j.concurrency === "object" ? j.concurrency.group : j.concurrency);
