@@ -1,0 +1,94 @@
+/**
+ * The Global Administrator activation policy: weakened below the shared model (activationPolicyWeaknesses), and
+ * every owned rule field that differs from what the stack config would write (src/pim/rules.ts).
+ */
+import type { BaselineConfig } from "../../config";
+import { activationPolicyWeaknesses, type ActivationPolicySettings, type ApproverRef } from "../../model/activationPolicy";
+import { desiredRules, policyDifferences, settingsFromRules, type PolicyRule } from "../../pim/rules";
+import { GLOBAL_ADMINISTRATOR } from "../../roles";
+import { asRecord, lower, type AuditContext } from "../context";
+import { finding, type Finding } from "../findings";
+
+const OBJECT = "Global Administrator PIM policy";
+
+/**
+ * The settings the stack declares, with approver UPNs resolved to object ids. Mirrors the PIM component: MFA is
+ * replaced by the authentication context, eligibility and active assignments are allowed to be permanent
+ * (azuread eligibilities never expire; the breakglass accounts hold GA permanently).
+ */
+export function desiredActivationSettings(config: BaselineConfig, resolveUser: (ref: string) => string | undefined): { settings: ActivationPolicySettings; unresolved: string[] } {
+  const unresolved: string[] = [];
+  const approvers: ApproverRef[] = [];
+  for (const ref of config.pim.approvers.users) {
+    const id = resolveUser(ref);
+    if (id) approvers.push({ kind: "user", id });
+    else unresolved.push(ref);
+  }
+  for (const id of config.pim.approvers.groups) approvers.push({ kind: "group", id: id.toLowerCase() });
+  return {
+    unresolved,
+    settings: {
+      roleDefinitionId: GLOBAL_ADMINISTRATOR,
+      maxActivationDuration: config.pim.maxActivationDuration,
+      requireJustification: config.pim.requireJustification,
+      requireTicket: config.pim.requireTicket,
+      requireMfa: false,
+      authenticationContextId: config.pim.authenticationContextId,
+      approval: { required: true, approvers },
+      eligibilityExpiration: { required: false, maximumDuration: null },
+      activeAssignmentExpiration: { required: false, maximumDuration: null },
+      notificationRecipients: [...config.pim.notificationRecipients],
+    },
+  };
+}
+
+export function pimPolicyFindings(ctx: AuditContext): Finding[] {
+  const assignment = (ctx.snapshot.sources.roleManagementPolicyAssignments ?? []).find(
+    (a) => lower(a.roleDefinitionId) === GLOBAL_ADMINISTRATOR && (a.scopeId === undefined || a.scopeId === "/"),
+  );
+  const rawRules = asRecord(assignment?.policy).rules;
+  if (!assignment || !Array.isArray(rawRules)) {
+    return [
+      finding("AUD-PIM-POLICY-MISSING", {
+        object: OBJECT,
+        expected: "a role management policy assignment for Global Administrator at scope / with its 17 rules",
+        actual: assignment ? "the policy came back without rules" : "no policy assignment returned",
+      }),
+    ];
+  }
+  const rules = rawRules as PolicyRule[];
+  const out: Finding[] = [];
+  const { settings: desired, unresolved } = desiredActivationSettings(ctx.config, (r) => ctx.resolveUser(r));
+  for (const ref of unresolved) {
+    out.push(
+      finding("AUD-PIM-POLICY-DRIFT", {
+        object: `${OBJECT}: approver ${ref}`,
+        expected: "pim.approvers.users names an existing user",
+        actual: "no such user in the tenant, so this approver cannot be in the live rule",
+      }),
+    );
+  }
+
+  let live: ActivationPolicySettings | undefined;
+  try {
+    live = settingsFromRules(GLOBAL_ADMINISTRATOR, rules);
+  } catch (e) {
+    out.push(finding("AUD-PIM-POLICY-WEAKENED", { object: OBJECT, expected: "the 17 documented rules", actual: (e as Error).message }));
+  }
+  if (live) {
+    const requesters = ctx.config.pim.eligibleAdmins.map((r) => ctx.resolveUser(r)).filter((id): id is string => id !== undefined);
+    for (const weakness of activationPolicyWeaknesses(live, { maxActivationDuration: ctx.config.limits.activationDuration.max }, requesters)) {
+      out.push(finding("AUD-PIM-POLICY-WEAKENED", { object: OBJECT, expected: "the activation rules of the model (design §1)", actual: weakness }));
+    }
+  }
+  for (const d of policyDifferences(desiredRules(desired), rules)) {
+    out.push(
+      finding("AUD-PIM-POLICY-DRIFT", {
+        object: `${OBJECT}: rule ${d.ruleId} ${d.field}`,
+        expected: JSON.stringify(d.wanted) ?? "absent",
+        actual: JSON.stringify(d.live) ?? "absent",
+      }),
+    );
+  }
+  return out;
+}
