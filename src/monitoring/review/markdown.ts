@@ -1,0 +1,67 @@
+/** The review as Markdown, for a CI job summary or a ticket. */
+import { formatOffset } from "../kql/pimActivationReview";
+import type { Activation, PimReview } from "./review";
+
+export function renderReviewMarkdown(review: PimReview): string {
+  const { start, end, utcOffsetHours } = review.workingHours;
+  const lines: string[] = ["# PIM activation review — Global Administrator, last 7 days", ""];
+  lines.push(
+    review.period
+      ? `${review.eventCount} PIM events from ${review.period.from} to ${review.period.to}; generated ${review.generatedAt}.`
+      : `No Global Administrator PIM events in the period; generated ${review.generatedAt}.`,
+    "",
+  );
+  lines.push(
+    `**${review.activations.length}** activations by **${review.perAdmin.filter((a) => a.activations > 0).length}** admins, ` +
+      `**${review.activations.filter((a) => !a.ticket).length}** without a ticket reference, ` +
+      `**${review.outsideWorkingHours.length}** outside working hours, **${review.denied.length}** denied requests.`,
+    "",
+  );
+
+  lines.push("## Activations", "");
+  lines.push(...activationTable(review.activations));
+
+  lines.push("## Per admin", "");
+  lines.push(
+    ...table(
+      ["Admin", "Activations", "Active days", "Without ticket", "Outside working hours", "Denied"],
+      review.perAdmin.map((a) => [a.admin, a.activations, a.activeDays, a.withoutTicket, a.outsideWorkingHours, a.denied]),
+    ),
+  );
+
+  lines.push(`## Outside working hours (${start}:00–${end}:00 UTC${formatOffset(utcOffsetHours)})`, "");
+  lines.push(...activationTable(review.outsideWorkingHours));
+
+  lines.push("## Denied requests", "");
+  lines.push(...table(["Denied at", "Admin", "Denied by", "Justification"], review.denied.map((d) => [d.deniedAt, d.admin, d.deniedBy, d.justification])));
+  return lines.join("\n");
+}
+
+function activationTable(activations: Activation[]): string[] {
+  return table(
+    ["Activated at", "Admin", "Duration", "Justification", "Ticket", "Approved by"],
+    activations.map((a) => [
+      a.activatedAt,
+      a.admin,
+      a.durationMinutes === null ? "active or ended early" : `${a.durationMinutes} min`,
+      a.justification,
+      a.ticket || "**none**",
+      a.approvedBy ?? "**not recorded**",
+    ]),
+  );
+}
+
+function table(header: string[], rows: (string | number)[][]): string[] {
+  if (rows.length === 0) return ["_None._", ""];
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map((c) => cell(String(c))).join(" | ")} |`),
+    "",
+  ];
+}
+
+/** Justifications are free text: keep them on one line and inside their cell. */
+function cell(value: string): string {
+  return value.replace(/\r?\n/g, " ").replace(/\|/g, "\\|") || "—";
+}
