@@ -15,6 +15,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 // The generated protobuf modules ship as CommonJS without types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -89,6 +90,12 @@ export interface AnalyzeOptions {
 }
 
 export const DEFAULT_PACK_DIR = path.resolve(__dirname, "../../policies");
+
+/**
+ * tsx's loader, resolved from this package rather than from the pack directory, so a pack anywhere runs with our
+ * tsx. The pack runs from TypeScript directly: ≈ 1 s to the port, against ≈ 3.4 s through ts-node.
+ */
+const TSX_LOADER = pathToFileURL(path.join(path.dirname(require.resolve("tsx/package.json")), "dist/loader.mjs")).href;
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const LEVEL_CODES: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
@@ -169,7 +176,7 @@ interface RunningPack {
 }
 
 function startPack(packDir: string, timeoutMs: number): Promise<RunningPack> {
-  const child = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, "index.ts"], {
     cwd: packDir,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NODE_OPTIONS: "" },

@@ -1,0 +1,80 @@
+/**
+ * The real pack over its analyzer gRPC protocol (GetAnalyzerInfo → Configure → Analyze → AnalyzeStack), as the
+ * Pulumi engine drives it. Each analyzeWithPack call spawns the pack (≈ 1 s).
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ALL_POLICY_NAMES } from "../../policies/lib/policyNames";
+import { analyzeWithPack, type PlannedResource } from "../../src/plan/analyzer";
+import { providerTypes } from "../../src/model/typeTokens";
+import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
+import { PACK_CONFIG, byName, compliantStack, resource } from "./stackFixture";
+import { mutate } from "./harness";
+
+const summary = (v: { policyName: string; enforcementLevel: string; resourceName?: string }[]) =>
+  v.map((x) => `${x.policyName} ${x.enforcementLevel} ${x.resourceName ?? "(stack)"}`);
+
+describe("analyzeWithPack", () => {
+  it("lists every rule with its enforcement level, and passes the compliant stack at update and preview time", async () => {
+    const run = await analyzeWithPack(compliantStack({ mode: "update" }), PACK_CONFIG);
+    expect(run.info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual(ALL_POLICY_NAMES.map((n) => [n, "mandatory"]));
+    expect(run.info.policies.every((p) => p.description.length > 0)).toBe(true);
+    expect(run.violations).toEqual([]);
+    const preview = await analyzeWithPack(compliantStack({ mode: "preview" }), PACK_CONFIG);
+    expect(preview.violations).toEqual([]);
+  });
+
+  it("rejects drift with the right rule, naming the resource and its URN", async () => {
+    const stack = mutate(compliantStack({ mode: "update" }), (s) => {
+      s.push(resource(providerTypes.directoryRoleAssignment, "adele-ga", { roleId: GLOBAL_ADMINISTRATOR, principalObjectId: "aaaaaaaa-0000-4000-8000-000000000001" }));
+      const ca = byName(s, "ca-0");
+      (ca.inputs as any).conditions.users.excludedGroups = [];
+      ca.propertyDependencies = {};
+      (byName(s, "global-admin-activation").inputs as any).approval.required = false;
+    });
+    const run = await analyzeWithPack(stack, PACK_CONFIG);
+    // Adele is already eligible, so the count stays at five: only the three rules that own these facts fire.
+    expect(summary(run.violations).sort()).toEqual([
+      "ca-policies-exclude-breakglass mandatory ca-0",
+      "ga-activation-policy mandatory global-admin-activation",
+      "no-standing-tier0-assignment mandatory adele-ga",
+    ]);
+    const ga = run.violations.find((v) => v.policyName === "no-standing-tier0-assignment")!;
+    expect(ga.urn).toBe("urn:pulumi:test::entra-baseline::azuread:index/directoryRoleAssignment:DirectoryRoleAssignment::adele-ga");
+    expect(ga.message).toContain("is not a breakglass account");
+    expect(ga.message).not.toContain(ga.description!); // the description is kept apart from the message
+  });
+
+  it("applies Configure: a stricter limit changes the verdict, and enforcementLevel overrides reach the pack", async () => {
+    const stack = compliantStack({ mode: "update" });
+    const strict = await analyzeWithPack(stack, {
+      ...PACK_CONFIG,
+      "ga-activation-policy": { ...PACK_CONFIG["ga-activation-policy"], maxActivationDuration: "PT2H" },
+      "global-admin-count": { min: 2, max: 4, enforcementLevel: "advisory" },
+    });
+    expect(summary(strict.violations)).toEqual(["ga-activation-policy mandatory global-admin-activation", "global-admin-count advisory (stack)"]);
+    expect(strict.violations[0]!.message).toContain("exceeds the allowed 2 hours");
+    expect(strict.violations[1]!.message).toBe("5 Global Administrators (3 eligible + 2 permanent); CISA MS.AAD.7.1 and this stack allow 2–4.");
+  });
+
+  it("rejects config for a policy the pack does not have, before analyzing anything", async () => {
+    await expect(analyzeWithPack([], { "no-such-rule": {} })).rejects.toThrow(/pack config names unknown policies: no-such-rule/);
+  });
+
+  it("does not send component resources (the engine never analyzes them)", async () => {
+    const component: PlannedResource = { ...resource("entra-baseline:breakglass:Breakglass", "breakglass", {}), custom: false };
+    const run = await analyzeWithPack([...compliantStack({ mode: "update" }), component], PACK_CONFIG);
+    expect(run.violations).toEqual([]);
+  });
+
+  it("fails with the pack's stderr when the pack crashes, and times out when it never reports a port", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "pack-"));
+    writeFileSync(path.join(dir, "index.ts"), 'throw new Error("pack exploded on load");\n');
+    await expect(analyzeWithPack([], {}, { packDir: dir })).rejects.toThrow(/exited \(code 1\) before reporting its port[\s\S]*pack exploded on load/);
+    const silent = mkdtempSync(path.join(tmpdir(), "pack-"));
+    writeFileSync(path.join(silent, "index.ts"), 'console.error("starting slowly"); setInterval(() => undefined, 1000);\n');
+    await expect(analyzeWithPack([], {}, { packDir: silent, startTimeoutMs: 1500 })).rejects.toThrow(/did not report its port within 1500 ms[\s\S]*starting slowly/);
+  });
+});
