@@ -69,7 +69,13 @@ async function main(argv: string[]): Promise<number> {
     writeFile(flags.writePolicyConfig, `${JSON.stringify(derivePackConfig(config), null, 2)}\n`);
   }
 
-  const run = await planBaseline(stackFile, config);
+  // The program's own logging (pulumi.log.info prints to stdout without an engine) goes to stderr: stdout
+  // carries the plan only, so that --json output stays parseable.
+  const { log, info } = console;
+  console.log = console.info = (...args: unknown[]) => console.error(...args);
+  const run = await planBaseline(stackFile, config).finally(() => {
+    Object.assign(console, { log, info });
+  });
   const exported = exportPlan(run);
   if (flags.export) writeFile(flags.export, `${JSON.stringify(exported, null, 2)}\n`);
   const pack = flags.policy ? await checkPlan(plannedResources(exported), config) : undefined;

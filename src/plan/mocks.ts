@@ -61,10 +61,16 @@ export function planMocks(config: BaselineConfig): pulumi.runtime.Mocks {
             objectId: planObjectId("deployer"),
           };
         default:
-          throw new Error(`npm run plan has no offline answer for the function ${args.token} (add one to src/plan/mocks.ts)`);
+          throw unanswered(args.token);
       }
     },
   };
+}
+
+/** The runtime reports a failed call by the gRPC error's `details`, so the message goes there too. */
+function unanswered(token: string): Error {
+  const message = `npm run plan has no offline answer for the function ${token} (add one to src/plan/mocks.ts)`;
+  return Object.assign(new Error(message), { details: message });
 }
 
 function resourceId(type: string, name: string, inputs: Record<string, unknown>): string {
