@@ -48,7 +48,7 @@ async function declare(pimConfig = config.pim, name = "jit-global-admin"): Promi
   state.resources.length = 0;
   state.calls.length = 0;
   const options = new Map<string, pulumi.ResourceOptions>();
-  const authContext = new pulumi.CustomResource("test:index:AuthenticationContext", `${name}-ctx`, {});
+  const authContext = new FakeAuthenticationContext(`${name}-ctx`);
   const component = new pim.JitGlobalAdmin(
     name,
     { pim: pimConfig, graph: config.graph, authenticationContext: authContext },
@@ -58,6 +58,13 @@ async function declare(pimConfig = config.pim, name = "jit-global-admin"): Promi
   await unwrap(component.activationPolicy.urn);
   await new Promise((r) => setTimeout(r, 50));
   return { state, component, options, authContext };
+}
+
+/** Stands in for the conditionalAccess component's authentication context resource. */
+class FakeAuthenticationContext extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("test:index:AuthenticationContext", name, {});
+  }
 }
 
 const ofType = (s: MockState, type: string) => s.resources.filter((r) => r.type === type);
