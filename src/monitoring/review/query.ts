@@ -23,7 +23,9 @@ export async function queryPimEvents(options: QueryPimEventsOptions): Promise<Pi
   const timespan = { duration: "P7D" };
   const result = GUID.test(options.workspace)
     ? await client.queryWorkspace(options.workspace, options.query, timespan)
-    : await client.queryResource(options.workspace, options.query, timespan);
+    : // The SDK's path template is "/{+resourceId}/query": without this, a documented "/subscriptions/…" id
+      // becomes ".../v1//subscriptions/…".
+      await client.queryResource(options.workspace.replace(/^\/+/, ""), options.query, timespan);
   if (result.status !== LogsQueryResultStatus.Success) {
     // A partial result would make a review that silently misses events.
     throw new RowsError(`Log Analytics (${options.workspace}): the query returned a partial result: ${result.partialError.message}`);
