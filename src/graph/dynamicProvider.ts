@@ -84,7 +84,11 @@ export function diffProps(
 /** Fails a write that Graph acknowledged but did not persist (a known Graph failure mode, reference §1). */
 export function assertPersisted(what: string, desired: unknown, live: unknown): void {
   const missing = differences(desired, live);
-  if (missing.length > 0) {
-    throw new Error(`${what}: Graph accepted the write but reading it back shows different ${missing.join(", ")}; nothing else was changed, run the update again or check for a competing writer`);
-  }
+  if (missing.length > 0) throw notPersisted(what, missing);
+}
+
+export function notPersisted(what: string, fields: readonly string[]): Error {
+  return new Error(
+    `${what}: Graph accepted the write but reading it back shows different ${fields.join(", ")}; run the update again, and look for another writer (a script, the portal) if it persists`,
+  );
 }
