@@ -87,6 +87,8 @@ export interface AnalyzeOptions {
   stackOnly?: boolean;
   /** Called with the pack's pid once it is up (the benchmark samples its memory). */
   onStarted?: (pid: number) => void;
+  /** Called with the wall time of each step, in milliseconds (the benchmark prints them). */
+  onTiming?: (step: "start" | "configure" | "analyze" | "analyzeStack", ms: number) => void;
 }
 
 export const DEFAULT_PACK_DIR = path.resolve(__dirname, "../../policies");
@@ -119,7 +121,14 @@ export async function analyzeWithPack(
 ): Promise<PackRun> {
   const packDir = opts.packDir ?? DEFAULT_PACK_DIR;
   const rpcTimeoutMs = opts.rpcTimeoutMs ?? 60_000;
+  let t = Date.now();
+  const lap = (step: Parameters<NonNullable<AnalyzeOptions["onTiming"]>>[0]) => {
+    const now = Date.now();
+    opts.onTiming?.(step, now - t);
+    t = now;
+  };
   const pack = await startPack(packDir, opts.startTimeoutMs ?? 30_000);
+  lap("start");
   opts.onStarted?.(pack.child.pid!);
   const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${pack.port}`, grpc.credentials.createInsecure(), {
     "grpc.max_send_message_length": -1,
@@ -145,6 +154,7 @@ export async function analyzeWithPack(
     const infoMsg = await call<any>("getAnalyzerInfo", new Empty());
     const info = readInfo(infoMsg);
     await call("configure", configureRequest(info.policies, packConfig));
+    lap("configure");
 
     const custom = resources.filter((r) => r.custom);
     const violations: PackViolation[] = [];
@@ -157,9 +167,11 @@ export async function analyzeWithPack(
         for (const res of responses) violations.push(...readDiagnostics(res, info.name));
       }
     }
+    lap("analyze");
     const stackReq = new analyzerPb.AnalyzeStackRequest();
     stackReq.setResourcesList(custom.map(analyzerResource));
     violations.push(...readDiagnostics(await call<any>("analyzeStack", stackReq), info.name));
+    lap("analyzeStack");
     return { info, violations };
   } finally {
     client.close();
