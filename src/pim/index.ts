@@ -6,45 +6,21 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphConfig, PimConfig } from "../configSchema";
-import type { ActivationPolicySettings, ApproverRef } from "../model/activationPolicy";
+import type { ApproverRef } from "../model/activationPolicy";
 import { componentTypes } from "../model/typeTokens";
 import { GLOBAL_ADMINISTRATOR } from "../roles";
 import { principalSlugs, userResolver } from "./principals";
-import { RoleManagementPolicy, type RoleManagementPolicyArgs } from "./roleManagementPolicy";
+import { RoleManagementPolicy } from "./roleManagementPolicy";
+import { activationPolicySettings } from "./settings";
 
 export { RoleManagementPolicy } from "./roleManagementPolicy";
+export { activationPolicySettings } from "./settings";
 
 export interface JitGlobalAdminArgs {
   pim: PimConfig;
   graph: GraphConfig;
   /** The authentication context the activation requires; the policy is written only once it exists. */
   authenticationContext?: pulumi.Resource;
-}
-
-/**
- * The settings the activation policy is given, from validated config. Fixed decisions (docs/pim.md):
- * - requireMfa is off whenever an authentication context is required: the portal treats them as alternatives, the
- *   API may reject both (unconfirmed), and the context's CA policy is what forces a *fresh* phishing-resistant MFA;
- * - eligibility never has to expire: azuread's eligibility request always asks for noExpiration and fails otherwise;
- * - permanent active assignment stays allowed, so the breakglass accounts' permanent GA keeps working; the policy
- *   pack, the audit and the "assigned outside PIM" alert allow it for breakglass only.
- */
-export function activationPolicySettings(
-  pim: PimConfig,
-  approvers: pulumi.Input<pulumi.Input<ApproverRef>[]>,
-): Omit<RoleManagementPolicyArgs, "graphEndpoint"> {
-  const settings: Omit<ActivationPolicySettings, "approval"> = {
-    roleDefinitionId: GLOBAL_ADMINISTRATOR,
-    maxActivationDuration: pim.maxActivationDuration,
-    requireJustification: pim.requireJustification,
-    requireTicket: pim.requireTicket,
-    requireMfa: !pim.authenticationContextId,
-    authenticationContextId: pim.authenticationContextId ?? null,
-    eligibilityExpiration: { required: false, maximumDuration: null },
-    activeAssignmentExpiration: { required: false, maximumDuration: null },
-    notificationRecipients: [...pim.notificationRecipients],
-  };
-  return { ...settings, approval: { required: true, approvers } };
 }
 
 export class JitGlobalAdmin extends pulumi.ComponentResource {
