@@ -30,7 +30,10 @@ export interface ActivationPolicySettings {
   eligibilityExpiration: { required: boolean; maximumDuration: string | null };
   /** Expiration_Admin_Assignment. */
   activeAssignmentExpiration: { required: boolean; maximumDuration: string | null };
-  /** Recipients added to every Notification_*_Admin_* and Notification_*_EndUser_Assignment rule. */
+  /**
+   * Recipients of the three "Admin" notification rules (Notification_Admin_{Admin_Eligibility,Admin_Assignment,
+   * EndUser_Assignment}: the role assignment and activation alerts). Requestor/approver mails keep their defaults.
+   */
   notificationRecipients: string[];
 }
 
