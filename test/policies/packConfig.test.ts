@@ -1,0 +1,47 @@
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ALL_POLICY_NAMES } from "../../policies/lib/policyNames";
+import { policies } from "../../policies/rules";
+import { validateConfig } from "../../src/config";
+import { derivePackConfig } from "../../src/plan/packConfig";
+import { readStackFile } from "../../src/plan/stackFile";
+
+const prod = () => {
+  const { config, errors } = validateConfig(readStackFile(path.resolve(__dirname, "../.."), "prod").raw);
+  expect(errors).toEqual([]);
+  return config!;
+};
+
+describe("derivePackConfig", () => {
+  it("configures every rule of the pack, with keys each rule's configSchema declares", () => {
+    const cfg = derivePackConfig(prod());
+    expect(Object.keys(cfg).sort()).toEqual([...ALL_POLICY_NAMES].sort());
+    for (const policy of policies) {
+      const declared = Object.keys(policy.configSchema?.properties ?? {});
+      for (const key of Object.keys(cfg[policy.name] ?? {})) expect(declared, `${policy.name}.${key}`).toContain(key);
+    }
+  });
+
+  it("takes breakglass accounts, limits and the authentication context from the stack config", () => {
+    const config = prod();
+    const cfg = derivePackConfig(config);
+    expect(cfg["breakglass-accounts"]).toEqual({
+      breakglassUpns: ["breakglass-01@contoso.onmicrosoft.com", "breakglass-02@contoso.onmicrosoft.com"],
+      minAccounts: 2,
+      breakglassGroupName: "Emergency access accounts",
+    });
+    expect(cfg["ga-activation-policy"]).toEqual({ maxActivationDuration: "PT4H", authenticationContextId: "c1" });
+    expect(cfg["global-admin-count"]).toEqual({ min: 2, max: 8 });
+    expect(cfg["entra-diagnostic-setting"]).toEqual({ minRetentionInDays: 90 });
+    expect(cfg["breakglass-tripwire"]).toMatchObject({ maxEvaluationFrequency: "PT5M" });
+    // A limit changed in the stack reaches the pack: one source of truth.
+    const stricter = derivePackConfig({ ...config, limits: { ...config.limits, activationDuration: { min: "PT1H", max: "PT2H" } } });
+    expect(stricter["ga-activation-policy"]!.maxActivationDuration).toBe("PT2H");
+  });
+
+  it("names accounts by bare name when the domain is left to azuread.getDomains", () => {
+    const config = prod();
+    const cfg = derivePackConfig({ ...config, tenant: { ...config.tenant, initialDomain: undefined }, breakglass: { ...config.breakglass, domain: undefined } });
+    expect(cfg["no-standing-tier0-assignment"]!.breakglassUpns).toEqual(["breakglass-01", "breakglass-02"]);
+  });
+});
