@@ -12,9 +12,10 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(__dirname, "..", "..");
 const LIST_STACKS = join(ROOT, "scripts", "list-stacks.sh");
 const PUBLISH = join(ROOT, "scripts", "publish-policy-pack.sh");
+const CHECK_REPLACE = join(ROOT, "scripts", "check-replace-urns.sh");
 
-function run(script: string, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync("bash", [script, ...args], { encoding: "utf8", env: { ...process.env, STACKS: "", ...env } });
+function run(script: string, args: string[], env: Record<string, string> = {}, input?: string) {
+  const result = spawnSync("bash", [script, ...args], { encoding: "utf8", input, env: { ...process.env, STACKS: "", ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -115,5 +116,30 @@ describe("publish-policy-pack.sh", () => {
     const { code, stderr } = run(PUBLISH, ["--stack", "prod"]);
     expect(code).toBe(2);
     expect(stderr).toContain("--org and --stack are required");
+  });
+});
+
+describe("check-replace-urns.sh", () => {
+  const urn = (type: string, name: string) => `urn:pulumi:prod::entra-baseline::entra-baseline:breakglass:Breakglass$${type}::${name}`;
+  const password = urn("random:index/randomPassword:RandomPassword", "breakglass-breakglass-01-password");
+
+  it("accepts breakglass passwords, one per line, blank lines and spaces ignored", () => {
+    const other = password.replace("breakglass-01", "breakglass-02");
+    const { code, stdout } = run(CHECK_REPLACE, [], {}, `  ${password}\n\n${other}  \n`);
+    expect(code).toBe(0);
+    expect(stdout).toContain("2 breakglass password(s)");
+  });
+
+  it("refuses anything else: the user, its GA assignment, a password outside the component, or nothing", () => {
+    for (const bad of [
+      urn("azuread:index/user:User", "breakglass-breakglass-01"),
+      urn("azuread:index/directoryRoleAssignment:DirectoryRoleAssignment", "breakglass-breakglass-01-global-administrator"),
+      "urn:pulumi:prod::entra-baseline::random:index/randomPassword:RandomPassword::other",
+    ]) {
+      const { code, stderr } = run(CHECK_REPLACE, [], {}, `${password}\n${bad}\n`);
+      expect(code, bad).toBe(1);
+      expect(stderr).toContain(`refusing '${bad}'`);
+    }
+    expect(run(CHECK_REPLACE, [], {}, "\n").code).toBe(1);
   });
 });

@@ -166,14 +166,22 @@ describe("GitHub workflows", () => {
       expect(deploy.if).toContain("needs.test.result == 'success'");
     });
 
-    it("can replace resources by hand (password rotation), shown in the preview the approvers see and applied by up", () => {
+    it("rotates breakglass passwords by hand: URNs checked before approval, unprotected then replaced by up", () => {
       const dispatch = workflow.on.workflow_dispatch as { inputs: Record<string, unknown> };
       expect(Object.keys(dispatch.inputs)).toEqual(["stack", "replace"]);
-      for (const job of ["preview", "deploy"]) {
-        const step = workflow.jobs[job].steps!.find((s) => usesAction(s, "pulumi/actions"))!;
-        expect(step.with?.replace, job).toBe("${{ inputs.replace }}");
-      }
-      expect(workflow.jobs.stacks.steps!.find((s) => s.id === "list")!.env).toEqual({ STACKS: "${{ inputs.stack || vars.STACKS }}" });
+      const stacks = workflow.jobs.stacks.steps!;
+      expect(stacks.find((s) => s.id === "list")!.env).toEqual({ STACKS: "${{ inputs.stack || vars.STACKS }}" });
+      expect(stacks.find((s) => /check-replace-urns\.sh/.test(s.run ?? ""))?.if).toBe("inputs.replace != ''");
+
+      const steps = workflow.jobs.deploy.steps!;
+      const unprotect = steps.findIndex((s) => /pulumi state unprotect/.test(s.run ?? ""));
+      const up = steps.findIndex((s) => usesAction(s, "pulumi/actions") && s.with?.command === "up");
+      expect(unprotect).toBeGreaterThan(-1);
+      expect(unprotect).toBeLessThan(up);
+      expect(steps[unprotect].run).toMatch(/^scripts\/check-replace-urns\.sh/);
+      expect(steps[up].with?.replace).toBe("${{ inputs.replace }}");
+      // A preview cannot replace a protected resource: the replacement is shown by the approved up, not the preview.
+      expect(workflow.jobs.preview.steps!.find((s) => usesAction(s, "pulumi/actions"))!.with?.replace).toBeUndefined();
     });
 
     it("shares the per-stack concurrency group with the drift check", () => {
