@@ -5,7 +5,7 @@
  */
 import type { PackRun, PackViolation } from "./analyzer";
 import type { RecordedResource } from "./runProgram";
-import { SECRET_PLACEHOLDER, displayProperties } from "./secrets";
+import { DYNAMIC_PROVIDER_KEY, SECRET_PLACEHOLDER, displayProperties } from "./secrets";
 
 export interface PlanJsonResource {
   urn: string;
@@ -45,7 +45,7 @@ export function planJsonResource(r: RecordedResource): PlanJsonResource {
     inputs: displayProperties(r.inputs),
     options: { ...r.options },
     dependencies: r.dependencies,
-    propertyDependencies: r.propertyDependencies,
+    propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).filter(([k]) => k !== DYNAMIC_PROVIDER_KEY)),
   };
 }
 
