@@ -227,9 +227,11 @@ export function finding(
   };
 }
 
-/** Worst first, then by kind and object so reports are stable. */
+/** Failed reads first (they qualify everything else), then worst first, then by kind and object so reports are stable. */
 export function sortFindings(findings: Finding[]): Finding[] {
+  const readFailed = (f: Finding) => (f.id === "AUD-READ-FAILED" ? 0 : 1);
   return [...findings].sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id) || a.object.localeCompare(b.object),
+    (a, b) =>
+      readFailed(a) - readFailed(b) || severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id) || a.object.localeCompare(b.object),
   );
 }
