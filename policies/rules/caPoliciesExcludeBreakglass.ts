@@ -100,12 +100,12 @@ function exclusionProblem(r: PolicyResource, shape: (typeof shapes)[number], vie
   const excludedUsers = list(shape.excludeUsers);
 
   // Known ids (update, stack export): the shared definition decides.
+  if (excludesBreakglassGroup({ excludedGroupIds: excludedGroups.filter(isString) }, [...view.groupObjectIds])) return undefined;
   const knownUserIds = [...view.objectIds];
   const gaps = breakglassExclusionGaps(
     { excludedGroupIds: excludedGroups.filter(isString), excludedUserIds: excludedUsers.filter(isString) },
     { groupIds: [...view.groupObjectIds], userIds: knownUserIds },
   );
-  if (excludesBreakglassGroup({ excludedGroupIds: excludedGroups.filter(isString) }, [...view.groupObjectIds])) return undefined;
 
   // Preview: an unknown id is trusted only when `conditions` came from the breakglass resource and the unknown
   // cannot be an inclusion.
