@@ -70,6 +70,22 @@ describe("npm run check on drifted state", () => {
     expect(res.stdout).toMatch(/ga-activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/);
   });
 
+  it("a Conditional Access policy without the breakglass exclusion → ca-policies-exclude-breakglass", async () => {
+    let name = "";
+    const file = drifted("ca-no-exclusion", (rs) => {
+      const policy = rs.find((r) => r.type === providerTypes.conditionalAccessPolicy && r.inputs.conditions.users.excludedGroups?.length > 0);
+      name = policy.urn.split("::").pop();
+      for (const bag of [policy.inputs, policy.outputs]) {
+        bag.conditions.users.excludedGroups = [];
+        bag.conditions.users.excludedUsers = [];
+      }
+      policy.propertyDependencies.conditions = [];
+    });
+    const res = await runCli("check", [file]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(new RegExp(`ca-policies-exclude-breakglass \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:prod::entra-baseline::`));
+  });
+
   it("a breakglass user no longer protected → breakglass-accounts", async () => {
     let name = "";
     const file = drifted("unprotected", (rs) => {

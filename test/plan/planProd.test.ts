@@ -130,3 +130,24 @@ describe("npm run plan --stack NAME --cwd DIR", () => {
     expect(workspace.inputs.workspaceName).toBe("law-entra-baseline-staging");
   }, 60_000);
 });
+
+describe("npm run plan on a valid stack the pack rejects", () => {
+  it("exits 1 with the violation grouped by rule, and check on its --export gives the same verdict", async () => {
+    const dir = tempDir("plan-weak");
+    fs.writeFileSync(path.join(dir, "Pulumi.weak.yaml"), prodStackText().replace("activationPolicyState: enabled", "activationPolicyState: disabled"));
+    const exported = path.join(dir, "weak.export.json");
+    const [text, res] = await Promise.all([
+      runCli("plan", ["--stack", "weak", "--cwd", dir]),
+      runCli("plan", ["--stack", "weak", "--cwd", dir, "--json", "--export", exported]),
+    ]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/warnings:\n {2}- conditionalAccess\.activationPolicyState: /);
+    expect(text.stdout).toMatch(/Policy pack .+: 1 violation \(1 mandatory\)\n\n {2}ga-activation-policy \(mandatory\)\n {4}✗ jit-global-admin-activation-policy {2}urn:pulumi:weak::/);
+    expect(res.code).toBe(1);
+    const planned = JSON.parse(res.stdout).policy;
+    expect(planned.mandatory).toBe(1);
+    const check = await runCli("check", [exported, "--stack", "weak", "--cwd", dir, "--json"]);
+    expect(check.code).toBe(1);
+    expect(JSON.parse(check.stdout).policy).toEqual(planned);
+  }, 60_000);
+});
