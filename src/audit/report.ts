@@ -70,9 +70,13 @@ export function renderTable(result: AuditResult, width = 120): string {
   const fixed = [8, Math.max(...rows.map((r) => r[1]!.length), 7)];
   const rest = Math.max(width - fixed[0]! - fixed[1]! - 6, 40);
   const widths = [fixed[0]!, fixed[1]!, Math.ceil(rest * 0.45), Math.floor(rest * 0.55)];
-  const format = (cells: string[]) => cells.map((c, i) => fit(c, widths[i]!)).join("  ").trimEnd();
-  lines.push("", format(head), widths.map((w) => "-".repeat(w)).join("  "));
-  for (const r of rows) lines.push(format(r));
+  const format = (cells: string[]) => {
+    const wrapped = cells.map((c, i) => wrap(c, widths[i]!));
+    const height = Math.max(...wrapped.map((w) => w.length));
+    return Array.from({ length: height }, (_, line) => wrapped.map((w, i) => (w[line] ?? "").padEnd(widths[i]!)).join("  ").trimEnd());
+  };
+  lines.push("", ...format(head), widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) lines.push(...format(r));
   lines.push("", "Expected values, controls and details: --json or --markdown. Remediation:");
   for (const id of distinctIds(result.findings)) lines.push(`  ${id}: ${remediationOf(result.findings, id)}`);
   return `${lines.join("\n")}\n`;
@@ -86,9 +90,23 @@ function remediationOf(findings: readonly Finding[], id: string): string {
   return findings.find((f) => f.id === id)?.remediation ?? FINDING_KINDS[id as keyof typeof FINDING_KINDS].remediation;
 }
 
-function fit(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, " ");
-  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat.padEnd(width);
+/** Word-wraps a cell; words longer than the column are cut. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = "";
+  for (const word of text.replace(/\s+/g, " ").trim().split(" ")) {
+    for (let w = word; w.length > 0; w = w.slice(width)) {
+      const piece = w.slice(0, width);
+      if (current && current.length + 1 + piece.length > width) {
+        lines.push(current);
+        current = piece;
+      } else {
+        current = current ? `${current} ${piece}` : piece;
+      }
+    }
+  }
+  lines.push(current);
+  return lines;
 }
 
 function cell(text: string): string {

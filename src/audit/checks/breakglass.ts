@@ -75,17 +75,18 @@ export function breakglassMethodFindings(ctx: AuditContext): Finding[] {
   const methods = ctx.snapshot.sources.authenticationMethods ?? {};
   for (const b of ctx.breakglass) {
     if (typeof b.user?.id !== "string") continue;
-    const types = (methods[b.user.id] ?? []).map((m) => lower(m["@odata.type"]) ?? "(unknown)");
+    const registered = (methods[b.user.id] ?? []).map((m) => (typeof m["@odata.type"] === "string" ? m["@odata.type"] : "(unknown)"));
+    const types = registered.map((t) => t.toLowerCase());
     if (!types.includes(FIDO2)) {
       out.push(
         finding("AUD-BREAKGLASS-NO-FIDO2", {
           object: label(b),
           expected: "at least one FIDO2 security key or passkey (fido2AuthenticationMethod)",
-          actual: types.length > 0 ? `registered: ${types.map(shortType).join(", ")}` : "no authentication method registered",
+          actual: registered.length > 0 ? `registered: ${registered.map(shortType).join(", ")}` : "no authentication method registered",
         }),
       );
     }
-    const weak = types.filter((t) => !STRONG_OR_PASSWORD.has(t));
+    const weak = registered.filter((t) => !STRONG_OR_PASSWORD.has(t.toLowerCase()));
     if (weak.length > 0) {
       out.push(finding("AUD-BREAKGLASS-WEAK-METHODS", { object: label(b), expected: "FIDO2 (or certificate) methods only", actual: `also registered: ${weak.map(shortType).join(", ")}` }));
     }
@@ -123,5 +124,5 @@ export function breakglassGroupFindings(ctx: AuditContext): Finding[] {
 }
 
 function shortType(type: string): string {
-  return type.replace(/^#microsoft\.graph\./, "").replace(/authenticationmethod$/, "");
+  return type.replace(/^#microsoft\.graph\./i, "").replace(/AuthenticationMethod$/i, "");
 }

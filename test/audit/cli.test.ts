@@ -1,0 +1,175 @@
+/**
+ * `npm run audit` end to end, in process: stack file → config → (fake tenant | snapshot) → output and exit code.
+ * The live runs use the production credential chain against the fake `az` and the loopback fakes.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { EXIT, main } from "../../src/audit/cli";
+import { useFakeAzureCli } from "../fakes/azureCli";
+import { graphError } from "../fakes/graphServer";
+import { exampleSnapshotJson } from "./exampleSnapshot";
+import { REPO_ROOT, SUBSCRIPTION_ID, caPolicy, healthyTenant, prodConfig, startFakeTenant, type FakeTenant } from "./fakeTenant";
+
+const EXAMPLE = path.join(REPO_ROOT, "examples/audit-snapshot.json");
+
+async function cli(args: string[], options: { cwd?: string; tty?: boolean } = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    cwd: options.cwd ?? REPO_ROOT,
+    stderrIsTTY: options.tty ?? false,
+  });
+  return { code, stdout, stderr };
+}
+
+let restoreCli: () => void;
+let tmp: string;
+beforeAll(() => {
+  restoreCli = useFakeAzureCli();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "audit-cli-"));
+});
+afterAll(() => {
+  restoreCli();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("the bundled example snapshot", () => {
+  it("is what the example generator produces (regenerate it when the reader changes)", async () => {
+    expect(fs.readFileSync(EXAMPLE, "utf8")).toBe(await exampleSnapshotJson());
+  });
+
+  it("audits offline out of the box: the five deliberate changes, exit 1", async () => {
+    const { code, stdout } = await cli(["--snapshot", "examples/audit-snapshot.json", "--json"]);
+    expect(code).toBe(EXIT.findings);
+    const report = JSON.parse(stdout) as { complete: boolean; findings: { id: string; object: string }[] };
+    expect(report.complete).toBe(true);
+    expect([...new Set(report.findings.map((f) => f.id))].sort()).toEqual([
+      "AUD-BREAKGLASS-NO-FIDO2",
+      "AUD-BREAKGLASS-WEAK-METHODS",
+      "AUD-CA-NO-BREAKGLASS-EXCLUSION",
+      "AUD-DIAGNOSTICS-CATEGORY",
+      "AUD-OUTSIDE-PIM",
+      "AUD-PERMANENT-TIER0",
+      "AUD-PIM-POLICY-DRIFT",
+      "AUD-PIM-POLICY-WEAKENED",
+    ]);
+  });
+
+  it("renders a table by default and Markdown on request", async () => {
+    const table = await cli(["--snapshot", "examples/audit-snapshot.json"]);
+    expect(table.stdout).toMatch(/^SEVERITY\s+FINDING\s+OBJECT\s+ACTUAL$/m);
+    expect(table.stdout).toMatch(/^CRITICAL\s+AUD-PERMANENT-TIER0\s+user it-ops@contoso\.com/m);
+    const md = await cli(["--snapshot", "examples/audit-snapshot.json", "--markdown"]);
+    expect(md.stdout).toContain("| Severity | Finding | Object | Expected | Actual | Controls |");
+    expect(md.stdout).toMatch(/\| critical \| AUD-PERMANENT-TIER0 .*\| MS\.AAD\.7\.4, ZTA 21815, ZTA 21816 \|/);
+  });
+
+  it("--fail-on decides the exit code", async () => {
+    expect((await cli(["--snapshot", "examples/audit-snapshot.json", "--fail-on", "critical"])).code).toBe(EXIT.findings);
+    // Without the two critical changes, only high and lower findings remain.
+    const trimmed = JSON.parse(fs.readFileSync(EXAMPLE, "utf8")) as {
+      sources: { caPolicies: { displayName: string }[]; roleAssignmentScheduleInstances: { principal?: { userPrincipalName?: string } }[] };
+    };
+    trimmed.sources.caPolicies = trimmed.sources.caPolicies.filter((p) => !p.displayName.includes("hand-made"));
+    trimmed.sources.roleAssignmentScheduleInstances = trimmed.sources.roleAssignmentScheduleInstances.filter((i) => i.principal?.userPrincipalName !== "it-ops@contoso.com");
+    const file = path.join(tmp, "no-critical.json");
+    fs.writeFileSync(file, JSON.stringify(trimmed));
+    expect((await cli(["--snapshot", file, "--fail-on", "critical"])).code).toBe(EXIT.clean);
+    expect((await cli(["--snapshot", file])).code).toBe(EXIT.findings);
+    expect((await cli(["--snapshot", file, "--fail-on", "low"])).code).toBe(EXIT.findings);
+  });
+});
+
+describe("usage errors exit 2", () => {
+  it.each([
+    [["--fail-on", "severe"], /Allowed choices are critical, high, medium, low, info/],
+    [["--json", "--markdown"], /cannot be used with/],
+    [["--stack", "nope"], /no such stack file/],
+    [["--snapshot", "missing.json"], /no such snapshot file/],
+    [["--snapshot", "examples/audit-snapshot.json", "--save-snapshot", "x.json"], /exclude each other/],
+  ])("%j", async (args, message) => {
+    const { code, stderr } = await cli(args);
+    expect(code).toBe(EXIT.error);
+    expect(stderr).toMatch(message);
+  });
+
+  it("a snapshot that is not JSON, or not a snapshot, or incomplete", async () => {
+    const bad = path.join(tmp, "bad.json");
+    fs.writeFileSync(bad, "{ nope");
+    expect((await cli(["--snapshot", bad])).stderr).toMatch(/is not valid JSON/);
+    fs.writeFileSync(bad, JSON.stringify({ version: 2, takenAt: "yesterday", sources: { caPolicies: "all" } }));
+    const wrong = await cli(["--snapshot", bad]);
+    expect(wrong.code).toBe(EXIT.error);
+    expect(wrong.stderr).toMatch(/version: must be 1/);
+    expect(wrong.stderr).toMatch(/takenAt: must be an ISO 8601 date-time/);
+    expect(wrong.stderr).toMatch(/sources\.caPolicies/);
+    const partial = JSON.parse(fs.readFileSync(EXAMPLE, "utf8")) as { sources: Record<string, unknown> };
+    delete partial.sources.caPolicies;
+    fs.writeFileSync(bad, JSON.stringify(partial));
+    const incomplete = await cli(["--snapshot", bad]);
+    expect(incomplete.code).toBe(EXIT.error);
+    expect(incomplete.stderr).toMatch(/lacks source caPolicies/);
+  });
+
+  it("an invalid stack config names the key", async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "stack-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  entra-baseline:pim:\n    eligibleAdmins: []\n");
+    const { code, stderr } = await cli(["--stack", "bad", "--snapshot", EXAMPLE], { cwd: dir });
+    expect(code).toBe(EXIT.error);
+    expect(stderr).toMatch(/pim\.eligibleAdmins/);
+  });
+});
+
+describe("live runs against the fake tenant", () => {
+  let tenant: FakeTenant;
+  const config = prodConfig();
+  beforeEach(async () => {
+    tenant = await startFakeTenant(healthyTenant(config));
+  });
+  afterEach(async () => {
+    await tenant.close();
+  });
+  const live = (extra: string[] = []) => ["--graph-endpoint", tenant.graph.url, "--arm-endpoint", tenant.arm.url, "--subscription", SUBSCRIPTION_ID, ...extra];
+
+  it("a matching tenant exits 0; --save-snapshot writes what was read, and auditing it offline agrees", async () => {
+    const file = path.join(tmp, "saved.json");
+    const run = await cli(live(["--save-snapshot", file]));
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(EXIT.clean);
+    expect(run.stdout).toContain("No findings");
+    const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { version: number; sources: { caPolicies: unknown[] } };
+    expect(saved.version).toBe(1);
+    expect(saved.sources.caPolicies).toHaveLength(3);
+    tenant.data.caPolicies.push(caPolicy(40, []));
+    expect((await cli(["--snapshot", file])).code).toBe(EXIT.clean);
+  });
+
+  it("draws progress on stderr only on a terminal", async () => {
+    const run = await cli(live(), { tty: true });
+    expect(run.stderr).toMatch(/Reading the tenant: \d+\/12 sources, \d+ requests/);
+  });
+
+  it("a 403 exits 2 naming the missing permission, with no report", async () => {
+    tenant.graph.route("GET", "/v1.0/roleManagement/directory/roleEligibilityScheduleInstances", () => ({
+      status: 403,
+      body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
+    }));
+    const run = await cli(live(["--json"]));
+    expect(run.code).toBe(EXIT.error);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/RoleEligibilitySchedule\.Read\.Directory or RoleManagement\.Read\.Directory/);
+  });
+
+  it("a read that keeps failing is never a clean report, even with --fail-on critical", async () => {
+    tenant.graph.route("GET", "/v1.0/groups", () => ({ rawBody: "<html>gateway</html>", status: 200 }));
+    const run = await cli(live(["--fail-on", "critical", "--json"]));
+    expect(run.code).toBe(EXIT.findings);
+    const report = JSON.parse(run.stdout) as { complete: boolean; findings: { id: string }[] };
+    expect(report.complete).toBe(false);
+    expect(report.findings[0]!.id).toBe("AUD-READ-FAILED");
+  });
+});
