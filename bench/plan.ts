@@ -31,7 +31,7 @@ for (const v of variants) {
     const res = spawnSync(v.command, v.args, { cwd: repo, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (res.status !== 0) {
-      console.error(`${v.label} exited ${res.status}:\n${res.stderr}`);
+      console.error(`${v.label} exited ${res.status}:\n${res.stderr}${res.stdout.split("\n").slice(-12).join("\n")}`);
       failed = true;
       break;
     }

@@ -11,7 +11,7 @@ import { analyzeWithPack } from "./analyzer";
 import { printJson, runCli } from "./cliRuntime";
 import { EXIT } from "./exitCodes";
 import { derivePackConfig } from "./packConfig";
-import { DEFAULT_STACK, loadStackConfig } from "./plan";
+import { DEFAULT_STACK, loadStackConfig } from "./stackConfig";
 import { mandatoryCount, policyJson, renderViolations } from "./render";
 import { StackExportError, parseStackExport } from "./stackExport";
 import { StackFileError } from "./stackFile";

@@ -7,7 +7,7 @@ import { Command, CommanderError } from "commander";
 import { formatIssue, type ConfigIssue } from "../config";
 import { EXIT } from "./exitCodes";
 import { printJson, runCli, writeFile } from "./cliRuntime";
-import { DEFAULT_STACK, PROJECT, checkPlan, exportPlan, loadStackConfig, planBaseline, plannedResources } from "./plan";
+import { DEFAULT_STACK, loadStackConfig } from "./stackConfig";
 import { planJsonResource, policyJson, mandatoryCount, renderTree, renderViolations, type PlanJson } from "./render";
 import { derivePackConfig } from "./packConfig";
 import { StackFileError } from "./stackFile";
@@ -71,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
 
   // The program's own logging (pulumi.log.info prints to stdout without an engine) goes to stderr: stdout
   // carries the plan only, so that --json output stays parseable.
+  // The Pulumi runtime and the program load only now, once the config is known to be valid.
+  const { PROJECT, checkPlan, exportPlan, planBaseline, plannedResources } = await import("./plan");
   const { log, info } = console;
   console.log = console.info = (...args: unknown[]) => console.error(...args);
   const run = await planBaseline(stackFile, config).finally(() => {

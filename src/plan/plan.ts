@@ -2,32 +2,17 @@
  * The offline plan: stack file → validated config → the baseline under mocks → the policy pack over the result.
  * Each step is a function so that the CLI, the benchmark and the tests compose the same pieces.
  */
-import { CONFIG_NAMESPACE, validateConfig, type BaselineConfig, type ConfigIssue } from "../config";
+import { CONFIG_NAMESPACE, type BaselineConfig } from "../config";
 import { analyzeWithPack, type AnalyzeOptions, type PackRun, type PlannedResource } from "./analyzer";
 import { planMocks } from "./mocks";
 import { derivePackConfig } from "./packConfig";
 import { runProgram, type ProgramRun } from "./runProgram";
 import { readStackExport, toStackExport, type StackExportV3 } from "./stackExport";
-import { readStackFile, type StackFile } from "./stackFile";
+import type { StackFile } from "./stackFile";
+
+export { DEFAULT_STACK, loadStackConfig, type StackConfig } from "./stackConfig";
 
 export const PROJECT = CONFIG_NAMESPACE;
-export const DEFAULT_STACK = "prod";
-
-export type StackConfig =
-  | { ok: true; stackFile: StackFile; config: BaselineConfig; warnings: ConfigIssue[] }
-  | { ok: false; stackFile: StackFile; errors: ConfigIssue[]; warnings: ConfigIssue[] };
-
-/** Reads and validates a stack's config. Throws StackFileError when the file itself is unreadable. */
-export function loadStackConfig(cwd: string, stack: string): StackConfig {
-  const stackFile = readStackFile(cwd, stack);
-  const result = validateConfig(stackFile.raw);
-  // An encrypted value is reported once, as such, not again as the wrong shape it looks like.
-  const encrypted = stackFile.errors.map((e) => e.path);
-  const shapeErrors = result.errors.filter((e) => !encrypted.some((p) => e.path === p || e.path.startsWith(`${p}.`) || e.path.startsWith(`${p}[`)));
-  const errors = [...stackFile.errors, ...shapeErrors];
-  if (errors.length > 0 || !result.config) return { ok: false, stackFile, errors, warnings: result.warnings };
-  return { ok: true, stackFile, config: result.config, warnings: result.warnings };
-}
 
 /** Runs the baseline for `config` under the plan's mocks. */
 export async function planBaseline(stackFile: StackFile, config: BaselineConfig): Promise<ProgramRun> {

@@ -14,9 +14,9 @@
  * mock monitor's own URNs keep only the last parent type, so every URN it hands out is translated.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_SIG, SECRET_SIG_KEY } from "./analyzer";
+import { SECRET_SIG, SECRET_SIG_KEY } from "./secrets";
+import { ROOT_STACK_TYPE } from "./stackExport";
 
-export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 export interface RecordedOptions {
   protect: boolean;

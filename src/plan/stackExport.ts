@@ -11,10 +11,12 @@
  */
 import { createHash } from "node:crypto";
 import type { PlannedResource } from "./analyzer";
-import { ROOT_STACK_TYPE, type ProgramRun, type RecordedResource } from "./runProgram";
+import type { ProgramRun, RecordedResource } from "./runProgram";
 import { DYNAMIC_PROVIDER_KEY, SECRET_PLACEHOLDER, SECRET_SIG, SECRET_SIG_KEY, isSecret } from "./secrets";
 
 export const DEPLOYMENT_VERSION = 3;
+/** The type of the root resource every Pulumi program registers first. */
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
 /** What the plan writes in place of a dynamic resource's serialized provider code. */
 export const DYNAMIC_PROVIDER_PLACEHOLDER = "[dynamic provider code: not written by npm run plan]";
