@@ -2,6 +2,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { useFakeAzureCli } from "../fakes/azureCli";
 import { auditFake, ids } from "./harness";
 import { healthyTenant, prodConfig, startFakeTenant, type FakeTenant } from "./fakeTenant";
+import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR, SECURITY_ADMINISTRATOR } from "../../src/roles";
+import { assignmentInstance, assignmentSchedule, caPolicy, eligibilityInstance, guid, user } from "./fakeTenant";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FINDING_KINDS } from "../../src/audit/findings";
 
 const config = prodConfig();
 let tenant: FakeTenant;
@@ -28,8 +33,6 @@ describe("audit of a tenant that matches the model", () => {
   });
 });
 
-import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR, SECURITY_ADMINISTRATOR } from "../../src/roles";
-import { assignmentInstance, assignmentSchedule, caPolicy, eligibilityInstance, guid, user } from "./fakeTenant";
 
 const bg = () => tenant.data.users.slice(0, 2);
 const groupId = () => String(tenant.data.groups[0]!.id);
@@ -249,5 +252,17 @@ describe("monitoring", () => {
     expect(weak.some((w) => /severity is 3/.test(w))).toBe(true);
     expect(weak.some((w) => /PT30M/.test(w))).toBe(true);
     expect(weak).toContain("no action group: the alert notifies nobody");
+  });
+});
+
+
+describe("the findings catalogue in docs/audit.md", () => {
+  it("lists every finding kind, with its controls", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "../../docs/audit.md"), "utf8");
+    for (const [id, kind] of Object.entries(FINDING_KINDS)) {
+      const row = doc.split("\n").find((l) => l.startsWith(`| \`${id}\` |`));
+      expect(row, id).toBeDefined();
+      expect(row, id).toContain(kind.severity);
+    }
   });
 });
