@@ -48,6 +48,9 @@ describe("npm run plan on the bundled prod stack", () => {
       expect(tree.stdout).toMatch(new RegExp(`^${name}  ${type.replace(/\$/g, "\\$")}$`, "m"));
     }
     expect(tree.stdout).toMatch(/├── .+ {2}azuread:index\/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest/);
+    // Key properties under each resource, from the stack's config.
+    expect(tree.stdout).toMatch(/^│ +maxActivationDuration: "PT4H"$/m);
+    expect(tree.stdout).toMatch(/^│ +userPrincipalName: "breakglass-01@contoso\.onmicrosoft\.com"$/m);
     expect(tree.stdout).toMatch(/Policy pack .+: no violations \(8 policies\)/);
   });
 
