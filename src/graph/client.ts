@@ -80,9 +80,11 @@ export class GraphClient {
   private readonly maxRetryDelayMs: number;
   private token?: { value: string; expiresOn: number };
   /** Requests sent, including retries: the audit benchmark reports it. */
-  requestCount = 0;
+  requestCount: number;
 
+  // Every field is set here, none by initializer: closure serialization (dynamic providers) drops initializers.
   constructor(options: GraphClientOptions) {
+    this.requestCount = 0;
     const url = new URL(options.endpoint);
     this.endpoint = url.origin + url.pathname.replace(/\/+$/, "");
     this.scope = `${url.origin}/.default`;

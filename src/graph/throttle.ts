@@ -17,10 +17,15 @@ export const THROTTLE_LIMITS: readonly ThrottleLimit[] = [
 ];
 
 export class SlidingWindowThrottle {
-  private readonly sent: number[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  private readonly sent: number[];
+  private chain: Promise<void>;
 
-  constructor(readonly limit: Pick<ThrottleLimit, "requests" | "windowMs">) {}
+  // Fields are set in the constructor, not as initializers: closure serialization (dynamic providers) keeps the
+  // constructor body but drops class field initializers.
+  constructor(readonly limit: Pick<ThrottleLimit, "requests" | "windowMs">) {
+    this.sent = [];
+    this.chain = Promise.resolve();
+  }
 
   /** Resolves when one more request fits in the window; callers queue in order. */
   acquire(): Promise<void> {
