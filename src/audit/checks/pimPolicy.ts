@@ -5,17 +5,14 @@
 import type { BaselineConfig } from "../../config";
 import { activationPolicyWeaknesses, type ActivationPolicySettings, type ApproverRef } from "../../model/activationPolicy";
 import { desiredRules, policyDifferences, settingsFromRules, type PolicyRule } from "../../pim/rules";
+import { activationPolicySettings } from "../../pim/settings";
 import { GLOBAL_ADMINISTRATOR } from "../../roles";
 import { asRecord, lower, type AuditContext } from "../context";
 import { finding, type Finding } from "../findings";
 
 const OBJECT = "Global Administrator PIM policy";
 
-/**
- * The settings the stack declares, with approver UPNs resolved to object ids. Mirrors the PIM component: MFA is
- * replaced by the authentication context, eligibility and active assignments are allowed to be permanent
- * (azuread eligibilities never expire; the breakglass accounts hold GA permanently).
- */
+/** The settings the stack declares (src/pim/settings.ts, shared with the PIM component), approver UPNs resolved to ids. */
 export function desiredActivationSettings(config: BaselineConfig, resolveUser: (ref: string) => string | undefined): { settings: ActivationPolicySettings; unresolved: string[] } {
   const unresolved: string[] = [];
   const approvers: ApproverRef[] = [];
@@ -25,21 +22,7 @@ export function desiredActivationSettings(config: BaselineConfig, resolveUser: (
     else unresolved.push(ref);
   }
   for (const id of config.pim.approvers.groups) approvers.push({ kind: "group", id: id.toLowerCase() });
-  return {
-    unresolved,
-    settings: {
-      roleDefinitionId: GLOBAL_ADMINISTRATOR,
-      maxActivationDuration: config.pim.maxActivationDuration,
-      requireJustification: config.pim.requireJustification,
-      requireTicket: config.pim.requireTicket,
-      requireMfa: false,
-      authenticationContextId: config.pim.authenticationContextId,
-      approval: { required: true, approvers },
-      eligibilityExpiration: { required: false, maximumDuration: null },
-      activeAssignmentExpiration: { required: false, maximumDuration: null },
-      notificationRecipients: [...config.pim.notificationRecipients],
-    },
-  };
+  return { unresolved, settings: activationPolicySettings(config.pim, approvers) };
 }
 
 export function pimPolicyFindings(ctx: AuditContext): Finding[] {
