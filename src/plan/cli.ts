@@ -69,10 +69,10 @@ async function main(argv: string[]): Promise<number> {
     writeFile(flags.writePolicyConfig, `${JSON.stringify(derivePackConfig(config), null, 2)}\n`);
   }
 
-  // The program's own logging (pulumi.log.info prints to stdout without an engine) goes to stderr: stdout
-  // carries the plan only, so that --json output stays parseable.
   // The Pulumi runtime and the program load only now, once the config is known to be valid.
   const { PROJECT, checkPlan, exportPlan, planBaseline, plannedResources } = await import("./plan");
+  // The program's own logging (pulumi.log.info prints to stdout without an engine) goes to stderr: stdout
+  // carries the plan only, so that --json output stays parseable.
   const { log, info } = console;
   console.log = console.info = (...args: unknown[]) => console.error(...args);
   const run = await planBaseline(stackFile, config).finally(() => {
