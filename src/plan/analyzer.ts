@@ -113,13 +113,17 @@ export class PackError extends Error {
  * Runs the pack over `resources` with `packConfig` (policy name → config; an `enforcementLevel` key overrides the
  * policy's level). Config values missing from `packConfig` get the defaults of each policy's configSchema, as the
  * Pulumi CLI does. Component resources are not sent (the engine never analyzes them).
+ * `resources` may still be coming: the pack starts and is configured meanwhile (the plan overlaps the pack's
+ * start-up with running the program).
  */
 export async function analyzeWithPack(
-  resources: PlannedResource[],
+  resources: PlannedResource[] | Promise<PlannedResource[]>,
   packConfig: Record<string, unknown>,
   opts: AnalyzeOptions = {},
 ): Promise<PackRun> {
   const packDir = opts.packDir ?? DEFAULT_PACK_DIR;
+  const pending = Promise.resolve(resources);
+  pending.catch(() => undefined); // awaited below; a failure must not count as unhandled while the pack starts
   const rpcTimeoutMs = opts.rpcTimeoutMs ?? 60_000;
   let t = Date.now();
   const lap = (step: Parameters<NonNullable<AnalyzeOptions["onTiming"]>>[0]) => {
@@ -156,7 +160,7 @@ export async function analyzeWithPack(
     await call("configure", configureRequest(info.policies, packConfig));
     lap("configure");
 
-    const custom = resources.filter((r) => r.custom);
+    const custom = (await pending).filter((r) => r.custom);
     const violations: PackViolation[] = [];
     if (!opts.stackOnly) {
       // The engine analyzes resources one by one; a bounded number in flight keeps large stacks quick.

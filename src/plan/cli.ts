@@ -75,12 +75,17 @@ async function main(argv: string[]): Promise<number> {
   // carries the plan only, so that --json output stays parseable.
   const { log, info } = console;
   console.log = console.info = (...args: unknown[]) => console.error(...args);
-  const run = await planBaseline(stackFile, config).finally(() => {
+  const running = planBaseline(stackFile, config).finally(() => {
     Object.assign(console, { log, info });
   });
-  const exported = exportPlan(run);
+  const exporting = running.then((run) => exportPlan(run));
+  // The pack starts while the program runs: its start-up is most of the pack's cost.
+  const checking = flags.policy ? checkPlan(exporting.then(plannedResources), config) : undefined;
+  checking?.catch(() => undefined); // a program failure is reported from `running`, not twice
+  const run = await running;
+  const exported = await exporting;
   if (flags.export) writeFile(flags.export, `${JSON.stringify(exported, null, 2)}\n`);
-  const pack = flags.policy ? await checkPlan(plannedResources(exported), config) : undefined;
+  const pack = await checking;
 
   if (flags.json) {
     const out: PlanJson = {

@@ -125,9 +125,10 @@ describe("npm run review (cli main)", () => {
   const run = async (...args: string[]) => {
     stderr.length = 0;
     stdout.length = 0;
-    return main(args);
+    return main([...project, ...args]);
   };
-  const stack = path.join(ROOT, "Pulumi.prod.yaml");
+  const stack = "prod";
+  const project = ["--cwd", ROOT];
 
   it("writes Markdown and JSON from the sample rows file", async () => {
     const out = path.join(tmp, "review.md");
@@ -167,8 +168,8 @@ describe("npm run review (cli main)", () => {
 
   it("exits 2 naming the stack file when its config is invalid", async () => {
     const bad = path.join(tmp, "Pulumi.bad.yaml");
-    fs.writeFileSync(bad, fs.readFileSync(stack, "utf8").replace("ticketPattern: \"(INC|CHG)[0-9]{6,}\"", "ticketPattern: \"(INC\""));
-    expect(await run("--rows", SAMPLE, "--stack", bad)).toBe(2);
+    fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("ticketPattern: \"(INC|CHG)[0-9]{6,}\"", "ticketPattern: \"(INC\""));
+    expect(await run("--rows", SAMPLE, "--cwd", tmp, "--stack", "bad")).toBe(2);
     expect(stderr.join("")).toMatch(/Pulumi\.bad\.yaml: invalid configuration:\n {2}monitoring\.routineJitUse\.ticketPattern/);
   });
 

@@ -133,7 +133,7 @@ describe("Azure DevOps pipeline", () => {
     const review = steps.find((s) => s.task === "AzureCLI@2")!;
     const inputs = review.inputs as Node;
     expect(inputs.addSpnToEnvironment).toBe(true);
-    expect(String(inputs.inlineScript)).toMatch(/--stack "Pulumi\.\$\{\{ stack \}\}\.yaml"/);
+    expect(String(inputs.inlineScript)).toMatch(/--stack "\$\{\{ stack \}\}"/);
     expect(String(inputs.inlineScript)).toContain('npm run --silent review -- "${args[@]}"');
     expect(String(inputs.inlineScript)).toContain("task.uploadsummary");
     expect(steps.some((s) => s.task === "PublishPipelineArtifact@1")).toBe(true);

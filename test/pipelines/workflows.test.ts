@@ -232,7 +232,7 @@ describe("GitHub workflows", () => {
       const [schedule] = workflow.on.schedule as { cron: string }[];
       expect(schedule.cron.split(" ")[4]).toMatch(/^[0-6]$/);
       const review = job.steps!.find((s) => /npm run --silent review/.test(s.run ?? ""))!;
-      expect(review.run).toContain('--stack "Pulumi.$STACK.yaml"');
+      expect(review.run).toContain('--stack "$STACK"');
       expect(review.run).toContain('--workspace "$LOG_ANALYTICS_WORKSPACE_ID"');
       expect(review.run).toContain("$GITHUB_STEP_SUMMARY");
       expect(job.steps!.some((s) => usesAction(s, "actions/upload-artifact"))).toBe(true);

@@ -4,21 +4,20 @@
  *   npm run review -- --workspace <workspace GUID or resource id>      # online, last 7 days
  *   npm run review -- --rows examples/pim-activations.sample.json      # offline, from a rows file
  *
- * Ticket pattern and working hours come from the stack file (--stack, default Pulumi.prod.yaml). Exit codes:
+ * Ticket pattern and working hours come from the stack's config (--stack NAME → Pulumi.NAME.yaml, default prod). Exit codes:
  * 0 review written; 1 the workspace query failed; 2 bad input (arguments, stack file or rows file).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { Command } from "commander";
-import { parse as parseYaml } from "yaml";
-import { CONFIG_NAMESPACE, formatIssue, validateConfig } from "../../config";
-import { monitoringSchema } from "../../configSchema";
+import { formatIssue } from "../../config";
+import { DEFAULT_STACK, loadStackConfig } from "../../plan/stackConfig";
+import { StackFileError } from "../../plan/stackFile";
 import { pimEventsQuery } from "../kql";
 import { renderReviewMarkdown } from "./markdown";
 import { queryPimEvents } from "./query";
 import { buildPimReview, type WorkingHours } from "./review";
 import { readRowsFile, RowsError, type PimEventRow } from "./rows";
-
-const DEFAULT_STACK_FILE = "Pulumi.prod.yaml";
 
 class InputError extends Error {}
 
@@ -28,31 +27,18 @@ interface ReviewSettings {
   existingWorkspaceId?: string;
 }
 
-/** Reads the monitoring settings from a stack file; without one, the schema's defaults. */
-export function readReviewSettings(stackFile: string | undefined): ReviewSettings {
-  const file = stackFile ?? (existsSync(DEFAULT_STACK_FILE) ? DEFAULT_STACK_FILE : undefined);
-  if (!file) {
-    const defaults = monitoringSchema.shape;
-    return {
-      ticketPattern: defaults.routineJitUse.parse(undefined).ticketPattern,
-      workingHours: defaults.workingHours.parse(undefined),
-    };
-  }
-  let doc: unknown;
+/** Reads the review's settings from the stack's config (Pulumi.<stack>.yaml in `cwd`), as plan and audit do. */
+export function readReviewSettings(cwd: string, stack: string): ReviewSettings {
+  let loaded;
   try {
-    doc = parseYaml(readFileSync(file, "utf8"));
+    loaded = loadStackConfig(cwd, stack);
   } catch (e) {
-    throw new InputError(`${file}: cannot read the stack file (${(e as Error).message})`);
+    if (e instanceof StackFileError) throw new InputError(e.message);
+    throw e;
   }
-  const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
-  const raw = Object.fromEntries(
-    Object.entries(config)
-      .filter(([k]) => k.startsWith(`${CONFIG_NAMESPACE}:`))
-      .map(([k, v]) => [k.slice(CONFIG_NAMESPACE.length + 1), v]),
-  );
-  const result = validateConfig(raw);
-  if (!result.config) throw new InputError(`${file}: invalid configuration:\n  ${result.errors.map(formatIssue).join("\n  ")}`);
-  const { monitoring } = result.config;
+  const file = path.relative(cwd, loaded.stackFile.path) || loaded.stackFile.path;
+  if (!loaded.ok) throw new InputError(`${file}: invalid configuration:\n  ${loaded.errors.map(formatIssue).join("\n  ")}`);
+  const { monitoring } = loaded.config;
   return {
     ticketPattern: monitoring.routineJitUse.ticketPattern,
     workingHours: monitoring.workingHours,
@@ -66,7 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     .description("Weekly review of Global Administrator PIM activations (last 7 days) as Markdown and JSON.")
     .option("--workspace <id>", "Log Analytics workspace id (GUID) or resource id; default: monitoring.existingWorkspaceId")
     .option("--rows <file>", "read the PIM event rows from this JSON file instead of querying the workspace")
-    .option("--stack <file>", `stack file for the ticket pattern and working hours (default: ${DEFAULT_STACK_FILE} if present)`)
+    .option("--stack <name>", "stack whose Pulumi.<name>.yaml gives the ticket pattern and working hours", DEFAULT_STACK)
+    .option("--cwd <dir>", "project directory holding the stack file", process.cwd())
     .option("--out <file>", "write the Markdown here instead of stdout")
     .option("--json <file>", "also write the review as JSON")
     .option("--endpoint <url>", "Log Analytics endpoint (national clouds)")
@@ -79,10 +66,10 @@ export async function main(argv: string[]): Promise<number> {
     const code = (e as { exitCode?: number }).exitCode ?? 2;
     return code === 0 ? 0 : 2;
   }
-  const opts = program.opts<{ workspace?: string; rows?: string; stack?: string; out?: string; json?: string; endpoint?: string; printQuery?: boolean }>();
+  const opts = program.opts<{ workspace?: string; rows?: string; stack: string; cwd: string; out?: string; json?: string; endpoint?: string; printQuery?: boolean }>();
 
   try {
-    const settings = readReviewSettings(opts.stack);
+    const settings = readReviewSettings(opts.cwd, opts.stack);
     const query = pimEventsQuery({ ticketPattern: settings.ticketPattern });
     if (opts.printQuery) {
       process.stdout.write(`${query}\n`);
