@@ -9,7 +9,7 @@ import { validateConfig, type BaselineConfig } from "../../src/config";
 import { dynamicTypeToken, providerTypes } from "../../src/model/typeTokens";
 import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
 import { prodConfig } from "../config/fixtures";
-import { promiseOf, runProgram, type ProgramRun } from "../conditionalAccess/support/program";
+import { promiseOf, runProgram, type ProgramRun } from "../helpers/pulumiMocks";
 
 function config(mutate: (raw: Record<string, any>) => void = () => undefined): BaselineConfig {
   const raw = prodConfig();

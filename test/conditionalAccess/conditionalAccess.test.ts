@@ -14,7 +14,7 @@ import { PHISHING_RESISTANT_ADMIN_ROLE_IDS } from "../../src/conditionalAccess/p
 import { dynamicTypeToken, providerTypes } from "../../src/model/typeTokens";
 import { DIRECTORY_SYNCHRONIZATION_ACCOUNTS, GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR } from "../../src/roles";
 import { prodConfig } from "../config/fixtures";
-import { promiseOf, runProgram } from "./support/program";
+import { promiseOf, runProgram } from "../helpers/pulumiMocks";
 
 const GRAPH_CA = dynamicTypeToken("graphConditionalAccessPolicy");
 const CONTEXT = dynamicTypeToken("authenticationContext");

@@ -12,7 +12,7 @@ import { breakglassExclusionGaps } from "../../src/model/breakglassExclusion";
 import { providerTypes } from "../../src/model/typeTokens";
 import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
 import { prodConfig } from "../config/fixtures";
-import { runProgram, type Registered } from "./support/program";
+import { runProgram, type Registered } from "../helpers/pulumiMocks";
 
 const CONFIGS: [string, (c: Record<string, any>) => void][] = [
   ["the bundled Pulumi.prod.yaml", () => undefined],

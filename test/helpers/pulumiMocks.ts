@@ -1,19 +1,30 @@
 /**
- * Runs the program under Pulumi mocks and records every resource it declares, with its options.
- * Mocks do no provider Check, so what we assert here is exactly what the program sends.
+ * The one Pulumi mocks harness of the test suite. Mocks do no provider Check, so what tests assert is exactly what
+ * the program sends.
+ *
+ * - `setBaselineMocks(config)`: stack config + mocks, for tests that construct components directly.
+ * - `runProgram(program)`: runs (part of) the program inside a root stack, as the Pulumi CLI does, and records every
+ *   resource twice: as constructed (props and options, through a stack transformation registered before the
+ *   program) and as the engine would receive it (resolved inputs, through the mock monitor).
+ * Both answer resources and invokes with the same `baselineMocks`.
  */
 import * as pulumi from "@pulumi/pulumi";
 
 export interface DeclaredResource {
   type: string;
   name: string;
-  inputs: Record<string, unknown>;
+  inputs: Record<string, any>;
   id: string;
 }
 
 export interface MockState {
   resources: DeclaredResource[];
   calls: { token: string; args: Record<string, unknown> }[];
+}
+
+export interface MockOptions {
+  /** What `azuread.getDomains` answers. */
+  domains?: { domainName: string; initial: boolean; verified?: boolean }[];
 }
 
 /** Deterministic fake object id for a name, so tests can predict ids. */
@@ -24,39 +35,90 @@ export function fakeObjectId(seed: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export async function setBaselineMocks(config: Record<string, unknown>, state: MockState = { resources: [], calls: [] }): Promise<MockState> {
+/**
+ * Mocks that record into `state`: azuread resources get deterministic object ids (users and groups expose them as
+ * `objectId`), `getUser` resolves a UPN to `fakeObjectId(upn)`, `getDomains` answers the initial domain.
+ */
+export function baselineMocks(state: MockState, options: MockOptions = {}): pulumi.runtime.Mocks {
+  return {
+    newResource(args) {
+      const id = args.type.startsWith("azuread:") ? fakeObjectId(`${args.type}/${args.name}`) : `${args.name}-id`;
+      state.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id });
+      const extra = args.type === "azuread:index/user:User" || args.type === "azuread:index/group:Group" ? { objectId: id } : {};
+      return { id, state: { ...args.inputs, ...extra } };
+    },
+    call(args) {
+      state.calls.push({ token: args.token, args: args.inputs });
+      if (args.token === "azuread:index/getUser:getUser") {
+        const upn = String(args.inputs.userPrincipalName ?? args.inputs.objectId);
+        return { objectId: args.inputs.objectId ?? fakeObjectId(upn.toLowerCase()), userPrincipalName: upn, id: fakeObjectId(upn.toLowerCase()) };
+      }
+      if (args.token === "azuread:index/getDomains:getDomains") {
+        return { domains: options.domains ?? [{ domainName: "contoso.onmicrosoft.com", initial: true, verified: true }] };
+      }
+      if (args.token === "azuread:index/getClientConfig:getClientConfig") {
+        return { tenantId: "11111111-2222-3333-4444-555555555555", clientId: "c", objectId: "o" };
+      }
+      return args.inputs;
+    },
+  };
+}
+
+/** Stack config as the Pulumi CLI hands it over: `entra-baseline:<key>`, structured values as JSON text. */
+export function setStackConfig(config: Record<string, unknown>): void {
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([k, v]) => [`entra-baseline:${k}`, typeof v === "string" ? v : JSON.stringify(v)])),
   );
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const id = args.type.startsWith("azuread:") ? fakeObjectId(`${args.type}/${args.name}`) : `${args.name}-id`;
-        state.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id });
-        const extra: Record<string, unknown> = {};
-        if (args.type === "azuread:index/user:User" || args.type === "azuread:index/group:Group") extra.objectId = id;
-        return { id, state: { ...args.inputs, ...extra } };
-      },
-      call(args) {
-        state.calls.push({ token: args.token, args: args.inputs });
-        if (args.token === "azuread:index/getUser:getUser") {
-          const upn = String(args.inputs.userPrincipalName ?? args.inputs.objectId);
-          return { objectId: args.inputs.objectId ?? fakeObjectId(upn.toLowerCase()), userPrincipalName: upn, id: fakeObjectId(upn.toLowerCase()) };
-        }
-        if (args.token === "azuread:index/getDomains:getDomains") {
-          return { domains: [{ domainName: "contoso.onmicrosoft.com", initial: true, verified: true }] };
-        }
-        if (args.token === "azuread:index/getClientConfig:getClientConfig") {
-          return { tenantId: "11111111-2222-3333-4444-555555555555", clientId: "c", objectId: "o" };
-        }
-        return args.inputs;
-      },
-    },
-    "entra-baseline",
-    "test",
-    false,
-  );
+}
+
+export async function setBaselineMocks(config: Record<string, unknown>, state: MockState = { resources: [], calls: [] }): Promise<MockState> {
+  setStackConfig(config);
+  await pulumi.runtime.setMocks(baselineMocks(state), "entra-baseline", "test", false);
   return state;
+}
+
+export interface Constructed {
+  type: string;
+  name: string;
+  props: Record<string, unknown>;
+  opts: pulumi.ResourceOptions;
+  resource: pulumi.Resource;
+}
+
+export type Registered = DeclaredResource;
+
+export interface ProgramRun {
+  constructed: Constructed[];
+  registered: Registered[];
+  calls: MockState["calls"];
+  /** The registered resources of one type. */
+  ofType(type: string): Registered[];
+}
+
+export async function runProgram(program: () => unknown, options: MockOptions = {}): Promise<ProgramRun> {
+  const state: MockState = { resources: [], calls: [] };
+  await pulumi.runtime.setMocks(baselineMocks(state, options), "entra-baseline", "test", false);
+  const constructed: Constructed[] = [];
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation(({ type, name, props, opts, resource }) => {
+      constructed.push({ type, name, props, opts, resource });
+      return undefined;
+    });
+    await program();
+    return {};
+  });
+  // Every registration has reached the mock monitor once its URN resolves.
+  await Promise.all(constructed.map((c) => promiseOf(c.resource.urn)));
+  const registered = state.resources;
+  return { constructed, registered, calls: state.calls, ofType: (type) => registered.filter((r) => r.type === type) };
+}
+
+/** An Output's value, or its failure (unwrap-style helpers never settle when an apply throws). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  const internals = output as unknown as { promise(): Promise<T>; isKnown: Promise<boolean>; isSecret: Promise<boolean>; allResources?: () => Promise<unknown> };
+  // A failed apply fails the Output's side promises too; the value promise is the one the test asserts on.
+  for (const side of [internals.isKnown, internals.isSecret, internals.allResources?.()]) side?.catch(() => undefined);
+  return internals.promise();
 }
 
 /** Resolves an Output in tests. */
