@@ -121,23 +121,50 @@ export async function analyzeWithPack(
   packConfig: Record<string, unknown>,
   opts: AnalyzeOptions = {},
 ): Promise<PackRun> {
-  const packDir = opts.packDir ?? DEFAULT_PACK_DIR;
   const pending = Promise.resolve(resources);
-  pending.catch(() => undefined); // awaited below; a failure must not count as unhandled while the pack starts
+  pending.catch(() => undefined); // awaited by analyze; a failure must not count as unhandled while the pack starts
+  const started = Date.now();
+  const session = await openPack(opts);
+  opts.onTiming?.("start", Date.now() - started);
+  try {
+    return await session.analyze(pending, packConfig, opts);
+  } finally {
+    session.close();
+  }
+}
+
+/** A running pack that analyzes one stack after another, each with its own Configure (as one engine run does once). */
+export interface PackSession {
+  info: PackRun["info"];
+  analyze(
+    resources: PlannedResource[] | Promise<PlannedResource[]>,
+    packConfig: Record<string, unknown>,
+    opts?: Pick<AnalyzeOptions, "stackOnly" | "onTiming">,
+  ): Promise<PackRun>;
+  close(): void;
+}
+
+/** Starts the pack and reads its GetAnalyzerInfo. Close the session when done: it kills the pack. */
+export async function openPack(opts: Omit<AnalyzeOptions, "stackOnly" | "onTiming"> = {}): Promise<PackSession> {
+  const packDir = opts.packDir ?? DEFAULT_PACK_DIR;
   const rpcTimeoutMs = opts.rpcTimeoutMs ?? 60_000;
-  let t = Date.now();
-  const lap = (step: Parameters<NonNullable<AnalyzeOptions["onTiming"]>>[0]) => {
-    const now = Date.now();
-    opts.onTiming?.(step, now - t);
-    t = now;
-  };
   const pack = await startPack(packDir, opts.startTimeoutMs ?? 30_000);
-  lap("start");
   opts.onStarted?.(pack.child.pid!);
   const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${pack.port}`, grpc.credentials.createInsecure(), {
     "grpc.max_send_message_length": -1,
     "grpc.max_receive_message_length": -1,
   });
+  const close = () => {
+    client.close();
+    pack.stop();
+  };
+  const diedDuring = (method: string): Promise<never> => {
+    const died = pack.exited.then((): never => {
+      throw new PackError(`policy pack exited during ${method}`, pack.stderr());
+    });
+    died.catch(() => undefined); // observed by the race; the pack is killed when the session closes
+    return died;
+  };
   const call = <T>(method: string, request: unknown): Promise<T> =>
     Promise.race([
       new Promise<T>((resolve, reject) => {
@@ -147,22 +174,26 @@ export async function analyzeWithPack(
       }),
       diedDuring(method),
     ]);
-  const diedDuring = (method: string): Promise<never> => {
-    const died = pack.exited.then((): never => {
-      throw new PackError(`policy pack exited during ${method}`, pack.stderr());
-    });
-    died.catch(() => undefined); // observed by the race; the pack is killed after every run
-    return died;
-  };
+  let info: PackRun["info"];
   try {
-    const infoMsg = await call<any>("getAnalyzerInfo", new Empty());
-    const info = readInfo(infoMsg);
+    info = readInfo(await call<any>("getAnalyzerInfo", new Empty()));
+  } catch (e) {
+    close();
+    throw e;
+  }
+
+  const analyze: PackSession["analyze"] = async (resources, packConfig, runOpts = {}) => {
+    let t = Date.now();
+    const lap = (step: Parameters<NonNullable<AnalyzeOptions["onTiming"]>>[0]) => {
+      const now = Date.now();
+      runOpts.onTiming?.(step, now - t);
+      t = now;
+    };
     await call("configure", configureRequest(info.policies, packConfig));
     lap("configure");
-
-    const custom = (await pending).filter((r) => r.custom);
+    const custom = (await resources).filter((r) => r.custom);
     const violations: PackViolation[] = [];
-    if (!opts.stackOnly) {
+    if (!runOpts.stackOnly) {
       // The engine analyzes resources one by one; a bounded number in flight keeps large stacks quick.
       const inFlight = 32;
       for (let i = 0; i < custom.length; i += inFlight) {
@@ -177,10 +208,8 @@ export async function analyzeWithPack(
     violations.push(...readDiagnostics(await call<any>("analyzeStack", stackReq), info.name));
     lap("analyzeStack");
     return { info, violations };
-  } finally {
-    client.close();
-    pack.stop();
-  }
+  };
+  return { info, analyze, close };
 }
 
 interface RunningPack {

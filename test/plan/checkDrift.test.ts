@@ -1,7 +1,9 @@
 /**
  * Drift through `npm run check`, end to end: the plan's own export of the bundled prod stack is the deployed
  * state (clean), and each scenario changes it the way an out-of-band edit or a bad commit would. The pack's own
- * tests cover every rule; these prove the CLI path names the rule, the resource and its URN, and exits 1.
+ * tests cover every rule; these prove the CLI path names the rule, the resource and its URN, and exits 1. Issue 5's
+ * scenarios: permanent GA for a regular user, a CA policy missing the exclusion, activation raised to 8 h, approval
+ * turned off, a third-party tripwire disabled (plus an unprotected breakglass user).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -18,6 +20,7 @@ const stackUrn = "urn:pulumi:prod::entra-baseline::pulumi:pulumi:Stack::entra-ba
 beforeAll(async () => {
   const res = await runCli("plan", ["--export", baseFile, "--no-policy"]);
   expect(res.code).toBe(0);
+  expect(res.stdout).toContain("Policy pack: skipped (--no-policy)");
   base = JSON.parse(fs.readFileSync(baseFile, "utf8"));
 }, 60_000);
 
@@ -37,7 +40,8 @@ function replaceDeep(value: any, from: unknown, to: unknown): any {
   return value;
 }
 
-describe("npm run check on drifted state", () => {
+// Each scenario is its own check process (the CLI as users run it); they are independent, so they run side by side.
+describe.concurrent("npm run check on drifted state", () => {
   it("the undrifted export is clean", async () => {
     const res = await runCli("check", [baseFile]);
     expect(res.code).toBe(0);
@@ -84,6 +88,44 @@ describe("npm run check on drifted state", () => {
     const res = await runCli("check", [file]);
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(new RegExp(`ca-policies-exclude-breakglass \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:prod::entra-baseline::`));
+  });
+
+  it("approval to activate Global Administrator turned off → ga-activation-policy", async () => {
+    const token = dynamicTypeToken("roleManagementPolicy");
+    const file = drifted("approval-off", (rs) => {
+      const policy = rs.find((r) => r.type === token);
+      for (const bag of [policy.inputs, policy.outputs]) {
+        expect(bag.approval.required).toBe(true);
+        bag.approval.required = false;
+      }
+    });
+    const res = await runCli("check", [file]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/ga-activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/);
+    expect(res.stdout).toContain("activation does not require approval (CISA MS.AAD.7.6)");
+  });
+
+  it("a tripwire declared outside the baseline, disabled → breakglass-tripwire", async () => {
+    // Another team's stack (or a hand-written resource) declares the sign-in tripwire: the pack recognises it by
+    // its display name, wherever it is declared, and holds it to the same facts.
+    const type = providerTypes.scheduledQueryRule;
+    const name = "soc-breakglass-sign-in";
+    const file = drifted("third-party-tripwire", (rs) => {
+      const ours = rs.find((r) => r.type === type && r.inputs.ruleName === "breakglass-sign-in-tripwire");
+      const theirs = structuredClone(ours);
+      theirs.urn = `urn:pulumi:prod::entra-baseline::${type}::${name}`;
+      theirs.parent = stackUrn;
+      theirs.id = "soc-rule";
+      for (const bag of [theirs.inputs, theirs.outputs]) {
+        bag.ruleName = name;
+        bag.enabled = false;
+      }
+      rs.push(theirs);
+    });
+    const res = await runCli("check", [file]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(new RegExp(`breakglass-tripwire \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:prod::entra-baseline::azure-native:monitor:ScheduledQueryRule::${name}`));
+    expect(res.stdout).toContain("the rule is not enabled");
   });
 
   it("a breakglass user no longer protected → breakglass-accounts", async () => {

@@ -1,28 +1,44 @@
 /**
  * The real pack over its analyzer gRPC protocol (GetAnalyzerInfo → Configure → Analyze → AnalyzeStack), as the
- * Pulumi engine drives it. Each analyzeWithPack call spawns the pack (≈ 1 s).
+ * Pulumi engine drives it. Start-up costs ≈ 1 s, so the tests that are not about start-up share one pack process
+ * (each analysis sends its own Configure, which replaces the previous config, as in the pack's server).
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_POLICY_NAMES } from "../../policies/lib/policyNames";
-import { analyzeWithPack, type PlannedResource } from "../../src/plan/analyzer";
+import { analyzeWithPack, openPack, type PackSession, type PlannedResource } from "../../src/plan/analyzer";
 import { providerTypes } from "../../src/model/typeTokens";
 import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
 import { PACK_CONFIG, byName, compliantStack, resource } from "./stackFixture";
 import { mutate } from "./harness";
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const summary = (v: { policyName: string; enforcementLevel: string; resourceName?: string }[]) =>
   v.map((x) => `${x.policyName} ${x.enforcementLevel} ${x.resourceName ?? "(stack)"}`);
 
-describe("analyzeWithPack", () => {
+let pack: PackSession;
+beforeAll(async () => {
+  pack = await openPack();
+}, 60_000);
+afterAll(() => pack?.close());
+
+describe("one pack over the protocol", () => {
   it("lists every rule with its enforcement level, and passes the compliant stack at update and preview time", async () => {
-    const run = await analyzeWithPack(compliantStack({ mode: "update" }), PACK_CONFIG);
+    const run = await pack.analyze(compliantStack({ mode: "update" }), PACK_CONFIG);
     expect(run.info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual(ALL_POLICY_NAMES.map((n) => [n, "mandatory"]));
     expect(run.info.policies.every((p) => p.description.length > 0)).toBe(true);
     expect(run.violations).toEqual([]);
-    const preview = await analyzeWithPack(compliantStack({ mode: "preview" }), PACK_CONFIG);
+    const preview = await pack.analyze(compliantStack({ mode: "preview" }), PACK_CONFIG);
     expect(preview.violations).toEqual([]);
   });
 
@@ -34,7 +50,7 @@ describe("analyzeWithPack", () => {
       ca.propertyDependencies = {};
       (byName(s, "global-admin-activation").inputs as any).approval.required = false;
     });
-    const run = await analyzeWithPack(stack, PACK_CONFIG);
+    const run = await pack.analyze(stack, PACK_CONFIG);
     // Adele is already eligible, so the count stays at five: only the three rules that own these facts fire.
     expect(summary(run.violations).sort()).toEqual([
       "ca-policies-exclude-breakglass mandatory ca-0",
@@ -49,7 +65,7 @@ describe("analyzeWithPack", () => {
 
   it("applies Configure: a stricter limit changes the verdict, and enforcementLevel overrides reach the pack", async () => {
     const stack = compliantStack({ mode: "update" });
-    const strict = await analyzeWithPack(stack, {
+    const strict = await pack.analyze(stack, {
       ...PACK_CONFIG,
       "ga-activation-policy": { ...PACK_CONFIG["ga-activation-policy"], maxActivationDuration: "PT2H" },
       "global-admin-count": { min: 2, max: 4, enforcementLevel: "advisory" },
@@ -57,16 +73,29 @@ describe("analyzeWithPack", () => {
     expect(summary(strict.violations)).toEqual(["ga-activation-policy mandatory global-admin-activation", "global-admin-count advisory (stack)"]);
     expect(strict.violations[0]!.message).toContain("exceeds the allowed 2 hours");
     expect(strict.violations[1]!.message).toBe("5 Global Administrators (3 eligible + 2 permanent); CISA MS.AAD.7.1 and this stack allow 2–4.");
+    // The next Configure replaces the config: back to the stack's limits, back to a clean verdict.
+    expect((await pack.analyze(stack, PACK_CONFIG)).violations).toEqual([]);
   });
 
   it("rejects config for a policy the pack does not have, before analyzing anything", async () => {
-    await expect(analyzeWithPack([], { "no-such-rule": {} })).rejects.toThrow(/pack config names unknown policies: no-such-rule/);
+    await expect(pack.analyze([], { "no-such-rule": {} })).rejects.toThrow(/pack config names unknown policies: no-such-rule/);
   });
 
   it("does not send component resources (the engine never analyzes them)", async () => {
     const component: PlannedResource = { ...resource("entra-baseline:breakglass:Breakglass", "breakglass", {}), custom: false };
-    const run = await analyzeWithPack([...compliantStack({ mode: "update" }), component], PACK_CONFIG);
+    const run = await pack.analyze([...compliantStack({ mode: "update" }), component], PACK_CONFIG);
     expect(run.violations).toEqual([]);
+  });
+});
+
+describe("analyzeWithPack (one pack per run, as plan and check use it)", () => {
+  it("starts the pack, analyzes, and stops it", async () => {
+    let pid = 0;
+    const run = await analyzeWithPack(compliantStack({ mode: "preview" }), PACK_CONFIG, { onStarted: (p) => (pid = p) });
+    expect(run.info.policies).toHaveLength(ALL_POLICY_NAMES.length);
+    expect(run.violations).toEqual([]);
+    expect(pid).toBeGreaterThan(0);
+    await expect.poll(() => isRunning(pid), { timeout: 5_000 }).toBe(false);
   });
 
   it("fails with the pack's stderr when the pack crashes, and times out when it never reports a port", async () => {
