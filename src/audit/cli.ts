@@ -6,9 +6,10 @@
  */
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { formatIssue, validateConfig, type BaselineConfig } from "../config";
+import { formatIssue, type BaselineConfig } from "../config";
 import { createGraphClient, GraphError } from "../graph/client";
-import { readStackFile, StackFileError } from "../plan/stackFile";
+import { DEFAULT_STACK, loadStackConfig } from "../plan/stackConfig";
+import { StackFileError } from "../plan/stackFile";
 import { auditSnapshot, type AuditResult } from "./audit";
 import { SEVERITIES, severityRank, type Severity } from "./findings";
 import { AuditAuthError, readTenant, type ReadProgress } from "./read";
@@ -48,7 +49,7 @@ function program(io: CliIo): Command {
   return new Command()
     .name("npm run audit --")
     .description("Read-only audit of the live Entra tenant against the baseline model (docs/audit.md).")
-    .option("--stack <name>", "stack whose config is the model: reads Pulumi.<name>.yaml", "prod")
+    .option("--stack <name>", "stack whose config is the model: reads Pulumi.<name>.yaml", DEFAULT_STACK)
     .option("--snapshot <file>", "audit a saved snapshot offline instead of the live tenant")
     .option("--save-snapshot <file>", "write the raw Graph/ARM answers read to <file>")
     .addOption(new Option("--json", "print findings as JSON").conflicts("markdown"))
@@ -91,7 +92,7 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
   if (options.snapshot && options.saveSnapshot) throw new UsageError("--snapshot and --save-snapshot exclude each other (a snapshot is saved from a live read)");
   const timeoutSeconds = Number(options.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout ${JSON.stringify(options.timeout)} is not a positive number of seconds`);
-  const config = loadStackConfig(io.cwd, options.stack);
+  const config = stackConfig(io.cwd, options.stack);
 
   if (options.snapshot) {
     const file = path.resolve(io.cwd, options.snapshot);
@@ -111,14 +112,13 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
   return auditSnapshot(snapshot, config);
 }
 
-function loadStackConfig(cwd: string, stack: string): BaselineConfig {
-  const file = readStackFile(cwd, stack);
-  const result = validateConfig(file.raw);
-  const issues = [...file.errors, ...result.errors];
-  if (issues.length > 0 || !result.config) {
-    throw new UsageError(`${file.path} is not a valid stack configuration:\n${issues.map((i) => `  - ${formatIssue(i)}`).join("\n")}`);
+/** The stack's config, validated like plan, check and review read it (encrypted values of ours are errors). */
+function stackConfig(cwd: string, stack: string): BaselineConfig {
+  const loaded = loadStackConfig(cwd, stack);
+  if (!loaded.ok) {
+    throw new UsageError(`${loaded.stackFile.path} is not a valid stack configuration:\n${loaded.errors.map((i) => `  - ${formatIssue(i)}`).join("\n")}`);
   }
-  return result.config;
+  return loaded.config;
 }
 
 if (require.main === module) {

@@ -35,6 +35,18 @@ interface FindingKind {
   remediation: string;
 }
 
+// Control families several finding kinds map to (ids from reference anchors.md).
+/** Emergency access accounts: Zero Trust Assessment 21835 and Microsoft's emergency access guidance. */
+const EMERGENCY_ACCESS = ["ZTA 21835"] as const;
+/** Every CA policy excludes the emergency accounts (Maester MT.1005). */
+const BREAKGLASS_EXCLUSION = ["MT.1005", ...EMERGENCY_ACCESS] as const;
+/** The breakglass sign-in alert (GA activity must alert: MS.AAD.7.8). */
+const TRIPWIRE = [...EMERGENCY_ACCESS, "MS.AAD.7.8"] as const;
+/** GA activation needs approval (MS.AAD.7.6, ZTA 21817). */
+const GA_ACTIVATION = ["MS.AAD.7.6", "ZTA 21817"] as const;
+/** Entra logs streamed to the SOC (MS.AAD.4.1, ZTA 21860). */
+const LOG_STREAMING = ["MS.AAD.4.1", "ZTA 21860"] as const;
+
 export const FINDING_KINDS = {
   "AUD-READ-FAILED": {
     severity: "critical",
@@ -75,7 +87,7 @@ export const FINDING_KINDS = {
   "AUD-PIM-POLICY-MISSING": {
     severity: "critical",
     title: "Global Administrator PIM policy not found",
-    controls: ["MS.AAD.7.6", "ZTA 21817"],
+    controls: GA_ACTIVATION,
     remediation: "Check that PIM (Entra ID P2) is licensed and that the identity can read role management policies; then run `pulumi up`.",
   },
   "AUD-PIM-POLICY-WEAKENED": {
@@ -87,121 +99,121 @@ export const FINDING_KINDS = {
   "AUD-PIM-POLICY-DRIFT": {
     severity: "medium",
     title: "Global Administrator PIM rule differs from the stack configuration",
-    controls: ["MS.AAD.7.6", "ZTA 21817"],
+    controls: GA_ACTIVATION,
     remediation: "Run `pulumi up` to re-apply the configured value, or change the stack configuration if the live value is intended.",
   },
   "AUD-CA-NO-BREAKGLASS-EXCLUSION": {
     severity: "critical",
     title: "Conditional Access policy does not exclude the breakglass accounts",
-    controls: ["MT.1005", "ZTA 21835"],
+    controls: BREAKGLASS_EXCLUSION,
     remediation: "Add the breakglass group (breakglass.groupName) to the policy's excluded groups; every policy, in any state, must exclude it.",
   },
   "AUD-CA-TARGETS-BREAKGLASS": {
     severity: "high",
     title: "Conditional Access policy targets the breakglass accounts",
-    controls: ["MT.1005", "MT.1034", "ZTA 21835"],
+    controls: ["MT.1005", "MT.1034", ...EMERGENCY_ACCESS],
     remediation: "Remove the breakglass group and accounts from the policy's included users and groups.",
   },
   "AUD-BREAKGLASS-MISSING": {
     severity: "critical",
     title: "Breakglass account missing",
-    controls: ["ZTA 21835"],
+    controls: EMERGENCY_ACCESS,
     remediation: "Run `pulumi up` to recreate the account, then register its FIDO2 keys and store the credentials; never leave fewer than two emergency accounts.",
   },
   "AUD-BREAKGLASS-DISABLED": {
     severity: "critical",
     title: "Breakglass account disabled",
-    controls: ["ZTA 21835"],
+    controls: EMERGENCY_ACCESS,
     remediation: "Re-enable the account (accountEnabled = true) and find who disabled it in the audit log.",
   },
   "AUD-BREAKGLASS-SYNCED": {
     severity: "high",
     title: "Breakglass account synchronized from on-premises",
-    controls: ["MS.AAD.7.3", "ZTA 21835"],
+    controls: ["MS.AAD.7.3", ...EMERGENCY_ACCESS],
     remediation: "Emergency accounts must be cloud-only: replace it with a cloud-only account on the *.onmicrosoft.com domain.",
   },
   "AUD-BREAKGLASS-DOMAIN": {
     severity: "high",
     title: "Breakglass account not on the *.onmicrosoft.com domain",
-    controls: ["ZTA 21835"],
+    controls: EMERGENCY_ACCESS,
     remediation: "Rename the account back to <name>@<tenant>.onmicrosoft.com: a custom or federated domain can fail with the identity provider it depends on.",
   },
   "AUD-BREAKGLASS-ELIGIBLE": {
     severity: "medium",
     title: "Breakglass account is eligible in PIM",
-    controls: ["ZTA 21835"],
+    controls: EMERGENCY_ACCESS,
     remediation: "Remove the eligibility: emergency accounts hold Global Administrator permanently and must not depend on PIM.",
   },
   "AUD-BREAKGLASS-NO-PERMANENT-GA": {
     severity: "critical",
     title: "Breakglass account lacks permanent Global Administrator",
-    controls: ["ZTA 21835"],
+    controls: EMERGENCY_ACCESS,
     remediation: "Run `pulumi up` to restore the permanent Global Administrator assignment of the account.",
   },
   "AUD-BREAKGLASS-NO-FIDO2": {
     severity: "high",
     title: "Breakglass account has no FIDO2 security key or passkey",
-    controls: ["ZTA 21835", "MS.AAD.3.6"],
+    controls: [...EMERGENCY_ACCESS, "MS.AAD.3.6"],
     remediation: "Register at least one FIDO2 security key (allowed by breakglass.fido2) for the account and store it in a separate safe.",
   },
   "AUD-BREAKGLASS-WEAK-METHODS": {
     severity: "low",
     title: "Breakglass account has authentication methods other than FIDO2",
-    controls: ["ZTA 21835"],
+    controls: EMERGENCY_ACCESS,
     remediation: "Remove phishable methods (phone, Authenticator push, email, software OATH) from emergency accounts.",
   },
   "AUD-BREAKGLASS-GROUP-MISSING": {
     severity: "critical",
     title: "Breakglass exclusion group missing",
-    controls: ["MT.1005", "ZTA 21835"],
+    controls: BREAKGLASS_EXCLUSION,
     remediation: "Run `pulumi up` to recreate the group named breakglass.groupName and re-add it to every CA policy's exclusions.",
   },
   "AUD-BREAKGLASS-GROUP-MEMBERSHIP": {
     severity: "high",
     title: "Breakglass account not a member of the exclusion group",
-    controls: ["MT.1005", "ZTA 21835"],
+    controls: BREAKGLASS_EXCLUSION,
     remediation: "Add the account back to the exclusion group (`pulumi up`).",
   },
   "AUD-BREAKGLASS-GROUP-NOT-ROLE-ASSIGNABLE": {
     severity: "medium",
     title: "Breakglass exclusion group is not role-assignable",
-    controls: ["ZTA 21835"],
+    controls: EMERGENCY_ACCESS,
     remediation: "Use a role-assignable group so that only Privileged Role Administrators can change its membership.",
   },
   "AUD-DIAGNOSTICS-MISSING": {
     severity: "high",
     title: "No Entra diagnostic setting streams the required logs",
-    controls: ["MS.AAD.4.1", "ZTA 21860"],
+    controls: LOG_STREAMING,
     remediation: "Run `pulumi up` to recreate the Entra diagnostic setting (monitoring.diagnosticSettingName) that streams to the Log Analytics workspace.",
   },
   "AUD-DIAGNOSTICS-CATEGORY": {
     severity: "high",
     title: "Entra diagnostic setting missing a log category",
-    controls: ["MS.AAD.4.1", "ZTA 21860"],
+    controls: LOG_STREAMING,
     remediation: "Re-enable the category in the diagnostic setting (`pulumi up`); the tripwire and the PIM review read it.",
   },
   "AUD-TRIPWIRE-MISSING": {
     severity: "critical",
     title: "Breakglass sign-in tripwire alert rule missing",
-    controls: ["ZTA 21835", "MS.AAD.7.8"],
+    controls: TRIPWIRE,
     remediation: "Run `pulumi up` to recreate the tripwire scheduled query rule.",
   },
   "AUD-TRIPWIRE-DISABLED": {
     severity: "critical",
     title: "Breakglass sign-in tripwire alert rule disabled",
-    controls: ["ZTA 21835", "MS.AAD.7.8"],
+    controls: TRIPWIRE,
     remediation: "Enable the rule again and find who disabled it in the Azure activity log.",
   },
   "AUD-TRIPWIRE-COVERAGE": {
     severity: "critical",
     title: "Tripwire does not cover every breakglass account",
-    controls: ["ZTA 21835"],
+    controls: EMERGENCY_ACCESS,
     remediation: "Run `pulumi up`: the tripwire query must name every breakglass account's object id.",
   },
   "AUD-TRIPWIRE-WEAK": {
     severity: "medium",
     title: "Tripwire alert rule weaker than the model",
-    controls: ["ZTA 21835"],
+    controls: EMERGENCY_ACCESS,
     remediation: "Run `pulumi up` to restore severity 0, the evaluation frequency (limits.tripwireMaxEvaluationFrequency) and the action group.",
   },
 } as const satisfies Record<string, FindingKind>;

@@ -5,12 +5,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT, main } from "../../src/audit/cli";
-import { useFakeAzureCli } from "../fakes/azureCli";
 import { graphError } from "../fakes/graphServer";
 import { exampleSnapshotJson } from "./exampleSnapshot";
-import { REPO_ROOT, SUBSCRIPTION_ID, caPolicy, healthyTenant, prodConfig, startFakeTenant, type FakeTenant } from "./fakeTenant";
+import { REPO_ROOT, SUBSCRIPTION_ID, caPolicy, healthyTenant, prodConfig } from "./fakeTenant";
+import { useFakeTenant } from "./harness";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples/audit-snapshot.json");
 
@@ -26,14 +26,11 @@ async function cli(args: string[], options: { cwd?: string; tty?: boolean } = {}
   return { code, stdout, stderr };
 }
 
-let restoreCli: () => void;
 let tmp: string;
 beforeAll(() => {
-  restoreCli = useFakeAzureCli();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "audit-cli-"));
 });
 afterAll(() => {
-  restoreCli();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -125,15 +122,9 @@ describe("usage errors exit 2", () => {
 });
 
 describe("live runs against the fake tenant", () => {
-  let tenant: FakeTenant;
   const config = prodConfig();
-  beforeEach(async () => {
-    tenant = await startFakeTenant(healthyTenant(config));
-  });
-  afterEach(async () => {
-    await tenant.close();
-  });
-  const live = (extra: string[] = []) => ["--graph-endpoint", tenant.graph.url, "--arm-endpoint", tenant.arm.url, "--subscription", SUBSCRIPTION_ID, ...extra];
+  const tenant = useFakeTenant(() => healthyTenant(config));
+  const live = (extra: string[] = []) => ["--graph-endpoint", tenant().graph.url, "--arm-endpoint", tenant().arm.url, "--subscription", SUBSCRIPTION_ID, ...extra];
 
   it("a matching tenant exits 0; --save-snapshot writes what was read, and auditing it offline agrees", async () => {
     const file = path.join(tmp, "saved.json");
@@ -144,8 +135,20 @@ describe("live runs against the fake tenant", () => {
     const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { version: number; sources: { caPolicies: unknown[] } };
     expect(saved.version).toBe(1);
     expect(saved.sources.caPolicies).toHaveLength(3);
-    tenant.data.caPolicies.push(caPolicy(40, []));
+    tenant().data.caPolicies.push(caPolicy(40, []));
     expect((await cli(["--snapshot", file])).code).toBe(EXIT.clean);
+  });
+
+  it("a saved snapshot audited offline gives exactly the live report, whatever the tenant does afterwards", async () => {
+    const file = path.join(tmp, "saved-findings.json");
+    tenant().data.caPolicies.push(caPolicy(41, []));
+    const run = await cli(live(["--save-snapshot", file, "--json"]));
+    expect(run.code).toBe(EXIT.findings);
+    expect((JSON.parse(run.stdout) as { findings: { id: string }[] }).findings.map((f) => f.id)).toEqual(["AUD-CA-NO-BREAKGLASS-EXCLUSION"]);
+    tenant().data.caPolicies.pop();
+    const offline = await cli(["--snapshot", file, "--json"]);
+    expect(offline.code).toBe(EXIT.findings);
+    expect(offline.stdout).toBe(run.stdout);
   });
 
   it("draws progress on stderr only on a terminal", async () => {
@@ -154,7 +157,7 @@ describe("live runs against the fake tenant", () => {
   });
 
   it("a 403 exits 2 naming the missing permission, with no report", async () => {
-    tenant.graph.route("GET", "/v1.0/roleManagement/directory/roleEligibilityScheduleInstances", () => ({
+    tenant().graph.route("GET", "/v1.0/roleManagement/directory/roleEligibilityScheduleInstances", () => ({
       status: 403,
       body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
     }));
@@ -165,7 +168,7 @@ describe("live runs against the fake tenant", () => {
   });
 
   it("a read that keeps failing is never a clean report, even with --fail-on critical", async () => {
-    tenant.graph.route("GET", "/v1.0/groups", () => ({ rawBody: "<html>gateway</html>", status: 200 }));
+    tenant().graph.route("GET", "/v1.0/groups", () => ({ rawBody: "<html>gateway</html>", status: 200 }));
     const run = await cli(live(["--fail-on", "critical", "--json"]));
     expect(run.code).toBe(EXIT.findings);
     const report = JSON.parse(run.stdout) as { complete: boolean; findings: { id: string }[] };

@@ -8,11 +8,10 @@
  * Lookups are indexed so that the benchmark's 100,000 users cost the fake nothing per request.
  */
 import type { BaselineConfig } from "../../src/config";
-import { validateConfig } from "../../src/config";
 import { breakglassSignInQuery } from "../../src/monitoring/kql/breakglassSignIn";
 import { ALERT_RULES, TRIPWIRE, TRIPWIRE_RULE_KEYS } from "../../src/model/tripwire";
 import { desiredRules } from "../../src/pim/rules";
-import { readStackFile } from "../../src/plan/stackFile";
+import { loadStackConfig } from "../../src/plan/stackConfig";
 import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
 import { desiredActivationSettings } from "../../src/audit/checks/pimPolicy";
 import { FakePimPolicies } from "../fakes/pimPolicy";
@@ -31,9 +30,9 @@ export function guid(n: number, prefix = "00000000"): string {
 
 /** The bundled example stack (Pulumi.prod.yaml), validated. */
 export function prodConfig(): BaselineConfig {
-  const result = validateConfig(readStackFile(REPO_ROOT, "prod").raw);
-  if (!result.config) throw new Error(`Pulumi.prod.yaml is invalid: ${JSON.stringify(result.errors)}`);
-  return result.config;
+  const loaded = loadStackConfig(REPO_ROOT, "prod");
+  if (!loaded.ok) throw new Error(`Pulumi.prod.yaml is invalid: ${JSON.stringify(loaded.errors)}`);
+  return loaded.config;
 }
 
 export interface TenantData {
@@ -90,13 +89,14 @@ export function caPolicy(n: number, excludeGroups: string[], extra: { state?: st
   };
 }
 
+/** What every role assignment/eligibility schedule and instance carries (unifiedRoleScheduleBase). */
+function roleScheduleBase(id: string, roleId: string, principalId: string): Json {
+  return { id, principalId, roleDefinitionId: roleId, directoryScopeId: "/", appScopeId: null };
+}
+
 export function assignmentInstance(n: number, roleId: string, principalId: string, extra: Json = {}): Json {
   return {
-    id: guid(n, "a1000000"),
-    principalId,
-    roleDefinitionId: roleId,
-    directoryScopeId: "/",
-    appScopeId: null,
+    ...roleScheduleBase(guid(n, "a1000000"), roleId, principalId),
     startDateTime: "2024-01-01T00:00:00Z",
     endDateTime: null,
     assignmentType: "Assigned",
@@ -109,11 +109,7 @@ export function assignmentInstance(n: number, roleId: string, principalId: strin
 
 export function assignmentSchedule(n: number, roleId: string, principalId: string, extra: Json = {}): Json {
   return {
-    id: guid(n, "a3000000"),
-    principalId,
-    roleDefinitionId: roleId,
-    directoryScopeId: "/",
-    appScopeId: null,
+    ...roleScheduleBase(guid(n, "a3000000"), roleId, principalId),
     createdUsing: guid(n, "a4000000"),
     createdDateTime: "2024-01-01T00:00:00Z",
     modifiedDateTime: null,
@@ -127,11 +123,7 @@ export function assignmentSchedule(n: number, roleId: string, principalId: strin
 
 export function eligibilityInstance(n: number, roleId: string, principalId: string): Json {
   return {
-    id: guid(n, "e1000000"),
-    principalId,
-    roleDefinitionId: roleId,
-    directoryScopeId: "/",
-    appScopeId: null,
+    ...roleScheduleBase(guid(n, "e1000000"), roleId, principalId),
     startDateTime: "2024-01-01T00:00:00Z",
     endDateTime: null,
     memberType: "Direct",
@@ -245,7 +237,8 @@ export class FakeTenant {
     readonly graph: FakeGraph,
     readonly arm: FakeGraph,
     public data: TenantData,
-    private readonly options: FakeTenantOptions = {},
+    /** Read per request: a test may change page sizes between runs. */
+    readonly options: FakeTenantOptions = {},
   ) {
     this.pim = new FakePimPolicies();
     this.reindex();
@@ -329,24 +322,25 @@ export class FakeTenant {
     a.route("GET", "/subscriptions", () => ({ body: { value: [{ id: `/subscriptions/${SUBSCRIPTION_ID}`, subscriptionId: SUBSCRIPTION_ID, displayName: "prod" }] } }));
   }
 
+  /** Graph pages with `@odata.nextLink`. */
   private page(server: FakeGraph, req: FakeRequest, items: Json[], size: number): FakeResponse {
-    const skip = Number(req.url.searchParams.get("$skiptoken") ?? 0);
-    const value = items.slice(skip, skip + size);
-    if (skip + size >= items.length) return { body: { value } };
-    const next = new URL(`${server.url}${req.url.pathname}${req.url.search}`);
-    next.searchParams.set("$skiptoken", String(skip + size));
-    return { body: { value, "@odata.nextLink": next.toString() } };
+    return pageOf(server, req, items, size, "@odata.nextLink");
   }
 
+  /** ARM pages with `nextLink`. */
   private armPage(server: FakeGraph, req: FakeRequest, items: Json[]): FakeResponse {
-    const size = this.options.armPageSize ?? 50;
-    const skip = Number(req.url.searchParams.get("$skiptoken") ?? 0);
-    const value = items.slice(skip, skip + size);
-    if (skip + size >= items.length) return { body: { value } };
-    const next = new URL(`${server.url}${req.url.pathname}${req.url.search}`);
-    next.searchParams.set("$skiptoken", String(skip + size));
-    return { body: { value, nextLink: next.toString() } };
+    return pageOf(server, req, items, this.options.armPageSize ?? 50, "nextLink");
   }
+}
+
+/** One page of `items` at `$skiptoken`, with the link to the next page under `linkKey` unless it is the last. */
+export function pageOf(server: FakeGraph, req: FakeRequest, items: Json[], size: number, linkKey: "@odata.nextLink" | "nextLink" = "@odata.nextLink"): FakeResponse {
+  const skip = Number(req.url.searchParams.get("$skiptoken") ?? 0);
+  const value = items.slice(skip, skip + size);
+  if (skip + size >= items.length) return { body: { value } };
+  const next = new URL(`${server.url}${req.url.pathname}${req.url.search}`);
+  next.searchParams.set("$skiptoken", String(skip + size));
+  return { body: { value, [linkKey]: next.toString() } };
 }
 
 export async function startFakeTenant(data: TenantData, options: FakeTenantOptions = {}): Promise<FakeTenant> {

@@ -2,76 +2,83 @@
  * The audit never builds a clean report from partial data: paging is followed to the end, transient failures are
  * retried, and what still fails is reported (AUD-READ-FAILED) or stops the run (401/403, exit 2).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditSnapshot } from "../../src/audit/audit";
 import { AuditAuthError } from "../../src/audit/read";
+import { PRIVILEGED_ROLE_ADMINISTRATOR } from "../../src/roles";
 import { graphError } from "../fakes/graphServer";
-import { useFakeAzureCli } from "../fakes/azureCli";
-import { caPolicy, healthyTenant, prodConfig, startFakeTenant, type FakeTenant } from "./fakeTenant";
-import { readFake } from "./harness";
+import { assignmentInstance, caPolicy, guid, healthyTenant, pageOf, prodConfig } from "./fakeTenant";
+import { readFake, useFakeTenant } from "./harness";
 
 const config = prodConfig();
 const CA = "/v1.0/identity/conditionalAccess/policies";
 const INSTANCES = "/v1.0/roleManagement/directory/roleAssignmentScheduleInstances";
-let tenant: FakeTenant;
-let restoreCli: () => void;
 
-beforeAll(() => {
-  restoreCli = useFakeAzureCli();
-});
-afterAll(() => restoreCli());
-beforeEach(async () => {
-  const data = healthyTenant(config);
-  // 40 compliant policies and one without the exclusion on the last of 8 pages: only full paging finds it.
-  const groupId = String(data.groups[0]!.id);
-  data.caPolicies = [...Array.from({ length: 40 }, (_, i) => caPolicy(100 + i, [groupId])), caPolicy(999, [])];
-  tenant = await startFakeTenant(data, { rolePageSize: 1, armPageSize: 1 });
-});
-afterEach(async () => {
-  await tenant.close();
-});
+const tenant = useFakeTenant(
+  () => {
+    const data = healthyTenant(config);
+    // 40 compliant policies and one without the exclusion, last: a read that stops early misses it.
+    const groupId = String(data.groups[0]!.id);
+    data.caPolicies = [...Array.from({ length: 40 }, (_, i) => caPolicy(100 + i, [groupId])), caPolicy(999, [])];
+    return data;
+  },
+  // Role assignments and ARM collections one item a page: every later page goes through nextLink. CA pages stay
+  // large unless a test needs them small, because each CA page costs a second of the CA throttle.
+  { rolePageSize: 1, armPageSize: 1 },
+);
 
 describe("paging", () => {
-  it("follows @odata.nextLink across many pages (CA at 1 request/s) and ARM nextLink", async () => {
-    await tenant.close();
-    tenant = await startFakeTenant(tenant.data, { caPageSize: 6, rolePageSize: 1, armPageSize: 1 });
-    tenant.data.scheduledQueryRules.push({ id: "/x/other", name: "unrelated-rule", properties: { displayName: "Other", enabled: true } });
+  it("follows @odata.nextLink across many pages, spaces CA pages at 1 request/s, and follows ARM nextLink", async () => {
+    tenant().options.caPageSize = 20;
+    // Twelve time-bound activations of a Tier-0 role: twelve pages, and nothing the audit may report.
+    for (let i = 0; i < 12; i++) {
+      tenant().data.assignmentInstances.push(
+        assignmentInstance(300 + i, PRIVILEGED_ROLE_ADMINISTRATOR, guid(i, "ad100000"), { assignmentType: "Activated", endDateTime: "2099-01-01T04:00:00Z" }),
+      );
+    }
+    tenant().data.scheduledQueryRules.push({ id: "/x/other", name: "unrelated-rule", properties: { displayName: "Other", enabled: true } });
     const started = Date.now();
-    const snapshot = await readFake(tenant, config);
-    expect(snapshot.sources.caPolicies).toHaveLength(41);
+    const snapshot = await readFake(tenant(), config);
+    expect(snapshot.errors).toBeUndefined();
+    expect(snapshot.sources.roleAssignmentScheduleInstances).toHaveLength(14);
+    expect(tenant().graph.requests.filter((r) => r.url.pathname === INSTANCES && r.url.searchParams.has("$skiptoken"))).toHaveLength(11 + 1);
     expect(snapshot.sources.scheduledQueryRules).toHaveLength(3);
-    // 7 CA pages, spaced by the built-in CA throttle.
-    expect(tenant.graph.requests.filter((r) => r.url.pathname === CA)).toHaveLength(7);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(5_900);
+    expect(snapshot.sources.caPolicies).toHaveLength(41);
+    // 3 CA pages (the first inside a $batch), spaced by the built-in CA throttle.
+    expect(tenant().graph.requests.filter((r) => r.url.pathname === CA)).toHaveLength(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_950);
     const result = auditSnapshot(snapshot, config);
     expect(result.findings.map((f) => f.object)).toEqual([expect.stringContaining("CA policy 999")]);
-  });
-
-  it("reads role assignments page by page (page size 1)", async () => {
-    const snapshot = await readFake(tenant, config);
-    expect(snapshot.sources.roleAssignmentScheduleInstances).toHaveLength(2);
   });
 });
 
 describe("transient failures", () => {
-  it("retries a 429 with Retry-After and one without, and a 503", async () => {
-    tenant.graph.failNext("GET", CA, { status: 429, headers: { "Retry-After": "1" }, body: graphError("TooManyRequests", "slow down") }, { status: 429 }, { status: 503 });
-    const snapshot = await readFake(tenant, config);
+  it("retries a 429 with Retry-After, a 429 without it (CA's way) and a 503, inside $batch", async () => {
+    tenant().graph.failNext("GET", "/v1.0/groups", { status: 429, headers: { "Retry-After": "1" }, body: graphError("TooManyRequests", "slow down") });
+    tenant().graph.failNext("GET", CA, { status: 429, body: graphError("TooManyRequests", "slow down") });
+    tenant().graph.failNext("GET", INSTANCES, { status: 503, body: graphError("ServiceUnavailable", "try later") });
+    const started = Date.now();
+    const snapshot = await readFake(tenant(), config);
     expect(snapshot.errors).toBeUndefined();
+    expect(snapshot.sources.breakglassGroups).toHaveLength(1);
     expect(snapshot.sources.caPolicies).toHaveLength(41);
+    expect(snapshot.sources.roleAssignmentScheduleInstances).toHaveLength(2);
+    // The retry waited for the server's Retry-After (1 s), not the 10 ms backoff step.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    expect(tenant().graph.requests.filter((r) => r.url.pathname === CA)).toHaveLength(2);
   });
 
   it("retries a request that times out", async () => {
-    tenant.arm.failNext("GET", "/providers/microsoft.aadiam/diagnosticSettings", { delayMs: 1_500, body: { value: [] } });
-    const snapshot = await readFake(tenant, config, { timeoutMs: 500 });
+    tenant().arm.failNext("GET", "/providers/microsoft.aadiam/diagnosticSettings", { delayMs: 1_500, body: { value: [] } });
+    const snapshot = await readFake(tenant(), config, { timeoutMs: 500 });
     expect(snapshot.sources.diagnosticSettings).toHaveLength(1);
   });
 });
 
 describe("failures that persist", () => {
   it("a 5xx that outlasts the retries is a critical finding, and the checks that need it do not run", async () => {
-    tenant.graph.route("GET", INSTANCES, () => ({ status: 500, body: graphError("InternalServerError", "boom") }));
-    const snapshot = await readFake(tenant, config, { maxRetries: 1 });
+    tenant().graph.route("GET", INSTANCES, () => ({ status: 500, body: graphError("InternalServerError", "boom") }));
+    const snapshot = await readFake(tenant(), config, { maxRetries: 1 });
     expect(snapshot.errors?.roleAssignmentScheduleInstances).toMatch(/failed with 500/);
     const result = auditSnapshot(snapshot, config);
     expect(result.complete).toBe(false);
@@ -85,42 +92,43 @@ describe("failures that persist", () => {
   });
 
   it("a timeout that outlasts the retries is a finding naming the timeout", async () => {
-    tenant.arm.route("GET", "/providers/microsoft.aadiam/diagnosticSettings", () => ({ delayMs: 800, body: { value: [] } }));
-    const snapshot = await readFake(tenant, config, { timeoutMs: 200, maxRetries: 1 });
+    tenant().arm.route("GET", "/providers/microsoft.aadiam/diagnosticSettings", () => ({ delayMs: 800, body: { value: [] } }));
+    const snapshot = await readFake(tenant(), config, { timeoutMs: 200, maxRetries: 1 });
     expect(snapshot.errors?.diagnosticSettings).toMatch(/timed out after 200 ms/);
     expect(auditSnapshot(snapshot, config).findings[0]!.id).toBe("AUD-READ-FAILED");
   });
 
   it("malformed JSON on a later page is a clear error, not a shorter list", async () => {
-    const original = tenant.data.caPolicies;
-    tenant.graph.route("GET", CA, (req) =>
-      req.url.searchParams.get("$skiptoken") === "12"
-        ? { rawBody: '{"value": [ {"id": ' }
-        : { body: { value: original.slice(Number(req.url.searchParams.get("$skiptoken") ?? 0), Number(req.url.searchParams.get("$skiptoken") ?? 0) + 6), "@odata.nextLink": `${tenant.graph.url}${CA}?$skiptoken=${Number(req.url.searchParams.get("$skiptoken") ?? 0) + 6}` } },
-    );
-    const snapshot = await readFake(tenant, config);
-    expect(snapshot.sources.caPolicies).toBeUndefined();
-    expect(snapshot.errors?.caPolicies).toMatch(/returned malformed JSON/);
+    const t = tenant();
+    t.graph.route("GET", INSTANCES, (req) => {
+      if (req.url.searchParams.has("$skiptoken")) return { rawBody: '{"value": [ {"id": ' };
+      const role = /roleDefinitionId eq '([^']+)'/.exec(req.url.searchParams.get("$filter") ?? "")?.[1];
+      return pageOf(t.graph, req, t.data.assignmentInstances.filter((i) => i.roleDefinitionId === role), 1);
+    });
+    const snapshot = await readFake(t, config);
+    expect(snapshot.sources.roleAssignmentScheduleInstances).toBeUndefined();
+    expect(snapshot.errors?.roleAssignmentScheduleInstances).toMatch(/GET \/v1\.0\/roleManagement\/directory\/roleAssignmentScheduleInstances returned malformed JSON/);
+    expect(auditSnapshot(snapshot, config).complete).toBe(false);
   });
 
   it("an answer that is not a collection is an error", async () => {
-    tenant.graph.route("GET", "/v1.0/groups", () => ({ body: { id: "not-a-list" } }));
-    const snapshot = await readFake(tenant, config);
+    tenant().graph.route("GET", "/v1.0/groups", () => ({ body: { id: "not-a-list" } }));
+    const snapshot = await readFake(tenant(), config);
     expect(snapshot.errors?.breakglassGroups).toMatch(/no "value" array/);
   });
 
   it("a 403 stops the run with the missing Graph permission named", async () => {
-    tenant.graph.route("GET", CA, () => ({ status: 403, body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation.") }));
-    tenant.graph.route("GET", /^\/v1\.0\/users\/[^/]+\/authentication\/methods$/, () => ({ status: 403, body: graphError("Forbidden", "denied") }));
-    const error = (await readFake(tenant, config).catch((e: unknown) => e)) as AuditAuthError;
+    tenant().graph.route("GET", CA, () => ({ status: 403, body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation.") }));
+    tenant().graph.route("GET", /^\/v1\.0\/users\/[^/]+\/authentication\/methods$/, () => ({ status: 403, body: graphError("Forbidden", "denied") }));
+    const error = (await readFake(tenant(), config).catch((e: unknown) => e)) as AuditAuthError;
     expect(error).toBeInstanceOf(AuditAuthError);
     expect(error.message).toContain("Policy.Read.All");
     expect(error.message).toContain("UserAuthenticationMethod.Read.All");
   });
 
   it("an ARM 403 names the Azure role to grant", async () => {
-    tenant.arm.route("GET", /scheduledQueryRules$/, () => ({ status: 403, body: { error: { code: "AuthorizationFailed", message: "no access" } } }));
-    const error = (await readFake(tenant, config).catch((e: unknown) => e)) as AuditAuthError;
+    tenant().arm.route("GET", /scheduledQueryRules$/, () => ({ status: 403, body: { error: { code: "AuthorizationFailed", message: "no access" } } }));
+    const error = (await readFake(tenant(), config).catch((e: unknown) => e)) as AuditAuthError;
     expect(error.message).toContain("Monitoring Reader");
     expect(error.message).not.toContain("Graph permissions");
   });
