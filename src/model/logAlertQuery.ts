@@ -159,3 +159,42 @@ const TIMESPAN_LITERAL = /^\d+(\.\d+)?(d|h|m|s|ms|microsecond|microseconds|tick|
 function isMember(tokens: Token[], i: number): boolean {
   return tokens[i - 1]?.text === ".";
 }
+
+/** Azure Monitor's limits on a log alert's schedule (azure-rest-api-specs scheduledQueryRules; azurerm docs). */
+export const LOG_ALERT_SCHEDULE_LIMITS = {
+  /** failingPeriods.numberOfEvaluationPeriods (and minFailingPeriodsToAlert) range. */
+  maxEvaluationPeriods: 6,
+  /** windowSize × numberOfEvaluationPeriods, and overrideQueryTimeRange, in seconds (48 hours). */
+  maxLookbackSeconds: 2 * 86_400,
+  /** The largest windowSize when the rule runs every minute (PT6H). */
+  maxWindowAtOneMinuteSeconds: 6 * 3_600,
+} as const;
+
+export interface LogAlertSchedule {
+  evaluationFrequencySeconds: number;
+  windowSizeSeconds: number;
+  numberOfEvaluationPeriods: number;
+  minFailingPeriodsToAlert: number;
+}
+
+/** Why Azure Monitor would reject this schedule; empty when it is acceptable. */
+export function logAlertScheduleViolations(s: LogAlertSchedule): string[] {
+  const limits = LOG_ALERT_SCHEDULE_LIMITS;
+  const problems: string[] = [];
+  const periods = s.numberOfEvaluationPeriods;
+  if (!Number.isInteger(periods) || periods < 1 || periods > limits.maxEvaluationPeriods) {
+    problems.push(`numberOfEvaluationPeriods ${periods} is outside 1–${limits.maxEvaluationPeriods}`);
+  }
+  if (s.minFailingPeriodsToAlert < 1 || s.minFailingPeriodsToAlert > periods) {
+    problems.push(`minFailingPeriodsToAlert ${s.minFailingPeriodsToAlert} must be 1–numberOfEvaluationPeriods (${periods})`);
+  }
+  const lookback = s.windowSizeSeconds * periods;
+  if (lookback > limits.maxLookbackSeconds) {
+    problems.push(`the lookback windowSize × numberOfEvaluationPeriods is ${lookback / 3_600} hours; Azure allows at most ${limits.maxLookbackSeconds / 3_600}`);
+  }
+  if (s.evaluationFrequencySeconds > lookback) problems.push("evaluationFrequency is longer than the lookback, so records would be skipped");
+  if (s.evaluationFrequencySeconds <= 60 && s.windowSizeSeconds > limits.maxWindowAtOneMinuteSeconds) {
+    problems.push(`windowSize may be at most ${limits.maxWindowAtOneMinuteSeconds / 3_600} hours when the rule runs every minute`);
+  }
+  return problems;
+}

@@ -25,8 +25,11 @@
  * is notified once (a record ingested in the one-minute overlap may notify twice: a duplicate is preferred to a
  * gap). These rules are stateless (autoMitigate: false) so that every new event notifies.
  *
- * Routine JIT use is a daily rule; its 7-day lookback is windowSize (P1D) × numberOfEvaluationPeriods (7), since a
- * single window may not exceed two days (P2D) and overrideQueryTimeRange is limited to two days as well.
+ * Routine JIT use is a daily rule over the longest lookback Azure Monitor allows: windowSize P2D, one evaluation
+ * period. A log alert's lookback (windowSize × numberOfEvaluationPeriods, at most 6 periods) and
+ * overrideQueryTimeRange may not exceed 48 hours, so a "7 daily periods" rule would be rejected by ARM (or, if
+ * clamped, would never see 7 days). The seven-day "activated on N days" count is the weekly review's; the alert
+ * flags ticketless requests and activations on consecutive days (src/monitoring/kql/routineJitUse.ts).
  *
  * All rules skip ARM's query validation: in a new workspace the Entra tables do not exist until the diagnostic
  * setting has delivered the first records, and validation would fail the deploy. The queries are instead parsed
@@ -41,6 +44,7 @@ import {
   ACCOUNT_CHANGED_DIMENSIONS,
   OUTSIDE_PIM_DIMENSIONS,
   ROUTINE_JIT_DIMENSIONS,
+  ROUTINE_JIT_LOOKBACK_DAYS,
   SIGN_IN_ALERT_DIMENSIONS,
   breakglassAccountChangedQuery,
   breakglassSignInQuery,
@@ -99,10 +103,10 @@ export const ALERT_RULE_SCHEDULES: Readonly<Record<AlertRuleKey, AlertRuleSchedu
   },
   routineJitUse: {
     evaluationFrequency: "P1D",
-    windowSize: "P1D",
+    // The 48-hour maximum lookback as one period (ROUTINE_JIT_LOOKBACK_DAYS); see the comment at the top.
+    windowSize: `P${ROUTINE_JIT_LOOKBACK_DAYS}D`,
     autoMitigate: false,
-    // Seven daily periods give the query its 7-day range; one flagged row in any of them alerts.
-    failingPeriods: { numberOfEvaluationPeriods: 7, minFailingPeriodsToAlert: 1 },
+    failingPeriods: SINGLE_PERIOD,
     dimensions: ROUTINE_JIT_DIMENSIONS,
     query: (_bg, monitoring) => routineJitUseQuery(monitoring.routineJitUse),
   },

@@ -156,6 +156,9 @@ describe("review and workbook queries analyze cleanly", () => {
     const options = { ticketPattern: "\\b(INC|CHG)\\d{6,}\\b", workingHours: { start: 9, end: 17, utcOffsetHours: -8 } };
     for (const section of pimReviewWorkbookQueries(options)) expectClean(section.query);
     expectClean(routineJitUseQuery({ ...options, minActiveDays: 3 }));
+    // A one-day threshold is kept; anything above the two days the alert can see is capped at two.
+    expect(routineJitUseQuery({ ...options, minActiveDays: 1 })).toContain("ActiveDays >= 1 and");
+    expect(routineJitUseQuery({ ...options, minActiveDays: 7 })).toContain("ActiveDays >= 2 and");
   });
 });
 

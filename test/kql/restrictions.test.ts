@@ -7,7 +7,7 @@ import { ALERT_RULE_SCHEDULES } from "../../src/monitoring/alertRules";
 import { breakglassSignInQuery, pimReviewWorkbookQueries, type SignInTable } from "../../src/monitoring/kql";
 import { monitoringSchema } from "../../src/configSchema";
 import { durationSeconds } from "../../src/model/duration";
-import { logAlertQueryViolations, MAX_ALERT_QUERY_BYTES } from "../../src/model/logAlertQuery";
+import { logAlertQueryViolations, logAlertScheduleViolations, MAX_ALERT_QUERY_BYTES } from "../../src/model/logAlertQuery";
 import {
   TRIPWIRE,
   TRIPWIRE_RULE_KEYS,
@@ -26,6 +26,32 @@ describe("log alert restrictions", () => {
     const schedule = ALERT_RULE_SCHEDULES[key];
     const query = schedule.query(breakglassOf(10), monitoring);
     expect(logAlertQueryViolations(query, { evaluationFrequencySeconds: durationSeconds(schedule.evaluationFrequency)! })).toEqual([]);
+  });
+
+  it.each(keys)("%s: its schedule is one Azure accepts (≤ 6 periods, ≤ 48 h lookback, frequency within it)", (key) => {
+    const { evaluationFrequency, windowSize, failingPeriods } = ALERT_RULE_SCHEDULES[key];
+    expect(
+      logAlertScheduleViolations({
+        evaluationFrequencySeconds: durationSeconds(evaluationFrequency)!,
+        windowSizeSeconds: durationSeconds(windowSize)!,
+        ...failingPeriods,
+      }),
+    ).toEqual([]);
+  });
+
+  it("rejects the schedules Azure rejects: seven daily periods, a 7-day lookback, a 1-minute rule over 12 hours", () => {
+    const day = 86_400;
+    expect(logAlertScheduleViolations({ evaluationFrequencySeconds: day, windowSizeSeconds: day, numberOfEvaluationPeriods: 7, minFailingPeriodsToAlert: 1 })).toEqual([
+      "numberOfEvaluationPeriods 7 is outside 1–6",
+      "the lookback windowSize × numberOfEvaluationPeriods is 168 hours; Azure allows at most 48",
+    ]);
+    expect(logAlertScheduleViolations({ evaluationFrequencySeconds: 60, windowSizeSeconds: 12 * 3_600, numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 })).toEqual([
+      "windowSize may be at most 6 hours when the rule runs every minute",
+    ]);
+    expect(logAlertScheduleViolations({ evaluationFrequencySeconds: day, windowSizeSeconds: 3_600, numberOfEvaluationPeriods: 2, minFailingPeriodsToAlert: 3 })).toEqual([
+      "minFailingPeriodsToAlert 3 must be 1–numberOfEvaluationPeriods (2)",
+      "evaluationFrequency is longer than the lookback, so records would be skipped",
+    ]);
   });
 
   it("the tripwires run every minute and use none of union, search, take/limit or ingestion_time()", () => {

@@ -213,12 +213,14 @@ describe("alert rules", () => {
     expect(outside).toContain('"Privileged Role Administrator"');
   });
 
-  it("routine JIT use: daily, seven daily periods, the configured ticket pattern and day count", () => {
+  it("routine JIT use: daily over Azure's longest lookback (P2D, one period), the configured ticket pattern, day count capped at two", () => {
     const r = rule("routineJitUse");
-    expect(r.inputs).toMatchObject({ evaluationFrequency: "P1D", windowSize: "P1D", autoMitigate: false });
-    expect((r.inputs.criteria as { allOf: { failingPeriods: unknown }[] }).allOf[0]!.failingPeriods).toEqual({ numberOfEvaluationPeriods: 7, minFailingPeriodsToAlert: 1 });
+    expect(r.inputs).toMatchObject({ evaluationFrequency: "P1D", windowSize: "P2D", autoMitigate: false });
+    expect((r.inputs.criteria as { allOf: { failingPeriods: unknown }[] }).allOf[0]!.failingPeriods).toEqual({ numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 });
     expect(query(r)).toContain('matches regex "(INC|CHG)[0-9]{6,}"');
-    expect(query(r)).toContain("ActiveDays >= 4");
+    expect(query(r)).toContain("| where TimeGenerated > ago(2d)");
+    // minActiveDays (4 of 7) needs a week of history the alert cannot query: two consecutive days is its signal.
+    expect(query(r)).toContain("ActiveDays >= 2 and LastActivation > ago(1d)");
   });
 });
 
