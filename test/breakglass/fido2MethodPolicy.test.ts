@@ -2,29 +2,26 @@
  * The FIDO2 authentication-method policy against the loopback Graph: the exact PATCH body (§4 shape), merging our
  * group into targets the tenant already has, read-back, no write when compliant, and delete leaving the policy.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   FIDO2_POLICY_PATH,
   fido2MethodPolicyProvider,
   type Fido2Configuration,
   type Fido2MethodPolicyProps,
 } from "../../src/breakglass/fido2MethodPolicy";
-import { useFakeAzureCli } from "../fakes/azureCli";
-import { graphError, startFakeGraph, type FakeGraph } from "../fakes/graphServer";
+import { graphError } from "../fakes/graphServer";
+import { useLoopbackGraph } from "../fakes/loopbackGraph";
 
 const GROUP = "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d";
 const YUBIKEY_5 = "cb69481e-8ff7-4039-93ec-0a2729a154a8";
 const YUBIKEY_5_NFC = "ee882879-721c-4913-9775-3dfcce97072a";
 
-let graph: FakeGraph;
-let restoreCli: () => void;
+const graph = useLoopbackGraph();
 let live: Fido2Configuration;
 /** When set, the PATCH answers 204 without storing this field. */
 let dropOnPatch: string | undefined;
 
 beforeAll(async () => {
-  restoreCli = useFakeAzureCli();
-  graph = await startFakeGraph();
   graph.route("GET", FIDO2_POLICY_PATH, () => ({
     body: { "@odata.context": "…/authenticationMethodConfigurations/$entity", "includeTargets@odata.context": "…/includeTargets", ...structuredClone(live) },
   }));
@@ -35,10 +32,6 @@ beforeAll(async () => {
     live = { ...live, ...patch };
     return { status: 204 };
   });
-});
-afterAll(async () => {
-  restoreCli();
-  await graph.close();
 });
 beforeEach(() => {
   graph.requests.length = 0;

@@ -1,20 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { GraphClient, GraphError, createGraphClient } from "../../src/graph/client";
 import { SlidingWindowThrottle } from "../../src/graph/throttle";
-import { useFakeAzureCli } from "../fakes/azureCli";
-import { FakeGraph, graphError, startFakeGraph } from "../fakes/graphServer";
+import { graphError } from "../fakes/graphServer";
+import { useLoopbackGraph } from "../fakes/loopbackGraph";
 
-let graph: FakeGraph;
-let restoreCli: () => void;
-
-beforeAll(async () => {
-  restoreCli = useFakeAzureCli();
-  graph = await startFakeGraph();
-});
-afterAll(async () => {
-  restoreCli();
-  await graph.close();
-});
+const graph = useLoopbackGraph();
 afterEach(() => {
   graph.requests.length = 0;
 });

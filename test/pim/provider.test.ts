@@ -2,27 +2,17 @@
  * The RoleManagementPolicy dynamic provider end to end against the loopback Graph: real HTTP, the production
  * credential chain (only `az` is a fake), the documented JSON shapes of PIM policies (test/fakes/pimPolicy.ts).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { roleManagementPolicyProvider as provider, type RoleManagementPolicyInputs, type RoleManagementPolicyOutputs } from "../../src/pim/provider";
 import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR } from "../../src/roles";
-import { useFakeAzureCli } from "../fakes/azureCli";
-import { graphError, startFakeGraph, type FakeGraph, type FakeRequest } from "../fakes/graphServer";
+import { graphError, type FakeRequest } from "../fakes/graphServer";
+import { useLoopbackGraph } from "../fakes/loopbackGraph";
 import { FakePimPolicies, PIM_ROUTES } from "../fakes/pimPolicy";
 
 const APPROVER_USER = "3f1a6c2e-7b44-4a51-9d7e-0c2b8e5f9a10";
 const APPROVER_GROUP = "8d2e4b6a-1c3f-4e5d-a7b9-c0d1e2f3a4b5";
 
-let graph: FakeGraph;
-let restoreCli: () => void;
-
-beforeAll(async () => {
-  restoreCli = useFakeAzureCli();
-  graph = await startFakeGraph();
-});
-afterAll(async () => {
-  restoreCli();
-  await graph.close();
-});
+const graph = useLoopbackGraph();
 afterEach(() => {
   graph.requests.length = 0;
 });
