@@ -235,17 +235,41 @@ async function readCollections(graph: GraphClient, reads: CollectionRead[]): Pro
       if (!Array.isArray(body.value)) {
         return { error: new GraphError(`GET ${stripQuery(path)} returned no "value" array: not a Graph collection`, answer.status, "GET", path) };
       }
-      const items = body.value as RawObject[];
       const next = body["@odata.nextLink"];
-      if (next === undefined) return { items };
-      if (typeof next !== "string") return { error: new GraphError(`GET ${stripQuery(path)} returned a malformed @odata.nextLink`, answer.status, "GET", path) };
+      if (next !== undefined && typeof next !== "string") {
+        return { error: new GraphError(`GET ${stripQuery(path)} returned a malformed @odata.nextLink`, answer.status, "GET", path) };
+      }
       try {
-        return { items: [...items, ...(await graph.list<RawObject>(next))] };
+        const items = objectItems(body.value, path);
+        return { items: next === undefined ? items : [...items, ...objectItems(await graph.list<unknown>(next), next)] };
       } catch (e) {
         return { error: e };
       }
     }),
   );
+}
+
+/**
+ * The items of a collection must be objects, and the users and groups the audit looks up must carry their id (it keys
+ * the per-account reads and the exclusion checks): anything else is a malformed answer that names where, never an
+ * item silently dropped or a crash in a check.
+ */
+function objectItems(items: unknown[], path: string): RawObject[] {
+  const where = `GET ${stripQuery(path)}`;
+  const needsId = /^(\/v1\.0)?\/(users|groups)$/i.test(stripQuery(path).replace(/^https?:\/\/[^/]+/i, ""));
+  items.forEach((item, i) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new GraphError(`${where} returned a malformed item at value[${i}]: ${truncate(JSON.stringify(item) ?? String(item))} is not an object`, 200, "GET", path);
+    }
+    if (needsId && typeof (item as RawObject).id !== "string") {
+      throw new GraphError(`${where} returned an object without an id at value[${i}]`, 200, "GET", path);
+    }
+  });
+  return items as RawObject[];
+}
+
+function truncate(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function batchItemError(path: string, status: number, body: unknown): GraphError {
@@ -270,7 +294,7 @@ async function armList(arm: GraphClient, path: string): Promise<RawObject[]> {
   while (next) {
     const page = asRecord(await arm.get<unknown>(next));
     if (!Array.isArray(page.value)) throw new GraphError(`GET ${stripQuery(next)} returned no "value" array: not an ARM collection`, 200, "GET", next);
-    items.push(...(page.value as RawObject[]));
+    items.push(...objectItems(page.value, next));
     if (page.nextLink !== undefined && page.nextLink !== null && typeof page.nextLink !== "string") {
       throw new GraphError(`GET ${stripQuery(next)} returned a malformed nextLink`, 200, "GET", next);
     }
@@ -280,13 +304,14 @@ async function armList(arm: GraphClient, path: string): Promise<RawObject[]> {
 }
 
 /**
- * Where the tripwire lives: the subscription of monitoring.existingWorkspaceId, else AZURE_SUBSCRIPTION_ID (what the
- * azure-native provider deploys to), else every subscription the identity can read.
+ * Where the tripwire lives: the subscription of monitoring.existingWorkspaceId, else the one the azure-native provider
+ * deploys to (ARM_SUBSCRIPTION_ID, as the pipelines set it, or AZURE_SUBSCRIPTION_ID), else every subscription the
+ * identity can read.
  */
 export async function monitoringSubscriptions(arm: GraphClient, config: BaselineConfig): Promise<string[]> {
   const fromWorkspace = /^\/subscriptions\/([^/]+)\//i.exec(config.monitoring.existingWorkspaceId ?? "")?.[1];
   if (fromWorkspace) return [fromWorkspace];
-  const fromEnv = process.env.AZURE_SUBSCRIPTION_ID?.trim();
+  const fromEnv = (process.env.ARM_SUBSCRIPTION_ID || process.env.AZURE_SUBSCRIPTION_ID)?.trim();
   if (fromEnv) return [fromEnv];
   const subs = await armList(arm, `/subscriptions?api-version=${ARM_API_VERSIONS.subscriptions}`);
   return subs.map((s) => s.subscriptionId).filter((s): s is string => typeof s === "string");

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EXIT, main } from "../../src/audit/cli";
 import { graphError } from "../fakes/graphServer";
 import { exampleSnapshotJson } from "./exampleSnapshot";
@@ -149,6 +149,32 @@ describe("live runs against the fake tenant", () => {
     const offline = await cli(["--snapshot", file, "--json"]);
     expect(offline.code).toBe(EXIT.findings);
     expect(offline.stdout).toBe(run.stdout);
+  });
+
+  describe("without --subscription, the tripwire's subscription", () => {
+    const saved = { ARM_SUBSCRIPTION_ID: process.env.ARM_SUBSCRIPTION_ID, AZURE_SUBSCRIPTION_ID: process.env.AZURE_SUBSCRIPTION_ID };
+    afterEach(() => {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    });
+    const endpoints = () => ["--graph-endpoint", tenant().graph.url, "--arm-endpoint", tenant().arm.url];
+    const listedSubscriptions = () => tenant().arm.requests.filter((r) => r.url.pathname === "/subscriptions").length;
+
+    it("is ARM_SUBSCRIPTION_ID, as the pipelines set it for the providers", async () => {
+      process.env.ARM_SUBSCRIPTION_ID = SUBSCRIPTION_ID;
+      delete process.env.AZURE_SUBSCRIPTION_ID;
+      expect((await cli(endpoints())).code).toBe(EXIT.clean);
+      expect(listedSubscriptions()).toBe(0);
+    });
+
+    it("is found among the readable subscriptions when nothing names it", async () => {
+      delete process.env.ARM_SUBSCRIPTION_ID;
+      delete process.env.AZURE_SUBSCRIPTION_ID;
+      expect((await cli(endpoints())).code).toBe(EXIT.clean);
+      expect(listedSubscriptions()).toBe(1);
+    });
   });
 
   it("draws progress on stderr only on a terminal", async () => {

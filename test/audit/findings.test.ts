@@ -235,9 +235,14 @@ describe("monitoring", () => {
     ]);
   });
 
-  it("reports no diagnostic setting at all", async () => {
+  it("reports no diagnostic setting at all, and one that streams to storage only (ARM's workspaceId \"\")", async () => {
+    const setting = tenant().data.diagnosticSettings[0]!;
     tenant().data.diagnosticSettings = [];
     expect(ids(await auditFake(tenant(), config))).toContain("AUD-DIAGNOSTICS-MISSING");
+    const properties = { ...(setting.properties as object), workspaceId: "", storageAccountId: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/z" };
+    tenant().data.diagnosticSettings = [{ ...setting, properties }];
+    const [f] = find(await auditFake(tenant(), config), "AUD-DIAGNOSTICS-MISSING");
+    expect(f!.actual).toBe("1 settings, none sending to a workspace");
   });
 
   it("reports a missing tripwire, a disabled one, and one that no longer names an account", async () => {

@@ -117,6 +117,17 @@ describe("failures that persist", () => {
     expect(snapshot.errors?.breakglassGroups).toMatch(/no "value" array/);
   });
 
+  it("an item that is not an object, or a user without an id, is an error naming where, not a crash or a dropped item", async () => {
+    tenant().graph.route("GET", "/v1.0/groups", () => ({ body: { value: [null] } }));
+    tenant().graph.route("GET", "/v1.0/users", () => ({ body: { value: [{ userPrincipalName: "breakglass-01@contoso.onmicrosoft.com" }] } }));
+    const snapshot = await readFake(tenant(), config);
+    expect(snapshot.errors?.breakglassGroups).toBe("GET /v1.0/groups returned a malformed item at value[0]: null is not an object");
+    expect(snapshot.errors?.users).toBe("GET /v1.0/users returned an object without an id at value[0]");
+    // The per-account reads depend on the users: failed too, never empty.
+    expect(snapshot.errors?.authenticationMethods).toMatch(/not read: the breakglass accounts could not be looked up/);
+    expect(auditSnapshot(snapshot, config).findings.filter((f) => f.id === "AUD-READ-FAILED")).toHaveLength(4);
+  });
+
   it("a 403 stops the run with the missing Graph permission named", async () => {
     tenant().graph.route("GET", CA, () => ({ status: 403, body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation.") }));
     tenant().graph.route("GET", /^\/v1\.0\/users\/[^/]+\/authentication\/methods$/, () => ({ status: 403, body: graphError("Forbidden", "denied") }));

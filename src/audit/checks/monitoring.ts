@@ -10,7 +10,11 @@ import { finding, type Finding } from "../findings";
 import type { RawObject } from "../snapshot";
 
 export function diagnosticSettingFindings(ctx: AuditContext): Finding[] {
-  const streaming = (ctx.snapshot.sources.diagnosticSettings ?? []).filter((s) => typeof asRecord(s.properties).workspaceId === "string");
+  // ARM answers `workspaceId: ""` for a setting that streams elsewhere only (storage, event hub): that is not a workspace.
+  const streaming = (ctx.snapshot.sources.diagnosticSettings ?? []).filter((s) => {
+    const workspaceId = asRecord(s.properties).workspaceId;
+    return typeof workspaceId === "string" && workspaceId.trim() !== "";
+  });
   const required = [...REQUIRED_LOG_CATEGORIES];
   if (streaming.length === 0) {
     return [
