@@ -125,7 +125,11 @@ describe("Azure DevOps pipeline", () => {
     const audit = steps.find((s) => /audit/.test(String(s.displayName)))!;
     expect(audit.condition).toBe("succeededOrFailed()");
     expect(String((audit.inputs as Node).inlineScript)).toMatch(/npm run --silent audit -- --stack/);
-    expect(steps.some((s) => /task\.uploadsummary/.test(String(s.script ?? "")))).toBe(true);
+    const summary = steps.find((s) => /task\.uploadsummary/.test(String(s.script ?? "")))!;
+    expect(summary).toBeDefined();
+    // An exit 2 (missing permission, invalid config) is explained on stderr only: the summary must carry it.
+    expect(String((audit.inputs as Node).inlineScript)).toMatch(/2> >\(tee "\$\(Agent\.TempDirectory\)\/audit-errors\.txt" >&2\)/);
+    expect(String(summary.script)).toContain("audit-errors.txt");
   });
 
   it("the weekly review publishes the Markdown as the run summary and an artifact", () => {

@@ -207,6 +207,10 @@ describe("GitHub workflows", () => {
       expect(previews[0]).toMatchObject({ refresh: true, expectNoChanges: true });
       const audit = job.steps!.find((s) => s.id === "audit")!;
       expect(audit.run).toMatch(/npm run --silent audit -- --stack "\$STACK" --markdown --fail-on/);
+      // An exit 2 (missing permission, invalid config) is explained on stderr only: the report must carry it.
+      expect(audit.run).toMatch(/2> >\(tee "\$REPORT_DIR\/audit-errors\.txt" >&2\)/);
+      const report = job.steps!.find((s) => s.name === "Write the stack's report")!;
+      expect(report.run).toContain('cat "$REPORT_DIR/audit-errors.txt"');
       for (const id of ["plan", "preview", "audit"]) {
         expect(job.steps!.find((s) => s.id === id), id).toMatchObject({ "continue-on-error": true });
       }
