@@ -1,13 +1,25 @@
 /**
  * Policy config: each rule declares its tunables in `configSchema` (with defaults, for the Pulumi CLI and for
- * `--policy-pack-config` files) and reads them here with the same defaults, so that a rule behaves identically
- * whether the caller applied schema defaults (the CLI, our analyzer client) or not (unit tests).
+ * `--policy-pack-config` files) and reads them here with the defaults of that same schema — the one place a
+ * default is written — so that a rule behaves identically whether the caller applied schema defaults (the CLI,
+ * our analyzer client) or not (unit tests).
  */
 import type { PolicyConfigSchema } from "@pulumi/policy";
 
-export function policyConfig<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
+/** The `default` of every property of a rule's configSchema (copies, so a rule cannot alter the schema). */
+export function schemaDefaults(configSchema: PolicyConfigSchema | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, property] of Object.entries(configSchema?.properties ?? {})) {
+    const value = (property as { default?: unknown }).default;
+    if (value !== undefined) out[key] = structuredClone(value);
+  }
+  return out;
+}
+
+/** The rule's config: what was configured, else its schema's defaults. */
+export function policyConfig<T extends object>(args: { getConfig<C extends object>(): C }, configSchema: PolicyConfigSchema | undefined): T {
   const given = args.getConfig<Partial<T>>() ?? {};
-  const out = { ...defaults } as T;
+  const out = schemaDefaults(configSchema) as T;
   for (const [k, v] of Object.entries(given)) if (v !== undefined && v !== null) (out as Record<string, unknown>)[k] = v;
   return out;
 }

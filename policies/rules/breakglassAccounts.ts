@@ -28,7 +28,6 @@ export interface BreakglassAccountsConfig {
   breakglassGroupName: string;
 }
 
-const defaults: BreakglassAccountsConfig = { breakglassUpns: [], minAccounts: 2, minPasswordLength: 256, breakglassGroupName: "Emergency access accounts" };
 
 const types = {
   user: providerTypes.user,
@@ -50,7 +49,7 @@ export const breakglassAccounts: StackValidationPolicy = {
     breakglassGroupName: breakglassGroupNameSchema,
   }),
   validateStack: (args, reportViolation) => {
-    const cfg = policyConfig<BreakglassAccountsConfig>(args, defaults);
+    const cfg = policyConfig<BreakglassAccountsConfig>(args, breakglassAccounts.configSchema);
     const index = indexStack(args);
     const view = breakglassView(index, cfg);
 

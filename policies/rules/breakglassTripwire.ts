@@ -34,12 +34,6 @@ export interface BreakglassTripwireConfig {
   requiredTripwires: string[];
 }
 
-const defaults: BreakglassTripwireConfig = {
-  breakglassUpns: [],
-  breakglassObjectIds: [],
-  maxEvaluationFrequency: "PT5M",
-  requiredTripwires: [...TRIPWIRE_RULE_KEYS],
-};
 
 export const breakglassTripwire: StackValidationPolicy = {
   name: policyNames.breakglassTripwire,
@@ -58,7 +52,7 @@ export const breakglassTripwire: StackValidationPolicy = {
     },
   }),
   validateStack: (args, reportViolation) => {
-    const cfg = policyConfig<BreakglassTripwireConfig>(args, defaults);
+    const cfg = policyConfig<BreakglassTripwireConfig>(args, breakglassTripwire.configSchema);
     const index = indexStack(args);
     const view = breakglassView(index, cfg);
     const tripwires = new Map<TripwireRuleKey, PolicyResource[]>();

@@ -27,12 +27,6 @@ export interface CaPoliciesExcludeBreakglassConfig {
   breakglassGroupObjectIds: string[];
 }
 
-const defaults: CaPoliciesExcludeBreakglassConfig = {
-  breakglassUpns: [],
-  breakglassObjectIds: [],
-  breakglassGroupName: "Emergency access accounts",
-  breakglassGroupObjectIds: [],
-};
 
 /** Where each CA policy shape keeps its user conditions. */
 const shapes = [
@@ -68,7 +62,7 @@ export const caPoliciesExcludeBreakglass: StackValidationPolicy = {
     },
   }),
   validateStack: (args, reportViolation) => {
-    const cfg = policyConfig<CaPoliciesExcludeBreakglassConfig>(args, defaults);
+    const cfg = policyConfig<CaPoliciesExcludeBreakglassConfig>(args, caPoliciesExcludeBreakglass.configSchema);
     const index = indexStack(args);
     const view = breakglassView(index, cfg);
     for (const id of cfg.breakglassGroupObjectIds) view.groupObjectIds.add(id.toLowerCase());

@@ -24,7 +24,6 @@ export interface EligibleAssignmentPrincipalsConfig {
   breakglassGroupName: string;
 }
 
-const defaults: EligibleAssignmentPrincipalsConfig = { breakglassUpns: [], breakglassObjectIds: [], breakglassGroupName: "Emergency access accounts" };
 
 const ELIGIBLE_PRINCIPAL_TYPES = new Set<string>([providerTypes.user, providerTypes.group]);
 
@@ -50,7 +49,7 @@ export const eligibleAssignmentPrincipals: StackValidationPolicy = {
     breakglassGroupName: breakglassGroupNameSchema,
   }),
   validateStack: (args, reportViolation) => {
-    const cfg = policyConfig<EligibleAssignmentPrincipalsConfig>(args, defaults);
+    const cfg = policyConfig<EligibleAssignmentPrincipalsConfig>(args, eligibleAssignmentPrincipals.configSchema);
     const index = indexStack(args);
     const view = breakglassView(index, cfg);
     for (const { type, principal, what } of eligibilityTypes) {

@@ -21,7 +21,6 @@ export interface EntraDiagnosticSettingConfig {
   minRetentionInDays: number;
 }
 
-const defaults: EntraDiagnosticSettingConfig = { requiredCategories: [...REQUIRED_LOG_CATEGORIES], minRetentionInDays: 90 };
 
 // azure-native types are matched by token (providerTypes): importing the azure-native SDK costs the pack ~0.4 s.
 const types = { setting: providerTypes.diagnosticSetting, workspace: providerTypes.workspace };
@@ -40,7 +39,7 @@ export const entraDiagnosticSetting: StackValidationPolicy = {
     minRetentionInDays: { type: "integer", minimum: 30, default: 90, description: "Minimum workspace retention (limits.minRetentionInDays)." },
   }),
   validateStack: (args, reportViolation) => {
-    const cfg = policyConfig<EntraDiagnosticSettingConfig>(args, defaults);
+    const cfg = policyConfig<EntraDiagnosticSettingConfig>(args, entraDiagnosticSetting.configSchema);
     const index = indexStack(args);
     const settings = index.of(types.setting);
     if (settings.length === 0) {

@@ -29,7 +29,6 @@ export interface GaActivationPolicyConfig {
   requireFreshSignIn: boolean;
 }
 
-const defaults: GaActivationPolicyConfig = { maxActivationDuration: "PT4H", authenticationContextId: "", requireFreshSignIn: true };
 
 const types = {
   policy: dynamicTypeToken("roleManagementPolicy"),
@@ -49,7 +48,7 @@ export const gaActivationPolicy: StackValidationPolicy = {
     requireFreshSignIn: { type: "boolean", default: true, description: "Require an enabled CA policy with sign-in frequency 'every time' on that context." },
   }),
   validateStack: (args, reportViolation) => {
-    const cfg = policyConfig<GaActivationPolicyConfig>(args, defaults);
+    const cfg = policyConfig<GaActivationPolicyConfig>(args, gaActivationPolicy.configSchema);
     const index = indexStack(args);
     const gaPolicies = index.of(types.policy).filter((p) => {
       const role = readString(p.props, "roleDefinitionId");

@@ -20,7 +20,6 @@ export interface GlobalAdminCountConfig {
   max: number;
 }
 
-const defaults: GlobalAdminCountConfig = { min: 2, max: 8 };
 
 // Permanent first: a principal that is both counts as permanent (standing access is what matters).
 const holders = [
@@ -37,7 +36,7 @@ export const globalAdminCount: StackValidationPolicy = {
     max: { type: "integer", minimum: 1, default: 8, description: "Most Global Administrators (limits.globalAdmins.max)." },
   }),
   validateStack: (args, reportViolation) => {
-    const cfg = policyConfig<GlobalAdminCountConfig>(args, defaults);
+    const cfg = policyConfig<GlobalAdminCountConfig>(args, globalAdminCount.configSchema);
     const index = indexStack(args);
     const principals = new Set<string>();
     let eligible = 0;

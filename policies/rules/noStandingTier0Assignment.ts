@@ -24,7 +24,6 @@ export interface NoStandingTier0Config {
   tier0RoleIds: string[];
 }
 
-const defaults: NoStandingTier0Config = { breakglassUpns: [], breakglassObjectIds: [], tier0RoleIds: [...TIER0_ROLE_IDS] };
 
 const types = {
   assignment: providerTypes.directoryRoleAssignment,
@@ -50,7 +49,7 @@ export const noStandingTier0Assignment: StackValidationPolicy = {
     },
   }),
   validateStack: (args, reportViolation) => {
-    const cfg = policyConfig<NoStandingTier0Config>(args, defaults);
+    const cfg = policyConfig<NoStandingTier0Config>(args, noStandingTier0Assignment.configSchema);
     const tier0 = new Set(cfg.tier0RoleIds.map((id) => id.toLowerCase()));
     const index = indexStack(args);
     const view = breakglassView(index, cfg);

@@ -1,7 +1,9 @@
 /**
  * The policy pack's config derived from the stack config, so the pack and the program read one source of truth.
- * `npm run plan` passes it over Configure; `npm run plan -- --pack-config FILE` (plan helper) writes it as the
- * JSON file for `pulumi preview --policy-pack policies --policy-pack-config FILE`.
+ * `npm run plan` and `npm run check` pass it over Configure; `npm run plan -- --write-policy-config FILE` writes it
+ * as the JSON file for `pulumi preview --policy-pack policies --policy-pack-config FILE`. Keys not derived here take
+ * the defaults of each rule's configSchema; a test holds those defaults equal to what the stack's default limits
+ * derive, so a run without a config file judges by the same limits.
  *
  * Breakglass accounts are named by UPN when the domain is known from config (breakglass.domain or
  * tenant.initialDomain); otherwise by their bare local part, which the pack matches on the tenant's initial

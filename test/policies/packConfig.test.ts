@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ALL_POLICY_NAMES } from "../../policies/lib/policyNames";
 import { policies } from "../../policies/rules";
 import { validateConfig } from "../../src/config";
+import { schemaDefaults } from "../../policies/lib/config";
 import { derivePackConfig } from "../../src/plan/packConfig";
 import { readStackFile } from "../../src/plan/stackFile";
 
@@ -37,6 +38,27 @@ describe("derivePackConfig", () => {
     // A limit changed in the stack reaches the pack: one source of truth.
     const stricter = derivePackConfig({ ...config, limits: { ...config.limits, activationDuration: { min: "PT1H", max: "PT2H" } } });
     expect(stricter["ga-activation-policy"]!.maxActivationDuration).toBe("PT2H");
+  });
+
+  it("with the stack's default limits, derives exactly the pack's own defaults (a pack run without a config file judges alike)", () => {
+    const raw = { ...readStackFile(path.resolve(__dirname, "../.."), "prod").raw };
+    expect(raw).toHaveProperty("limits");
+    delete raw["limits"];
+    const { config, errors } = validateConfig(raw);
+    expect(errors).toEqual([]);
+    const derived = derivePackConfig(config!);
+    // Keys that name this tenant's identities or choices rather than limits are not defaults by nature.
+    const identities = new Set(["breakglassUpns", "breakglassObjectIds", "authenticationContextId"]);
+    let compared = 0;
+    for (const policy of policies) {
+      const defaults = schemaDefaults(policy.configSchema);
+      for (const [key, value] of Object.entries(derived[policy.name] ?? {})) {
+        if (identities.has(key)) continue;
+        expect(value, `${policy.name}.${key}`).toEqual(defaults[key]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(8);
   });
 
   it("names accounts by bare name when the domain is left to azuread.getDomains", () => {
