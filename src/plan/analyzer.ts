@@ -313,23 +313,31 @@ function resourceOptions(r: PlannedResource): unknown {
   return o;
 }
 
+interface ResourceMessage {
+  setType(type: string): void;
+  setUrn(urn: string): void;
+  setName(name: string): void;
+  setProperties(properties: unknown): void;
+  setOptions(options: unknown): void;
+}
+
+/** What an AnalyzeRequest and a stack's AnalyzerResource both carry: identity, properties and options. */
+function resourceMessage<M extends ResourceMessage>(message: M, r: PlannedResource, properties: Record<string, unknown>): M {
+  message.setType(r.type);
+  message.setUrn(r.urn);
+  message.setName(r.name);
+  message.setProperties(Struct.fromJavaScript(toWire(properties)));
+  message.setOptions(resourceOptions(r));
+  return message;
+}
+
+/** Analyze sees a resource's inputs, as the engine sends them before the resource is created or updated. */
 function analyzeRequest(r: PlannedResource): unknown {
-  const req = new analyzerPb.AnalyzeRequest();
-  req.setType(r.type);
-  req.setUrn(r.urn);
-  req.setName(r.name);
-  req.setProperties(Struct.fromJavaScript(toWire(r.inputs)));
-  req.setOptions(resourceOptions(r));
-  return req;
+  return resourceMessage(new analyzerPb.AnalyzeRequest(), r, r.inputs);
 }
 
 function analyzerResource(r: PlannedResource): unknown {
-  const res = new analyzerPb.AnalyzerResource();
-  res.setType(r.type);
-  res.setUrn(r.urn);
-  res.setName(r.name);
-  res.setProperties(Struct.fromJavaScript(toWire(r.outputs ?? r.inputs)));
-  res.setOptions(resourceOptions(r));
+  const res = resourceMessage(new analyzerPb.AnalyzerResource(), r, r.outputs ?? r.inputs);
   if (r.parent) res.setParent(r.parent);
   res.setDependenciesList(r.dependencies);
   const deps = res.getPropertydependenciesMap();

@@ -5,10 +5,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { formatIssue } from "../config";
 import { analyzeWithPack } from "./analyzer";
-import { printJson, runCli } from "./cliRuntime";
+import { parseArguments, printJson, runCli } from "./cliRuntime";
 import { EXIT } from "./exitCodes";
 import { derivePackConfig } from "./packConfig";
 import { DEFAULT_STACK, loadStackConfig } from "./stackConfig";
@@ -33,12 +33,8 @@ async function main(argv: string[]): Promise<number> {
     .option("--json", "print the verdict as JSON")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    command.parse(argv, { from: "user" });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
-    throw e;
-  }
+  const answered = parseArguments(command, argv);
+  if (answered !== undefined) return answered;
   const flags = command.opts<CheckFlags>();
   const file = command.args[0]!;
 

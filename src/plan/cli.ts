@@ -3,10 +3,10 @@
  * policy pack would reject. Exit codes in exitCodes.ts; documented in docs/plan.md.
  */
 import * as path from "node:path";
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { formatIssue, type ConfigIssue } from "../config";
 import { EXIT } from "./exitCodes";
-import { printJson, runCli, writeFile } from "./cliRuntime";
+import { parseArguments, printJson, runCli, writeFile } from "./cliRuntime";
 import { DEFAULT_STACK, loadStackConfig } from "./stackConfig";
 import { planJsonResource, policyJson, mandatoryCount, renderTree, renderViolations, type PlanJson } from "./render";
 import { derivePackConfig } from "./packConfig";
@@ -32,12 +32,8 @@ async function main(argv: string[]): Promise<number> {
     .option("--no-policy", "skip the policy pack")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    command.parse(argv, { from: "user" });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
-    throw e;
-  }
+  const answered = parseArguments(command, argv);
+  if (answered !== undefined) return answered;
   const flags = command.opts<PlanFlags>();
   const cwd = path.resolve(flags.cwd);
 

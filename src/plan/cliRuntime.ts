@@ -1,7 +1,22 @@
 /** What `npm run plan` and `npm run check` share as command-line programs: output, files, failure handling. */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CommanderError, type Command } from "commander";
 import { EXIT } from "./exitCodes";
+
+/**
+ * Parses the arguments with a command set up with `.exitOverride()`. Returns the exit code when commander has
+ * already answered (--help: 0; a bad flag or missing argument, reported on stderr: 2), else undefined.
+ */
+export function parseArguments(command: Command, argv: string[]): number | undefined {
+  try {
+    command.parse(argv, { from: "user" });
+    return undefined;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
+    throw e;
+  }
+}
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
