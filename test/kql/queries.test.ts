@@ -39,26 +39,25 @@ function columnsOf(query: string) {
   return expectClean(query).columns;
 }
 
+/** Both tripwires project the same columns, whichever sign-in table they read (its detail columns parsed alike). */
+const SIGN_IN_COLUMN_TYPES = {
+  TimeGenerated: "datetime", CreatedDateTime: "datetime", UserPrincipalName: "string", UserId: "string", Outcome: "string",
+  ResultType: "string", ResultDescription: "string", IPAddress: "string", Country: "string", AppDisplayName: "string",
+  ClientAppUsed: "string", ConditionalAccessStatus: "string", CorrelationId: "string",
+};
+
 describe("alert rule queries analyze cleanly against the documented schemas", () => {
   const cases: { name: string; query: string; columns: Record<string, string>; dimensions: readonly string[] }[] = [
     {
       name: "breakglass sign-in (SigninLogs)",
       query: breakglassSignInQuery("SigninLogs", bg),
-      columns: {
-        TimeGenerated: "datetime", CreatedDateTime: "datetime", UserPrincipalName: "string", UserId: "string", Outcome: "string",
-        ResultType: "string", ResultDescription: "string", IPAddress: "string", Country: "string", AppDisplayName: "string",
-        ClientAppUsed: "string", ConditionalAccessStatus: "string", CorrelationId: "string",
-      },
+      columns: SIGN_IN_COLUMN_TYPES,
       dimensions: SIGN_IN_ALERT_DIMENSIONS,
     },
     {
       name: "breakglass non-interactive sign-in (AADNonInteractiveUserSignInLogs)",
       query: breakglassSignInQuery("AADNonInteractiveUserSignInLogs", bg),
-      columns: {
-        TimeGenerated: "datetime", CreatedDateTime: "datetime", UserPrincipalName: "string", UserId: "string", Outcome: "string",
-        ResultType: "string", ResultDescription: "string", IPAddress: "string", Country: "string", AppDisplayName: "string",
-        ClientAppUsed: "string", ConditionalAccessStatus: "string", CorrelationId: "string",
-      },
+      columns: SIGN_IN_COLUMN_TYPES,
       dimensions: SIGN_IN_ALERT_DIMENSIONS,
     },
     {
