@@ -57,7 +57,7 @@ function program(io: CliIo): Command {
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity").choices([...SEVERITIES]).default("high"))
     .option("--graph-endpoint <url>", "Microsoft Graph base URL (default: graph.endpoint of the stack config)")
     .option("--arm-endpoint <url>", "Azure Resource Manager base URL", DEFAULT_ARM_ENDPOINT)
-    .option("--subscription <id...>", "subscription(s) holding the tripwire alert rules (default: see docs/audit.md)")
+    .option("--subscription <id...>", "subscription(s) holding the tripwire alert rules (default: the stack's azure-native:subscriptionId, see docs/audit.md)")
     .option("--timeout <seconds>", "per-request timeout", "30")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -92,7 +92,7 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
   if (options.snapshot && options.saveSnapshot) throw new UsageError("--snapshot and --save-snapshot exclude each other (a snapshot is saved from a live read)");
   const timeoutSeconds = Number(options.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout ${JSON.stringify(options.timeout)} is not a positive number of seconds`);
-  const config = stackConfig(io.cwd, options.stack);
+  const { config, subscription } = stackConfig(io.cwd, options.stack);
 
   if (options.snapshot) {
     const file = path.resolve(io.cwd, options.snapshot);
@@ -104,7 +104,8 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
   const progress = io.stderrIsTTY ? (p: ReadProgress) => io.stderr(`\rReading the tenant: ${p.sourcesDone}/${p.sourcesTotal} sources, ${p.requests} requests `) : undefined;
   let snapshot;
   try {
-    snapshot = await readTenant({ graph, arm, config, subscriptions: options.subscription, onProgress: progress });
+    const subscriptions = options.subscription ?? (subscription ? [subscription] : undefined);
+    snapshot = await readTenant({ graph, arm, config, subscriptions, onProgress: progress });
   } finally {
     if (io.stderrIsTTY) io.stderr("\r\x1b[K");
   }
@@ -112,13 +113,17 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
   return auditSnapshot(snapshot, config);
 }
 
-/** The stack's config, validated like plan, check and review read it (encrypted values of ours are errors). */
-function stackConfig(cwd: string, stack: string): BaselineConfig {
+/**
+ * The stack's config, validated like plan, check and review read it (encrypted values of ours are errors), and the
+ * subscription its azure-native provider deploys the alert rules to, when the stack file names one.
+ */
+function stackConfig(cwd: string, stack: string): { config: BaselineConfig; subscription?: string } {
   const loaded = loadStackConfig(cwd, stack);
   if (!loaded.ok) {
     throw new UsageError(`${loaded.stackFile.path} is not a valid stack configuration:\n${loaded.errors.map((i) => `  - ${formatIssue(i)}`).join("\n")}`);
   }
-  return loaded.config;
+  const subscription = loaded.stackFile.passthrough["azure-native:subscriptionId"]?.trim();
+  return { config: loaded.config, ...(subscription ? { subscription } : {}) };
 }
 
 if (require.main === module) {

@@ -101,11 +101,13 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
     progress();
     try {
       const subscriptions = options.subscriptions?.length ? options.subscriptions : await monitoringSubscriptions(arm, config);
+      // The program deploys the alert rules into monitoring.resourceGroupName: reading that group needs only Reader on
+      // it (docs/operations.md), and a missing group means missing rules, which the tripwire check reports.
+      const group = encodeURIComponent(config.monitoring.resourceGroupName);
       const rules: RawObject[] = [];
       for (const sub of subscriptions) {
-        rules.push(
-          ...(await armList(arm, `/subscriptions/${encodeURIComponent(sub)}/providers/Microsoft.Insights/scheduledQueryRules?api-version=${ARM_API_VERSIONS.scheduledQueryRules}`)),
-        );
+        const path = `/subscriptions/${encodeURIComponent(sub)}/resourceGroups/${group}/providers/Microsoft.Insights/scheduledQueryRules?api-version=${ARM_API_VERSIONS.scheduledQueryRules}`;
+        rules.push(...(await armList(arm, path).catch(noResourceGroup)));
       }
       sources.scheduledQueryRules = rules;
     } catch (e) {
@@ -304,17 +306,22 @@ async function armList(arm: GraphClient, path: string): Promise<RawObject[]> {
 }
 
 /**
- * Where the tripwire lives: the subscription of monitoring.existingWorkspaceId, else the one the azure-native provider
- * deploys to (ARM_SUBSCRIPTION_ID, as the pipelines set it, or AZURE_SUBSCRIPTION_ID), else every subscription the
- * identity can read.
+ * Where the tripwire lives when neither --subscription nor the stack's azure-native:subscriptionId says: the
+ * subscription the azure-native provider deploys to (ARM_SUBSCRIPTION_ID, as the pipelines set it, or
+ * AZURE_SUBSCRIPTION_ID), else that of monitoring.existingWorkspaceId, else every subscription the identity can read.
  */
 export async function monitoringSubscriptions(arm: GraphClient, config: BaselineConfig): Promise<string[]> {
-  const fromWorkspace = /^\/subscriptions\/([^/]+)\//i.exec(config.monitoring.existingWorkspaceId ?? "")?.[1];
-  if (fromWorkspace) return [fromWorkspace];
   const fromEnv = (process.env.ARM_SUBSCRIPTION_ID || process.env.AZURE_SUBSCRIPTION_ID)?.trim();
   if (fromEnv) return [fromEnv];
+  const fromWorkspace = /^\/subscriptions\/([^/]+)\//i.exec(config.monitoring.existingWorkspaceId ?? "")?.[1];
+  if (fromWorkspace) return [fromWorkspace];
   const subs = await armList(arm, `/subscriptions?api-version=${ARM_API_VERSIONS.subscriptions}`);
   return subs.map((s) => s.subscriptionId).filter((s): s is string => typeof s === "string");
+}
+
+function noResourceGroup(error: unknown): RawObject[] {
+  if (error instanceof GraphError && error.status === 404 && error.code === "ResourceGroupNotFound") return [];
+  throw error;
 }
 
 /** ARM 401/403 messages name the Azure role instead of Graph permissions. */
@@ -323,7 +330,7 @@ function armError(error: unknown, what: string): unknown {
   const role =
     what === "diagnostic settings"
       ? "an Entra role that can read diagnostic settings (Security Reader or Global Reader) and, for service principals, an Azure role assignment at scope /providers/Microsoft.aadiam (known issue, unconfirmed)"
-      : "the Azure role Monitoring Reader (or Reader) on the monitoring subscription";
+      : "the Azure role Reader (or Monitoring Reader) on the monitoring resource group (monitoring.resourceGroupName)";
   const detail = error.message.replace(/ (The deploying identity needs|Check the identity's Graph permissions).*$/, "");
   return new GraphError(`${detail} Reading ${what} needs ${role}.`, error.status, error.method, error.path, error.code);
 }

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EXIT, main } from "../../src/audit/cli";
 import { graphError } from "../fakes/graphServer";
 import { exampleSnapshotJson } from "./exampleSnapshot";
-import { REPO_ROOT, SUBSCRIPTION_ID, caPolicy, healthyTenant, prodConfig } from "./fakeTenant";
+import { REPO_ROOT, SUBSCRIPTION_ID, caPolicy, guid, healthyTenant, prodConfig } from "./fakeTenant";
 import { useFakeTenant } from "./harness";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples/audit-snapshot.json");
@@ -161,6 +161,17 @@ describe("live runs against the fake tenant", () => {
     });
     const endpoints = () => ["--graph-endpoint", tenant().graph.url, "--arm-endpoint", tenant().arm.url];
     const listedSubscriptions = () => tenant().arm.requests.filter((r) => r.url.pathname === "/subscriptions").length;
+
+    it("is the stack's azure-native:subscriptionId when the stack file names it", async () => {
+      process.env.ARM_SUBSCRIPTION_ID = guid(9, "99999999"); // the stack file wins over the environment
+      const dir = fs.mkdtempSync(path.join(tmp, "stack-"));
+      const prod = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
+      fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), prod.replace("config:\n", `config:\n  azure-native:subscriptionId: ${SUBSCRIPTION_ID}\n`));
+      const run = await cli(endpoints(), { cwd: dir });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(EXIT.clean);
+      expect(listedSubscriptions()).toBe(0);
+    });
 
     it("is ARM_SUBSCRIPTION_ID, as the pipelines set it for the providers", async () => {
       process.env.ARM_SUBSCRIPTION_ID = SUBSCRIPTION_ID;

@@ -318,7 +318,12 @@ export class FakeTenant {
 
     const a = this.arm;
     a.route("GET", "/providers/microsoft.aadiam/diagnosticSettings", (req) => this.armPage(a, req, this.data.diagnosticSettings));
-    a.route("GET", `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Insights/scheduledQueryRules`, (req) => this.armPage(a, req, this.data.scheduledQueryRules));
+    // Later routes win: any other subscription or group answers as ARM does for a group that does not exist.
+    a.route("GET", /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Insights\/scheduledQueryRules$/, (req) => ({
+      status: 404,
+      body: { error: { code: "ResourceGroupNotFound", message: `Resource group '${req.url.pathname.split("/")[4]}' could not be found.` } },
+    }));
+    a.route("GET", `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.Insights/scheduledQueryRules`, (req) => this.armPage(a, req, this.data.scheduledQueryRules));
     a.route("GET", "/subscriptions", () => ({ body: { value: [{ id: `/subscriptions/${SUBSCRIPTION_ID}`, subscriptionId: SUBSCRIPTION_ID, displayName: "prod" }] } }));
   }
 

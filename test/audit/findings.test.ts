@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { FINDING_KINDS } from "../../src/audit/findings";
 import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR, SECURITY_ADMINISTRATOR } from "../../src/roles";
 import { assignmentInstance, assignmentSchedule, caPolicy, eligibilityInstance, guid, healthyTenant, prodConfig, user } from "./fakeTenant";
-import { auditFake, ids, useFakeTenant } from "./harness";
+import { auditSnapshot } from "../../src/audit/audit";
+import { readTenant } from "../../src/audit/read";
+import { auditFake, clients, ids, useFakeTenant } from "./harness";
 
 const config = prodConfig();
 const tenant = useFakeTenant(() => healthyTenant(config));
@@ -256,6 +258,14 @@ describe("monitoring", () => {
     expect(find(result, "AUD-TRIPWIRE-MISSING")[0]!.object).toContain("breakglass-non-interactive-sign-in-tripwire");
     expect(find(result, "AUD-TRIPWIRE-DISABLED")).toHaveLength(1);
     expect(find(result, "AUD-TRIPWIRE-COVERAGE")[0]).toMatchObject({ actual: "the query does not name it by objectId" });
+  });
+
+  it("reports both tripwires missing when the monitoring resource group does not exist (ARM 404), not a failed read", async () => {
+    const { graph, arm } = clients(tenant());
+    const snapshot = await readTenant({ graph, arm, config, subscriptions: [guid(9, "99999999")] });
+    const result = auditSnapshot(snapshot, config);
+    expect(result.complete).toBe(true);
+    expect(find(result, "AUD-TRIPWIRE-MISSING")).toHaveLength(2);
   });
 
   it("reports a tripwire weaker than the model (severity, frequency, no action group)", async () => {

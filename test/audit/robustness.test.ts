@@ -140,7 +140,7 @@ describe("failures that persist", () => {
   it("an ARM 403 names the Azure role to grant", async () => {
     tenant().arm.route("GET", /scheduledQueryRules$/, () => ({ status: 403, body: { error: { code: "AuthorizationFailed", message: "no access" } } }));
     const error = (await readFake(tenant(), config).catch((e: unknown) => e)) as AuditAuthError;
-    expect(error.message).toContain("Monitoring Reader");
+    expect(error.message).toContain("Reader (or Monitoring Reader) on the monitoring resource group");
     expect(error.message).not.toContain("Graph permissions");
   });
 });

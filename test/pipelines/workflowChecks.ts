@@ -8,7 +8,7 @@ import { parse } from "yaml";
 
 export const WORKFLOW_DIR = join(__dirname, "..", "..", ".github", "workflows");
 
-export type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown>; id?: string; if?: string };
+export type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown>; id?: string; if?: string };
 export type Job = {
   name?: string;
   permissions?: Record<string, string> | string;
