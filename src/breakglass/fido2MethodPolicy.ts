@@ -12,7 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../graph/client";
-import { diffProps, differences, graphClientFor, notPersisted, type GraphResourceProps } from "../graph/dynamicProvider";
+import { diffProps, differences, during, expectObject, graphClientFor, notPersisted, unexpectedAnswer, type GraphResourceProps } from "../graph/dynamicProvider";
 import { dynamicTypes } from "../model/typeTokens";
 
 export const FIDO2_POLICY_PATH = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2";
@@ -94,12 +94,30 @@ export function fido2PolicyGaps(props: Fido2MethodPolicyProps, live: Fido2Config
   return gaps;
 }
 
+const RESOURCE = "Fido2MethodPolicy";
+
+/**
+ * The live policy, checked before anything is merged into it: includeTargets must be a list of targets with ids.
+ * A body without them would be "merged" into a PATCH naming our group alone — taking FIDO2 away from everyone else.
+ */
+async function readFido2Policy(client: GraphClient): Promise<Fido2Configuration> {
+  const call = `GET ${FIDO2_POLICY_PATH}`;
+  const live = expectObject(await client.get<unknown>(FIDO2_POLICY_PATH), call) as Fido2Configuration;
+  for (const field of ["includeTargets", "excludeTargets"] as const) {
+    const targets: unknown = live[field];
+    if (targets === undefined && field === "excludeTargets") continue;
+    const valid = Array.isArray(targets) && targets.every((t) => typeof t === "object" && t !== null && typeof (t as { id?: unknown }).id === "string");
+    if (!valid) throw unexpectedAnswer(call, `${field} as a list of targets with ids`, targets);
+  }
+  return live;
+}
+
 async function ensureFido2Policy(props: Fido2MethodPolicyProps): Promise<Fido2MethodPolicyProps> {
   const client: GraphClient = graphClientFor(props);
-  const live = await client.get<Fido2Configuration>(FIDO2_POLICY_PATH);
+  const live = await during(RESOURCE, "reading the tenant's FIDO2 policy (nothing was changed)", () => readFido2Policy(client));
   if (fido2PolicyGaps(props, live).length === 0) return props;
-  await client.patch(FIDO2_POLICY_PATH, fido2PolicyBody(props, live));
-  const after = await client.get<Fido2Configuration>(FIDO2_POLICY_PATH);
+  await during(RESOURCE, "updating the tenant's FIDO2 policy", () => client.patch(FIDO2_POLICY_PATH, fido2PolicyBody(props, live)));
+  const after = await during(RESOURCE, "reading back the tenant's FIDO2 policy", () => readFido2Policy(client));
   const gaps = fido2PolicyGaps(props, after);
   if (gaps.length > 0) throw notPersisted("FIDO2 authentication-method policy", gaps);
   return props;
@@ -134,7 +152,7 @@ export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<Fido2Met
   },
   async read(id, props) {
     const graphEndpoint = props?.graphEndpoint ?? "https://graph.microsoft.com";
-    const live = await graphClientFor({ graphEndpoint }).get<Fido2Configuration>(FIDO2_POLICY_PATH);
+    const live = await during(RESOURCE, "reading the tenant's FIDO2 policy", () => readFido2Policy(graphClientFor({ graphEndpoint })));
     return { id, props: fido2PropsFromLive(graphEndpoint, props?.targetGroupId ?? "", live) };
   },
   async delete() {

@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../graph/client";
-import { assertPersisted, diffProps, differences, graphClientFor, isNotFound, type GraphResourceProps } from "../graph/dynamicProvider";
+import { assertPersisted, diffProps, differences, getIfExists, graphClientFor, type GraphResourceProps } from "../graph/dynamicProvider";
 import { dynamicTypes } from "../model/typeTokens";
 
 export interface AuthenticationContextProps extends GraphResourceProps {
@@ -32,13 +32,8 @@ export function authenticationContextBody(props: AuthenticationContextProps): Re
   return { displayName: props.displayName, description: props.description, isAvailable: props.isAvailable };
 }
 
-async function getContext(client: GraphClient, contextId: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return await client.get<Record<string, unknown>>(authenticationContextPath(contextId));
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+function getContext(client: GraphClient, contextId: string): Promise<Record<string, unknown> | undefined> {
+  return getIfExists(client, authenticationContextPath(contextId));
 }
 
 async function ensureContext(props: AuthenticationContextProps): Promise<AuthenticationContextProps> {

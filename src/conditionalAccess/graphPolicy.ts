@@ -16,7 +16,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../graph/client";
-import { assertPersisted, diffProps, differences, graphClientFor, isNotFound, type GraphResourceProps } from "../graph/dynamicProvider";
+import { assertPersisted, diffProps, differences, getIfExists, graphClientFor, isNotFound, unexpectedAnswer, type GraphResourceProps } from "../graph/dynamicProvider";
 import { dynamicTypes } from "../model/typeTokens";
 import type { CaPolicyState } from "../configSchema";
 
@@ -88,13 +88,8 @@ export function projectOnto(owned: unknown, live: unknown): unknown {
   return out;
 }
 
-async function getPolicy(client: GraphClient, id: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return await client.get<Record<string, unknown>>(policyPath(id));
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+function getPolicy(client: GraphClient, id: string): Promise<Record<string, unknown> | undefined> {
+  return getIfExists(client, policyPath(id));
 }
 
 async function ensurePolicy(client: GraphClient, id: string, props: GraphCaPolicyProps, live?: Record<string, unknown>): Promise<void> {
@@ -112,7 +107,10 @@ export const graphCaPolicyProvider: pulumi.dynamic.ResourceProvider<GraphCaPolic
   },
   async create(inputs) {
     const client = graphClientFor(inputs);
-    const namesakes = (await client.list<Record<string, unknown>>(CA_POLICIES_PATH)).filter((p) => p.displayName === inputs.displayName);
+    const namesakes = (await client.list<unknown>(CA_POLICIES_PATH)).filter((p) => isRecord(p) && p.displayName === inputs.displayName) as Record<string, unknown>[];
+    // Adopting needs the id: a namesake without one is an answer we must not guess around (a POST would duplicate it).
+    const noId = namesakes.find((p) => typeof p.id !== "string" || p.id === "");
+    if (noId) throw unexpectedAnswer(`GET ${CA_POLICIES_PATH}`, `an id on every policy (the one named "${inputs.displayName}" has none)`, noId);
     if (namesakes.length > 1) {
       throw new Error(`${namesakes.length} Conditional Access policies are named "${inputs.displayName}" (${namesakes.map((p) => p.id).join(", ")}); delete or rename the extra ones so this one can be managed`);
     }
@@ -155,4 +153,8 @@ export class GraphConditionalAccessPolicy extends pulumi.dynamic.Resource {
     const { module, type } = dynamicTypes.graphConditionalAccessPolicy;
     super(graphCaPolicyProvider, name, { ...args }, opts, module, type);
   }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

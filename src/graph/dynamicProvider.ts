@@ -27,6 +27,52 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof GraphError && error.status === 404;
 }
 
+/** The object at `path`, or undefined when Graph answers 404 (a deleted object is not an error for read/create). */
+export async function getIfExists(client: GraphClient, path: string): Promise<Record<string, unknown> | undefined> {
+  let answer: unknown;
+  try {
+    answer = await client.get<unknown>(path);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+  return expectObject(answer, `GET ${path}`);
+}
+
+/**
+ * Graph's answer as an object, or an error that says which call answered what. Providers check the shape before
+ * they act on an answer: merging into, or comparing with, a body that is not what the docs describe would write
+ * the wrong thing.
+ */
+export function expectObject(answer: unknown, call: string): Record<string, unknown> {
+  if (!isRecord(answer)) throw unexpectedAnswer(call, "an object", answer);
+  return answer;
+}
+
+export function unexpectedAnswer(call: string, expected: string, answer: unknown): Error {
+  const shown = answer === undefined ? "nothing" : truncate(JSON.stringify(answer) ?? String(answer));
+  return new Error(`${call} answered ${shown}, where Microsoft Graph documents ${expected}`);
+}
+
+function truncate(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * Runs one step of a provider, prefixing a failure with the resource and the step (`RoleManagementPolicy: updating
+ * rule X: …`); Graph's own message, with the missing permission, stays. The original error is the `cause`.
+ */
+export async function during<T>(resource: string, what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    const error = e as Error;
+    const wrapped = new Error(`${resource}: ${what}: ${error.message}`);
+    (wrapped as Error & { cause?: unknown }).cause = error;
+    throw wrapped;
+  }
+}
+
 const GUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function normalize(value: unknown): unknown {

@@ -7,7 +7,8 @@
  * secret, and builds a GraphClient (default credential chain) inside every method from `props.graphEndpoint`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { createGraphClient, type GraphClient } from "../graph/client";
+import type { GraphClient } from "../graph/client";
+import { during as duringStep, expectObject, graphClientFor, unexpectedAnswer } from "../graph/dynamicProvider";
 import type { ActivationPolicySettings } from "../model/activationPolicy";
 import {
   describeDifference,
@@ -48,16 +49,21 @@ interface PolicyAssignment {
 
 const GUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const RESOURCE = "RoleManagementPolicy";
+
 /** Runs `step`, prefixing any failure with what the resource was doing (Graph's message, with the permission, stays). */
-async function during<T>(what: string, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (e) {
-    const error = e as Error;
-    const wrapped = new Error(`RoleManagementPolicy: ${what}: ${error.message}`);
-    (wrapped as Error & { cause?: unknown }).cause = error;
-    throw wrapped;
-  }
+function during<T>(what: string, step: () => Promise<T>): Promise<T> {
+  return duringStep(RESOURCE, what, step);
+}
+
+/** Rules as Graph listed them, checked to be rules (an object with a string id) before anything is compared or written. */
+function asRules(value: unknown, call: string): PolicyRule[] {
+  if (!Array.isArray(value)) throw unexpectedAnswer(call, "a list of rules", value);
+  return value.map((rule, i) => {
+    const r = expectObject(rule, `${call} (rule ${i})`);
+    if (typeof r.id !== "string" || typeof r["@odata.type"] !== "string") throw unexpectedAnswer(`${call} (rule ${i})`, "a rule with an id and an @odata.type", rule);
+    return r as PolicyRule;
+  });
 }
 
 /** The role's one policy assignment, found by role (policy ids differ per tenant: never hard-coded). */
@@ -68,26 +74,35 @@ async function findPolicy(client: GraphClient, roleDefinitionId: string): Promis
     client.list<PolicyAssignment>(`/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)`),
   );
   if (assignments.length !== 1) {
-    const found = assignments.map((a) => a.policyId ?? a.id).join(", ");
+    const found = assignments.map((a) => (a as PolicyAssignment | null)?.policyId ?? (a as PolicyAssignment | null)?.id).join(", ");
     throw new Error(
       `RoleManagementPolicy: expected exactly one PIM policy assignment for role ${roleDefinitionId} at scope "/", found ${assignments.length}` +
         (found ? ` (${found})` : ". PIM for directory roles needs Entra ID P2 (or ID Governance) in the tenant") +
         ". Nothing was changed.",
     );
   }
-  const assignment = assignments[0]!;
+  const lookup = "GET /v1.0/policies/roleManagementPolicyAssignments";
+  const assignment = expectObject(assignments[0], lookup) as PolicyAssignment;
   const policyId = assignment.policyId ?? assignment.policy?.id;
-  if (!policyId) throw new Error(`RoleManagementPolicy: the policy assignment of role ${roleDefinitionId} names no policy id. Nothing was changed.`);
-  const rules =
-    assignment.policy?.rules ??
-    (await during(`reading the rules of policy ${policyId}`, () =>
-      client.list<PolicyRule>(`/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policyId)}/rules`),
-    ));
+  if (typeof policyId !== "string" || policyId === "") {
+    throw new Error(`RoleManagementPolicy: the policy assignment of role ${roleDefinitionId} names no policy id (${lookup} answered ${JSON.stringify(assignment).slice(0, 200)}). Nothing was changed.`);
+  }
+  const rulesPath = `/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policyId)}/rules`;
+  const rules = await during(`reading the rules of policy ${policyId}`, async () =>
+    assignment.policy?.rules !== undefined
+      ? asRules(assignment.policy.rules, `${lookup} ($expand=policy($expand=rules))`)
+      : asRules(await client.list<unknown>(rulesPath), `GET ${rulesPath}`),
+  );
   return { policyId, rules };
 }
 
 function outputsFrom(inputs: Pick<RoleManagementPolicyInputs, "graphEndpoint" | "roleDefinitionId">, policyId: string, rules: PolicyRule[]): RoleManagementPolicyOutputs {
-  const settings = settingsFromRules(inputs.roleDefinitionId, rules);
+  let settings: ActivationPolicySettings;
+  try {
+    settings = settingsFromRules(inputs.roleDefinitionId, rules);
+  } catch (e) {
+    throw new Error(`${RESOURCE}: reading policy ${policyId}: ${(e as Error).message}`);
+  }
   return {
     ...settings,
     graphEndpoint: inputs.graphEndpoint,
@@ -102,19 +117,31 @@ function outputsFrom(inputs: Pick<RoleManagementPolicyInputs, "graphEndpoint" | 
  * must fail the deployment with the rule and field named, not turn into a diff on every run.
  */
 async function applyPolicy(inputs: RoleManagementPolicyInputs): Promise<RoleManagementPolicyOutputs> {
-  const client = createGraphClient(inputs.graphEndpoint);
+  const client = graphClientFor(inputs);
   const { policyId, rules } = await findPolicy(client, inputs.roleDefinitionId);
   const live = new Map(rules.map((r) => [r.id, r]));
   const rulePath = (ruleId: string) => `/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policyId)}/rules/${encodeURIComponent(ruleId)}`;
+  const desired = patchOrder(desiredRules(inputs), inputs);
+  // Every owned rule must exist before the first write: stopping half-way would leave a mix of old and new rules.
+  const missing = desired.filter((d) => !live.has(d.id)).map((d) => d.id);
+  if (missing.length > 0) {
+    throw new Error(`${RESOURCE}: policy ${policyId} has no rule ${missing.map((id) => `"${id}"`).join(", ")} (expected the 17 documented rules). Nothing was changed.`);
+  }
+  const updated: string[] = [];
   const notPersisted: RuleDifference[] = [];
-  for (const desired of patchOrder(desiredRules(inputs), inputs)) {
-    const current = live.get(desired.id);
-    if (!current) throw new Error(`RoleManagementPolicy: policy ${policyId} has no rule "${desired.id}" (expected the 17 documented rules). Nothing more was changed.`);
-    if (ruleDifferences(desired, current).length === 0) continue;
-    await during(`updating rule ${desired.id} of policy ${policyId}`, () => client.patch(rulePath(desired.id), patchBody(desired, current)));
-    const readBack = await during(`reading back rule ${desired.id} of policy ${policyId}`, () => client.get<PolicyRule>(rulePath(desired.id)));
-    live.set(desired.id, readBack);
-    notPersisted.push(...ruleDifferences(desired, readBack));
+  for (const rule of desired) {
+    const current = live.get(rule.id)!;
+    if (ruleDifferences(rule, current).length === 0) continue;
+    // A failure after some rules were written says which: the operator sees what the tenant now holds.
+    const sofar = () => (updated.length > 0 ? ` (already updated: ${updated.join(", ")}; the next run converges the rest)` : " (nothing was changed)");
+    await during(`updating rule ${rule.id} of policy ${policyId}${sofar()}`, () => client.patch(rulePath(rule.id), patchBody(rule, current)));
+    updated.push(rule.id);
+    const readBack = await during(`reading back rule ${rule.id} of policy ${policyId}`, async () => {
+      const answer = await client.get<unknown>(rulePath(rule.id));
+      return asRules([answer], `GET ${rulePath(rule.id)}`)[0]!;
+    });
+    live.set(rule.id, readBack);
+    notPersisted.push(...ruleDifferences(rule, readBack));
   }
   if (notPersisted.length > 0) {
     throw new Error(
@@ -127,7 +154,7 @@ async function applyPolicy(inputs: RoleManagementPolicyInputs): Promise<RoleMana
 }
 
 async function readPolicy(graphEndpoint: string, roleDefinitionId: string): Promise<RoleManagementPolicyOutputs> {
-  const client = createGraphClient(graphEndpoint);
+  const client = graphClientFor({ graphEndpoint });
   const { policyId, rules } = await findPolicy(client, roleDefinitionId);
   return outputsFrom({ graphEndpoint, roleDefinitionId }, policyId, rules);
 }

@@ -136,6 +136,16 @@ describe("Fido2MethodPolicy provider", () => {
     await expect(fido2MethodPolicyProvider.create(props())).rejects.toThrow(/Policy\.ReadWrite\.AuthenticationMethod/);
   });
 
+  it("writes nothing when the live policy comes without its targets: a merge would take FIDO2 from everyone else", async () => {
+    delete live.includeTargets;
+    await expect(fido2MethodPolicyProvider.create(props())).rejects.toThrow(
+      /^Fido2MethodPolicy: reading the tenant's FIDO2 policy \(nothing was changed\): GET \/v1\.0\/policies\/authenticationMethodsPolicy\/authenticationMethodConfigurations\/fido2 answered nothing, where Microsoft Graph documents includeTargets as a list of targets with ids/,
+    );
+    (live as Record<string, unknown>).includeTargets = [{ targetType: "group" }];
+    await expect(fido2MethodPolicyProvider.update!("fido2", props(), props())).rejects.toThrow(/answered \[\{"targetType":"group"\}\], where Microsoft Graph documents includeTargets/);
+    expect(graph.requestsTo("PATCH", FIDO2_POLICY_PATH)).toEqual([]);
+  });
+
   it("leaves the tenant's FIDO2 policy in place on delete", async () => {
     await fido2MethodPolicyProvider.delete!("fido2", props());
     expect(graph.requests).toEqual([]);

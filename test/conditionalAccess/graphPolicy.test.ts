@@ -109,6 +109,16 @@ describe.concurrent("GraphConditionalAccessPolicy provider", () => {
     await expect(graphCaPolicyProvider.create(props)).rejects.toThrow(/2 Conditional Access policies are named "entra-baseline: fresh/);
   });
 
+  it("does not create a duplicate when a namesake comes back without an id", async ({ graph, fake, expect }) => {
+    const props = policyProps(graph);
+    graph.route("GET", CA_ROUTES.policies, () => ({ body: { value: [{ displayName: props.displayName, state: "enabled" }] } }));
+    await expect(graphCaPolicyProvider.create(props)).rejects.toThrow(
+      /GET \/v1\.0\/identity\/conditionalAccess\/policies answered \{"displayName":"entra-baseline: fresh.*, where Microsoft Graph documents an id on every policy/,
+    );
+    expect(graph.requestsTo("POST", CA_ROUTES.policies)).toEqual([]);
+    expect(fake.policies.size).toBe(0);
+  });
+
   it("reports a deleted policy as gone on read, and deletes its own policy", async ({ graph, fake, expect }) => {
     const props = policyProps(graph);
     const id = seed(fake, props);

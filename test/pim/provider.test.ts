@@ -312,6 +312,55 @@ describe("RoleManagementPolicy provider: Graph faults", () => {
   });
 });
 
+describe("RoleManagementPolicy provider: unexpected answers", () => {
+  it("writes nothing when an owned rule is missing from the policy, and names it", async () => {
+    const fake = tenant();
+    fake.policies.get(fake.policyIdOf())!.delete("Notification_Admin_EndUser_Assignment");
+    const error = await failure(provider.create(inputs()));
+    expect(error.message).toMatch(/policy DirectoryRole_.* has no rule "Notification_Admin_EndUser_Assignment" \(expected the 17 documented rules\)\. Nothing was changed\./);
+    expect(patches()).toHaveLength(0);
+  });
+
+  it("writes nothing when the expanded rules are not a list, and says which call answered what", async () => {
+    tenant();
+    graph.route("GET", PIM_ROUTES.assignments, () => ({ body: { value: [{ id: "a", policyId: "DirectoryRole_x_y", policy: { id: "DirectoryRole_x_y", rules: { id: "oops" } } }] } }));
+    const error = await failure(provider.create(inputs()));
+    expect(error.message).toMatch(/RoleManagementPolicy: reading the rules of policy DirectoryRole_x_y: GET \/v1\.0\/policies\/roleManagementPolicyAssignments .* answered \{"id":"oops"\}, where Microsoft Graph documents a list of rules/);
+    expect(patches()).toHaveLength(0);
+  });
+
+  it("refuses a rule without an @odata.type instead of comparing against it", async () => {
+    const fake = tenant();
+    const rules = fake.policies.get(fake.policyIdOf())!;
+    const { "@odata.type": _type, ...untyped } = rules.get("Approval_EndUser_Assignment")!;
+    rules.set("Approval_EndUser_Assignment", untyped as never);
+    const error = await failure(provider.read!("x", inputs() as RoleManagementPolicyOutputs));
+    expect(error.message).toMatch(/\(rule 12\) answered \{"id":"Approval_EndUser_Assignment".*where Microsoft Graph documents a rule with an id and an @odata\.type/);
+  });
+
+  it("says which rules were already updated when a later PATCH fails", async () => {
+    tenant();
+    graph.failNext(
+      "PATCH",
+      PIM_ROUTES.rule,
+      { status: 204 },
+      { status: 204 },
+      { status: 400, body: graphError("InvalidPolicy", "The policy rule is invalid.") },
+    );
+    const error = await failure(provider.create(inputs()));
+    expect(error.message).toMatch(
+      /updating rule Expiration_EndUser_Assignment of policy .* \(already updated: Enablement_EndUser_Assignment, AuthenticationContext_EndUser_Assignment; the next run converges the rest\): PATCH .* failed with 400: InvalidPolicy/,
+    );
+  });
+
+  it("fails clearly when a read-back answers no rule", async () => {
+    tenant();
+    graph.failNext("GET", PIM_ROUTES.rule, { status: 200 });
+    const error = await failure(provider.create(inputs()));
+    expect(error.message).toMatch(/RoleManagementPolicy: reading back rule Enablement_EndUser_Assignment of policy .*: GET .* answered nothing, where Microsoft Graph documents an object/);
+  });
+});
+
 describe("RoleManagementPolicy provider: delete", () => {
   it("leaves the tenant's rules in place, says so, and calls no API", async () => {
     const fake = tenant();
