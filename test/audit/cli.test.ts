@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EXIT, main } from "../../src/audit/cli";
+import { FAKE_TOKEN } from "../fakes/azureCli";
 import { graphError } from "../fakes/graphServer";
 import { exampleSnapshotJson } from "./exampleSnapshot";
 import { REPO_ROOT, SUBSCRIPTION_ID, caPolicy, guid, healthyTenant, prodConfig } from "./fakeTenant";
@@ -132,7 +133,9 @@ describe("live runs against the fake tenant", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(EXIT.clean);
     expect(run.stdout).toContain("No findings");
-    const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { version: number; sources: { caPolicies: unknown[] } };
+    const text = fs.readFileSync(file, "utf8");
+    expect(text).not.toContain(FAKE_TOKEN);
+    const saved = JSON.parse(text) as { version: number; sources: { caPolicies: unknown[] } };
     expect(saved.version).toBe(1);
     expect(saved.sources.caPolicies).toHaveLength(3);
     tenant().data.caPolicies.push(caPolicy(40, []));
@@ -202,6 +205,8 @@ describe("live runs against the fake tenant", () => {
     expect(run.code).toBe(EXIT.error);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/RoleEligibilitySchedule\.Read\.Directory or RoleManagement\.Read\.Directory/);
+    // The bearer token the client sent is never part of an error.
+    expect(run.stderr).not.toContain(FAKE_TOKEN);
   });
 
   it("a read that keeps failing is never a clean report, even with --fail-on critical", async () => {
