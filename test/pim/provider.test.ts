@@ -8,9 +8,8 @@ import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR } from "../../src/r
 import { graphError, type FakeRequest } from "../fakes/graphServer";
 import { useLoopbackGraph } from "../fakes/loopbackGraph";
 import { FakePimPolicies, PIM_ROUTES } from "../fakes/pimPolicy";
+import { activationSettings, APPROVER_GROUP, APPROVER_USER } from "./support/activationSettings";
 
-const APPROVER_USER = "3f1a6c2e-7b44-4a51-9d7e-0c2b8e5f9a10";
-const APPROVER_GROUP = "8d2e4b6a-1c3f-4e5d-a7b9-c0d1e2f3a4b5";
 
 const graph = useLoopbackGraph();
 afterEach(() => {
@@ -18,20 +17,7 @@ afterEach(() => {
 });
 
 function inputs(overrides: Partial<RoleManagementPolicyInputs> = {}): RoleManagementPolicyInputs {
-  return {
-    roleDefinitionId: GLOBAL_ADMINISTRATOR,
-    maxActivationDuration: "PT4H",
-    requireJustification: true,
-    requireTicket: true,
-    requireMfa: false,
-    authenticationContextId: "c1",
-    approval: { required: true, approvers: [{ kind: "user", id: APPROVER_USER }, { kind: "group", id: APPROVER_GROUP }] },
-    eligibilityExpiration: { required: false, maximumDuration: null },
-    activeAssignmentExpiration: { required: false, maximumDuration: null },
-    notificationRecipients: ["secops@contoso.com", "identity-team@contoso.com"],
-    graphEndpoint: graph.url,
-    ...overrides,
-  };
+  return { ...activationSettings(), graphEndpoint: graph.url, ...overrides };
 }
 
 function tenant(options?: ConstructorParameters<typeof FakePimPolicies>[0]): FakePimPolicies {

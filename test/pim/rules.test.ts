@@ -14,22 +14,12 @@ import {
 } from "../../src/pim/rules";
 import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
 import { defaultPolicyRules } from "../fakes/pimPolicy";
+import { activationSettings, APPROVER_GROUP, APPROVER_USER } from "./support/activationSettings";
 
-const USER = "3f1a6c2e-7b44-4a51-9d7e-0c2b8e5f9a10";
-const GROUP = "8d2e4b6a-1c3f-4e5d-a7b9-c0d1e2f3a4b5";
+const USER = APPROVER_USER;
+const GROUP = APPROVER_GROUP;
 
-const settings: ActivationPolicySettings = {
-  roleDefinitionId: GLOBAL_ADMINISTRATOR,
-  maxActivationDuration: "PT4H",
-  requireJustification: true,
-  requireTicket: true,
-  requireMfa: false,
-  authenticationContextId: "c1",
-  approval: { required: true, approvers: [{ kind: "user", id: USER }, { kind: "group", id: GROUP }] },
-  eligibilityExpiration: { required: false, maximumDuration: null },
-  activeAssignmentExpiration: { required: false, maximumDuration: null },
-  notificationRecipients: ["secops@contoso.com", "identity-team@contoso.com"],
-};
+const settings: ActivationPolicySettings = activationSettings();
 
 const byId = (rules: PolicyRule[]) => new Map(rules.map((r) => [r.id, r]));
 const desired = (id: string, s: ActivationPolicySettings = settings) => byId(desiredRules(s)).get(id)!;
