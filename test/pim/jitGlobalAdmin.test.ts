@@ -2,25 +2,18 @@
  * JitGlobalAdmin under Pulumi mocks, with the bundled production stack's config: one eligibility request per admin,
  * nothing standing, and the activation policy resource with its exact token and inputs.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { validateConfig, type BaselineConfig } from "../../src/config";
 import { dynamicTypeToken, providerTypes } from "../../src/model/typeTokens";
 import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
+import { prodConfig } from "../config/fixtures";
 import { fakeObjectId, setBaselineMocks, unwrap, type MockState } from "../helpers/pulumiMocks";
 
 const POLICY_TOKEN = "pulumi-nodejs:dynamic/pim:RoleManagementPolicy";
 
-function prodConfig(): { raw: Record<string, unknown>; config: BaselineConfig } {
-  const stack = parse(fs.readFileSync(path.join(__dirname, "../../Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-  const raw = Object.fromEntries(
-    Object.entries(stack.config)
-      .filter(([k]) => k.startsWith("entra-baseline:"))
-      .map(([k, v]) => [k.slice("entra-baseline:".length), v]),
-  );
+function bundledStack(): { raw: Record<string, unknown>; config: BaselineConfig } {
+  const raw = prodConfig();
   const { config, errors } = validateConfig(raw);
   if (!config) throw new Error(`Pulumi.prod.yaml is invalid: ${JSON.stringify(errors)}`);
   return { raw, config };
@@ -35,7 +28,7 @@ interface Declared {
 }
 
 let pim: typeof import("../../src/pim");
-const { raw, config } = prodConfig();
+const { raw, config } = bundledStack();
 const state: MockState = { resources: [], calls: [] };
 
 beforeAll(async () => {
