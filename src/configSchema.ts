@@ -184,7 +184,7 @@ export const monitoringSchema = z
     routineJitUse: z
       .strictObject({
         minActiveDays: z.number().int().min(1, "must be 1–7").max(7, "must be 1–7").default(4)
-          .describe("Alert on admins who activated Global Administrator on this many of the last 7 days."),
+          .describe("Routine use of JIT: activating Global Administrator on this many of the last 7 days is flagged by the weekly review; the daily alert, limited by Azure to a 2-day lookback, fires on min(minActiveDays, 2) consecutive days."),
         ticketPattern: z
           .string()
           .refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, "must be a valid regular expression")

@@ -37,10 +37,20 @@ describe("buildPimReview", () => {
     ]);
   });
 
+  it("flags routine use against monitoring.routineJitUse.minActiveDays", () => {
+    const strict = buildPimReview(readRowsFile(SAMPLE), { workingHours: HOURS, now: NOW, minActiveDays: 5 });
+    expect(strict.perAdmin.map((a) => [a.admin, a.routine])).toEqual([
+      ["adele.vance@contoso.com", false],
+      ["megan.bowen@contoso.com", false],
+    ]);
+    expect(renderReviewMarkdown(review)).toMatch(/\| adele\.vance@contoso\.com \| 4 \| 4 \| \*\*yes\*\* \(≥ 4 days\) \|/);
+    expect(renderReviewMarkdown(review)).toContain("**1** admins using JIT routinely (active on 4+ days)");
+  });
+
   it("counts per admin: activations, active days, without ticket, outside working hours, denied", () => {
     expect(review.perAdmin).toEqual([
-      { admin: "adele.vance@contoso.com", activations: 4, activeDays: 4, withoutTicket: 1, outsideWorkingHours: 1, denied: 0 },
-      { admin: "megan.bowen@contoso.com", activations: 1, activeDays: 1, withoutTicket: 0, outsideWorkingHours: 0, denied: 1 },
+      { admin: "adele.vance@contoso.com", activations: 4, activeDays: 4, withoutTicket: 1, outsideWorkingHours: 1, denied: 0, routine: true },
+      { admin: "megan.bowen@contoso.com", activations: 1, activeDays: 1, withoutTicket: 0, outsideWorkingHours: 0, denied: 1, routine: false },
     ]);
     expect(review.outsideWorkingHours.map((a) => a.activatedAt)).toEqual(["2025-06-04T21:59:01.000Z"]);
     expect(review.denied).toEqual([
@@ -82,7 +92,7 @@ describe("renderReviewMarkdown", () => {
     const md = renderReviewMarkdown(buildPimReview(readRowsFile(SAMPLE), { workingHours: HOURS, now: NOW }));
     for (const heading of ["## Activations", "## Per admin", "## Outside working hours (8:00–18:00 UTC)", "## Denied requests"]) expect(md).toContain(heading);
     expect(md).toContain("| 2025-06-04T21:59:01.000Z | adele.vance@contoso.com | 240 min | urgent fix for the payroll app consent | **none** | lidia.holloway@contoso.com |");
-    expect(md).toContain("**5** activations by **2** admins, **1** without a ticket reference, **1** outside working hours, **1** denied requests.");
+    expect(md).toContain("**5** activations by **2** admins, **1** without a ticket reference, **1** outside working hours, **1** denied requests, **1** admins using JIT routinely (active on 4+ days).");
   });
 
   it("keeps free-text justifications inside their table cell", () => {

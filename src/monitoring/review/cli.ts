@@ -23,6 +23,7 @@ class InputError extends Error {}
 
 interface ReviewSettings {
   ticketPattern: string;
+  minActiveDays: number;
   workingHours: WorkingHours;
   existingWorkspaceId?: string;
 }
@@ -41,6 +42,7 @@ export function readReviewSettings(cwd: string, stack: string): ReviewSettings {
   const { monitoring } = loaded.config;
   return {
     ticketPattern: monitoring.routineJitUse.ticketPattern,
+    minActiveDays: monitoring.routineJitUse.minActiveDays,
     workingHours: monitoring.workingHours,
     existingWorkspaceId: monitoring.existingWorkspaceId,
   };
@@ -90,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
       }
     }
-    const review = buildPimReview(rows, { workingHours: settings.workingHours, now: new Date() });
+    const review = buildPimReview(rows, { workingHours: settings.workingHours, minActiveDays: settings.minActiveDays, now: new Date() });
     const markdown = `${renderReviewMarkdown(review)}\n`;
     if (opts.out) writeFileSync(opts.out, markdown);
     else process.stdout.write(markdown);

@@ -14,7 +14,8 @@ export function renderReviewMarkdown(review: PimReview): string {
   lines.push(
     `**${review.activations.length}** activations by **${review.perAdmin.filter((a) => a.activations > 0).length}** admins, ` +
       `**${review.activations.filter((a) => !a.ticket).length}** without a ticket reference, ` +
-      `**${review.outsideWorkingHours.length}** outside working hours, **${review.denied.length}** denied requests.`,
+      `**${review.outsideWorkingHours.length}** outside working hours, **${review.denied.length}** denied requests, ` +
+      `**${review.perAdmin.filter((a) => a.routine).length}** admins using JIT routinely (active on ${review.minActiveDays}+ days).`,
     "",
   );
 
@@ -24,8 +25,8 @@ export function renderReviewMarkdown(review: PimReview): string {
   lines.push("## Per admin", "");
   lines.push(
     ...table(
-      ["Admin", "Activations", "Active days", "Without ticket", "Outside working hours", "Denied"],
-      review.perAdmin.map((a) => [a.admin, a.activations, a.activeDays, a.withoutTicket, a.outsideWorkingHours, a.denied]),
+      ["Admin", "Activations", "Active days", "Routine use", "Without ticket", "Outside working hours", "Denied"],
+      review.perAdmin.map((a) => [a.admin, a.activations, a.activeDays, a.routine ? `**yes** (≥ ${review.minActiveDays} days)` : "no", a.withoutTicket, a.outsideWorkingHours, a.denied]),
     ),
   );
 

@@ -28,6 +28,8 @@ export interface AdminSummary {
   withoutTicket: number;
   outsideWorkingHours: number;
   denied: number;
+  /** Activated on `minActiveDays` or more days of the period: JIT used as standing access (monitoring.routineJitUse). */
+  routine: boolean;
 }
 
 export interface DeniedRequest {
@@ -43,13 +45,21 @@ export interface PimReview {
   period: { from: string; to: string } | null;
   eventCount: number;
   workingHours: WorkingHours;
+  minActiveDays: number;
   activations: Activation[];
   perAdmin: AdminSummary[];
   outsideWorkingHours: Activation[];
   denied: DeniedRequest[];
 }
 
-export function buildPimReview(rows: readonly PimEventRow[], options: { workingHours: WorkingHours; now: Date }): PimReview {
+/** Default of monitoring.routineJitUse.minActiveDays. */
+export const DEFAULT_MIN_ACTIVE_DAYS = 4;
+
+export function buildPimReview(
+  rows: readonly PimEventRow[],
+  options: { workingHours: WorkingHours; now: Date; minActiveDays?: number },
+): PimReview {
+  const minActiveDays = options.minActiveDays ?? DEFAULT_MIN_ACTIVE_DAYS;
   const sorted = [...rows].sort((a, b) => a.TimeGenerated.localeCompare(b.TimeGenerated));
   const requests = new Map(sorted.filter((r) => r.Event === "requested").map((r) => [r.CorrelationId, r]));
   const approvals = new Map(sorted.filter((r) => r.Event === "approved").map((r) => [r.CorrelationId, r.Actor]));
@@ -78,7 +88,7 @@ export function buildPimReview(rows: readonly PimEventRow[], options: { workingH
   const admins = new Map<string, AdminSummary>();
   const summary = (admin: string) => {
     let s = admins.get(admin);
-    if (!s) admins.set(admin, (s = { admin, activations: 0, activeDays: 0, withoutTicket: 0, outsideWorkingHours: 0, denied: 0 }));
+    if (!s) admins.set(admin, (s = { admin, activations: 0, activeDays: 0, withoutTicket: 0, outsideWorkingHours: 0, denied: 0, routine: false }));
     return s;
   };
   const days = new Map<string, Set<string>>();
@@ -90,13 +100,18 @@ export function buildPimReview(rows: readonly PimEventRow[], options: { workingH
     days.set(a.admin, (days.get(a.admin) ?? new Set()).add(a.activatedAt.slice(0, 10)));
   }
   for (const d of denied) summary(d.admin).denied++;
-  for (const [admin, set] of days) summary(admin).activeDays = set.size;
+  for (const [admin, set] of days) {
+    const s = summary(admin);
+    s.activeDays = set.size;
+    s.routine = set.size >= minActiveDays;
+  }
 
   return {
     generatedAt: options.now.toISOString(),
     period: sorted.length > 0 ? { from: sorted[0]!.TimeGenerated, to: sorted.at(-1)!.TimeGenerated } : null,
     eventCount: sorted.length,
     workingHours: options.workingHours,
+    minActiveDays,
     activations: [...activations].reverse(),
     perAdmin: [...admins.values()].sort((a, b) => b.activations - a.activations || a.admin.localeCompare(b.admin)),
     outsideWorkingHours: activations.filter((a) => a.outsideWorkingHours).reverse(),
