@@ -25,8 +25,8 @@ export function declareBaseline(config: BaselineConfig) {
   const jitGlobalAdmin = new JitGlobalAdmin("jit-global-admin", {
     pim: config.pim,
     graph: config.graph,
-    // The activation rule names the authentication context, which must exist (with its CA policy) first.
-    authenticationContext: conditionalAccess.authenticationContext,
+    // The activation rule names the authentication context, which must exist with its CA policy first.
+    activationPrerequisites: [conditionalAccess.authenticationContext, conditionalAccess.activationPolicy],
   });
 
   const monitoring = new Monitoring("monitoring", {

@@ -19,8 +19,11 @@ export { activationPolicySettings } from "./settings";
 export interface JitGlobalAdminArgs {
   pim: PimConfig;
   graph: GraphConfig;
-  /** The authentication context the activation requires; the policy is written only once it exists. */
-  authenticationContext?: pulumi.Resource;
+  /**
+   * The authentication context the activation requires and its Conditional Access policy: the activation rule is
+   * written only once both exist, so that requiring the context always means a fresh phishing-resistant MFA.
+   */
+  activationPrerequisites?: pulumi.Resource[];
 }
 
 export class JitGlobalAdmin extends pulumi.ComponentResource {
@@ -41,7 +44,7 @@ export class JitGlobalAdmin extends pulumi.ComponentResource {
     this.activationPolicy = new RoleManagementPolicy(
       `${name}-activation-policy`,
       { ...activationPolicySettings(pim, pulumi.all(approvers)), graphEndpoint: args.graph.endpoint },
-      { parent: this, dependsOn: args.authenticationContext ? [args.authenticationContext] : [] },
+      { parent: this, dependsOn: args.activationPrerequisites ?? [] },
     );
 
     const slugs = principalSlugs(pim.eligibleAdmins, "pim.eligibleAdmins");

@@ -44,7 +44,7 @@ async function declare(pimConfig = config.pim, name = "jit-global-admin"): Promi
   const authContext = new FakeAuthenticationContext(`${name}-ctx`);
   const component = new pim.JitGlobalAdmin(
     name,
-    { pim: pimConfig, graph: config.graph, authenticationContext: authContext },
+    { pim: pimConfig, graph: config.graph, activationPrerequisites: [authContext] },
     { transformations: [(args) => void options.set(args.name, args.opts) as undefined] },
   );
   await unwrap(component.eligiblePrincipalIds);

@@ -73,6 +73,12 @@ describe.concurrent("npm run plan on the bundled prod stack", () => {
     }
     const eligibility = plan.resources.filter((r: any) => r.type === providerTypes.directoryRoleEligibilityScheduleRequest);
     expect(eligibility).toHaveLength(3);
+    // Activation requires the authentication context only once the context and its every-time MFA policy exist.
+    const byType = (t: string) => plan.resources.filter((r: any) => r.type === t).map((r: any) => r.urn);
+    const [activationRules] = plan.resources.filter((r: any) => r.type === dynamicTypeToken("roleManagementPolicy"));
+    expect(activationRules.options.dependsOn).toEqual(
+      expect.arrayContaining([...byType(dynamicTypeToken("authenticationContext")), ...byType(dynamicTypeToken("graphConditionalAccessPolicy"))]),
+    );
     expect(plan.policy).toMatchObject({ mandatory: 0, violations: [] });
   });
 
