@@ -43,8 +43,8 @@ function inputs(name: ProviderName, graph: FakeGraph): Record<string, unknown> {
 }
 
 /** CA and context routes, and a FIDO2 policy that is off for everyone but all_users. */
-function installTenant(graph: FakeGraph): void {
-  new FakeConditionalAccess().install(graph);
+function installTenant(graph: FakeGraph): FakeConditionalAccess {
+  const ca = new FakeConditionalAccess().install(graph);
   let fido2: Record<string, unknown> = {
     id: "Fido2",
     state: "disabled",
@@ -60,6 +60,7 @@ function installTenant(graph: FakeGraph): void {
     fido2 = { ...fido2, ...patch };
     return { status: 204 };
   });
+  return ca;
 }
 
 describe.concurrent.each(SERIALIZED_FROM)("providers under closure serialization (%s)", (from) => {
@@ -68,13 +69,15 @@ describe.concurrent.each(SERIALIZED_FROM)("providers under closure serialization
   });
 
   it.for(NAMES)("%s runs from its text in a fresh node process: create, read", { timeout: 60_000 }, async (name, { graph, expect }) => {
-    installTenant(graph);
+    const ca = installTenant(graph);
     const { code, stdout, stderr } = await runSerialized(files[from][name], inputs(name, graph));
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const { created, read } = JSON.parse(stdout) as { created: { id: string; outs: Record<string, unknown> }; read: { props: Record<string, unknown> } };
     expect(read.props).toMatchObject(Object.fromEntries(Object.entries(inputs(name, graph)).filter(([k]) => k !== "graphEndpoint")));
-    expect(created.id).toBeTruthy();
+    // The resource id is the tenant object's own id: the context id, the fixed FIDO2 configuration, the new policy's id.
+    const expectedIds = { authenticationContext: ["c9"], fido2MethodPolicy: ["fido2"], graphConditionalAccessPolicy: [...ca.policies.keys()] };
+    expect(expectedIds[name]).toEqual([created.id]);
     expect(graph.requests.filter((r) => r.method !== "GET").length).toBeGreaterThan(0);
     if (name === "graphConditionalAccessPolicy") expect(graph.requestsTo("POST", CA_ROUTES.policies).length + graph.requestsTo("PATCH", CA_ROUTES.policy).length).toBe(1);
   });
