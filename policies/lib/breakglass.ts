@@ -85,13 +85,26 @@ export function breakglassView(index: StackIndex, cfg: BreakglassConfig): Breakg
 export type PrincipalVerdict = "breakglass" | "other" | "unknown";
 
 /**
- * Whether `resource.props[property]` names a breakglass user: by known object id, else by where the value came
- * from. "unknown" means the value is unknown (preview) and does not come from a breakglass user.
+ * Whether `resource.props[property]` names a breakglass user, for *granting* an exception (standing GA): by known
+ * object id, else by where the value came from. An unknown value counts as breakglass only when it came from
+ * breakglass users alone: `pulumi.all([bg.objectId, other.objectId]).apply(([, o]) => o)` depends on a breakglass
+ * user too, so "some dependency is breakglass" would let any principal borrow the exception. "unknown" means the
+ * value is unknown (preview) and not provably a breakglass user.
  */
 export function principalVerdict(resource: PolicyResource, property: string, view: BreakglassView): PrincipalVerdict {
   const value = readString(resource.props, property);
-  if (typeof value === "string" && !isUnknown(value)) return view.objectIds.has(value.toLowerCase()) ? "breakglass" : "other";
-  const fromBreakglass = dependenciesOf(resource, property).some((d) => view.userUrns.has(d.urn));
-  if (fromBreakglass) return "breakglass";
+  if (typeof value === "string" && !isUnknown(value)) return view.objectIds.has(value.trim().toLowerCase()) ? "breakglass" : "other";
+  const deps = dependenciesOf(resource, property);
+  if (value === UNKNOWN && deps.length > 0 && deps.every((d) => view.userUrns.has(d.urn))) return "breakglass";
   return value === UNKNOWN ? "unknown" : "other";
+}
+
+/**
+ * Whether `resource.props[property]` may name a breakglass user, for *refusing* something (an eligibility): a known
+ * breakglass object id, or an unknown value that came from a breakglass user at all (even mixed with other sources).
+ */
+export function mayBeBreakglass(resource: PolicyResource, property: string, view: BreakglassView): boolean {
+  const value = readString(resource.props, property);
+  if (typeof value === "string" && !isUnknown(value)) return view.objectIds.has(value.trim().toLowerCase());
+  return dependenciesOf(resource, property).some((d) => view.userUrns.has(d.urn));
 }

@@ -19,7 +19,7 @@ import { breakglassView, isBreakglassUpn, objectIdOf, type BreakglassView } from
 import { breakglassGroupNameSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
 import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
-import { UNKNOWN, readArray, readBoolean, readNumber, readString } from "../lib/values";
+import { UNKNOWN, readArray, readBoolean, readNumber, readString, type Maybe } from "../lib/values";
 
 export interface BreakglassAccountsConfig {
   breakglassUpns: string[];
@@ -64,7 +64,16 @@ export const breakglassAccounts: StackValidationPolicy = {
       reportViolation(`${view.users.length} breakglass accounts are declared; at least ${cfg.minAccounts} are required so losing one never locks the tenant out.`);
     }
 
-    const gaAssignments = index.of(types.assignment).filter((a) => readString(a.props, "roleId")?.toString().toLowerCase() === GLOBAL_ADMINISTRATOR);
+    // Entra UPNs are unique: two declared users claiming one breakglass account cannot both exist, and the
+    // exceptions the pack grants by provenance (standing GA at preview) must not be borrowed by a namesake.
+    for (const ref of view.refs) {
+      const claimants = view.users.filter((u) => isBreakglassUpn(String(readString(u.props, "userPrincipalName")), [ref]));
+      if (claimants.length > 1) {
+        reportViolation(`Breakglass account "${ref}" is declared by ${claimants.length} users (${claimants.map((u) => u.name).join(", ")}); exactly one azuread.User may claim it.`, claimants[1]!.urn);
+      }
+    }
+
+    const gaAssignments = index.of(types.assignment).filter((a) => readString(a.props, "roleId")?.toString().trim().toLowerCase() === GLOBAL_ADMINISTRATOR);
     for (const user of view.users) {
       for (const problem of userProblems(user, cfg, gaAssignments)) reportViolation(`Breakglass ${describeResource(user)}: ${problem}.`, user.urn);
     }
@@ -83,7 +92,9 @@ function userProblems(user: PolicyResource, cfg: BreakglassAccountsConfig, gaAss
   }
   if (readBoolean(p, "onpremisesSyncEnabled") === true) problems.push("is synchronised from on-premises; emergency accounts must be cloud-only");
   if (readBoolean(p, "disablePasswordExpiration") !== true) problems.push("password expiry is not disabled (disablePasswordExpiration must be true)");
-  if (readBoolean(p, "accountEnabled") === false) problems.push("is disabled (accountEnabled false)");
+  const enabled = readBoolean(p, "accountEnabled");
+  if (enabled === false) problems.push("is disabled (accountEnabled false)");
+  else if (enabled === UNKNOWN) problems.push("accountEnabled is unknown at preview; an emergency account must be declared enabled");
   if (!user.opts?.protect) problems.push("is not protected (protect: true), so a refactor could delete it");
 
   const generators = dependenciesOf(user, "password", types.password);
@@ -94,17 +105,43 @@ function userProblems(user: PolicyResource, cfg: BreakglassAccountsConfig, gaAss
       const length = readNumber(g.props, "length");
       if (length === UNKNOWN || length === undefined) problems.push(`password generator ${describeResource(g)} has no known length`);
       else if (length < cfg.minPasswordLength) problems.push(`password generator ${describeResource(g)} makes ${length}-character passwords; at least ${cfg.minPasswordLength} are required`);
+      const classes = passwordClassProblem(g);
+      if (classes) problems.push(`password generator ${describeResource(g)} ${classes}`);
     }
   }
 
   const id = objectIdOf(user);
-  const holdsGa = gaAssignments.some((a) => {
+  const mine = gaAssignments.filter((a) => {
     const principal = readString(a.props, "principalObjectId");
-    if (typeof principal === "string" && typeof id === "string") return principal.toLowerCase() === id;
-    return dependenciesOf(a, "principalObjectId").some((d) => d.urn === user.urn);
+    if (typeof principal === "string" && typeof id === "string") return principal.trim().toLowerCase() === id;
+    const deps = dependenciesOf(a, "principalObjectId");
+    return deps.length > 0 && deps.every((d) => d.urn === user.urn);
   });
-  if (!holdsGa) problems.push("holds no permanent Global Administrator assignment (azuread.DirectoryRoleAssignment); the emergency path would not work");
+  if (mine.length === 0) problems.push("holds no permanent Global Administrator assignment (azuread.DirectoryRoleAssignment); the emergency path would not work");
+  for (const a of mine.filter((x) => !x.opts?.protect)) {
+    problems.push(`its Global Administrator assignment ${describeResource(a)} is not protected (protect: true), so a refactor could remove the emergency path`);
+  }
   return problems;
+}
+
+/**
+ * Entra requires 3 of the 4 character classes (reference §4); a generator that switches off two of them makes
+ * passwords Entra refuses (the account never gets one) or, with `overrideSpecial` emptied, weaker than declared.
+ * Classes default to on in random.RandomPassword; `number` is the deprecated name of `numeric`.
+ */
+function passwordClassProblem(g: PolicyResource): string | undefined {
+  const flags: [string, Maybe<boolean>][] = [
+    ["lower", readBoolean(g.props, "lower")],
+    ["upper", readBoolean(g.props, "upper")],
+    ["numeric", readBoolean(g.props, "numeric") ?? readBoolean(g.props, "number")],
+    ["special", readBoolean(g.props, "special")],
+  ];
+  const unknown = flags.filter(([, v]) => v === UNKNOWN).map(([k]) => k);
+  if (unknown.length > 0) return `has character classes unknown at preview (${unknown.join(", ")})`;
+  const overrideSpecial = readString(g.props, "overrideSpecial");
+  const on = flags.filter(([k, v]) => v !== false && !(k === "special" && overrideSpecial === ""));
+  if (on.length < 3) return `uses only ${on.map(([k]) => k).join(", ") || "no"} character classes; Entra needs at least 3 of lower, upper, numeric, special`;
+  return undefined;
 }
 
 function groupProblems(view: BreakglassView, index: StackIndex, cfg: BreakglassAccountsConfig): { message: string; urn?: string }[] {
@@ -117,6 +154,7 @@ function groupProblems(view: BreakglassView, index: StackIndex, cfg: BreakglassA
     const say = (m: string) => out.push({ message: `Breakglass exclusion ${describeResource(group)}: ${m}.`, urn: group.urn });
     if (readBoolean(p, "assignableToRole") !== true) say("is not role-assignable (assignableToRole: true), so anyone with Groups/User Administrator could change its members");
     if (readBoolean(p, "securityEnabled") !== true) say("is not a security group (securityEnabled: true)");
+    if (!group.opts?.protect) say("is not protected (protect: true); deleting it removes the exclusion every Conditional Access policy relies on");
     const members = readArray(p, "members");
     const memberDeps = new Set(dependenciesOf(group, "members").map((d) => d.urn));
     const groupMemberships = index

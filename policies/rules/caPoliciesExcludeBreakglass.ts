@@ -18,7 +18,7 @@ import { breakglassView, objectIdOf, type BreakglassView } from "../lib/breakgla
 import { breakglassGroupNameSchema, breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
 import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack } from "../lib/stack";
-import { UNKNOWN, read, readArray } from "../lib/values";
+import { UNKNOWN, read, readArray, readString } from "../lib/values";
 
 export interface CaPoliciesExcludeBreakglassConfig {
   breakglassUpns: string[];
@@ -27,6 +27,14 @@ export interface CaPoliciesExcludeBreakglassConfig {
   breakglassGroupObjectIds: string[];
 }
 
+
+/** Resources whose ids can be a group or user in a CA policy's conditions (and so stand in for the breakglass ones). */
+const PRINCIPAL_TYPES = new Set<string>([
+  providerTypes.group,
+  providerTypes.user,
+  "azuread:index/servicePrincipal:ServicePrincipal",
+  "random:index/randomUuid:RandomUuid",
+]);
 
 /** Where each CA policy shape keeps its user conditions. */
 const shapes = [
@@ -103,8 +111,16 @@ function exclusionProblem(r: PolicyResource, shape: (typeof shapes)[number], vie
 
   // Preview: an unknown id is trusted only when `conditions` came from the breakglass resource and the unknown
   // cannot be an inclusion.
-  const sources = new Set(dependenciesOf(r, "conditions").map((d) => d.urn));
-  const unknownIncluded = [...list(shape.includeGroups), ...list(shape.includeUsers)].includes(UNKNOWN);
+  const deps = dependenciesOf(r, "conditions");
+  const sources = new Set(deps.map((d) => d.urn));
+  // propertyDependencies are per top-level property: `conditions` depending on the breakglass group says nothing
+  // about *which* unknown came from it. An unknown exclusion is trusted only when no other principal whose id is
+  // still unknown feeds `conditions` — else `excludedGroups: [otherGroup.objectId]` next to the breakglass group's
+  // id anywhere else in `conditions` would pass.
+  const otherUnknownPrincipals = deps.filter(
+    (d) => PRINCIPAL_TYPES.has(d.type) && !view.groupUrns.has(d.urn) && !view.userUrns.has(d.urn) && !isString(d.type.startsWith("random:") ? readString(d.props, "result") : objectIdOf(d)),
+  );
+  const unknownIncluded = [...list(shape.includeGroups), ...list(shape.includeUsers)].includes(UNKNOWN) || otherUnknownPrincipals.length > 0;
   if (!unknownIncluded && excludedGroups.includes(UNKNOWN) && view.groups.some((g) => sources.has(g.urn))) return undefined;
 
   const unknownIdUsers = view.users.filter((u) => !isString(objectIdOf(u)));

@@ -12,7 +12,7 @@
 import { providerTypes } from "../../src/model/typeTokens";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { roleName } from "../../src/roles";
-import { breakglassView, principalVerdict } from "../lib/breakglass";
+import { breakglassView, mayBeBreakglass } from "../lib/breakglass";
 import { breakglassGroupNameSchema, breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
 import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack } from "../lib/stack";
@@ -54,7 +54,7 @@ export const eligibleAssignmentPrincipals: StackValidationPolicy = {
     const view = breakglassView(index, cfg);
     for (const { type, principal, what } of eligibilityTypes) {
       for (const r of index.of(type)) {
-        if (principalVerdict(r, principal, view) === "breakglass") {
+        if (mayBeBreakglass(r, principal, view)) {
           reportViolation(
             `${describeResource(r)} makes a breakglass account eligible for ${what(r)}; emergency accounts hold permanent Global Administrator and stay out of PIM.`,
             r.urn,

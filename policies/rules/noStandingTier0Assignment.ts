@@ -60,8 +60,9 @@ export const noStandingTier0Assignment: StackValidationPolicy = {
         reportViolation(`${describeResource(r)} assigns a role whose id is unknown at preview; a permanent assignment must name a known role template id.`, r.urn);
         continue;
       }
-      if (!roleId || !tier0.has(roleId.toLowerCase())) continue;
-      checkPrincipal(r, "principalObjectId", roleName(roleId), view, reportViolation, true);
+      const role = tier0RoleOfAssignment(r, roleId, index, tier0);
+      if (role === "not-tier0") continue;
+      checkPrincipal(r, "principalObjectId", role === "unresolved" ? "a directory role object it cannot resolve (treated as Tier-0)" : roleName(role), view, reportViolation, true);
     }
 
     for (const r of index.of(types.member)) {
@@ -111,15 +112,68 @@ function checkPrincipal(
   }
 }
 
+/** A role template id as Entra compares it: GUIDs are case-insensitive, and stray whitespace must not hide one. */
+function canonicalId(id: string): string {
+  return id.trim().replace(/^\{(.*)\}$/, "$1").trim().toLowerCase();
+}
+
+/** The template id of a declared azuread.DirectoryRole: `templateId`, else its well-known `displayName`. */
+function templateOfRole(role: PolicyResource): string | undefined {
+  const template = readString(role.props, "templateId");
+  if (typeof template === "string" && template.trim() !== "") return canonicalId(template);
+  const name = readString(role.props, "displayName");
+  if (typeof name !== "string") return undefined;
+  const wanted = name.trim().toLowerCase();
+  return TIER0_ROLE_IDS.find((id) => roleName(id).toLowerCase() === wanted);
+}
+
+/**
+ * The Tier-0 role a set of DirectoryRole resources stands for: a role *object* id (not a template id) is only
+ * judged through the DirectoryRole it came from; any Tier-0 or unresolvable one makes the whole reference Tier-0.
+ */
+function tier0OfRoles(roles: PolicyResource[], tier0: Set<string>): string | "not-tier0" | "unresolved" {
+  let unresolved = false;
+  for (const role of roles) {
+    const template = templateOfRole(role);
+    if (template === undefined) unresolved = true;
+    else if (tier0.has(template)) return template;
+  }
+  return unresolved ? "unresolved" : "not-tier0";
+}
+
+/** DirectoryRole resources a role reference came from, or whose object id it equals. */
+function rolesReferenced(r: PolicyResource, property: string, value: unknown, index: StackIndex): PolicyResource[] {
+  const fromDeps = dependenciesOf(r, property, types.role);
+  if (fromDeps.length > 0) return fromDeps;
+  if (typeof value !== "string") return [];
+  const id = canonicalId(value);
+  return index.of(types.role).filter((d) => {
+    const objectId = readString(d.props, "objectId");
+    return typeof objectId === "string" && canonicalId(objectId) === id;
+  });
+}
+
+/**
+ * A DirectoryRoleAssignment's `roleId` is a template id for built-in roles, but it can be wired from a declared
+ * DirectoryRole (its objectId or templateId output): resolve it through that role, so neither an object id, nor
+ * upper case, nor surrounding whitespace hides Global Administrator.
+ */
+function tier0RoleOfAssignment(r: PolicyResource, roleId: string | undefined, index: StackIndex, tier0: Set<string>): string | "not-tier0" | "unresolved" {
+  const roles = rolesReferenced(r, "roleId", roleId, index);
+  if (roles.length > 0) {
+    const viaRole = tier0OfRoles(roles, tier0);
+    if (viaRole !== "not-tier0") return viaRole;
+  }
+  if (typeof roleId === "string" && tier0.has(canonicalId(roleId))) return canonicalId(roleId);
+  return "not-tier0";
+}
+
 /** A DirectoryRoleMember names a role *object*; find its template through the DirectoryRole it came from. */
 function tier0RoleOfMember(r: PolicyResource, index: StackIndex, tier0: Set<string>): string | "not-tier0" | "unresolved" {
-  const roles = dependenciesOf(r, "roleObjectId", types.role);
   const roleObjectId = readString(r.props, "roleObjectId");
-  const candidates = roles.length > 0 ? roles : index.of(types.role).filter((d) => typeof roleObjectId === "string" && readString(d.props, "objectId") === roleObjectId);
-  if (candidates.length === 0) return "unresolved";
-  const template = readString(candidates[0]!.props, "templateId");
-  if (typeof template !== "string") return "unresolved";
-  return tier0.has(template.toLowerCase()) ? template.toLowerCase() : "not-tier0";
+  const roles = rolesReferenced(r, "roleObjectId", roleObjectId, index);
+  if (roles.length === 0) return "unresolved";
+  return tier0OfRoles(roles, tier0);
 }
 
 /** Role-assignable groups are the ones that can carry directory roles; an unresolvable group counts as one. */

@@ -91,7 +91,7 @@ export function compliantStack(shape: StackShape): PlannedResource[] {
       assignableToRole: true,
       members: users.map((_, i) => known(USER_IDS[i]!)),
       objectId: known(GROUP_ID),
-    }),
+    }, { protect: true }),
     "members",
     ...users,
   );
