@@ -160,6 +160,7 @@ export function declareAlertRules(
             {
               query: breakglass.apply((bg) => schedule.query(bg, args.monitoring)),
               timeAggregation: "Count",
+              // The ARM spec value. Not monitor.ConditionOperator: in azure-native 3.28 that enum holds another resource's values ("gt").
               operator: "GreaterThan",
               threshold: 0,
               dimensions: schedule.dimensions.map((dimension) => ({ name: dimension, operator: "Include", values: ["*"] })),
