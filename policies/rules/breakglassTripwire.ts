@@ -13,19 +13,22 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import {
   ALERT_RULES,
+  IDENTITY_COLUMNS,
   TRIPWIRE_RULE_KEYS,
   missingIdentifiers,
   tripwireRuleKey,
+  tripwireCriteriaProblems,
   tripwireRuleProblems,
   type BreakglassAccountRef,
+  type TripwireCondition,
   type TripwireRuleKey,
 } from "../../src/model/tripwire";
 import { providerTypes } from "../../src/model/typeTokens";
 import { breakglassView, objectIdOf } from "../lib/breakglass";
 import { breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
 import { policyNames } from "../lib/policyNames";
-import { dependenciesOf, describeResource, indexStack } from "../lib/stack";
-import { UNKNOWN, read, readArray, readBoolean, readNumber, readString } from "../lib/values";
+import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
+import { UNKNOWN, containsUnknown, raw, read, readArray, readBoolean, readNumber, readString } from "../lib/values";
 
 export interface BreakglassTripwireConfig {
   breakglassUpns: string[];
@@ -73,13 +76,20 @@ export const breakglassTripwire: StackValidationPolicy = {
     const known: BreakglassAccountRef[] = declared.filter((a) => typeof a.objectId === "string").map((a) => ({ upn: a.upn, objectId: a.objectId as string }));
     const pending = declared.filter((a) => typeof a.objectId !== "string");
 
+    const logs = entraLogDestinations(index);
     for (const [key, rules] of tripwires) {
       for (const rule of rules) {
-        for (const problem of ruleProblems(key, rule, known, pending, cfg)) reportViolation(`${describeResource(rule)}: ${problem}.`, rule.urn);
+        const problems = [...ruleProblems(key, rule, known, pending, cfg), ...criteriaProblems(rule), ...scopeProblems(rule, logs)];
+        for (const problem of problems) reportViolation(`${describeResource(rule)}: ${problem}.`, rule.urn);
       }
     }
   },
 };
+
+/** A query of the tripwire's shape that reads the right table and names nobody (coverage is judged apart). */
+function standInQuery(key: TripwireRuleKey): string {
+  return `${ALERT_RULES[key].table} | where ${IDENTITY_COLUMNS.objectId} in~ ("")`;
+}
 
 function ruleProblems(
   key: TripwireRuleKey,
@@ -110,7 +120,7 @@ function ruleProblems(
   } else {
     // The query is unknown at preview (built from object ids) or missing. The shared check still judges every
     // other fact against a stand-in query that only reads the right table; coverage is judged by provenance.
-    problems.push(...tripwireRuleProblems(key, { ...plain, query: ALERT_RULES[key].table }, [], cfg.maxEvaluationFrequency));
+    problems.push(...tripwireRuleProblems(key, { ...plain, query: standInQuery(key) }, [], cfg.maxEvaluationFrequency));
     if (query === undefined) problems.push("has no query (criteria.allOf[0].query)");
     else {
       const sources = new Set(dependenciesOf(rule, "criteria").map((d) => d.urn));
@@ -127,4 +137,41 @@ function ruleProblems(
     problems.push("has no action group, so nobody is told when it fires");
   }
   return problems;
+}
+
+/** Where the Entra diagnostic settings send the sign-in logs: known workspace ids, and workspaces they come from. */
+function entraLogDestinations(index: StackIndex): { ids: Set<string>; workspaceUrns: Set<string> } {
+  const ids = new Set<string>();
+  const workspaceUrns = new Set<string>();
+  for (const setting of index.of(providerTypes.diagnosticSetting)) {
+    const id = readString(setting.props, "workspaceId");
+    if (typeof id === "string" && id.trim() !== "") ids.add(id.trim().toLowerCase());
+    for (const d of dependenciesOf(setting, "workspaceId", providerTypes.workspace)) workspaceUrns.add(d.urn);
+  }
+  return { ids, workspaceUrns };
+}
+
+/** A tripwire scoped to another workspace never sees the sign-ins: it must read where the Entra logs go. */
+function scopeProblems(rule: PolicyResource, logs: { ids: Set<string>; workspaceUrns: Set<string> }): string[] {
+  const scopes = readArray(rule.props, "scopes");
+  if (scopes === UNKNOWN) return ["its scopes are unknown at preview, so it cannot be shown to read the Entra sign-in logs"];
+  const list = scopes ?? [];
+  const fromDeps = dependenciesOf(rule, "scopes").some((d) => logs.workspaceUrns.has(d.urn));
+  const reads = list.some((sc) => (typeof sc === "string" && logs.ids.has(sc.trim().toLowerCase())) || (sc === UNKNOWN && fromDeps));
+  if (reads) return [];
+  return [
+    `its scopes (${list.map((sc) => (sc === UNKNOWN ? "unknown" : String(sc))).join(", ") || "none"}) do not include the workspace the Entra diagnostic setting streams to, so it never sees a breakglass sign-in`,
+  ];
+}
+
+/** The firing conditions (threshold, dimensions, periods, muting), with preview unknowns reported, never guessed. */
+function criteriaProblems(rule: PolicyResource): string[] {
+  const allOf = readArray(rule.props, "criteria", "allOf");
+  if (allOf === UNKNOWN) return ["its conditions (criteria.allOf) are unknown at preview"];
+  const conditions = (allOf ?? []).map((c) => (c === UNKNOWN ? {} : (raw(c) as TripwireCondition)));
+  const unknownFields = conditions.flatMap((c) => (["timeAggregation", "operator", "threshold", "dimensions", "failingPeriods"] as const).filter((k) => containsUnknown(c[k])));
+  if (unknownFields.length > 0) return [`its firing conditions (${unknownFields.join(", ")}) are unknown at preview`];
+  const mute = read(rule.props, "muteActionsDuration");
+  if (mute === UNKNOWN) return ["muteActionsDuration is unknown at preview"];
+  return tripwireCriteriaProblems(conditions, mute);
 }

@@ -4,6 +4,7 @@
  * and the one definition of "weakened" shared by the policy pack and the live-tenant audit.
  */
 import { describeSeconds, durationSeconds } from "./duration";
+import { EMAIL, isGuid } from "./identifiers";
 
 export interface ApproverRef {
   kind: "user" | "group";
@@ -67,18 +68,26 @@ export function activationPolicyWeaknesses(
   if (!settings.authenticationContextId) {
     problems.push("activation does not require an authentication context, so no fresh phishing-resistant MFA challenge is forced");
   }
+  // Only a well-formed user or group object id is an approver: "" or a UPN would count as "someone else" here
+  // while Graph refuses (or nobody receives) the request.
+  const malformed = settings.approval.approvers.filter((a) => (a.kind !== "user" && a.kind !== "group") || typeof a.id !== "string" || !isGuid(a.id.trim()));
+  const approvers = settings.approval.approvers.filter((a) => !malformed.includes(a));
+  for (const a of malformed) problems.push(`approver ${JSON.stringify(a)} is not a user or group object id`);
   if (!settings.approval.required) {
     problems.push("activation does not require approval (CISA MS.AAD.7.6)");
-  } else if (settings.approval.approvers.length === 0) {
+  } else if (approvers.length === 0) {
     problems.push("approval is required but no approver is configured");
-  } else if (!settings.approval.approvers.some((a) => a.kind === "group")) {
-    const approverIds = new Set(settings.approval.approvers.map((a) => a.id.toLowerCase()));
+  } else if (!approvers.some((a) => a.kind === "group")) {
+    const approverIds = new Set(approvers.map((a) => a.id.trim().toLowerCase()));
     for (const requester of requesterIds) {
-      const others = [...approverIds].filter((a) => a !== requester.toLowerCase());
+      const others = [...approverIds].filter((a) => a !== requester.trim().toLowerCase());
       if (others.length === 0) problems.push(`eligible admin ${requester} has no approver other than themselves`);
     }
   }
-  if (settings.notificationRecipients.length === 0) {
+  const recipients = settings.notificationRecipients.filter((r) => typeof r === "string" && EMAIL.test(r.trim()));
+  const badRecipients = settings.notificationRecipients.filter((r) => !recipients.includes(r));
+  if (badRecipients.length > 0) problems.push(`notification recipients ${badRecipients.map((r) => JSON.stringify(r)).join(", ")} are not e-mail addresses`);
+  if (recipients.length === 0) {
     problems.push("no notification recipients: assignments and activations alert nobody (CISA MS.AAD.7.7/7.8)");
   }
   return problems;

@@ -5,13 +5,15 @@
 import { describe, expect, it } from "vitest";
 import { breakglassAccounts } from "../../policies/rules/breakglassAccounts";
 import { caPoliciesExcludeBreakglass } from "../../policies/rules/caPoliciesExcludeBreakglass";
+import { breakglassTripwire } from "../../policies/rules/breakglassTripwire";
 import { eligibleAssignmentPrincipals } from "../../policies/rules/eligibleAssignmentPrincipals";
+import { gaActivationPolicy } from "../../policies/rules/gaActivationPolicy";
 import { noStandingTier0Assignment } from "../../policies/rules/noStandingTier0Assignment";
 import type { PlannedResource } from "../../src/plan/analyzer";
 import { providerTypes } from "../../src/model/typeTokens";
 import { GLOBAL_ADMINISTRATOR, USER_ADMINISTRATOR } from "../../src/roles";
 import { messages, mutate, runStackPolicy } from "./harness";
-import { PACK_CONFIG, USER_IDS, byName, compliantStack, resource } from "./stackFixture";
+import { APPROVER_IDS, BREAKGLASS_UPNS, ELIGIBLE_IDS, PACK_CONFIG, USER_IDS, byName, compliantStack, resource } from "./stackFixture";
 import { unknownStringValue } from "./unknowns";
 
 const GA_ROLE_OBJECT_ID = "ffffffff-0000-4000-8000-0000000000a0";
@@ -239,5 +241,124 @@ describe("breakglass-accounts: red team", () => {
       byName(s, "breakglass-01-password").inputs.upper = unknownStringValue;
     });
     expect(await run(stack)).toEqual(['Breakglass User "breakglass-01": password generator RandomPassword "breakglass-01-password" has character classes unknown at preview (upper).']);
+  });
+});
+
+describe("ga-activation-policy: red team", () => {
+  const run = (stack: PlannedResource[]) => runStackPolicy(gaActivationPolicy, stack, PACK_CONFIG["ga-activation-policy"]).then(messages);
+  const prefix = 'RoleManagementPolicy "global-admin-activation": ';
+  const withPolicy = (change: (inputs: Record<string, unknown>) => void) =>
+    mutate(compliantStack({ mode: "update" }), (s) => change(byName(s, "global-admin-activation").inputs));
+
+  it("rejects a duration over 4 h written oddly (PT4H0M60S, P1D, pt240m1s) and accepts PT3H60M", async () => {
+    for (const d of ["PT4H0M60S", "P1D", "pt240m1s"]) {
+      expect(await run(withPolicy((p) => (p.maxActivationDuration = d))), d).toEqual([expect.stringContaining(`${prefix}activation maximum duration ${d}`)]);
+    }
+    expect(await run(withPolicy((p) => (p.maxActivationDuration = "PT3H60M")))).toEqual([]);
+  });
+
+  it("rejects an approver that is only the requester in another casing", async () => {
+    const stack = withPolicy((p) => ((p.approval as Record<string, unknown>).approvers = [{ kind: "user", id: ELIGIBLE_IDS[0]!.toUpperCase() }]));
+    expect(await run(stack)).toEqual([`${prefix}eligible admin ${ELIGIBLE_IDS[0]} has no approver other than themselves.`]);
+  });
+
+  it("rejects an empty or non-id approver standing in for 'someone else'", async () => {
+    const stack = withPolicy((p) => ((p.approval as Record<string, unknown>).approvers = [{ kind: "user", id: ELIGIBLE_IDS[0]! }, { kind: "user", id: "" }, { kind: "user", id: "lidia@contoso.com" }]));
+    expect(await run(stack)).toEqual([
+      `${prefix}approver {"kind":"user","id":""} is not a user or group object id.`,
+      `${prefix}approver {"kind":"user","id":"lidia@contoso.com"} is not a user or group object id.`,
+      `${prefix}eligible admin ${ELIGIBLE_IDS[0]} has no approver other than themselves.`,
+    ]);
+  });
+
+  it("rejects notification recipients that are empty strings", async () => {
+    const stack = withPolicy((p) => (p.notificationRecipients = ["", " "]));
+    expect(await run(stack)).toEqual([
+      `${prefix}notification recipients "", " " are not e-mail addresses.`,
+      `${prefix}no notification recipients: assignments and activations alert nobody (CISA MS.AAD.7.7/7.8).`,
+    ]);
+  });
+
+  it("keeps accepting the compliant approvers (a second person)", async () => {
+    expect(APPROVER_IDS).toHaveLength(2);
+    expect(await run(compliantStack({ mode: "update" }))).toEqual([]);
+  });
+});
+
+describe("breakglass-tripwire: red team", () => {
+  const run = (stack: PlannedResource[]) => runStackPolicy(breakglassTripwire, stack, PACK_CONFIG["breakglass-tripwire"]).then(messages);
+  const RULE = "monitoring-breakglass-sign-in-tripwire";
+  const prefix = `ScheduledQueryRule "${RULE}": `;
+  const withRule = (mode: "update" | "preview", change: (inputs: Record<string, any>) => void) =>
+    mutate(compliantStack({ mode }), (s) => change(byName(s, RULE).inputs as Record<string, any>));
+  const ids = `("${USER_IDS[0]}", "${USER_IDS[1]}")`;
+  const upns = `("${BREAKGLASS_UPNS[0]}", "${BREAKGLASS_UPNS[1]}")`;
+  const queryRun = (query: string) => run(withRule("update", (r) => (r.criteria.allOf[0].query = query)));
+
+  it("accepts the canonical shape with == / =~ comparisons", async () => {
+    const q = `SigninLogs | where UserId == "${USER_IDS[0]}" or UserId =~ "${USER_IDS[1]}" or (UserPrincipalName in~ ${upns}) | project UserPrincipalName`;
+    expect(await queryRun(q)).toEqual([]);
+  });
+
+  it("rejects accounts named only in a string that is never compared", async () => {
+    const q = `SigninLogs | where UserId in~ ("00000000-0000-0000-0000-000000000000") | extend Decoy = dynamic([${ids.slice(1, -1)}, ${upns.slice(1, -1)}])`;
+    const out = await queryRun(q);
+    expect(out).toContain(`${prefix}Breakglass sign-in (tripwire): the query does not name breakglass account ${BREAKGLASS_UPNS[0]} by objectId and upn.`);
+  });
+
+  it("rejects a negated filter (!in~, !=, not())", async () => {
+    for (const q of [
+      `SigninLogs | where UserId !in~ ${ids} or UserPrincipalName !in~ ${upns}`,
+      `SigninLogs | where not(UserId in~ ${ids} or UserPrincipalName in~ ${upns})`,
+      `SigninLogs | where UserId != "${USER_IDS[0]}"`,
+    ]) {
+      const out = await queryRun(q);
+      expect(out.some((m) => m.includes("the account filter")), q).toBe(true);
+      expect(out.some((m) => m.includes(`does not name breakglass account ${BREAKGLASS_UPNS[0]}`)), q).toBe(true);
+    }
+  });
+
+  it("rejects extra conditions and row-dropping operators after the filter, and a let that shadows the table", async () => {
+    const cases: [string, string][] = [
+      [`SigninLogs | where UserId in~ ${ids} or UserPrincipalName in~ ${upns} and ResultType == "never"`, "goes on after the comparisons ('and')"],
+      [`SigninLogs | where UserId in~ ${ids} or UserPrincipalName in~ ${upns} | where ResultType == "0"`, "'where' after the account filter can drop sign-ins"],
+      [`SigninLogs | where UserId in~ ${ids} or UserPrincipalName in~ ${upns} | summarize n = count() | where n > 100`, "'summarize' after the account filter"],
+      [`let SigninLogs = datatable(UserId: string)[]; SigninLogs | where UserId in~ ${ids} or UserPrincipalName in~ ${upns}`, "`let` or several statements"],
+    ];
+    for (const [q, why] of cases) expect((await queryRun(q)).join("\n"), q).toContain(why);
+  });
+
+  it("rejects a threshold that never fires, a second AND-ed condition, an excluding dimension, extra failing periods, muted actions", async () => {
+    const stack = withRule("update", (r) => {
+      const c = r.criteria.allOf[0];
+      c.threshold = 1000;
+      c.dimensions = [{ name: "UserPrincipalName", operator: "Exclude", values: [BREAKGLASS_UPNS[0]] }];
+      c.failingPeriods = { numberOfEvaluationPeriods: 6, minFailingPeriodsToAlert: 6 };
+      r.criteria.allOf.push({ ...c, query: "SigninLogs | where UserId in~ (\"x\")" });
+      r.muteActionsDuration = "P1D";
+    });
+    const out = (await run(stack)).join("\n");
+    for (const why of [
+      "has 2 conditions (criteria.allOf)",
+      "fires when the count is GreaterThan 1000",
+      "splits by dimension UserPrincipalName with Exclude",
+      "needs 6 failing periods",
+      "mutes its actions for P1D",
+    ]) expect(out).toContain(why);
+  });
+
+  it("accepts severity \"0\" and threshold \"0\" as strings (the same numbers)", async () => {
+    expect(await run(withRule("update", (r) => ((r.severity = "0"), (r.criteria.allOf[0].threshold = "0"))))).toEqual([]);
+  });
+
+  it("rejects a tripwire scoped to another workspace (update) or to an unknown scope not from the logs' workspace (preview)", async () => {
+    const other = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-x/providers/Microsoft.OperationalInsights/workspaces/law-elsewhere";
+    expect(await run(withRule("update", (r) => (r.scopes = [other])))).toEqual([expect.stringContaining(`${prefix}its scopes (${other}) do not include the workspace`)]);
+    const preview = mutate(compliantStack({ mode: "preview" }), (s) => {
+      const elsewhere = resource(providerTypes.workspace, "elsewhere", { workspaceName: "law-elsewhere", retentionInDays: 30 });
+      s.push(elsewhere);
+      withDeps(byName(s, RULE), { scopes: [elsewhere], criteria: [byName(s, "breakglass-01"), byName(s, "breakglass-02")], actions: [byName(s, "action-group")] });
+    });
+    expect(await run(preview)).toEqual([expect.stringContaining(`${prefix}its scopes (unknown) do not include the workspace`)]);
   });
 });

@@ -210,6 +210,7 @@ export function compliantStack(shape: StackShape): PlannedResource[] {
         actionGroup,
       ),
     );
+    dependsOn(out.at(-1)!, "scopes", workspace);
   }
   return out;
 }
