@@ -66,6 +66,20 @@ export function breakglassRoleFindings(ctx: AuditContext): Finding[] {
     if (eligible.some(mine)) {
       out.push(finding("AUD-BREAKGLASS-ELIGIBLE", { object: label(b), expected: "not eligible in PIM (permanent GA only)", actual: "eligible for Global Administrator" }));
     }
+    // Eligible through a group: a PIM eligibility of any group the account is (transitively) in is the same second,
+    // PIM-governed path, only better hidden.
+    const groups = new Map(((ctx.snapshot.sources.transitiveMemberOf ?? {})[String(b.user!.id)] ?? []).map((g) => [lower(g.id), g]));
+    const viaGroups = eligible.filter((i) => lower(i.roleDefinitionId) === GLOBAL_ADMINISTRATOR && groups.has(lower(i.principalId)));
+    for (const i of viaGroups) {
+      const group = groups.get(lower(i.principalId))!;
+      out.push(
+        finding("AUD-BREAKGLASS-ELIGIBLE", {
+          object: label(b),
+          expected: "not eligible in PIM (permanent GA only), directly or through a group",
+          actual: `eligible for Global Administrator through group "${String(group.displayName ?? group.id)}" (${String(group.id)})`,
+        }),
+      );
+    }
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * present, enabled, naming every account, and as strong as the model.
  */
 import { REQUIRED_LOG_CATEGORIES } from "../../model/logCategories";
-import { ALERT_RULES, TRIPWIRE_RULE_KEYS, missingIdentifiers, tripwireRuleKey, tripwireRuleProblems } from "../../model/tripwire";
+import { ALERT_RULES, TRIPWIRE_RULE_KEYS, missingIdentifiers, tripwireCriteriaProblems, tripwireRuleKey, tripwireRuleProblems, type TripwireCondition } from "../../model/tripwire";
 import { asRecord, breakglassLabel, type AuditContext } from "../context";
 import { finding, type Finding } from "../findings";
 import type { RawObject } from "../snapshot";
@@ -63,6 +63,9 @@ function ruleFacts(rule: RawObject) {
     evaluationFrequency: typeof p.evaluationFrequency === "string" ? p.evaluationFrequency : undefined,
     actionGroups: Array.isArray(asRecord(p.actions).actionGroups) ? (asRecord(p.actions).actionGroups as unknown[]) : [],
     displayName: p.displayName,
+    conditions: criteria as TripwireCondition[],
+    muteActionsDuration: p.muteActionsDuration,
+    scopes: Array.isArray(p.scopes) ? (p.scopes as unknown[]).filter((sc): sc is string => typeof sc === "string") : [],
   };
 }
 
@@ -73,6 +76,12 @@ export function tripwireFindings(ctx: AuditContext): Finding[] {
     b.user && typeof b.user.id === "string" && typeof b.user.userPrincipalName === "string"
       ? [{ label: breakglassLabel(b), ref: { upn: b.user.userPrincipalName, objectId: b.user.id } }]
       : [],
+  );
+  const logWorkspaces = new Set(
+    (ctx.snapshot.sources.diagnosticSettings ?? []).flatMap((s) => {
+      const id = asRecord(s.properties).workspaceId;
+      return typeof id === "string" && id.trim() !== "" ? [id.trim().toLowerCase()] : [];
+    }),
   );
   for (const key of TRIPWIRE_RULE_KEYS) {
     const { ruleName, displayName } = ALERT_RULES[key];
@@ -108,6 +117,23 @@ export function tripwireFindings(ctx: AuditContext): Finding[] {
       // Everything else the model requires (severity, frequency, table, query limits); enabled and accounts are above.
       for (const problem of tripwireRuleProblems(key, { ...facts, enabled: true }, [], ctx.config.limits.tripwireMaxEvaluationFrequency)) {
         out.push(finding("AUD-TRIPWIRE-WEAK", { object, expected: "as declared by the baseline (src/model/tripwire.ts)", actual: problem }));
+      }
+      for (const problem of tripwireCriteriaProblems(facts.conditions, facts.muteActionsDuration)) {
+        out.push(finding("AUD-TRIPWIRE-WEAK", { object, expected: "fires on the first matching sign-in (src/model/tripwire.ts)", actual: `the rule ${problem}` }, { severity: "high" }));
+      }
+      // A tripwire that reads another workspace never sees a sign-in: as bad as no tripwire.
+      if (!facts.scopes.some((sc) => logWorkspaces.has(sc.trim().toLowerCase()))) {
+        out.push(
+          finding(
+            "AUD-TRIPWIRE-WEAK",
+            {
+              object,
+              expected: `scoped to the workspace the Entra diagnostic setting streams to (${[...logWorkspaces].join(", ") || "none streams to a workspace"})`,
+              actual: `scopes: ${facts.scopes.join(", ") || "none"}`,
+            },
+            { severity: "critical" },
+          ),
+        );
       }
       if (facts.actionGroups.length === 0) {
         out.push(finding("AUD-TRIPWIRE-WEAK", { object, expected: "at least one action group", actual: "no action group: the alert notifies nobody" }));
