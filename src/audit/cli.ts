@@ -2,13 +2,14 @@
  * `npm run audit`: the read-only live-tenant drift audit (docs/audit.md).
  *
  * Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (a failed read is always one);
- * 2 usage, configuration, snapshot or authorization errors.
+ * 2 usage, configuration, snapshot or authorization errors; 3 the audit itself failed (a bug: the stack is printed).
  */
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { formatIssue, type BaselineConfig } from "../config";
+import { type BaselineConfig } from "../config";
 import { createGraphClient, GraphError } from "../graph/client";
-import { DEFAULT_STACK, loadStackConfig } from "../plan/stackConfig";
+import { describeFsError, npmSwallowedOptions } from "../plan/cliRuntime";
+import { DEFAULT_STACK, invalidConfigMessage, loadStackConfig } from "../plan/stackConfig";
 import { StackFileError } from "../plan/stackFile";
 import { auditSnapshot, type AuditResult } from "./audit";
 import { SEVERITIES, severityRank, type Severity } from "./findings";
@@ -16,7 +17,7 @@ import { AuditAuthError, readTenant, type ReadProgress } from "./read";
 import { renderJson, renderMarkdown, renderTable } from "./report";
 import { readSnapshotFile, SnapshotError, writeSnapshotFile } from "./snapshot";
 
-export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
+export const EXIT = { clean: 0, findings: 1, error: 2, failure: 3 } as const;
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
 
 export interface CliIo {
@@ -31,6 +32,7 @@ export interface CliIo {
 
 interface CliOptions {
   stack: string;
+  cwd?: string;
   snapshot?: string;
   saveSnapshot?: string;
   json?: boolean;
@@ -50,6 +52,7 @@ function program(io: CliIo): Command {
     .name("npm run audit --")
     .description("Read-only audit of the live Entra tenant against the baseline model (docs/audit.md).")
     .option("--stack <name>", "stack whose config is the model: reads Pulumi.<name>.yaml", DEFAULT_STACK)
+    .option("--cwd <dir>", "project directory holding the stack file (default: the current directory)")
     .option("--snapshot <file>", "audit a saved snapshot offline instead of the live tenant")
     .option("--save-snapshot <file>", "write the raw Graph/ARM answers read to <file>")
     .addOption(new Option("--json", "print findings as JSON").conflicts("markdown"))
@@ -60,7 +63,17 @@ function program(io: CliIo): Command {
     .option("--subscription <id...>", "subscription(s) holding the tripwire alert rules (default: the stack's azure-native:subscriptionId, see docs/audit.md)")
     .option("--timeout <seconds>", "per-request timeout", "30")
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(npm run audit -- --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on (a source that could not be read is always one: AUD-READ-FAILED)
+  2  bad input: flags, the stack file, the snapshot file, or missing rights (the message names the permission)
+  3  the audit itself failed`,
+    );
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -68,8 +81,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     await cmd.parseAsync(argv, { from: "user" });
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.clean : EXIT.error;
-    throw e;
+    if (!(e instanceof CommanderError)) throw e;
+    if (e.exitCode === 0) return EXIT.clean;
+    const swallowed = npmSwallowedOptions(cmd);
+    if (swallowed) io.stderr(`error: ${swallowed}\n`);
+    return EXIT.error;
+  }
+  const swallowed = npmSwallowedOptions(cmd);
+  if (swallowed) {
+    io.stderr(`error: ${swallowed}\n`);
+    return EXIT.error;
   }
   const options = cmd.opts<CliOptions>();
   try {
@@ -80,11 +101,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return result.findings.some((f) => severityRank(f.severity) >= threshold) ? EXIT.findings : EXIT.clean;
   } catch (e) {
     if (e instanceof UsageError || e instanceof SnapshotError || e instanceof StackFileError || e instanceof AuditAuthError || e instanceof GraphError) {
-      io.stderr(`audit: ${e.message}\n`);
+      io.stderr(`error: ${e.message}\n`);
       return EXIT.error;
     }
-    io.stderr(`audit: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
-    return EXIT.error;
+    io.stderr(`error: the audit failed: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.failure;
   }
 }
 
@@ -92,7 +113,7 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
   if (options.snapshot && options.saveSnapshot) throw new UsageError("--snapshot and --save-snapshot exclude each other (a snapshot is saved from a live read)");
   const timeoutSeconds = Number(options.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout ${JSON.stringify(options.timeout)} is not a positive number of seconds`);
-  const { config, subscription } = stackConfig(io.cwd, options.stack);
+  const { config, subscription } = stackConfig(path.resolve(io.cwd, options.cwd ?? "."), options.stack);
 
   if (options.snapshot) {
     const file = path.resolve(io.cwd, options.snapshot);
@@ -109,7 +130,14 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
   } finally {
     if (io.stderrIsTTY) io.stderr("\r\x1b[K");
   }
-  if (options.saveSnapshot) writeSnapshotFile(path.resolve(io.cwd, options.saveSnapshot), snapshot);
+  if (options.saveSnapshot) {
+    try {
+      writeSnapshotFile(path.resolve(io.cwd, options.saveSnapshot), snapshot);
+    } catch (e) {
+      if (!(e as NodeJS.ErrnoException).code) throw e;
+      throw new UsageError(`--save-snapshot ${options.saveSnapshot}: cannot be written: ${describeFsError(e)}`);
+    }
+  }
   return auditSnapshot(snapshot, config);
 }
 
@@ -119,9 +147,7 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
  */
 function stackConfig(cwd: string, stack: string): { config: BaselineConfig; subscription?: string } {
   const loaded = loadStackConfig(cwd, stack);
-  if (!loaded.ok) {
-    throw new UsageError(`${loaded.stackFile.path} is not a valid stack configuration:\n${loaded.errors.map((i) => `  - ${formatIssue(i)}`).join("\n")}`);
-  }
+  if (!loaded.ok) throw new UsageError(invalidConfigMessage(loaded));
   const subscription = loaded.stackFile.passthrough["azure-native:subscriptionId"]?.trim();
   return { config: loaded.config, ...(subscription ? { subscription } : {}) };
 }

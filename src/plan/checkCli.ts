@@ -3,15 +3,13 @@
  * audit a deployed stack's state, or a plan's `--export`, without the Pulumi CLI. Same reader and same pack run
  * as `npm run plan`, so both give one verdict. Exit codes in exitCodes.ts; documented in docs/plan.md.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { formatIssue } from "../config";
-import { analyzeWithPack } from "./analyzer";
-import { parseArguments, printJson, runCli } from "./cliRuntime";
+import { analyzeWithPack, PackError } from "./analyzer";
+import { configureCommand, parseArguments, printJson, readTextFile, runCli } from "./cliRuntime";
 import { EXIT } from "./exitCodes";
 import { derivePackConfig } from "./packConfig";
-import { DEFAULT_STACK, loadStackConfig } from "./stackConfig";
+import { DEFAULT_STACK, invalidConfigMessage, loadStackConfig } from "./stackConfig";
 import { mandatoryCount, policyJson, renderViolations } from "./render";
 import { StackExportError, parseStackExport } from "./stackExport";
 import { StackFileError } from "./stackFile";
@@ -19,31 +17,31 @@ import { StackFileError } from "./stackFile";
 interface CheckFlags {
   policyConfig?: string;
   stack: string;
-  cwd: string;
+  cwd?: string;
   json?: boolean;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const command = new Command("check")
-    .description("Run the policy pack over the JSON of `pulumi stack export` (state version 3).")
-    .argument("<file>", "the stack export to check")
-    .option("--policy-config <file>", "pack config JSON (as passed to pulumi --policy-pack-config); default: derived from the stack's config")
-    .option("--stack <name>", "stack whose Pulumi.<name>.yaml gives the pack config", DEFAULT_STACK)
-    .option("--cwd <dir>", "project directory holding the stack file", process.cwd())
-    .option("--json", "print the verdict as JSON")
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const command = configureCommand(
+    new Command()
+      .description("Run the policy pack over the JSON of `pulumi stack export` (state version 3) (docs/plan.md).")
+      .argument("<file>", "the stack export to check (pulumi stack export, or npm run plan -- --export FILE)")
+      .option("--policy-config <file>", "pack config JSON (as passed to pulumi --policy-pack-config); default: derived from the stack's config")
+      .option("--stack <name>", "stack whose Pulumi.<name>.yaml gives the pack config", DEFAULT_STACK)
+      .option("--cwd <dir>", "project directory holding the stack file (default: the current directory)")
+      .option("--json", "print the verdict as JSON"),
+    "check",
+    `  0  checked; the policy pack found no mandatory violation
+  1  at least one mandatory violation
+  2  bad input: the file (not JSON, not version 3, malformed), the pack config or the stack file, bad flags
+  3  the policy pack failed to run`,
+  );
   const answered = parseArguments(command, argv);
   if (answered !== undefined) return answered;
   const flags = command.opts<CheckFlags>();
   const file = command.args[0]!;
 
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    return inputError(`${file}: cannot be read: ${(e as Error).message}`);
-  }
+  const text = readTextFile(file, "stack export");
   let resources;
   try {
     resources = parseStackExport(text, file);
@@ -55,7 +53,17 @@ async function main(argv: string[]): Promise<number> {
   const packConfig = readPackConfig(flags);
   if (typeof packConfig === "string") return inputError(packConfig);
 
-  const run = await analyzeWithPack(resources, packConfig);
+  let run;
+  try {
+    run = await analyzeWithPack(resources, packConfig);
+  } catch (e) {
+    // The pack refuses a config that names a policy it does not have or an unknown enforcement level: the
+    // config file is wrong (exit 2), the pack did not fail.
+    if (e instanceof PackError && e.message.startsWith("pack config ")) {
+      return inputError(`${flags.policyConfig ?? "the derived pack config"}: ${e.message}`);
+    }
+    throw e;
+  }
   if (flags.json) {
     printJson({ file, resources: resources.length, policy: policyJson(run) });
   } else {
@@ -67,11 +75,12 @@ async function main(argv: string[]): Promise<number> {
 /** The pack config from `--policy-config`, else derived from the stack's config; a string is the problem. */
 function readPackConfig(flags: CheckFlags): Record<string, unknown> | string {
   if (flags.policyConfig) {
+    const text = readTextFile(flags.policyConfig, "pack config (--policy-config)");
     let parsed: unknown;
     try {
-      parsed = JSON.parse(fs.readFileSync(flags.policyConfig, "utf8"));
+      parsed = JSON.parse(text);
     } catch (e) {
-      return `${flags.policyConfig}: not a readable JSON pack config: ${(e as Error).message}`;
+      return `${flags.policyConfig}: not a JSON pack config: ${(e as Error).message}`;
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       return `${flags.policyConfig}: a pack config is a JSON object of policy name to settings`;
@@ -79,15 +88,11 @@ function readPackConfig(flags: CheckFlags): Record<string, unknown> | string {
     return parsed as Record<string, unknown>;
   }
   try {
-    const loaded = loadStackConfig(path.resolve(flags.cwd), flags.stack);
-    if (!loaded.ok) {
-      return `${loaded.stackFile.path}: invalid entra-baseline configuration, so no pack config can be derived from it:\n${loaded.errors
-        .map((i) => `  - ${formatIssue(i)}`)
-        .join("\n")}`;
-    }
+    const loaded = loadStackConfig(path.resolve(flags.cwd ?? "."), flags.stack);
+    if (!loaded.ok) return invalidConfigMessage(loaded, "no pack config can be derived from it (or pass --policy-config FILE)");
     return derivePackConfig(loaded.config);
   } catch (e) {
-    if (e instanceof StackFileError) return `${e.message} (pass --policy-config FILE or --stack NAME)`;
+    if (e instanceof StackFileError) return `${e.message}\n  the pack config is derived from the stack file: pass --stack NAME, or --policy-config FILE`;
     throw e;
   }
 }

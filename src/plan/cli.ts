@@ -6,15 +6,15 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { formatIssue, type ConfigIssue } from "../config";
 import { EXIT } from "./exitCodes";
-import { parseArguments, printJson, runCli, writeFile } from "./cliRuntime";
-import { DEFAULT_STACK, loadStackConfig } from "./stackConfig";
+import { configureCommand, parseArguments, printJson, runCli, writeFile } from "./cliRuntime";
+import { DEFAULT_STACK, invalidConfigMessage, loadStackConfig } from "./stackConfig";
 import { planJsonResource, policyJson, mandatoryCount, renderTree, renderViolations, type PlanJson } from "./render";
 import { derivePackConfig } from "./packConfig";
 import { StackFileError } from "./stackFile";
 
 interface PlanFlags {
   stack: string;
-  cwd: string;
+  cwd?: string;
   json?: boolean;
   export?: string;
   writePolicyConfig?: string;
@@ -22,20 +22,22 @@ interface PlanFlags {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const command = new Command("plan")
-    .description("Render the baseline offline for a stack's config and run the policy pack over it.")
-    .option("--stack <name>", "stack whose Pulumi.<name>.yaml is read", DEFAULT_STACK)
-    .option("--cwd <dir>", "project directory holding the stack file", process.cwd())
-    .option("--json", "print the plan (and the pack's verdict) as JSON")
-    .option("--export <file>", "also write the planned resources as a `pulumi stack export` (version 3) file")
-    .option("--write-policy-config <file>", "also write the pack config derived from the stack, for `pulumi preview --policy-pack-config`")
-    .option("--no-policy", "skip the policy pack")
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const command = configureCommand(
+    new Command()
+      .description("Render the baseline offline for a stack's config and run the policy pack over it (docs/plan.md).")
+      .option("--stack <name>", "stack whose Pulumi.<name>.yaml is read", DEFAULT_STACK)
+      .option("--cwd <dir>", "project directory holding the stack file (default: the current directory)")
+      .option("--json", "print the plan (and the pack's verdict) as JSON")
+      .option("--export <file>", "also write the planned resources as a `pulumi stack export` (version 3) file")
+      .option("--write-policy-config <file>", "also write the pack config derived from the stack, for `pulumi preview --policy-pack-config`")
+      .option("--no-policy", "skip the policy pack"),
+    "plan",
+    PLAN_EXIT_CODES,
+  );
   const answered = parseArguments(command, argv);
   if (answered !== undefined) return answered;
   const flags = command.opts<PlanFlags>();
-  const cwd = path.resolve(flags.cwd);
+  const cwd = path.resolve(flags.cwd ?? ".");
 
   let loaded;
   try {
@@ -52,17 +54,13 @@ async function main(argv: string[]): Promise<number> {
     if (flags.json) {
       printJson({ stack: flags.stack, stackFile: stackFileName, errors: loaded.errors, warnings: loaded.warnings, resources: [] });
     }
-    process.stderr.write(
-      `error: ${stackFileName}: invalid entra-baseline configuration (${loaded.errors.length} problem${loaded.errors.length === 1 ? "" : "s"}); nothing was declared\n` +
-        issues(loaded.errors) +
-        (loaded.warnings.length > 0 ? `warnings:\n${issues(loaded.warnings)}` : ""),
-    );
+    process.stderr.write(`error: ${invalidConfigMessage(loaded, "nothing was declared")}\n`);
     return EXIT.invalidInput;
   }
   const { config, warnings, stackFile } = loaded;
 
   if (flags.writePolicyConfig) {
-    writeFile(flags.writePolicyConfig, `${JSON.stringify(derivePackConfig(config), null, 2)}\n`);
+    writeFile(flags.writePolicyConfig, `${JSON.stringify(derivePackConfig(config), null, 2)}\n`, "--write-policy-config");
   }
 
   // The Pulumi runtime and the program load only now, once the config is known to be valid.
@@ -80,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
   checking?.catch(() => undefined); // a program failure is reported from `running`, not twice
   const run = await running;
   const exported = await exporting;
-  if (flags.export) writeFile(flags.export, `${JSON.stringify(exported, null, 2)}\n`);
+  if (flags.export) writeFile(flags.export, `${JSON.stringify(exported, null, 2)}\n`, "--export");
   const pack = await checking;
 
   if (flags.json) {
@@ -107,6 +105,11 @@ async function main(argv: string[]): Promise<number> {
   }
   return pack && mandatoryCount(pack.violations) > 0 ? EXIT.mandatoryViolations : EXIT.ok;
 }
+
+const PLAN_EXIT_CODES = `  0  planned; the policy pack found no mandatory violation
+  1  at least one mandatory violation
+  2  bad input: invalid config, unreadable stack file, bad flags (nothing declared)
+  3  the program or the policy pack failed to run`;
 
 function issues(list: ConfigIssue[]): string {
   return list.map((i) => `  - ${formatIssue(i)}\n`).join("");

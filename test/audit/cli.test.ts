@@ -113,12 +113,43 @@ describe("usage errors exit 2", () => {
     expect(incomplete.stderr).toMatch(/lacks source caPolicies/);
   });
 
+  it("--cwd reads the stack file from another directory (as plan, check and review do); a missing one is named", async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "project-"));
+    fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
+    const elsewhere = fs.mkdtempSync(path.join(tmp, "elsewhere-"));
+    expect((await cli(["--cwd", dir, "--snapshot", EXAMPLE, "--json"], { cwd: elsewhere })).code).toBe(EXIT.findings);
+    const missing = await cli(["--cwd", path.join(dir, "nope"), "--snapshot", EXAMPLE], { cwd: elsewhere });
+    expect(missing.code).toBe(EXIT.error);
+    expect(missing.stderr).toBe(`error: ${path.join(dir, "nope")}: no such directory (--cwd names the project directory)\n`);
+  });
+
+  it("--help names the npm script and lists the exit codes", async () => {
+    const { code, stdout } = await cli(["--help"]);
+    expect(code).toBe(EXIT.clean);
+    expect(stdout).toMatch(/^Usage: npm run audit -- \[options\]/);
+    expect(stdout).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 {2}bad input.*\n {2}3 {2}the audit itself failed/);
+  });
+
+  it("options npm took for itself (npm run audit --json, without --) are an error, not silently ignored", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { npm_lifecycle_event: "audit", npm_config_json: "true" });
+    try {
+      const { code, stdout, stderr } = await cli(["--snapshot", EXAMPLE]);
+      expect(code).toBe(EXIT.error);
+      expect(stdout).toBe("");
+      expect(stderr).toContain("npm took --json as its own option, so audit never saw it: put -- before the command's options, e.g. npm run audit -- --json");
+    } finally {
+      for (const k of ["npm_lifecycle_event", "npm_config_json"]) if (saved[k] === undefined) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  });
+
   it("an invalid stack config names the key", async () => {
     const dir = fs.mkdtempSync(path.join(tmp, "stack-"));
     fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  entra-baseline:pim:\n    eligibleAdmins: []\n");
     const { code, stderr } = await cli(["--stack", "bad", "--snapshot", EXAMPLE], { cwd: dir });
     expect(code).toBe(EXIT.error);
-    expect(stderr).toMatch(/pim\.eligibleAdmins/);
+    expect(stderr).toMatch(/^error: \S*Pulumi\.bad\.yaml: invalid entra-baseline configuration \(\d+ problems?\)\n {2}- pim\.eligibleAdmins/);
   });
 });
 

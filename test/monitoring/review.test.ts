@@ -180,7 +180,41 @@ describe("npm run review (cli main)", () => {
     const bad = path.join(tmp, "Pulumi.bad.yaml");
     fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("ticketPattern: \"(INC|CHG)[0-9]{6,}\"", "ticketPattern: \"(INC\""));
     expect(await run("--rows", SAMPLE, "--cwd", tmp, "--stack", "bad")).toBe(2);
-    expect(stderr.join("")).toMatch(/Pulumi\.bad\.yaml: invalid configuration:\n {2}monitoring\.routineJitUse\.ticketPattern/);
+    expect(stderr.join("")).toMatch(/^error: \S*Pulumi\.bad\.yaml: invalid entra-baseline configuration \(1 problem\)\n {2}- monitoring\.routineJitUse\.ticketPattern/);
+  });
+
+  it("--json without a file prints only the JSON on stdout, as plan/check/audit --json do; --json - is stdout, not a file named -", async () => {
+    expect(await run("--rows", SAMPLE, "--stack", stack, "--json")).toBe(0);
+    const review = JSON.parse(stdout.join(""));
+    expect(review.activations).toHaveLength(5);
+    const cwd = process.cwd();
+    process.chdir(tmp);
+    try {
+      expect(await run("--rows", SAMPLE, "--stack", stack, "--json", "-")).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(JSON.parse(stdout.join("")).eventCount).toBe(28);
+    expect(fs.existsSync(path.join(tmp, "-"))).toBe(false);
+    expect(await run("--rows", SAMPLE, "--stack", stack, "--json", "--out", "-")).toBe(2);
+    expect(stderr.join("")).toContain("--json and --out - would both print on stdout");
+  });
+
+  it("an output file that cannot be written is bad input (exit 2, named), not a crash", async () => {
+    expect(await run("--rows", SAMPLE, "--stack", stack, "--out", tmp)).toBe(2);
+    expect(stderr.join("")).toBe(`error: --out ${tmp}: cannot be written: is a directory, not a file\n`);
+  });
+
+  it("a --cwd that does not exist is named as such", async () => {
+    expect(await run("--rows", SAMPLE, "--cwd", path.join(tmp, "nope"))).toBe(2);
+    expect(stderr.join("")).toContain(`${path.join(tmp, "nope")}: no such directory (--cwd names the project directory)`);
+  });
+
+  it("--help names the npm script and lists the exit codes plan and check use", async () => {
+    expect(await run("--help")).toBe(0);
+    const help = stdout.join("");
+    expect(help).toMatch(/^Usage: npm run review -- \[options\]/);
+    expect(help).toMatch(/Exit codes:\n {2}0 {2}review written\n {2}2 {2}bad input.*\n {2}3 {2}the workspace query failed/);
   });
 
   it("--print-query prints the workbook's base query with the stack's ticket pattern", async () => {

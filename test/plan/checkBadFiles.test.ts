@@ -58,7 +58,7 @@ describe("npm run check on a bad file", () => {
   it("a missing file: exit 2 naming it", async () => {
     const res = await runCli("check", [path.join(dir, "absent.json")]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/absent\.json: cannot be read/);
+    expect(res.stderr).toMatch(/absent\.json: cannot read the stack export: no such file or directory\n$/);
   });
 
   it("no file argument: exit 2 with usage", async () => {

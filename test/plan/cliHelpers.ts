@@ -12,12 +12,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(script: "plan" | "check", args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
+export function runCli(script: "plan" | "check", args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   const entry = path.join(REPO, "src/plan", script === "plan" ? "cli.ts" : "checkCli.ts");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
       cwd: opts.cwd ?? REPO,
-      env: { ...process.env, NODE_OPTIONS: "" },
+      env: { ...process.env, NODE_OPTIONS: "", ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -45,7 +45,8 @@ describe("npm run plan with an invalid stack", () => {
     const dir = stackDir("enc", text);
     const res = await runCli("plan", ["--stack", "enc", "--cwd", dir]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain("monitoring.actionGroup.shortName: is an encrypted secure: value, which npm run plan cannot decrypt offline");
+    expect(res.stderr).toContain("monitoring.actionGroup.shortName: is an encrypted secure: value, which cannot be decrypted here");
+    expect(res.stderr).toContain("this key holds no secret, so set it in clear text");
     expect(res.stderr).not.toContain("clientSecret");
     expect(res.stderr).toContain("(1 problem)");
   });

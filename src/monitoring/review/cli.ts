@@ -4,14 +4,15 @@
  *   npm run review -- --workspace <workspace GUID or resource id>      # online, last 7 days
  *   npm run review -- --rows examples/pim-activations.sample.json      # offline, from a rows file
  *
- * Ticket pattern and working hours come from the stack's config (--stack NAME → Pulumi.NAME.yaml, default prod). Exit codes:
- * 0 review written; 1 the workspace query failed; 2 bad input (arguments, stack file or rows file).
+ * Ticket pattern and working hours come from the stack's config (--stack NAME → Pulumi.NAME.yaml, default prod). Exit codes
+ * as plan and check: 0 review written; 2 bad input (arguments, stack file or rows file, an output file that cannot
+ * be written); 3 the workspace query (or the review itself) failed.
  */
-import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { formatIssue } from "../../config";
-import { DEFAULT_STACK, loadStackConfig } from "../../plan/stackConfig";
+import { CliInputError, configureCommand, parseArguments, writeFile } from "../../plan/cliRuntime";
+import { EXIT } from "../../plan/exitCodes";
+import { DEFAULT_STACK, invalidConfigMessage, loadStackConfig } from "../../plan/stackConfig";
 import { StackFileError } from "../../plan/stackFile";
 import { pimEventsQuery } from "../kql";
 import { renderReviewMarkdown } from "./markdown";
@@ -37,8 +38,7 @@ export function readReviewSettings(cwd: string, stack: string): ReviewSettings {
     if (e instanceof StackFileError) throw new InputError(e.message);
     throw e;
   }
-  const file = path.relative(cwd, loaded.stackFile.path) || loaded.stackFile.path;
-  if (!loaded.ok) throw new InputError(`${file}: invalid configuration:\n  ${loaded.errors.map(formatIssue).join("\n  ")}`);
+  if (!loaded.ok) throw new InputError(invalidConfigMessage(loaded));
   const { monitoring } = loaded.config;
   return {
     ticketPattern: monitoring.routineJitUse.ticketPattern,
@@ -49,29 +49,31 @@ export function readReviewSettings(cwd: string, stack: string): ReviewSettings {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command()
-    .name("review")
-    .description("Weekly review of Global Administrator PIM activations (last 7 days) as Markdown and JSON.")
-    .option("--workspace <id>", "Log Analytics workspace id (GUID) or resource id; default: monitoring.existingWorkspaceId")
-    .option("--rows <file>", "read the PIM event rows from this JSON file instead of querying the workspace")
-    .option("--stack <name>", "stack whose Pulumi.<name>.yaml gives the ticket pattern and working hours", DEFAULT_STACK)
-    .option("--cwd <dir>", "project directory holding the stack file", process.cwd())
-    .option("--out <file>", "write the Markdown here instead of stdout")
-    .option("--json <file>", "also write the review as JSON")
-    .option("--endpoint <url>", "Log Analytics endpoint (national clouds)")
-    .option("--print-query", "print the KQL the review runs and exit")
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (e) {
-    const code = (e as { exitCode?: number }).exitCode ?? 2;
-    return code === 0 ? 0 : 2;
-  }
-  const opts = program.opts<{ workspace?: string; rows?: string; stack: string; cwd: string; out?: string; json?: string; endpoint?: string; printQuery?: boolean }>();
+  const program = configureCommand(
+    new Command()
+      .description("Weekly review of Global Administrator PIM activations (last 7 days) as Markdown and JSON (docs/monitoring.md).")
+      .option("--workspace <id>", "Log Analytics workspace id (GUID) or resource id; default: monitoring.existingWorkspaceId")
+      .option("--rows <file>", "read the PIM event rows from this JSON file instead of querying the workspace")
+      .option("--stack <name>", "stack whose Pulumi.<name>.yaml gives the ticket pattern and working hours", DEFAULT_STACK)
+      .option("--cwd <dir>", "project directory holding the stack file (default: the current directory)")
+      .option("--out <file>", "write the Markdown to this file instead of stdout")
+      .option("--json [file]", "also write the review as JSON to this file; without a file (or -): print the JSON on stdout instead of the Markdown")
+      .option("--endpoint <url>", "Log Analytics endpoint (national clouds)")
+      .option("--print-query", "print the KQL the review runs and exit"),
+    "review",
+    `  0  review written
+  2  bad input: flags, the stack file, the rows file, an output file that cannot be written
+  3  the workspace query failed (also a partial result), or the review itself`,
+  );
+  const answered = parseArguments(program, argv);
+  if (answered !== undefined) return answered;
+  const opts = program.opts<{ workspace?: string; rows?: string; stack: string; cwd?: string; out?: string; json?: string | true; endpoint?: string; printQuery?: boolean }>();
+  // --json alone (or "-") puts the JSON on stdout, which then carries nothing else.
+  const jsonToStdout = opts.json === true || opts.json === "-";
 
   try {
-    const settings = readReviewSettings(opts.cwd, opts.stack);
+    if (jsonToStdout && opts.out === "-") throw new InputError("--json and --out - would both print on stdout: give one of them a file");
+    const settings = readReviewSettings(path.resolve(opts.cwd ?? "."), opts.stack);
     const query = pimEventsQuery({ ticketPattern: settings.ticketPattern });
     if (opts.printQuery) {
       process.stdout.write(`${query}\n`);
@@ -88,20 +90,22 @@ export async function main(argv: string[]): Promise<number> {
         rows = await queryPimEvents({ workspace, query, endpoint: opts.endpoint });
       } catch (e) {
         if (e instanceof RowsError) throw e;
-        process.stderr.write(`review: querying ${workspace} failed: ${(e as Error).message}\n`);
-        return 1;
+        process.stderr.write(`error: querying ${workspace} failed: ${(e as Error).message}\n`);
+        return EXIT.failure;
       }
     }
     const review = buildPimReview(rows, { workingHours: settings.workingHours, minActiveDays: settings.minActiveDays, now: new Date() });
     const markdown = `${renderReviewMarkdown(review)}\n`;
-    if (opts.out) writeFileSync(opts.out, markdown);
-    else process.stdout.write(markdown);
-    if (opts.json) writeFileSync(opts.json, `${JSON.stringify(review, null, 2)}\n`);
-    return 0;
+    const json = `${JSON.stringify(review, null, 2)}\n`;
+    if (opts.out && opts.out !== "-") writeFile(opts.out, markdown, "--out");
+    else if (!jsonToStdout) process.stdout.write(markdown);
+    if (jsonToStdout) process.stdout.write(json);
+    else if (typeof opts.json === "string") writeFile(opts.json, json, "--json");
+    return EXIT.ok;
   } catch (e) {
-    if (e instanceof RowsError || e instanceof InputError) {
-      process.stderr.write(`review: ${e.message}\n`);
-      return 2;
+    if (e instanceof RowsError || e instanceof InputError || e instanceof CliInputError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return EXIT.invalidInput;
     }
     throw e;
   }
@@ -111,8 +115,8 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      process.stderr.write(`review: ${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
+      process.stderr.write(`error: the review failed: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(EXIT.failure);
     },
   );
 }
