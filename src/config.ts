@@ -78,7 +78,7 @@ export function validateConfig(raw: Record<string, unknown>): ValidationResult {
 
   for (const key of Object.keys(raw)) {
     if (!(CONFIG_KEYS as string[]).includes(key)) {
-      errors.push({ path: key, message: `unknown key (expected one of: ${CONFIG_KEYS.join(", ")})` });
+      errors.push({ path: key, message: `unknown key${didYouMean(key, CONFIG_KEYS)} (expected one of: ${CONFIG_KEYS.join(", ")})` });
     }
   }
   for (const key of CONFIG_KEYS) {
@@ -90,7 +90,7 @@ export function validateConfig(raw: Record<string, unknown>): ValidationResult {
     const result = (configSchemas[key] as z.ZodType).safeParse(value);
     if (result.success) parsed[key] = result.data;
     else {
-      errors.push(...result.error.issues.map((issue) => zodIssue(key, value, issue)));
+      errors.push(...result.error.issues.flatMap((issue) => zodIssues(key, configSchemas[key] as z.ZodType, value, issue)));
       partial[key] = salvage(configSchemas[key] as z.ZodType, value);
     }
   }
@@ -305,12 +305,20 @@ function duplicates(values: string[], path: string, errors: ConfigIssue[]): void
   });
 }
 
-function zodIssue(key: string, root: unknown, issue: z.core.$ZodIssue): ConfigIssue {
+function zodIssues(key: string, schema: z.ZodType, root: unknown, issue: z.core.$ZodIssue): ConfigIssue[] {
   const segments = issue.path as PropertyKey[];
-  const path = formatPath([key, ...segments]);
   if (issue.code === "unrecognized_keys") {
-    return { path: formatPath([key, ...segments, issue.keys[0]!]), message: `unknown key${issue.keys.length > 1 ? `s ${issue.keys.map((k) => `"${k}"`).join(", ")}` : ""} (check the spelling against the configuration reference)` };
+    const known = knownKeysAt(schema, segments);
+    return issue.keys.map((unknown) => ({
+      path: formatPath([key, ...segments, unknown]),
+      message: `unknown key${didYouMean(unknown, known)} (expected one of: ${known.join(", ")})`,
+    }));
   }
+  return [zodIssue(key, root, issue, segments)];
+}
+
+function zodIssue(key: string, root: unknown, issue: z.core.$ZodIssue, segments: PropertyKey[]): ConfigIssue {
+  const path = formatPath([key, ...segments]);
   const value = valueAt(root, segments);
   if (value === undefined) return { path, message: "is required" };
   let message = issue.message;
@@ -320,6 +328,49 @@ function zodIssue(key: string, root: unknown, issue: z.core.$ZodIssue): ConfigIs
     if (!/^must/.test(message)) message = `must be ${issue.code === "too_small" ? "at least" : "at most"} ${String((issue as { minimum?: unknown; maximum?: unknown }).minimum ?? (issue as { maximum?: unknown }).maximum)}`;
   }
   return { path, message: `${quote(value)} ${message}` };
+}
+
+/** The keys an object schema accepts at `segments` (through defaults, optionals and list elements). */
+function knownKeysAt(schema: z.ZodType, segments: PropertyKey[]): string[] {
+  let node: unknown = schema;
+  const unwrap = () => {
+    for (;;) {
+      if (node && typeof node === "object" && "unwrap" in node && typeof (node as { unwrap: unknown }).unwrap === "function") node = (node as { unwrap(): unknown }).unwrap();
+      else if (node && typeof node === "object" && "element" in node) node = (node as { element: unknown }).element;
+      else return;
+    }
+  };
+  for (const segment of segments) {
+    unwrap();
+    if (typeof segment === "number") continue;
+    node = (node as { shape?: Record<string, unknown> }).shape?.[String(segment)];
+  }
+  unwrap();
+  return Object.keys((node as { shape?: Record<string, unknown> } | undefined)?.shape ?? {});
+}
+
+/** ` (did you mean "x"?)` when one known key is a small edit away from `key`. */
+function didYouMean(key: string, known: readonly string[]): string {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let diagonal = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const above = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length]!;
+  };
+  const lower = key.toLowerCase();
+  // An abbreviation ("blockLegacyAuth") is as likely a slip as a typo.
+  const scored = known
+    .map((k) => ({ k, d: k.toLowerCase().startsWith(lower) && lower.length >= 4 ? 1 : distance(lower, k.toLowerCase()) }))
+    .sort((x, y) => x.d - y.d);
+  const best = scored[0];
+  return best && best.d <= Math.max(2, Math.floor(key.length / 4)) ? ` (did you mean "${best.k}"?)` : "";
 }
 
 function article(type: string): string {

@@ -102,9 +102,24 @@ export function renderPulumiYamlTemplate(current: string): string {
   return doc.toString({ lineWidth: 0 });
 }
 
+const USAGE = `Usage: npm run docs:config [-- --check]
+
+Regenerates docs/configuration.md and the template.config section of Pulumi.yaml from src/configSchema.ts.
+  --check   change nothing; exit 1 if either file is out of date`;
+
 function main(): void {
   const root = path.resolve(__dirname, "..");
-  const check = process.argv.includes("--check");
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const unknown = args.filter((a) => a !== "--check");
+  if (unknown.length > 0) {
+    console.error(`error: unknown argument${unknown.length > 1 ? "s" : ""} ${unknown.join(" ")}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const check = args.includes("--check");
   const targets = [
     { file: path.join(root, "docs", "configuration.md"), render: () => renderConfigReference() },
     { file: path.join(root, "Pulumi.yaml"), render: () => renderPulumiYamlTemplate(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) },

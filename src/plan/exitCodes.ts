@@ -1,11 +1,11 @@
-/** Exit codes shared by `npm run plan` and `npm run check` (docs/plan.md). */
+/** Exit codes shared by the CLIs: plan, check, review, and the audit's own EXIT (README "Commands"). */
 export const EXIT = {
-  /** Planned/checked and the policy pack found no mandatory violation. */
+  /** Done, and nothing at or above the failing threshold (no mandatory violation, no finding). */
   ok: 0,
-  /** The policy pack reported at least one mandatory violation. */
+  /** A mandatory violation (plan, check) or a finding at or above --fail-on (audit). */
   mandatoryViolations: 1,
   /** The input is wrong: invalid stack config, unreadable stack file or stack export, bad flags. */
   invalidInput: 2,
-  /** The program or the policy pack failed to run. */
+  /** The run failed: the program, the policy pack or a query could not complete. */
   failure: 3,
 } as const;

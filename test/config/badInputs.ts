@@ -62,8 +62,8 @@ export const BAD_INPUTS: BadInput[] = [
   ["malformed notification email", (c) => (c.pim.notificationRecipients = ["secops"]), /^pim\.notificationRecipients\[0\]: "secops" must be an email address/],
   ["no notification recipient", (c) => (c.pim.notificationRecipients = []), /^pim\.notificationRecipients: \[\] must list at least one recipient/],
   ["ticket flag not a boolean", (c) => (c.pim.requireTicket = "yes"), /^pim\.requireTicket: "yes" must be a boolean/],
-  ["misspelt key", (c) => (c.pim.maxActivationDurration = "PT2H"), /^pim\.maxActivationDurration: unknown key/],
-  ["unknown top-level key", (c) => (c.breakglas = { count: 2 }), /^breakglas: unknown key \(expected one of: tenant, graph, pim/],
+  ["misspelt key", (c) => (c.pim.maxActivationDurration = "PT2H"), /^pim\.maxActivationDurration: unknown key \(did you mean "maxActivationDuration"\?\) \(expected one of: eligibleAdmins, /],
+  ["unknown top-level key", (c) => (c.breakglas = { count: 2 }), /^breakglas: unknown key \(did you mean "breakglass"\?\) \(expected one of: tenant, graph, pim/],
   ["missing required section", (c) => delete c.pim, /^pim: is required/],
   ["tenant id not a GUID", (c) => (c.tenant.tenantId = "contoso"), /^tenant\.tenantId: "contoso" must be a GUID/],
   // Authentication context id: c1…c99.
@@ -114,7 +114,12 @@ export const BAD_INPUTS: BadInput[] = [
     },
     /^breakglass\.accounts\[0\]\.name: "b{60}@t+\.\.\. is 137 characters; a user principal name has at most 113/,
   ],
-  ["an unknown breakglass key", (c) => (c.breakglass.passwordLength = 64), /^breakglass\.passwordLength: unknown key/],
+  [
+    "a mis-cased key inside a list entry",
+    (c) => (c.breakglass = { ...c.breakglass, count: undefined, accounts: [{ name: "bg-a", displayname: "A" }, { name: "bg-b" }] }),
+    /^breakglass\.accounts\[0\]\.displayname: unknown key \(did you mean "displayName"\?\) \(expected one of: name, displayName\)/,
+  ],
+  ["an unknown breakglass key", (c) => (c.breakglass.passwordLength = 64), /^breakglass\.passwordLength: unknown key \(expected one of: count, namePrefix, accounts, /],
   ["a lower-case usage location", (c) => (c.breakglass.usageLocation = "us"), /^breakglass\.usageLocation: "us" must be a two-letter ISO country code/],
   // FIDO2 allow-list.
   ["an AAGUID that is a model name", (c) => (c.breakglass.fido2.aaguids = ["yubikey-5"]), /^breakglass\.fido2\.aaguids\[0\]: "yubikey-5" must be an AAGUID \(GUID\)/],
@@ -132,7 +137,7 @@ export const BAD_INPUTS: BadInput[] = [
   ["report-only spelt as in the portal", (c) => (c.conditionalAccess.mfaAllUsers.state = "reportOnly"), /^conditionalAccess\.mfaAllUsers\.state: "reportOnly" must be one of "enabled", "disabled", "enabledForReportingButNotEnforced"/],
   ["a CA state with the wrong case", (c) => (c.conditionalAccess.blockLegacyAuthentication.state = "Enabled"), /^conditionalAccess\.blockLegacyAuthentication\.state: "Enabled" must be one of/],
   ["a CA state as a boolean", (c) => (c.conditionalAccess.adminPhishingResistantMfa.state = true), /^conditionalAccess\.adminPhishingResistantMfa\.state: true must be one of/],
-  ["an unknown CA policy key", (c) => (c.conditionalAccess.blockLegacyAuth = { state: "enabled" }), /^conditionalAccess\.blockLegacyAuth: unknown key/],
+  ["an unknown CA policy key", (c) => (c.conditionalAccess.blockLegacyAuth = { state: "enabled" }), /^conditionalAccess\.blockLegacyAuth: unknown key \(did you mean "blockLegacyAuthentication"\?\) \(expected one of: activationPolicyState, adminPhishingResistantMfa, blockLegacyAuthentication, mfaAllUsers\)/],
   // Monitoring.
   ["unknown log category", (c) => (c.monitoring.logCategories = ["AuditLogs", "SignInLogs", "NonInteractiveUserSignInLogs", "SigninLog"]), /^monitoring\.logCategories\[3\]: "SigninLog" must be one of AuditLogs, SignInLogs/],
   ["required log category missing", (c) => (c.monitoring.logCategories = ["AuditLogs", "SignInLogs"]), /^monitoring\.logCategories: .* is missing NonInteractiveUserSignInLogs/],

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -29,5 +30,25 @@ describe("configuration reference", () => {
     for (const key of ["pim.maxActivationDuration", "breakglass.fido2.aaguids", "monitoring.actionGroup.shortName", "limits.globalAdmins.max"]) {
       expect(doc).toContain(`\`${key}\``);
     }
+  });
+});
+
+describe("npm run docs:config", () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "configDocs.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+
+  it("--check passes on the committed files and --help changes nothing", () => {
+    const before = fs.statSync(path.join(ROOT, "docs", "configuration.md")).mtimeMs;
+    expect(run("--check").status).toBe(0);
+    const help = run("--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: npm run docs:config [-- --check]");
+    expect(fs.statSync(path.join(ROOT, "docs", "configuration.md")).mtimeMs).toBe(before);
+  });
+
+  it("refuses an unknown argument instead of regenerating", () => {
+    const bad = run("--chek");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("error: unknown argument --chek");
   });
 });
