@@ -7,25 +7,27 @@
  * The Global Administrator PIM policy (our `pim:RoleManagementPolicy` dynamic resource) must exist and must not be
  * weakened — the "weakened" definition is src/model/activationPolicy.ts, shared with the live-tenant audit. The
  * authentication context it requires must be declared (available) and targeted by an enabled Conditional Access
- * policy that forces sign-in every time, or "fresh MFA" is only a label.
+ * policy that forces sign-in every time and grants only with the phishing-resistant MFA authentication strength, or
+ * "fresh phishing-resistant MFA" is only a label (src/model/activationContextPolicy.ts, shared with the audit).
  *
  * Preview: the authentication context id may be unknown when wired from the AuthenticationContext resource; it is
  * then taken from that resource (propertyDependencies). Any other unknown setting is reported, never skipped.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { activationContextPolicyGaps } from "../../src/model/activationContextPolicy";
 import { activationPolicyWeaknesses, type ActivationPolicySettings, type ApproverRef } from "../../src/model/activationPolicy";
 import { dynamicTypeToken, providerTypes } from "../../src/model/typeTokens";
 import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
 import { policyConfig, schema } from "../lib/config";
 import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
-import { UNKNOWN, containsUnknown, read, readArray, readBoolean, readString } from "../lib/values";
+import { UNKNOWN, containsUnknown, raw, read, readArray, readBoolean, readString } from "../lib/values";
 
 export interface GaActivationPolicyConfig {
   maxActivationDuration: string;
   /** The authentication context the activation must require ("" = any). */
   authenticationContextId: string;
-  /** Also require an enabled CA policy forcing sign-in every time on that context. */
+  /** Also require an enabled CA policy forcing sign-in every time with phishing-resistant MFA on that context. */
   requireFreshSignIn: boolean;
 }
 
@@ -45,7 +47,7 @@ export const gaActivationPolicy: StackValidationPolicy = {
   configSchema: schema({
     maxActivationDuration: { type: "string", default: "PT4H", description: "Longest allowed GA activation (ISO 8601); limits.activationDuration.max." },
     authenticationContextId: { type: "string", default: "", description: "Authentication context (c1…c99) the activation must require; empty = any." },
-    requireFreshSignIn: { type: "boolean", default: true, description: "Require an enabled CA policy with sign-in frequency 'every time' on that context." },
+    requireFreshSignIn: { type: "boolean", default: true, description: "Require an enabled CA policy with sign-in frequency 'every time' and phishing-resistant MFA on that context." },
   }),
   validateStack: (args, reportViolation) => {
     const cfg = policyConfig<GaActivationPolicyConfig>(args, gaActivationPolicy.configSchema);
@@ -131,7 +133,7 @@ function contextIdOf(resource: PolicyResource): string | undefined {
   return undefined;
 }
 
-/** The context must exist, be available, and be targeted by an enabled CA policy that re-prompts every time. */
+/** The context must exist, be available, and be targeted by an enabled CA policy forcing fresh phishing-resistant MFA. */
 function contextProblems(contextId: string, index: StackIndex): string[] {
   const problems: string[] = [];
   const contexts = index.of(types.authenticationContext).filter((c) => contextIdOf(c) === contextId);
@@ -148,15 +150,22 @@ function contextProblems(contextId: string, index: StackIndex): string[] {
     problems.push(`no Conditional Access policy targets authentication context "${contextId}", so activation forces no fresh MFA`);
     return problems;
   }
-  const enforcing = targeting.filter((ca) => {
-    const state = readString(ca.props, "state");
-    const interval = readString(ca.props, "sessionControls", "signInFrequency", "frequencyInterval");
-    const enabled = readBoolean(ca.props, "sessionControls", "signInFrequency", "isEnabled");
-    return state === "enabled" && interval === "everyTime" && enabled !== false;
-  });
-  if (enforcing.length === 0) {
+  // One enforcing policy is enough (every applicable CA policy applies). A policy whose deciding fields are unknown
+  // at preview can be neither counted nor dismissed: it is reported as unverifiable, never assumed to enforce.
+  const unknownFields = (ca: PolicyResource) =>
+    ["state", "sessionControls", "grantControls"].filter((key) => read(ca.props, key) === UNKNOWN || containsUnknown(read(ca.props, key)));
+  const known = targeting.filter((ca) => unknownFields(ca).length === 0);
+  if (known.some((ca) => activationContextPolicyGaps(raw(ca.props)).length === 0)) return problems;
+  for (const ca of targeting.filter((t) => !known.includes(t))) {
     problems.push(
-      `the Conditional Access policy on authentication context "${contextId}" (${targeting.map((t) => t.name).join(", ")}) is not enabled with sign-in frequency "everyTime", so activation does not force a fresh MFA`,
+      `${unknownFields(ca).join(", ")} of the Conditional Access policy ${ca.name} on authentication context "${contextId}" ${unknownFields(ca).length > 1 ? "are" : "is"} unknown at preview, so the fresh phishing-resistant MFA on activation cannot be verified; declare it from config`,
+    );
+  }
+  if (known.length > 0) {
+    problems.push(
+      `no Conditional Access policy on authentication context "${contextId}" is enabled with sign-in frequency "everyTime" and a grant of phishing-resistant MFA, so activation does not force a fresh phishing-resistant MFA: ${known
+        .map((ca) => `${ca.name}: ${activationContextPolicyGaps(raw(ca.props)).join("; ")}`)
+        .join(" | ")}`,
     );
   }
   return problems;

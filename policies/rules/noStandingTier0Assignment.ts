@@ -5,13 +5,14 @@
  *
  * Standing Tier-0 access can only come from a legacy `DirectoryRoleAssignment` / `DirectoryRoleMember` or a
  * permanent PIM-for-Groups `PrivilegedAccessGroupAssignmentSchedule` onto a role-assignable group. Only the
- * breakglass accounts may hold one (their permanent Global Administrator). At preview a breakglass user's object id
+ * breakglass accounts may hold one, and only their permanent Global Administrator (any other Tier-0 role, or a role
+ * that cannot be resolved to GA, is a violation for them too). At preview a breakglass user's object id
  * is unknown: the assignment is allowed when its principal *came from* a breakglass user (propertyDependencies);
  * an unknown principal without that provenance is rejected, never skipped.
  */
 import { providerTypes } from "../../src/model/typeTokens";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { TIER0_ROLE_IDS, roleName } from "../../src/roles";
+import { GLOBAL_ADMINISTRATOR, TIER0_ROLE_IDS, roleName } from "../../src/roles";
 import { breakglassView, principalVerdict, type BreakglassView } from "../lib/breakglass";
 import { breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
 import { policyNames } from "../lib/policyNames";
@@ -62,13 +63,15 @@ export const noStandingTier0Assignment: StackValidationPolicy = {
       }
       const role = tier0RoleOfAssignment(r, roleId, index, tier0);
       if (role === "not-tier0") continue;
-      checkPrincipal(r, "principalObjectId", role === "unresolved" ? "a directory role object it cannot resolve (treated as Tier-0)" : roleName(role), view, reportViolation, true);
+      // Breakglass accounts hold Global Administrator permanently and nothing else: an unresolved role is not GA.
+      const label = role === "unresolved" ? "a directory role object it cannot resolve (treated as Tier-0)" : roleName(role);
+      checkPrincipal(r, "principalObjectId", label, view, reportViolation, role === GLOBAL_ADMINISTRATOR ? "allowed" : "other-role");
     }
 
     for (const r of index.of(types.member)) {
       const role = tier0RoleOfMember(r, index, tier0);
       if (role === "not-tier0") continue;
-      checkPrincipal(r, "memberObjectId", role === "unresolved" ? "an unresolved directory role (treated as Tier-0)" : roleName(role), view, reportViolation, false);
+      checkPrincipal(r, "memberObjectId", role === "unresolved" ? "an unresolved directory role (treated as Tier-0)" : roleName(role), view, reportViolation, "legacy-membership");
     }
 
     for (const r of index.of(types.pagAssignment)) {
@@ -92,12 +95,18 @@ function checkPrincipal(
   role: string,
   view: BreakglassView,
   report: (message: string, urn?: string) => void,
-  breakglassAllowed: boolean,
+  /** What a breakglass principal may hold here: its permanent GA, another role (never), a legacy membership (never). */
+  breakglass: "allowed" | "other-role" | "legacy-membership",
 ): void {
   const verdict = principalVerdict(r, property, view);
-  if (verdict === "breakglass" && breakglassAllowed) return;
-  if (verdict === "breakglass") {
+  if (verdict === "breakglass" && breakglass === "allowed") return;
+  if (verdict === "breakglass" && breakglass === "legacy-membership") {
     report(`${describeResource(r)} is a legacy role membership of ${role} for a breakglass account; their only standing path is a DirectoryRoleAssignment.`, r.urn);
+  } else if (verdict === "breakglass") {
+    report(
+      `${describeResource(r)} gives ${role} permanently to a breakglass account; breakglass accounts hold Global Administrator permanently and no other Tier-0 role (CISA MS.AAD.7.4).`,
+      r.urn,
+    );
   } else if (verdict === "unknown") {
     report(
       `${describeResource(r)} gives ${role} permanently to a principal that is unknown at preview and does not come from a breakglass user (configured: ${view.refs.join(", ") || "none"}); standing ${role} is reserved for breakglass accounts.`,

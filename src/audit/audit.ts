@@ -5,7 +5,7 @@
  */
 import type { BaselineConfig } from "../config";
 import { breakglassAccountFindings, breakglassGroupFindings, breakglassMethodFindings, breakglassRoleFindings } from "./checks/breakglass";
-import { caExclusionFindings, caTargetsBreakglassFindings } from "./checks/conditionalAccess";
+import { activationContextFindings, caExclusionFindings, caTargetsBreakglassFindings } from "./checks/conditionalAccess";
 import { diagnosticSettingFindings, tripwireFindings } from "./checks/monitoring";
 import { pimPolicyFindings } from "./checks/pimPolicy";
 import { eligibilityFindings, globalAdminCountFindings, outsidePimFindings, permanentTier0Findings } from "./checks/roleAssignments";
@@ -26,6 +26,7 @@ export const CHECKS: readonly Check[] = [
   { name: "Global Administrator count", reads: ["roleAssignmentScheduleInstances", "roleEligibilityScheduleInstances", "groupMembers"], run: globalAdminCountFindings },
   { name: "Global Administrator eligibilities", reads: ["users", "roleEligibilityScheduleInstances"], run: eligibilityFindings },
   { name: "Global Administrator PIM policy", reads: ["users", "roleManagementPolicyAssignments"], run: pimPolicyFindings },
+  { name: "activation authentication context enforcement", reads: ["roleManagementPolicyAssignments", "caPolicies"], run: activationContextFindings },
   { name: "CA breakglass exclusion", reads: ["users", "breakglassGroups", "caPolicies", "transitiveMemberOf"], run: caExclusionFindings },
   { name: "CA targeting breakglass", reads: ["users", "breakglassGroups", "caPolicies"], run: caTargetsBreakglassFindings },
   { name: "breakglass accounts", reads: ["users"], run: breakglassAccountFindings },

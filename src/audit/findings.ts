@@ -102,6 +102,13 @@ export const FINDING_KINDS = {
     controls: GA_ACTIVATION,
     remediation: "Run `pulumi up` to re-apply the configured value, or change the stack configuration if the live value is intended.",
   },
+  "AUD-ACTIVATION-CONTEXT-NOT-ENFORCED": {
+    severity: "high",
+    title: "Activation authentication context not enforced by an enabled CA policy with every-time phishing-resistant MFA",
+    controls: ["MS.AAD.3.6", ...GA_ACTIVATION],
+    remediation:
+      "Run `pulumi up` to restore the baseline's CA policy on the context (enabled, sign-in frequency every time, grant: the phishing-resistant MFA authentication strength alone), then find who changed it in the audit log.",
+  },
   "AUD-CA-NO-BREAKGLASS-EXCLUSION": {
     severity: "critical",
     title: "Conditional Access policy does not exclude the breakglass accounts",

@@ -168,7 +168,7 @@ describe("live runs against the fake tenant", () => {
     expect(text).not.toContain(FAKE_TOKEN);
     const saved = JSON.parse(text) as { version: number; sources: { caPolicies: unknown[] } };
     expect(saved.version).toBe(1);
-    expect(saved.sources.caPolicies).toHaveLength(3);
+    expect(saved.sources.caPolicies).toHaveLength(4);
     tenant().data.caPolicies.push(caPolicy(40, []));
     expect((await cli(["--snapshot", file])).code).toBe(EXIT.clean);
   });

@@ -10,6 +10,7 @@
 import type { BaselineConfig } from "../../src/config";
 import { breakglassSignInQuery } from "../../src/monitoring/kql/breakglassSignIn";
 import { ALERT_RULES, TRIPWIRE, TRIPWIRE_RULE_KEYS } from "../../src/model/tripwire";
+import { activationPolicyBody, PHISHING_RESISTANT_MFA_STRENGTH_ID } from "../../src/conditionalAccess/policies";
 import { desiredRules } from "../../src/pim/rules";
 import { loadStackConfig } from "../../src/plan/stackConfig";
 import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
@@ -87,6 +88,29 @@ export function caPolicy(n: number, excludeGroups: string[], extra: { state?: st
     },
     grantControls: { operator: "OR", builtInControls: ["mfa"] },
   };
+}
+
+/**
+ * The baseline's CA policy on the activation authentication context as Graph lists it: the grant's
+ * authenticationStrength comes back inline with the strength's own fields (docs example of GET policies).
+ */
+export function activationCaPolicy(contextId: string, excludeGroups: string[]): Json {
+  const body = activationPolicyBody(contextId, "enabled");
+  return {
+    ...body,
+    id: guid(1, "ac7c0000"),
+    conditions: {
+      ...body.conditions,
+      users: { includeUsers: ["All"], excludeUsers: [], includeGroups: [], excludeGroups, includeRoles: [], excludeRoles: [] },
+    },
+    grantControls: {
+      operator: "OR",
+      builtInControls: [],
+      customAuthenticationFactors: [],
+      termsOfUse: [],
+      authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID, displayName: "Phishing-resistant MFA", policyType: "builtIn", requirementsSatisfied: "mfa" },
+    },
+  } as Json;
 }
 
 /** What every role assignment/eligibility schedule and instance carries (unifiedRoleScheduleBase). */
@@ -188,7 +212,10 @@ export function healthyTenant(config: BaselineConfig): TenantData {
   return {
     users,
     groups: [group],
-    caPolicies: [1, 2, 3].map((i) => caPolicy(i, [group.id], { state: i === 3 ? "enabledForReportingButNotEnforced" : "enabled" })),
+    caPolicies: [
+      ...[1, 2, 3].map((i) => caPolicy(i, [group.id], { state: i === 3 ? "enabledForReportingButNotEnforced" : "enabled" })),
+      ...(config.pim.authenticationContextId ? [activationCaPolicy(config.pim.authenticationContextId, [group.id])] : []),
+    ],
     assignmentInstances: breakglass.map((b, i) => assignmentInstance(i + 1, GLOBAL_ADMINISTRATOR, String(b.id))),
     // Breakglass GA is granted through the legacy endpoint: outside PIM by design (createdUsing null).
     assignmentSchedules: breakglass.map((b, i) => assignmentSchedule(i + 1, GLOBAL_ADMINISTRATOR, String(b.id), { createdUsing: null })),

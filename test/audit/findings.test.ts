@@ -51,6 +51,19 @@ describe("Tier-0 role assignments", () => {
     expect(found[0]!.object).toContain("Privileged Role Administrator");
   });
 
+  it("exempts a breakglass account's permanent GA only: its other permanent Tier-0 roles are findings", async () => {
+    const account = bg()[0]!;
+    tenant().data.assignmentInstances.push(assignmentInstance(54, PRIVILEGED_ROLE_ADMINISTRATOR, String(account.id)));
+    tenant().data.assignmentSchedules.push(assignmentSchedule(54, PRIVILEGED_ROLE_ADMINISTRATOR, String(account.id), { createdUsing: null }));
+    const result = await auditFake(tenant(), config);
+    const permanent = find(result, "AUD-PERMANENT-TIER0");
+    expect(permanent).toHaveLength(1);
+    expect(permanent[0]).toMatchObject({ severity: "high", expected: "breakglass accounts hold Global Administrator permanently and no other Tier-0 role" });
+    expect(permanent[0]!.object).toContain(`${String(account.userPrincipalName)} (${String(account.id)}) → Privileged Role Administrator`);
+    const outside = find(result, "AUD-OUTSIDE-PIM");
+    expect(outside.map((f) => f.object)).toEqual([expect.stringContaining("Privileged Role Administrator")]);
+  });
+
   it("reports a Tier-0 role assigned outside PIM (createdUsing null), but not the breakglass accounts' GA", async () => {
     const admin = tenant().data.users[2]!;
     tenant().data.assignmentSchedules.push(assignmentSchedule(60, SECURITY_ADMINISTRATOR, String(admin.id), { createdUsing: null }));
@@ -164,7 +177,8 @@ describe("Conditional Access", () => {
   it("does not accept the group exclusion when an account is no longer a member", async () => {
     tenant().data.groups[0]!.members = [String(bg()[0]!.id)];
     const result = await auditFake(tenant(), config);
-    expect(find(result, "AUD-CA-NO-BREAKGLASS-EXCLUSION")).toHaveLength(3);
+    // All four: the three baseline policies and the one on the activation authentication context.
+    expect(find(result, "AUD-CA-NO-BREAKGLASS-EXCLUSION")).toHaveLength(4);
     expect(find(result, "AUD-BREAKGLASS-GROUP-MEMBERSHIP")[0]!.object).toContain(String(bg()[1]!.userPrincipalName));
   });
 
@@ -174,6 +188,38 @@ describe("Conditional Access", () => {
     const result = await auditFake(tenant(), config);
     const found = find(result, "AUD-CA-TARGETS-BREAKGLASS");
     expect(found.map((f) => f.actual)).toEqual([`includes group "${config.breakglass.groupName}"`, `includes user ${String(bg()[1]!.userPrincipalName)}`]);
+  });
+});
+
+describe("activation authentication context", () => {
+  const activationPolicy = () => tenant().data.caPolicies.find((p) => p.id === guid(1, "ac7c0000")) as Record<string, any>;
+  const expected = 'an enabled CA policy on the context with sign-in frequency "everyTime" and the phishing-resistant MFA authentication strength as its grant';
+
+  it.each<[string, (p: Record<string, any>) => void, string]>([
+    ["granted with plain MFA", (p) => (p.grantControls = { operator: "OR", builtInControls: ["mfa"], authenticationStrength: null }), "its grant does not require the phishing-resistant MFA authentication strength"],
+    ["granted with the strength OR a compliant device", (p) => p.grantControls.builtInControls.push("compliantDevice"), "its grant (operator OR) can be met without"],
+    ["re-prompting only every 8 hours", (p) => (p.sessionControls.signInFrequency = { isEnabled: true, frequencyInterval: "timeBased", value: 8, type: "hours" }), 'sign-in frequency is "timeBased", not "everyTime"'],
+    ["switched to report-only", (p) => (p.state = "enabledForReportingButNotEnforced"), 'state is "enabledForReportingButNotEnforced", not "enabled"'],
+  ])("reports the context's CA policy %s", async (_, change, gap) => {
+    change(activationPolicy());
+    const found = find(await auditFake(tenant(), config), "AUD-ACTIVATION-CONTEXT-NOT-ENFORCED");
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: "high", expected, object: 'authentication context "c1" (required by the Global Administrator activation policy)' });
+    expect(found[0]!.actual).toContain(gap);
+    expect(found[0]!.actual).toContain(String(activationPolicy().displayName));
+  });
+
+  it("reports a context no CA policy targets (the policy deleted, or PIM switched to another context)", async () => {
+    tenant().pim.setRule("AuthenticationContext_EndUser_Assignment", { claimValue: "c9" });
+    const found = find(await auditFake(tenant(), config), "AUD-ACTIVATION-CONTEXT-NOT-ENFORCED");
+    expect(found.map((f) => [f.object, f.actual])).toEqual([
+      ['authentication context "c9" (required by the Global Administrator activation policy)', "no CA policy targets the context, so activation forces no fresh MFA"],
+    ]);
+  });
+
+  it("is satisfied by one enforcing policy even when another on the context is weaker", async () => {
+    tenant().data.caPolicies.push({ ...caPolicy(30, [groupId()]), conditions: { ...(caPolicy(30, [groupId()]).conditions as object), applications: { includeAuthenticationContextClassReferences: ["c1"] } } });
+    expect(find(await auditFake(tenant(), config), "AUD-ACTIVATION-CONTEXT-NOT-ENFORCED")).toEqual([]);
   });
 });
 

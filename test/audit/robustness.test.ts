@@ -7,7 +7,7 @@ import { auditSnapshot } from "../../src/audit/audit";
 import { AuditAuthError } from "../../src/audit/read";
 import { PRIVILEGED_ROLE_ADMINISTRATOR } from "../../src/roles";
 import { graphError } from "../fakes/graphServer";
-import { assignmentInstance, caPolicy, guid, healthyTenant, pageOf, prodConfig } from "./fakeTenant";
+import { activationCaPolicy, assignmentInstance, caPolicy, guid, healthyTenant, pageOf, prodConfig } from "./fakeTenant";
 import { readFake, useFakeTenant } from "./harness";
 
 const config = prodConfig();
@@ -17,9 +17,9 @@ const INSTANCES = "/v1.0/roleManagement/directory/roleAssignmentScheduleInstance
 const tenant = useFakeTenant(
   () => {
     const data = healthyTenant(config);
-    // 40 compliant policies and one without the exclusion, last: a read that stops early misses it.
+    // 40 compliant policies, the activation context's, and one without the exclusion, last: a read that stops early misses it.
     const groupId = String(data.groups[0]!.id);
-    data.caPolicies = [...Array.from({ length: 40 }, (_, i) => caPolicy(100 + i, [groupId])), caPolicy(999, [])];
+    data.caPolicies = [...Array.from({ length: 40 }, (_, i) => caPolicy(100 + i, [groupId])), activationCaPolicy("c1", [groupId]), caPolicy(999, [])];
     return data;
   },
   // Role assignments and ARM collections one item a page: every later page goes through nextLink. CA pages stay
@@ -43,7 +43,7 @@ describe("paging", () => {
     expect(snapshot.sources.roleAssignmentScheduleInstances).toHaveLength(14);
     expect(tenant().graph.requests.filter((r) => r.url.pathname === INSTANCES && r.url.searchParams.has("$skiptoken"))).toHaveLength(11 + 1);
     expect(snapshot.sources.scheduledQueryRules).toHaveLength(3);
-    expect(snapshot.sources.caPolicies).toHaveLength(41);
+    expect(snapshot.sources.caPolicies).toHaveLength(42);
     // 3 CA pages (the first inside a $batch), spaced by the built-in CA throttle.
     expect(tenant().graph.requests.filter((r) => r.url.pathname === CA)).toHaveLength(3);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_950);
@@ -61,7 +61,7 @@ describe("transient failures", () => {
     const snapshot = await readFake(tenant(), config);
     expect(snapshot.errors).toBeUndefined();
     expect(snapshot.sources.breakglassGroups).toHaveLength(1);
-    expect(snapshot.sources.caPolicies).toHaveLength(41);
+    expect(snapshot.sources.caPolicies).toHaveLength(42);
     expect(snapshot.sources.roleAssignmentScheduleInstances).toHaveLength(2);
     // The retry waited for the server's Retry-After (1 s), not the 10 ms backoff step.
     expect(Date.now() - started).toBeGreaterThanOrEqual(990);

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { auditSnapshot } from "../../src/audit/audit";
 import { readTenant } from "../../src/audit/read";
 import { GLOBAL_ADMINISTRATOR, TIER0_ROLE_IDS } from "../../src/roles";
-import { SUBSCRIPTION_ID, assignmentInstance, assignmentSchedule, caPolicy, guid, healthyTenant, prodConfig, startFakeTenant, user, type TenantData } from "./fakeTenant";
+import { SUBSCRIPTION_ID, activationCaPolicy, assignmentInstance, assignmentSchedule, caPolicy, guid, healthyTenant, prodConfig, startFakeTenant, user, type TenantData } from "./fakeTenant";
 import { clients, useFakeAzureCliInFile } from "./harness";
 
 const config = prodConfig();
@@ -16,7 +16,8 @@ function bigTenant(): TenantData {
   const data = healthyTenant(config);
   const groupId = String(data.groups[0]!.id);
   for (let i = 0; i < 100_000; i++) data.users.push(user(guid(i, "5e000000"), `user${i}@contoso.com`));
-  data.caPolicies = Array.from({ length: 500 }, (_, i) => caPolicy(i + 1, [groupId]));
+  // 500 policies (one page), the activation context's among them.
+  data.caPolicies = [...Array.from({ length: 499 }, (_, i) => caPolicy(i + 1, [groupId])), activationCaPolicy("c1", [groupId])];
   const roles = TIER0_ROLE_IDS.filter((r) => r !== GLOBAL_ADMINISTRATOR);
   for (let i = 0; i < 2_000; i++) {
     const role = roles[i % roles.length]!;

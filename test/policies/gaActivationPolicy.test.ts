@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { gaActivationPolicy } from "../../policies/rules/gaActivationPolicy";
-import { PACK_CONFIG, byName, compliantStack, type Mode } from "./stackFixture";
+import { PACK_CONFIG, byName, compliantStack, urnOf, type Mode } from "./stackFixture";
 import { messages, mutate, runStackPolicy } from "./harness";
 import { unknownStringValue } from "./unknowns";
 
@@ -51,8 +51,60 @@ describe("ga-activation-policy", () => {
     });
     expect(await run(stack)).toEqual([
       prefix +
-        'the Conditional Access policy on authentication context "c1" (activation-context-policy) is not enabled with sign-in frequency "everyTime", so activation does not force a fresh MFA.',
+        'no Conditional Access policy on authentication context "c1" is enabled with sign-in frequency "everyTime" and a grant of phishing-resistant MFA, so activation does not force a fresh phishing-resistant MFA: activation-context-policy: sign-in frequency is "timeBased", not "everyTime".',
     ]);
+  });
+
+  const caPolicyOf = (s: ReturnType<typeof compliantStack>) => byName(s, "activation-context-policy").inputs as Record<string, any>;
+  const noGrant = (detail: string) =>
+    prefix +
+    `no Conditional Access policy on authentication context "c1" is enabled with sign-in frequency "everyTime" and a grant of phishing-resistant MFA, so activation does not force a fresh phishing-resistant MFA: activation-context-policy: ${detail}.`;
+  const grantCases: [string, Record<string, unknown>, string][] = [
+    [
+      "plain MFA instead of the phishing-resistant strength",
+      { operator: "OR", builtInControls: ["mfa"] },
+      'its grant does not require the phishing-resistant MFA authentication strength 00000000-0000-0000-0000-000000000004 (operator "OR", authenticationStrength null, builtInControls ["mfa"])',
+    ],
+    [
+      "the MFA strength (…0002) instead of phishing-resistant MFA",
+      { operator: "OR", authenticationStrength: { id: "00000000-0000-0000-0000-000000000002" } },
+      'its grant does not require the phishing-resistant MFA authentication strength 00000000-0000-0000-0000-000000000004 (operator "OR", authenticationStrength "00000000-0000-0000-0000-000000000002")',
+    ],
+    [
+      "the strength OR a compliant device",
+      { operator: "OR", builtInControls: ["compliantDevice"], authenticationStrength: { id: "00000000-0000-0000-0000-000000000004" } },
+      'its grant (operator OR) can be met without the phishing-resistant MFA authentication strength (operator "OR", authenticationStrength "00000000-0000-0000-0000-000000000004", builtInControls ["compliantDevice"])',
+    ],
+  ];
+  it.each(grantCases)("rejects an activation CA policy granting with %s", async (_, grantControls, detail) => {
+    const stack = mutate(compliantStack({ mode: "update" }), (s) => (caPolicyOf(s).grantControls = grantControls));
+    expect(await run(stack)).toEqual([noGrant(detail)]);
+  });
+
+  it("accepts the strength AND a compliant device (the device only adds to it)", async () => {
+    const stack = mutate(compliantStack({ mode: "update" }), (s) => {
+      caPolicyOf(s).grantControls = { operator: "AND", builtInControls: ["compliantDevice"], authenticationStrength: { id: "00000000-0000-0000-0000-000000000004" } };
+    });
+    expect(await run(stack)).toEqual([]);
+  });
+
+  it("reports an activation CA policy whose grant is unknown at preview instead of passing it", async () => {
+    const stack = mutate(compliantStack({ mode: "preview" }), (s) => (caPolicyOf(s).grantControls.authenticationStrength = unknownStringValue));
+    expect(await run(stack)).toEqual([
+      prefix +
+        'grantControls of the Conditional Access policy activation-context-policy on authentication context "c1" is unknown at preview, so the fresh phishing-resistant MFA on activation cannot be verified; declare it from config.',
+    ]);
+  });
+
+  it("passes when another, known policy on the context enforces while one is unknown at preview", async () => {
+    const stack = mutate(compliantStack({ mode: "preview" }), (s) => {
+      const copy = structuredClone(byName(s, "activation-context-policy"));
+      copy.name = "activation-context-policy-2";
+      copy.urn = urnOf(copy.type, copy.name);
+      (copy.inputs as Record<string, any>).state = unknownStringValue;
+      s.push(copy);
+    });
+    expect(await run(stack)).toEqual([]);
   });
 
   it("rejects a context nobody targets, and a context other than the configured one", async () => {

@@ -35,6 +35,16 @@ describe("no-standing-tier0-assignment", () => {
     expect(out[0]).toContain('"pra" gives Privileged Role Administrator permanently');
   });
 
+  it.each(["update", "preview"] as Mode[])("rejects a permanent Tier-0 role other than GA for a breakglass account (%s)", async (mode) => {
+    const stack = mutate(compliantStack({ mode }), (s) => {
+      const ga = byName(s, "breakglass-01-global-admin");
+      s.push({ ...structuredClone(ga), ...resource(providerTypes.directoryRoleAssignment, "breakglass-01-pra", { ...ga.inputs, roleId: PRIVILEGED_ROLE_ADMINISTRATOR }), propertyDependencies: structuredClone(ga.propertyDependencies) });
+    });
+    expect(await run(stack)).toEqual([
+      'DirectoryRoleAssignment "breakglass-01-pra" gives Privileged Role Administrator permanently to a breakglass account; breakglass accounts hold Global Administrator permanently and no other Tier-0 role (CISA MS.AAD.7.4).',
+    ]);
+  });
+
   it("rejects at preview an unknown principal that does not come from a breakglass user", async () => {
     const stack = mutate(compliantStack({ mode: "preview" }), (s) => {
       const other = resource(providerTypes.user, "someone", { userPrincipalName: "someone@contoso.com", objectId: unknownStringValue });

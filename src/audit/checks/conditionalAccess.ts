@@ -2,11 +2,15 @@
  * Every Conditional Access policy of the tenant, in any state and whoever made it, must exclude every breakglass
  * account — directly or through a group the account is (transitively) a member of — and must not target them
  * (Maester MT.1005, ZTA 21835). The exclusion rule itself is the shared model's (breakglassExclusion.ts).
+ * The authentication context the live GA activation policy requires must be enforced by an enabled CA policy with
+ * every-time sign-in and a phishing-resistant MFA grant (activationContextPolicy.ts, the pack's definition too).
  */
+import { activationContextPolicyGaps, targetsAuthenticationContext } from "../../model/activationContextPolicy";
 import { breakglassExclusionGaps, excludesBreakglassGroup } from "../../model/breakglassExclusion";
 import { asRecord, breakglassLabel, lower, stringList, type AuditContext } from "../context";
 import { finding, type Finding } from "../findings";
 import type { RawObject } from "../snapshot";
+import { liveActivationSettings } from "./pimPolicy";
 
 export function describePolicy(policy: RawObject): string {
   return `CA policy "${String(policy.displayName ?? "(no name)")}" (${String(policy.id)}, ${String(policy.state ?? "unknown state")})`;
@@ -81,4 +85,26 @@ export function caTargetsBreakglassFindings(ctx: AuditContext): Finding[] {
     );
   }
   return out;
+}
+
+/**
+ * The live GA activation policy's authentication context must be enforced. No context (or no readable policy) is
+ * reported by the PIM policy check; here only the CA side: no policy on the context, or none that is enabled with
+ * every-time sign-in and a grant only phishing-resistant MFA satisfies (each such policy's gaps are listed).
+ */
+export function activationContextFindings(ctx: AuditContext): Finding[] {
+  const contextId = liveActivationSettings(ctx)?.authenticationContextId;
+  if (!contextId) return [];
+  const targeting = (ctx.snapshot.sources.caPolicies ?? []).filter((p) => targetsAuthenticationContext(p, contextId));
+  if (targeting.some((p) => activationContextPolicyGaps(p).length === 0)) return [];
+  return [
+    finding("AUD-ACTIVATION-CONTEXT-NOT-ENFORCED", {
+      object: `authentication context "${contextId}" (required by the Global Administrator activation policy)`,
+      expected: 'an enabled CA policy on the context with sign-in frequency "everyTime" and the phishing-resistant MFA authentication strength as its grant',
+      actual:
+        targeting.length === 0
+          ? "no CA policy targets the context, so activation forces no fresh MFA"
+          : targeting.map((p) => `${describePolicy(p)}: ${activationContextPolicyGaps(p).join("; ")}`).join(" | "),
+    }),
+  ];
 }

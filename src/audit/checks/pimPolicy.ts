@@ -9,6 +9,7 @@ import { activationPolicySettings } from "../../pim/settings";
 import { GLOBAL_ADMINISTRATOR } from "../../roles";
 import { asRecord, lower, type AuditContext } from "../context";
 import { finding, type Finding } from "../findings";
+import type { RawObject } from "../snapshot";
 
 const OBJECT = "Global Administrator PIM policy";
 
@@ -25,10 +26,26 @@ export function desiredActivationSettings(config: BaselineConfig, resolveUser: (
   return { unresolved, settings: activationPolicySettings(config.pim, approvers) };
 }
 
-export function pimPolicyFindings(ctx: AuditContext): Finding[] {
-  const assignment = (ctx.snapshot.sources.roleManagementPolicyAssignments ?? []).find(
+/** The live Global Administrator policy assignment at scope "/" (its `policy.rules` expanded), if read. */
+export function gaPolicyAssignment(ctx: AuditContext): RawObject | undefined {
+  return (ctx.snapshot.sources.roleManagementPolicyAssignments ?? []).find(
     (a) => lower(a.roleDefinitionId) === GLOBAL_ADMINISTRATOR && (a.scopeId === undefined || a.scopeId === "/"),
   );
+}
+
+/** The live activation settings, or undefined when the policy or its rules are missing or malformed (reported by pimPolicyFindings). */
+export function liveActivationSettings(ctx: AuditContext): ActivationPolicySettings | undefined {
+  const rules = asRecord(gaPolicyAssignment(ctx)?.policy).rules;
+  if (!Array.isArray(rules)) return undefined;
+  try {
+    return settingsFromRules(GLOBAL_ADMINISTRATOR, rules as PolicyRule[]);
+  } catch {
+    return undefined;
+  }
+}
+
+export function pimPolicyFindings(ctx: AuditContext): Finding[] {
+  const assignment = gaPolicyAssignment(ctx);
   const rawRules = asRecord(assignment?.policy).rules;
   if (!assignment || !Array.isArray(rawRules)) {
     return [

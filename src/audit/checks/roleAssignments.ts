@@ -4,8 +4,9 @@
  *
  * Facts (reference §2): an instance with `assignmentType == "Assigned"` and no `endDateTime` is permanent active;
  * a schedule with `createdUsing == null` (or no start) was made outside PIM (unconfirmed, inferred from Graph
- * examples; Maester MS.AAD.7.5 uses the same test). The breakglass accounts' permanent GA is the design and is
- * exempt from both — they are granted through the legacy roleAssignments endpoint, which PIM sees as "outside".
+ * examples; Maester MS.AAD.7.5 uses the same test). The breakglass accounts' permanent Global Administrator is the
+ * design and is exempt from both — it is granted through the legacy roleAssignments endpoint, which PIM sees as
+ * "outside". Nothing else is: any other Tier-0 role a breakglass account holds is standing access it does not need.
  */
 import { GLOBAL_ADMINISTRATOR, isTier0Role, roleName } from "../../roles";
 import { asRecord, describePrincipal, lower, type AuditContext } from "../context";
@@ -18,14 +19,19 @@ export function permanentTier0Findings(ctx: AuditContext): Finding[] {
     const roleId = lower(instance.roleDefinitionId);
     if (!roleId || !isTier0Role(roleId)) continue;
     if (!isPermanentActive(instance)) continue;
-    if (ctx.breakglassIds.has(lower(instance.principalId) ?? "")) continue;
+    if (isBreakglassGlobalAdmin(ctx, roleId, instance.principalId)) continue;
     const ga = roleId === GLOBAL_ADMINISTRATOR;
+    const breakglass = ctx.breakglassIds.has(lower(instance.principalId) ?? "");
     out.push(
       finding(
         "AUD-PERMANENT-TIER0",
         {
           object: `${describePrincipal(instance.principal, instance.principalId)} → ${roleName(roleId)}`,
-          expected: ga ? "eligible in PIM, activated just in time (only breakglass accounts hold GA permanently)" : "eligible in PIM, no standing assignment",
+          expected: breakglass
+            ? "breakglass accounts hold Global Administrator permanently and no other Tier-0 role"
+            : ga
+              ? "eligible in PIM, activated just in time (only breakglass accounts hold GA permanently)"
+              : "eligible in PIM, no standing assignment",
           actual: `permanent active assignment since ${String(instance.startDateTime ?? "unknown")}${instance.memberType === "Group" ? " (through a group)" : ""}`,
         },
         { severity: ga ? "critical" : "high" },
@@ -41,7 +47,7 @@ export function outsidePimFindings(ctx: AuditContext): Finding[] {
     const roleId = lower(schedule.roleDefinitionId);
     if (!roleId || !isTier0Role(roleId)) continue;
     if (schedule.assignmentType !== undefined && schedule.assignmentType !== "Assigned") continue;
-    if (ctx.breakglassIds.has(lower(schedule.principalId) ?? "")) continue;
+    if (isBreakglassGlobalAdmin(ctx, roleId, schedule.principalId)) continue;
     const start = asRecord(schedule.scheduleInfo).startDateTime;
     if (schedule.createdUsing && start) continue;
     out.push(
@@ -119,6 +125,11 @@ export function eligibilityFindings(ctx: AuditContext): Finding[] {
     );
   }
   return out;
+}
+
+/** The one exemption: a breakglass account's Global Administrator (not any other Tier-0 role it may hold). */
+function isBreakglassGlobalAdmin(ctx: AuditContext, roleId: string, principalId: unknown): boolean {
+  return roleId === GLOBAL_ADMINISTRATOR && ctx.breakglassIds.has(lower(principalId) ?? "");
 }
 
 export function isPermanentActive(instance: RawObject): boolean {

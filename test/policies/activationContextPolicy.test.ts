@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { PHISHING_RESISTANT_MFA_STRENGTH_ID as WRITTEN_ID, activationPolicyBody } from "../../src/conditionalAccess/policies";
+import {
+  PHISHING_RESISTANT_MFA_STRENGTH_ID,
+  activationContextPolicyGaps,
+  grantRequiresPhishingResistantMfa,
+  targetsAuthenticationContext,
+} from "../../src/model/activationContextPolicy";
+
+describe("the activation context CA policy model (pack and audit)", () => {
+  it("uses the strength id the program writes", () => {
+    expect(PHISHING_RESISTANT_MFA_STRENGTH_ID).toBe(WRITTEN_ID);
+  });
+
+  it("accepts the policy the program writes, and only on its context", () => {
+    const body = activationPolicyBody("c1", "enabled");
+    expect(activationContextPolicyGaps(body)).toEqual([]);
+    expect(targetsAuthenticationContext(body, "c1")).toBe(true);
+    expect(targetsAuthenticationContext(body, "c2")).toBe(false);
+  });
+
+  it("rejects the program's policy in report-only state", () => {
+    expect(activationContextPolicyGaps(activationPolicyBody("c1", "enabledForReportingButNotEnforced"))).toEqual([
+      'state is "enabledForReportingButNotEnforced", not "enabled"',
+    ]);
+  });
+
+  it.each<[string, unknown, boolean]>([
+    ["the strength alone", { operator: "OR", authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID } }, true],
+    ["the strength AND a compliant device", { operator: "AND", builtInControls: ["compliantDevice"], authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID } }, true],
+    ["the strength OR terms of use", { operator: "OR", termsOfUse: ["tou-1"], authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID } }, false],
+    ["plain MFA", { operator: "OR", builtInControls: ["mfa"] }, false],
+    ["no grant controls", undefined, false],
+    ["a strength without id", { operator: "OR", authenticationStrength: {} }, false],
+  ])("grant of %s requires phishing-resistant MFA: %s", (_, grant, expected) => {
+    expect(grantRequiresPhishingResistantMfa(grant)).toBe(expected);
+  });
+});
