@@ -44,7 +44,7 @@ describe("buildPimReview", () => {
       ["megan.bowen@contoso.com", false],
     ]);
     expect(renderReviewMarkdown(review)).toMatch(/\| adele\.vance@contoso\.com \| 4 \| 4 \| \*\*yes\*\* \(≥ 4 days\) \|/);
-    expect(renderReviewMarkdown(review)).toContain("**1** admins using JIT routinely (active on 4+ days)");
+    expect(renderReviewMarkdown(review)).toContain("**1** admin using JIT routinely (active on 4+ days)");
   });
 
   it("counts per admin: activations, active days, without ticket, outside working hours, denied", () => {
@@ -92,7 +92,17 @@ describe("renderReviewMarkdown", () => {
     const md = renderReviewMarkdown(buildPimReview(readRowsFile(SAMPLE), { workingHours: HOURS, now: NOW }));
     for (const heading of ["## Activations", "## Per admin", "## Outside working hours (8:00–18:00 UTC)", "## Denied requests"]) expect(md).toContain(heading);
     expect(md).toContain("| 2025-06-04T21:59:01.000Z | adele.vance@contoso.com | 240 min | urgent fix for the payroll app consent | **none** | lidia.holloway@contoso.com |");
-    expect(md).toContain("**5** activations by **2** admins, **1** without a ticket reference, **1** outside working hours, **1** denied requests, **1** admins using JIT routinely (active on 4+ days).");
+    expect(md).toContain("**5** activations by **2** admins, **1** without a ticket reference, **1** outside working hours, **1** denied request, **1** admin using JIT routinely (active on 4+ days).");
+  });
+
+  it("counts in the singular when there is one of a thing", () => {
+    const rows = [
+      row({ TimeGenerated: "2025-06-02T09:05:00Z", Event: "activated", Admin: "a@contoso.com", Justification: "CHG-1 fix", Ticket: "CHG-1", CorrelationId: "x" }),
+      row({ TimeGenerated: "2025-06-03T09:05:00Z", Event: "denied", Admin: "a@contoso.com", Actor: "b@contoso.com", CorrelationId: "y" }),
+    ];
+    const md = renderReviewMarkdown(buildPimReview(rows, { workingHours: HOURS, now: NOW, minActiveDays: 1 }));
+    expect(md).toMatch(/^2 PIM events from /m);
+    expect(md).toContain("**1** activation by **1** admin, **0** without a ticket reference, **0** outside working hours, **1** denied request, **1** admin using JIT routinely (active on 1+ days).");
   });
 
   it("keeps free-text justifications inside their table cell", () => {
@@ -118,9 +128,28 @@ describe("rows", () => {
     const bad = [{ TimeGenerated: "last tuesday", Event: "activated", Admin: "a@contoso.com" }, { TimeGenerated: "2025-06-02T09:00:00Z", Event: "elevated", Admin: "" }];
     expect(() => rowsFromJson(bad, "week.json")).toThrow(RowsError);
     expect(() => rowsFromJson(bad, "week.json")).toThrow(
-      /^week\.json: 3 invalid values in the PIM event rows:\n {2}row 1: TimeGenerated: "last tuesday" is not an ISO 8601 date-time\n {2}row 2: Event: must be one of .*activated.*\n {2}row 2: Admin: must not be empty$/,
+      /^week\.json: 3 invalid values in the PIM event rows:\n {2}row 1: TimeGenerated: "last tuesday" is not an ISO 8601 date-time\n {2}row 2: Event: "elevated" is not one of .*activated.*\n {2}row 2: Admin: "" is empty \(expected the admin's UPN\)$/,
+    );
+    expect(() => rowsFromJson([{ TimeGenerated: "2025-06-02T09:00:00Z", Event: "activated", Admin: 42, Ticket: 7 }], "week.json")).toThrow(
+      /row 1: Admin: 42 is not the admin's UPN \(a string\)\n {2}row 1: Ticket: 7 is not a string$/,
     );
     expect(() => rowsFromJson({ rows: [] }, "week.json")).toThrow(/^week\.json: expected a JSON array of rows with columns TimeGenerated, Event/);
+  });
+
+  it("reports a renamed column once, naming the missing and the unknown columns, in both file shapes", () => {
+    const objects = (JSON.parse(fs.readFileSync(SAMPLE, "utf8")) as Record<string, unknown>[]).map(({ Event, Ticket, ...rest }) => ({ ...rest, EventType: Event, TicketRef: Ticket }));
+    const expected =
+      "week.json: the PIM event rows do not have the query's columns: missing required column Event; unknown columns EventType, TicketRef (expected TimeGenerated, Event, Admin, AdminId, Actor, Justification, Ticket, Result, CorrelationId; required: TimeGenerated, Event, Admin)";
+    expect(() => rowsFromJson(objects, "week.json")).toThrow(new RowsError(expected));
+    expect(() => rowsFromJson(logAnalyticsTable(objects), "week.json")).toThrow(new RowsError(expected));
+  });
+
+  it("reads a column an export dropped everywhere as empty, and still reports a row that lacks a required one", () => {
+    const noTicket = [{ TimeGenerated: "2025-06-02T09:00:00Z", Event: "activated", Admin: "a@contoso.com" }];
+    expect(rowsFromJson(noTicket, "week.json")[0]).toMatchObject({ Ticket: "", Justification: "" });
+    expect(() => rowsFromJson([...noTicket, { TimeGenerated: "2025-06-02T10:00:00Z", Admin: "a@contoso.com" }], "week.json")).toThrow(
+      /^week\.json: 1 invalid value in the PIM event rows:\n {2}row 2: Event: is missing$/,
+    );
   });
 });
 

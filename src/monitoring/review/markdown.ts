@@ -7,15 +7,17 @@ export function renderReviewMarkdown(review: PimReview): string {
   const lines: string[] = ["# PIM activation review — Global Administrator, last 7 days", ""];
   lines.push(
     review.period
-      ? `${review.eventCount} PIM events from ${review.period.from} to ${review.period.to}; generated ${review.generatedAt}.`
+      ? `${count(review.eventCount, "PIM event")} from ${review.period.from} to ${review.period.to}; generated ${review.generatedAt}.`
       : `No Global Administrator PIM events in the period; generated ${review.generatedAt}.`,
     "",
   );
+  const admins = review.perAdmin.filter((a) => a.activations > 0).length;
+  const routine = review.perAdmin.filter((a) => a.routine).length;
   lines.push(
-    `**${review.activations.length}** activations by **${review.perAdmin.filter((a) => a.activations > 0).length}** admins, ` +
+    `${count(review.activations.length, "activation", "**")} by ${count(admins, "admin", "**")}, ` +
       `**${review.activations.filter((a) => !a.ticket).length}** without a ticket reference, ` +
-      `**${review.outsideWorkingHours.length}** outside working hours, **${review.denied.length}** denied requests, ` +
-      `**${review.perAdmin.filter((a) => a.routine).length}** admins using JIT routinely (active on ${review.minActiveDays}+ days).`,
+      `**${review.outsideWorkingHours.length}** outside working hours, ${count(review.denied.length, "denied request", "**")}, ` +
+      `${count(routine, "admin", "**")} using JIT routinely (active on ${review.minActiveDays}+ days).`,
     "",
   );
 
@@ -65,4 +67,9 @@ function table(header: string[], rows: (string | number)[][]): string[] {
 /** Justifications are free text: keep them on one line and inside their cell. */
 function cell(value: string): string {
   return value.replace(/\r?\n/g, " ").replace(/\|/g, "\\|") || "—";
+}
+
+/** "1 admin", "2 admins"; `mark` wraps the number ("**"). Every noun here takes a plain -s. */
+function count(n: number, noun: string, mark = ""): string {
+  return `${mark}${n}${mark} ${noun}${n === 1 ? "" : "s"}`;
 }
