@@ -5,10 +5,10 @@
  */
 import * as path from "node:path";
 import { Command } from "commander";
-import { analyzeWithPack, PackError } from "./analyzer";
+import { openPack, PackError, type PackPolicyInfo } from "./analyzer";
 import { configureCommand, parseArguments, printJson, readTextFile, runCli } from "./cliRuntime";
 import { EXIT } from "./exitCodes";
-import { derivePackConfig } from "./packConfig";
+import { derivePackConfig, packConfigProblems, policiesTakenFromStack, resolvePackConfig } from "./packConfig";
 import { DEFAULT_STACK, invalidConfigMessage, loadStackConfig } from "./stackConfig";
 import { mandatoryCount, policyJson, renderViolations } from "./render";
 import { StackExportError, parseStackExport } from "./stackExport";
@@ -50,12 +50,12 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
 
-  const packConfig = readPackConfig(flags);
-  if (typeof packConfig === "string") return inputError(packConfig);
-
+  const session = await openPack();
   let run;
   try {
-    run = await analyzeWithPack(resources, packConfig);
+    const packConfig = resolveConfig(flags, session.info.policies);
+    if (typeof packConfig === "string") return inputError(packConfig);
+    run = await session.analyze(resources, packConfig);
   } catch (e) {
     // The pack refuses a config that names a policy it does not have or an unknown enforcement level: the
     // config file is wrong (exit 2), the pack did not fail.
@@ -63,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       return inputError(`${flags.policyConfig ?? "the derived pack config"}: ${e.message}`);
     }
     throw e;
+  } finally {
+    session.close();
   }
   if (flags.json) {
     printJson({ file, resources: resources.length, policy: policyJson(run) });
@@ -72,27 +74,49 @@ async function main(argv: string[]): Promise<number> {
   return mandatoryCount(run.violations) > 0 ? EXIT.mandatoryViolations : EXIT.ok;
 }
 
-/** The pack config from `--policy-config`, else derived from the stack's config; a string is the problem. */
-function readPackConfig(flags: CheckFlags): Record<string, unknown> | string {
-  if (flags.policyConfig) {
-    const text = readTextFile(flags.policyConfig, "pack config (--policy-config)");
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      return `${flags.policyConfig}: not a JSON pack config: ${(e as Error).message}`;
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      return `${flags.policyConfig}: a pack config is a JSON object of policy name to settings`;
-    }
-    return parsed as Record<string, unknown>;
+/**
+ * The pack config to run with, or the problem as a string. `--policy-config FILE` is validated against the pack's
+ * own configSchemas first (a wrong type or an unknown property is the file's mistake, named with the policy and the
+ * property); the policies it leaves out take what the stack file derives (docs/plan.md, "partial pack config").
+ */
+function resolveConfig(flags: CheckFlags, policies: readonly PackPolicyInfo[]): Record<string, unknown> | string {
+  if (!flags.policyConfig) return derivedConfig(flags, "(or pass --policy-config FILE)");
+  const file = flags.policyConfig;
+  const text = readTextFile(file, "pack config (--policy-config)");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return `${file}: not a JSON pack config: ${(e as Error).message}`;
   }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return `${file}: a pack config is a JSON object of policy name to settings`;
+  }
+  const config = parsed as Record<string, unknown>;
+  const problems = packConfigProblems(config, policies);
+  if (problems.length > 0) {
+    return `${file}: invalid pack config (checked against the pack's configSchemas, as the Pulumi CLI does):\n  ${problems.join("\n  ")}`;
+  }
+  const fromStack = policiesTakenFromStack(config, policies);
+  if (fromStack.length === 0) return resolvePackConfig(config, policies, undefined);
+  const derived = derivedConfig(flags, "");
+  if (typeof derived === "string") {
+    return (
+      `${file} does not configure ${fromStack.join(", ")}; their settings come from the stack file, which cannot be used:\n  ${derived.replace(/\n/g, "\n  ")}\n` +
+      `  list every policy in ${file} (npm run plan -- --write-policy-config FILE writes a complete one), or pass --stack NAME / --cwd DIR`
+    );
+  }
+  return resolvePackConfig(config, policies, derived);
+}
+
+/** The pack config derived from the stack's config (--stack, --cwd); a string is the problem. */
+function derivedConfig(flags: CheckFlags, hint: string): Record<string, Record<string, unknown>> | string {
   try {
     const loaded = loadStackConfig(path.resolve(flags.cwd ?? "."), flags.stack);
-    if (!loaded.ok) return invalidConfigMessage(loaded, "no pack config can be derived from it (or pass --policy-config FILE)");
+    if (!loaded.ok) return invalidConfigMessage(loaded, `no pack config can be derived from it${hint ? ` ${hint}` : ""}`);
     return derivePackConfig(loaded.config);
   } catch (e) {
-    if (e instanceof StackFileError) return `${e.message}\n  the pack config is derived from the stack file: pass --stack NAME, or --policy-config FILE`;
+    if (e instanceof StackFileError) return `${e.message}${hint ? `\n  the pack config is derived from the stack file: pass --stack NAME, or --policy-config FILE` : ""}`;
     throw e;
   }
 }

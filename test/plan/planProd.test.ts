@@ -124,6 +124,20 @@ describe.concurrent("npm run plan on the bundled prod stack", () => {
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/global-admin-count \(mandatory\)/);
   });
+
+  it("a partial pack config takes the policies it leaves out from the stack file, or says why it cannot", async () => {
+    const holders = plan.resources.filter((r: any) => r.type === providerTypes.directoryRoleEligibilityScheduleRequest).length;
+    const partial = path.join(out, "partial.json");
+    fs.writeFileSync(partial, JSON.stringify({ "global-admin-count": { max: holders } }));
+    // Only the named limit bites: the breakglass policies got the stack's accounts, not their fail-closed defaults.
+    const res = await runCli("check", [exportFile, "--policy-config", partial, "--json"]);
+    expect(res.code).toBe(1);
+    expect([...new Set(JSON.parse(res.stdout).policy.violations.map((v: { policyName: string }) => v.policyName))]).toEqual(["global-admin-count"]);
+    const noStack = await runCli("check", [exportFile, "--policy-config", partial, "--cwd", out]);
+    expect(noStack.code).toBe(2);
+    expect(noStack.stderr).toMatch(new RegExp(`^error: ${partial.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} does not configure no-standing-tier0-assignment, .*; their settings come from the stack file, which cannot be used:\n {2}.*Pulumi\.prod\.yaml: no such stack file`));
+    expect(noStack.stderr).toContain("list every policy in");
+  });
 });
 
 describe("npm run plan --stack NAME --cwd DIR on a valid stack the pack rejects", () => {

@@ -104,15 +104,25 @@ describe("check: pack config mistakes are bad input (exit 2), not a failed pack 
     const dir = tempDir("usererr");
     const exported = path.join(dir, "plan.json");
     fs.writeFileSync(exported, JSON.stringify({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:prod::entra-baseline::pulumi:pulumi:Stack::entra-baseline-prod", type: "pulumi:pulumi:Stack", custom: false }] } }));
+    const invalid = (file: string) => `error: ${file}: invalid pack config (checked against the pack's configSchemas, as the Pulumi CLI does):\n  `;
     for (const [config, problem] of [
-      [{ "no-such-policy": {} }, "pack config names unknown policies: no-such-policy"],
-      [{ "global-admin-count": { enforcementLevel: "strict" } }, 'pack config for global-admin-count: unknown enforcementLevel "strict"'],
+      [{ "no-such-policy": {} }, 'policy "no-such-policy": the pack has no such policy (known: no-standing-tier0-assignment,'],
+      [
+        { "global-admin-count": { enforcementLevel: "strict" } },
+        'policy "global-admin-count": property "enforcementLevel" must be equal to one of the allowed values ("advisory", "mandatory", "disabled", "remediate"), got "strict"',
+      ],
+      [
+        { "global-admin-count": { min: "two", minimum: 3 }, "ga-activation-policy": { requireFreshSignIn: "yes" } },
+        'policy "global-admin-count": unknown property "minimum" (the policy\'s properties: max, min, enforcementLevel)\n' +
+          '  policy "global-admin-count": property "min" must be integer, got "two"\n' +
+          '  policy "ga-activation-policy": property "requireFreshSignIn" must be boolean, got "yes"\n',
+      ],
     ] as const) {
       const file = path.join(dir, "policy-config.json");
       fs.writeFileSync(file, JSON.stringify(config));
       const res = await runCli("check", [exported, "--policy-config", file], { cwd: REPO });
       expect(res.code).toBe(2);
-      expect(res.stderr).toContain(`error: ${file}: ${problem}`);
+      expect(res.stderr).toContain(invalid(file) + problem);
       expect(res.stderr).not.toMatch(/\n\s+at /);
     }
   });
