@@ -7,8 +7,9 @@ import type { CaPolicyState } from "../configSchema";
 import { DIRECTORY_SYNCHRONIZATION_ACCOUNTS, TIER0_ROLE_IDS } from "../roles";
 import type { GraphCaPolicyBody } from "./graphPolicy";
 
-/** Built-in authentication strength "Phishing-resistant MFA" (fixed id in every tenant, reference §3). */
-export const PHISHING_RESISTANT_MFA_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
+import { PHISHING_RESISTANT_MFA_STRENGTH_ID } from "../model/activationContextPolicy";
+
+export { PHISHING_RESISTANT_MFA_STRENGTH_ID };
 /** How azuread wants an authentication strength reference. */
 export const PHISHING_RESISTANT_MFA_STRENGTH_POLICY_ID = `/policies/authenticationStrengthPolicies/${PHISHING_RESISTANT_MFA_STRENGTH_ID}`;
 

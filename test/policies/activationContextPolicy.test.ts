@@ -8,8 +8,10 @@ import {
 } from "../../src/model/activationContextPolicy";
 
 describe("the activation context CA policy model (pack and audit)", () => {
-  it("uses the strength id the program writes", () => {
-    expect(PHISHING_RESISTANT_MFA_STRENGTH_ID).toBe(WRITTEN_ID);
+  it("uses the documented built-in phishing-resistant strength, the one the program writes", () => {
+    expect(PHISHING_RESISTANT_MFA_STRENGTH_ID).toBe("00000000-0000-0000-0000-000000000004");
+    expect(activationPolicyBody("c1", "enabled").grantControls).toMatchObject({ authenticationStrength: { id: WRITTEN_ID } });
+    expect(WRITTEN_ID).toBe(PHISHING_RESISTANT_MFA_STRENGTH_ID);
   });
 
   it("accepts the policy the program writes, and only on its context", () => {
