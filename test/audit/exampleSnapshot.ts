@@ -13,7 +13,7 @@
 import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
 import { useFakeAzureCli } from "../fakes/azureCli";
 import { assignmentInstance, assignmentSchedule, caPolicy, guid, healthyTenant, prodConfig, startFakeTenant, user } from "./fakeTenant";
-import { readFake } from "./harness";
+import { readFake } from "./fakeReads";
 
 export async function exampleSnapshotJson(): Promise<string> {
   const config = prodConfig();

@@ -3,13 +3,10 @@
  * pointed at a fake tenant, with short backoff steps so retry tests stay fast.
  */
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { createGraphClient, type GraphClient } from "../../src/graph/client";
-import type { BaselineConfig } from "../../src/config";
-import { auditSnapshot, type AuditResult } from "../../src/audit/audit";
-import { readTenant } from "../../src/audit/read";
-import type { AuditSnapshot } from "../../src/audit/snapshot";
 import { useFakeAzureCli } from "../fakes/azureCli";
-import { SUBSCRIPTION_ID, startFakeTenant, type FakeTenant, type FakeTenantOptions, type TenantData } from "./fakeTenant";
+import { startFakeTenant, type FakeTenant, type FakeTenantOptions, type TenantData } from "./fakeTenant";
+
+export { auditFake, clients, ids, readFake } from "./fakeReads";
 
 /**
  * For the tests of the calling file: the fake `az` throughout, and a fresh fake tenant built from `data()` per test —
@@ -41,20 +38,3 @@ export function useFakeAzureCliInFile(): void {
   afterAll(() => restoreCli?.());
 }
 
-export function clients(tenant: FakeTenant, options: { timeoutMs?: number; maxRetries?: number } = {}): { graph: GraphClient; arm: GraphClient } {
-  const common = { retryBaseDelayMs: 10, maxRetryDelayMs: 2_000, ...options };
-  return { graph: createGraphClient(tenant.graph.url, common), arm: createGraphClient(tenant.arm.url, common) };
-}
-
-export async function readFake(tenant: FakeTenant, config: BaselineConfig, options: { timeoutMs?: number; maxRetries?: number } = {}): Promise<AuditSnapshot> {
-  const { graph, arm } = clients(tenant, options);
-  return readTenant({ graph, arm, config, subscriptions: [SUBSCRIPTION_ID] });
-}
-
-export async function auditFake(tenant: FakeTenant, config: BaselineConfig): Promise<AuditResult> {
-  return auditSnapshot(await readFake(tenant, config), config);
-}
-
-export function ids(result: AuditResult): string[] {
-  return result.findings.map((f) => f.id);
-}
