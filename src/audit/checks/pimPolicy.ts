@@ -78,7 +78,7 @@ export function pimPolicyFindings(ctx: AuditContext): Finding[] {
   if (live) {
     const requesters = ctx.config.pim.eligibleAdmins.map((r) => ctx.resolveUser(r)).filter((id): id is string => id !== undefined);
     for (const weakness of activationPolicyWeaknesses(live, { maxActivationDuration: ctx.config.limits.activationDuration.max }, requesters)) {
-      out.push(finding("AUD-PIM-POLICY-WEAKENED", { object: OBJECT, expected: "the activation rules of the model (design §1)", actual: weakness }));
+      out.push(finding("AUD-PIM-POLICY-WEAKENED", { object: OBJECT, expected: `activation ≤ ${ctx.config.limits.activationDuration.max}, justification, ticket, authentication context, approval by someone else, notification recipients (docs/pim.md)`, actual: weakness }));
     }
   }
   for (const d of policyDifferences(desiredRules(desired), rules)) {
