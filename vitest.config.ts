@@ -5,6 +5,9 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Pulumi mocks are process-global state: each test file gets its own worker process.
     pool: "forks",
+    // Many tests wait on child processes (the policy pack, the CLIs) and loopback servers, not on the CPU: more
+    // workers than cores overlap that waiting. No test asserts an upper bound on time.
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { GraphClient, GraphError, createGraphClient } from "../../src/graph/client";
 import { SlidingWindowThrottle } from "../../src/graph/throttle";
 import { graphError } from "../fakes/graphServer";
@@ -118,11 +118,21 @@ describe("SlidingWindowThrottle", () => {
   });
 
   it("allows bursts up to the limit within the window (5 per 10 s for authentication methods)", async () => {
-    const throttle = new SlidingWindowThrottle({ requests: 5, windowMs: 300 });
-    const started = Date.now();
-    for (let i = 0; i < 5; i++) await throttle.acquire();
-    expect(Date.now() - started).toBeLessThan(150);
-    await throttle.acquire();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(295);
+    // Fake clock: the verdict must not depend on how busy the machine is.
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const throttle = new SlidingWindowThrottle({ requests: 5, windowMs: 10_000 });
+      for (let i = 0; i < 5; i++) await throttle.acquire();
+      expect(Date.now()).toBe(0); // five at once: no wait
+      let sixth = false;
+      const pending = throttle.acquire().then(() => (sixth = true));
+      await vi.advanceTimersByTimeAsync(9_999);
+      expect(sixth).toBe(false); // the sixth waits for the window
+      await vi.advanceTimersByTimeAsync(2);
+      await pending;
+      expect(sixth).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
