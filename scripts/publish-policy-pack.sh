@@ -57,8 +57,14 @@ if [[ ! -s "$config" ]]; then
   exit 2
 fi
 
+# The rules import the shared model from src/ (outside policies/), and `pulumi policy publish` uploads only the pack
+# directory: publish a bundled, self-contained copy. The CLI loads it to read its metadata, so it gets our node_modules.
+echo "==> Bundling the policy pack"
+(cd "$repo_root" && node --import tsx scripts/build-policy-pack.ts "$workdir/pack")
+ln -s "$repo_root/node_modules" "$workdir/pack/node_modules"
+
 echo "==> Publishing the policy pack to '$org'"
-(cd "$repo_root/policies" && pulumi policy publish "$org") | tee "$workdir/publish.log"
+(cd "$workdir/pack" && pulumi policy publish "$org") | tee "$workdir/publish.log"
 
 # Output differs between CLI versions: 'Publishing custom-pack to org' / 'Publishing "custom-pack" - version 3 to "org"',
 # then 'Published as version 3'.

@@ -55,7 +55,10 @@ describe("list-stacks.sh", () => {
   });
 });
 
-/** A fake pulumi CLI: appends "cwd|args" to $PULUMI_CALLS and prints $PUBLISH_OUTPUT for `policy publish`. */
+/**
+ * A fake pulumi CLI: appends "cwd|args|files in cwd" to $PULUMI_CALLS and prints $PUBLISH_OUTPUT for
+ * `policy publish`.
+ */
 function fakePulumi(publishOutput: string) {
   const bin = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
   const calls = join(bin, "calls.log");
@@ -64,7 +67,7 @@ function fakePulumi(publishOutput: string) {
   const pulumi = join(bin, "pulumi");
   writeFileSync(
     pulumi,
-    `#!/usr/bin/env bash\necho "$PWD|$*" >> "${calls}"\nif [[ "$1 $2" == "policy publish" ]]; then cat "${outputFile}"; fi\n`,
+    `#!/usr/bin/env bash\necho "$PWD|$*|$(ls -A | tr '\\n' ' ')" >> "${calls}"\nif [[ "$1 $2" == "policy publish" ]]; then cat "${outputFile}"; fi\n`,
   );
   chmodSync(pulumi, 0o755);
   const config = join(bin, "policy-config.json");
@@ -75,24 +78,28 @@ function fakePulumi(publishOutput: string) {
       .trim()
       .split("\n")
       .map((line) => {
-        const [cwd, args] = line.split("|");
-        return { cwd, args };
+        const [cwd, args, files] = line.split("|");
+        return { cwd, args, files: (files ?? "").trim().split(/\s+/).filter(Boolean) };
       });
   return { env, config, readCalls, calls };
 }
 
 describe("publish-policy-pack.sh", () => {
-  it("publishes from policies/, validates the stack's config, and enables exactly the published version for the group", () => {
+  it("publishes a bundled, self-contained pack, validates the stack's config, and enables exactly the published version for the group", () => {
     const fake = fakePulumi("Obtaining policy metadata from policy plugin\nPublishing entra-baseline to acme\nPublished as version 3\n");
     const { code, stderr } = run(PUBLISH, ["--org", "acme", "--stack", "prod", "--policy-config", fake.config], fake.env);
 
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(fake.readCalls()).toEqual([
-      { cwd: join(ROOT, "policies"), args: "policy publish acme" },
-      { cwd: expect.any(String), args: `policy validate-config acme/entra-baseline 3 --config ${fake.config}` },
-      { cwd: expect.any(String), args: `policy enable acme/entra-baseline 3 --policy-group entra-baseline-prod --config ${fake.config}` },
+    const calls = fake.readCalls();
+    expect(calls.map((c) => c.args)).toEqual([
+      "policy publish acme",
+      `policy validate-config acme/entra-baseline 3 --config ${fake.config}`,
+      `policy enable acme/entra-baseline 3 --policy-group entra-baseline-prod --config ${fake.config}`,
     ]);
+    // Not policies/ itself: its rules import src/model, which `pulumi policy publish` would leave behind.
+    expect(calls[0]!.cwd).not.toBe(join(ROOT, "policies"));
+    expect(calls[0]!.files.sort()).toEqual(["PulumiPolicy.yaml", "index.js", "node_modules", "package.json"]);
   });
 
   it("reads the newer publish output format and honours --policy-group", () => {
