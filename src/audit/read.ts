@@ -62,6 +62,9 @@ type ReadOutcome = { items: RawObject[] } | { error: unknown };
 export async function readTenant(options: ReadTenantOptions): Promise<AuditSnapshot> {
   const { graph, arm, config } = options;
   const sources: AuditSnapshot["sources"] = {};
+  // The ARM phase writes apart and goes first in the snapshot, so the key order does not depend on which phase
+  // finished first (a saved snapshot is compared byte for byte with the example generator's).
+  const armSources: Pick<AuditSnapshot["sources"], "diagnosticSettings" | "scheduledQueryRules"> = {};
   const errors: Partial<Record<SourceName, string>> = {};
   const authProblems = new Set<string>();
   const total = 12;
@@ -93,7 +96,7 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
   };
   const armPhase = async () => {
     try {
-      sources.diagnosticSettings = await armList(arm, `/providers/microsoft.aadiam/diagnosticSettings?api-version=${ARM_API_VERSIONS.aadiamDiagnosticSettings}`);
+      armSources.diagnosticSettings = await armList(arm, `/providers/microsoft.aadiam/diagnosticSettings?api-version=${ARM_API_VERSIONS.aadiamDiagnosticSettings}`);
     } catch (e) {
       fail("diagnosticSettings", armError(e, "diagnostic settings"));
     }
@@ -109,7 +112,7 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
         const path = `/subscriptions/${encodeURIComponent(sub)}/resourceGroups/${group}/providers/Microsoft.Insights/scheduledQueryRules?api-version=${ARM_API_VERSIONS.scheduledQueryRules}`;
         rules.push(...(await armList(arm, path).catch(noResourceGroup)));
       }
-      sources.scheduledQueryRules = rules;
+      armSources.scheduledQueryRules = rules;
     } catch (e) {
       fail("scheduledQueryRules", armError(e, "scheduled query rules"));
     }
@@ -125,7 +128,7 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
     takenAt: new Date().toISOString(),
     ...(config.tenant.tenantId ? { tenantId: config.tenant.tenantId } : {}),
     endpoints: { graph: graph.endpoint, arm: arm.endpoint },
-    sources,
+    sources: { ...armSources, ...sources },
     ...(Object.keys(errors).length > 0 ? { errors } : {}),
   };
 }
