@@ -10,10 +10,6 @@ export function severityRank(severity: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(severity);
 }
 
-export function isSeverity(value: string): value is Severity {
-  return (SEVERITIES as readonly string[]).includes(value);
-}
-
 export interface Finding {
   /** Finding kind, stable across releases: `AUD-…`. */
   id: FindingId;

@@ -39,8 +39,3 @@ export function describeSeconds(seconds: number): string {
   }
   return `${seconds} seconds`;
 }
-
-export function describeDuration(text: string): string {
-  const s = durationSeconds(text);
-  return s === undefined ? text : describeSeconds(s);
-}

@@ -34,7 +34,3 @@ export const DEFAULT_LOG_CATEGORIES: readonly LogCategory[] = [
   "RiskyUsers",
   "UserRiskEvents",
 ];
-
-export function isLogCategory(name: string): name is LogCategory {
-  return Object.prototype.hasOwnProperty.call(LOG_CATEGORY_TABLES, name);
-}

@@ -19,8 +19,6 @@ export const PIM_EVENT_COLUMNS = [
   "CorrelationId",
 ] as const;
 
-export type PimEventColumn = (typeof PIM_EVENT_COLUMNS)[number];
-
 export const PIM_EVENTS: readonly PimEvent[] = Object.keys(PIM_OPERATIONS) as PimEvent[];
 
 export interface PimReviewOptions {
@@ -53,7 +51,6 @@ export function pimEventsQuery(options: Pick<PimReviewOptions, "ticketPattern">)
 
 export const ACTIVATION_COLUMNS = ["ActivatedAt", "Admin", "DurationMinutes", "Justification", "Ticket", "ApprovedBy", "OutsideWorkingHours"] as const;
 export const ADMIN_SUMMARY_COLUMNS = ["Admin", "Activations", "ActiveDays", "WithoutTicket", "OutsideWorkingHours", "Denied"] as const;
-export const DENIED_COLUMNS = ["DeniedAt", "Admin", "DeniedBy", "Justification"] as const;
 
 /**
  * One row per activation: justification and ticket from the activation or its request, the approver from the
