@@ -10,10 +10,10 @@ import { EXIT, main } from "../../src/audit/cli";
 import { FAKE_TOKEN } from "../fakes/azureCli";
 import { graphError } from "../fakes/graphServer";
 import { exampleSnapshotJson } from "./exampleSnapshot";
-import { REPO_ROOT, SUBSCRIPTION_ID, caPolicy, guid, healthyTenant, prodConfig } from "./fakeTenant";
+import { ROOT, SUBSCRIPTION_ID, caPolicy, guid, healthyTenant, prodConfig } from "./fakeTenant";
 import { useFakeTenant } from "./harness";
 
-const EXAMPLE = path.join(REPO_ROOT, "examples/audit-snapshot.json");
+const EXAMPLE = path.join(ROOT, "examples/audit-snapshot.json");
 
 async function cli(args: string[], options: { cwd?: string; tty?: boolean } = {}) {
   let stdout = "";
@@ -21,7 +21,7 @@ async function cli(args: string[], options: { cwd?: string; tty?: boolean } = {}
   const code = await main(args, {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
-    cwd: options.cwd ?? REPO_ROOT,
+    cwd: options.cwd ?? ROOT,
     stderrIsTTY: options.tty ?? false,
   });
   return { code, stdout, stderr };
@@ -115,7 +115,7 @@ describe("usage errors exit 2", () => {
 
   it("--cwd reads the stack file from another directory (as plan, check and review do); a missing one is named", async () => {
     const dir = fs.mkdtempSync(path.join(tmp, "project-"));
-    fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
     const elsewhere = fs.mkdtempSync(path.join(tmp, "elsewhere-"));
     expect((await cli(["--cwd", dir, "--snapshot", EXAMPLE, "--json"], { cwd: elsewhere })).code).toBe(EXIT.findings);
     const missing = await cli(["--cwd", path.join(dir, "nope"), "--snapshot", EXAMPLE], { cwd: elsewhere });
@@ -199,7 +199,7 @@ describe("live runs against the fake tenant", () => {
     it("is the stack's azure-native:subscriptionId when the stack file names it", async () => {
       process.env.ARM_SUBSCRIPTION_ID = guid(9, "99999999"); // the stack file wins over the environment
       const dir = fs.mkdtempSync(path.join(tmp, "stack-"));
-      const prod = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
+      const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
       fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), prod.replace("config:\n", `config:\n  azure-native:subscriptionId: ${SUBSCRIPTION_ID}\n`));
       const run = await cli(endpoints(), { cwd: dir });
       expect(run.stderr).toBe("");

@@ -21,7 +21,7 @@ import * as path from "node:path";
 
 export type Json = Record<string, unknown>;
 
-export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const ROOT = path.resolve(__dirname, "../..");
 export const SUBSCRIPTION_ID = "22222222-3333-4444-5555-666666666666";
 const RG = "rg-entra-baseline-prod";
 
@@ -31,7 +31,7 @@ export function guid(n: number, prefix = "00000000"): string {
 
 /** The bundled example stack (Pulumi.prod.yaml), validated. */
 export function prodConfig(): BaselineConfig {
-  const loaded = loadStackConfig(REPO_ROOT, "prod");
+  const loaded = loadStackConfig(ROOT, "prod");
   if (!loaded.ok) throw new Error(`Pulumi.prod.yaml is invalid: ${JSON.stringify(loaded.errors)}`);
   return loaded.config;
 }

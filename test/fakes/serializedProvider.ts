@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "vitest";
 import { FAKE_TOKEN } from "./azureCli";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../..");
 export const SERIALIZED_FROM = ["vitest", "commonjs"] as const;
 export type SerializedFrom = (typeof SERIALIZED_FROM)[number];
 
@@ -45,7 +45,7 @@ export async function serializeProviders<N extends string>(refs: Record<N, Provi
     execFile(
       process.execPath,
       ["--require", "tsx/cjs", path.join(__dirname, "serializeProviders.ts"), JSON.stringify(refs)],
-      { cwd: PROJECT_ROOT, maxBuffer: 64 << 20 },
+      { cwd: ROOT, maxBuffer: 64 << 20 },
       (e, out, err) => (e ? reject(new Error(`serializing under CommonJS failed: ${err}`)) : resolve(JSON.parse(out) as Record<N, string>)),
     ),
   );
@@ -53,7 +53,7 @@ export async function serializeProviders<N extends string>(refs: Record<N, Provi
   const files = { vitest: {}, commonjs: {} } as Record<SerializedFrom, Record<N, string>>;
   for (const name of Object.keys(refs) as N[]) {
     const ref = refs[name];
-    const module = (await import(path.join(PROJECT_ROOT, ref.module))) as Record<string, unknown>;
+    const module = (await import(path.join(ROOT, ref.module))) as Record<string, unknown>;
     for (const [from, text] of [["vitest", await serialize(module[ref.exportName])], ["commonjs", fromCommonJs[name]]] as const) {
       const file = path.join(dir, `${name}.${from}.js`);
       fs.writeFileSync(file, text);
@@ -86,7 +86,7 @@ export interface SerializedRun {
 /** Runs a serialized provider file in a fresh node process: create(inputs), then read. */
 export function runSerialized(file: string, inputs: unknown): Promise<SerializedRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["-e", HOST, file, JSON.stringify(inputs)], { cwd: PROJECT_ROOT, env: process.env, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ["-e", HOST, file, JSON.stringify(inputs)], { cwd: ROOT, env: process.env, timeout: 60_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });

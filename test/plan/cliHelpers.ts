@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-export const REPO = path.resolve(__dirname, "../..");
+export const ROOT = path.resolve(__dirname, "../..");
 
 export interface CliResult {
   code: number | null;
@@ -13,10 +13,10 @@ export interface CliResult {
 }
 
 export function runCli(script: "plan" | "check", args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  const entry = path.join(REPO, "src/plan", script === "plan" ? "cli.ts" : "checkCli.ts");
+  const entry = path.join(ROOT, "src/plan", script === "plan" ? "cli.ts" : "checkCli.ts");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
-      cwd: opts.cwd ?? REPO,
+      cwd: opts.cwd ?? ROOT,
       env: { ...process.env, NODE_OPTIONS: "", ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -35,5 +35,5 @@ export function tempDir(prefix: string): string {
 
 /** The bundled prod stack's text, for tests that derive a variant of it. */
 export function prodStackText(): string {
-  return fs.readFileSync(path.join(REPO, "Pulumi.prod.yaml"), "utf8");
+  return fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
 }

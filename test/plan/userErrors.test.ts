@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { prodStackText, REPO, runCli, tempDir } from "./cliHelpers";
+import { prodStackText, ROOT, runCli, tempDir } from "./cliHelpers";
 
 function stackDir(name: string, text: string): string {
   const dir = tempDir("usererr");
@@ -120,7 +120,7 @@ describe("check: pack config mistakes are bad input (exit 2), not a failed pack 
     ] as const) {
       const file = path.join(dir, "policy-config.json");
       fs.writeFileSync(file, JSON.stringify(config));
-      const res = await runCli("check", [exported, "--policy-config", file], { cwd: REPO });
+      const res = await runCli("check", [exported, "--policy-config", file], { cwd: ROOT });
       expect(res.code).toBe(2);
       expect(res.stderr).toContain(invalid(file) + problem);
       expect(res.stderr).not.toMatch(/\n\s+at /);
