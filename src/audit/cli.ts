@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type BaselineConfig } from "../config";
 import { createGraphClient, GraphError } from "../graph/client";
 import { describeFsError, npmSwallowedOptions } from "../plan/cliRuntime";
-import { DEFAULT_STACK, invalidConfigMessage, loadStackConfig } from "../plan/stackConfig";
+import { addStackOptions, invalidConfigMessage, loadStackConfig } from "../plan/stackConfig";
 import { StackFileError } from "../plan/stackFile";
 import { auditSnapshot, type AuditResult } from "./audit";
 import { SEVERITIES, severityRank, type Severity } from "./findings";
@@ -48,11 +48,9 @@ interface CliOptions {
 class UsageError extends Error {}
 
 function program(io: CliIo): Command {
-  return new Command()
+  return addStackOptions(new Command(), "is the model the tenant is audited against")
     .name("npm run audit --")
     .description("Read-only audit of the live Entra tenant against the baseline model (docs/audit.md).")
-    .option("--stack <name>", "stack whose config is the model: reads Pulumi.<name>.yaml", DEFAULT_STACK)
-    .option("--cwd <dir>", "project directory holding the stack file (default: the current directory)")
     .option("--snapshot <file>", "audit a saved snapshot offline instead of the live tenant")
     .option("--save-snapshot <file>", "write the raw Graph/ARM answers read to <file>")
     .addOption(new Option("--json", "print findings as JSON").conflicts("markdown"))

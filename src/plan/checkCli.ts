@@ -9,7 +9,7 @@ import { openPack, PackError, type PackPolicyInfo } from "./analyzer";
 import { configureCommand, parseArguments, printJson, readTextFile, runCli } from "./cliRuntime";
 import { EXIT } from "./exitCodes";
 import { derivePackConfig, packConfigProblems, policiesTakenFromStack, resolvePackConfig } from "./packConfig";
-import { DEFAULT_STACK, invalidConfigMessage, loadStackConfig } from "./stackConfig";
+import { addStackOptions, invalidConfigMessage, loadStackConfig } from "./stackConfig";
 import { mandatoryCount, policyJson, renderViolations } from "./render";
 import { StackExportError, parseStackExport } from "./stackExport";
 import { StackFileError } from "./stackFile";
@@ -23,12 +23,10 @@ interface CheckFlags {
 
 async function main(argv: string[]): Promise<number> {
   const command = configureCommand(
-    new Command()
+    addStackOptions(new Command(), "gives the pack config")
       .description("Run the policy pack over the JSON of `pulumi stack export` (state version 3) (docs/plan.md).")
       .argument("<file>", "the stack export to check (pulumi stack export, or npm run plan -- --export FILE)")
       .option("--policy-config <file>", "pack config JSON (as passed to pulumi --policy-pack-config); default: derived from the stack's config")
-      .option("--stack <name>", "stack whose Pulumi.<name>.yaml gives the pack config", DEFAULT_STACK)
-      .option("--cwd <dir>", "project directory holding the stack file (default: the current directory)")
       .option("--json", "print the verdict as JSON"),
     "check",
     `  0  checked; the policy pack found no mandatory violation

@@ -7,7 +7,7 @@ import { Command } from "commander";
 import { formatIssue, type ConfigIssue } from "../config";
 import { EXIT } from "./exitCodes";
 import { configureCommand, parseArguments, printJson, runCli, writeFile } from "./cliRuntime";
-import { DEFAULT_STACK, invalidConfigMessage, loadStackConfig } from "./stackConfig";
+import { addStackOptions, invalidConfigMessage, loadStackConfig } from "./stackConfig";
 import { planJsonResource, policyJson, mandatoryCount, renderTree, renderViolations, type PlanJson } from "./render";
 import { derivePackConfig } from "./packConfig";
 import { StackFileError } from "./stackFile";
@@ -23,10 +23,8 @@ interface PlanFlags {
 
 async function main(argv: string[]): Promise<number> {
   const command = configureCommand(
-    new Command()
+    addStackOptions(new Command(), "is planned")
       .description("Render the baseline offline for a stack's config and run the policy pack over it (docs/plan.md).")
-      .option("--stack <name>", "stack whose Pulumi.<name>.yaml is read", DEFAULT_STACK)
-      .option("--cwd <dir>", "project directory holding the stack file (default: the current directory)")
       .option("--json", "print the plan (and the pack's verdict) as JSON")
       .option("--export <file>", "also write the planned resources as a `pulumi stack export` (version 3) file")
       .option("--write-policy-config <file>", "also write the pack config derived from the stack, for `pulumi preview --policy-pack-config`")

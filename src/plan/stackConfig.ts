@@ -3,6 +3,7 @@
  * runtime, so that a config error is reported without loading the SDK, and `check` starts quickly.
  */
 import { formatIssue, validateConfig, type BaselineConfig, type ConfigIssue } from "../config";
+import type { Command } from "commander";
 import { displayPath } from "./cliRuntime";
 import { readStackFile, type StackFile } from "./stackFile";
 
@@ -46,4 +47,14 @@ export function invalidConfigMessage(loaded: Extract<StackConfig, { ok: false }>
 function redactWebhook(issue: ConfigIssue): ConfigIssue {
   if (!/^monitoring\.actionGroup\.webhooks\b/.test(issue.path)) return issue;
   return { ...issue, message: issue.message.replace(/"([a-z][a-z0-9+.-]*:\/\/[^/"\s?#]*)[^"\s]*("|\.\.\.)/gi, '"$1/…"') };
+}
+
+/**
+ * The stack-selecting options every CLI shares, so they mean the same everywhere: `--stack NAME` reads
+ * `Pulumi.NAME.yaml` from `--cwd DIR`. `purpose` says what the command takes from that stack's config.
+ */
+export function addStackOptions(command: Command, purpose: string): Command {
+  return command
+    .option("--stack <name>", `stack whose Pulumi.<name>.yaml ${purpose}`, DEFAULT_STACK)
+    .option("--cwd <dir>", "project directory holding the stack file (default: the current directory)");
 }

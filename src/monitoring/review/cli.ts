@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { CliInputError, configureCommand, parseArguments, writeFile } from "../../plan/cliRuntime";
 import { EXIT } from "../../plan/exitCodes";
-import { DEFAULT_STACK, invalidConfigMessage, loadStackConfig } from "../../plan/stackConfig";
+import { addStackOptions, invalidConfigMessage, loadStackConfig } from "../../plan/stackConfig";
 import { StackFileError } from "../../plan/stackFile";
 import { pimEventsQuery } from "../kql";
 import { renderReviewMarkdown } from "./markdown";
@@ -50,12 +50,10 @@ export function readReviewSettings(cwd: string, stack: string): ReviewSettings {
 
 export async function main(argv: string[]): Promise<number> {
   const program = configureCommand(
-    new Command()
+    addStackOptions(new Command(), "gives the ticket pattern and working hours")
       .description("Weekly review of Global Administrator PIM activations (last 7 days) as Markdown and JSON (docs/monitoring.md).")
       .option("--workspace <id>", "Log Analytics workspace id (GUID) or resource id; default: monitoring.existingWorkspaceId")
       .option("--rows <file>", "read the PIM event rows from this JSON file instead of querying the workspace")
-      .option("--stack <name>", "stack whose Pulumi.<name>.yaml gives the ticket pattern and working hours", DEFAULT_STACK)
-      .option("--cwd <dir>", "project directory holding the stack file (default: the current directory)")
       .option("--out <file>", "write the Markdown to this file instead of stdout")
       .option("--json [file]", "also write the review as JSON to this file; without a file (or -): print the JSON on stdout instead of the Markdown")
       .option("--endpoint <url>", "Log Analytics endpoint (national clouds)")
