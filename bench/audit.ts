@@ -4,11 +4,11 @@
  * (plus their schedules) over 40 roles. Prints requests made and wall time; the target is ≤ 60 Graph requests and a
  * wall time dominated by the CA throttle (1 request/s), not by our code. Figures are printed, never asserted.
  */
-import { auditSnapshot } from "../src/audit/audit";
-import { readTenant } from "../src/audit/read";
+import { auditSnapshot } from "../src/tools/audit/audit";
+import { readTenant } from "../src/tools/audit/read";
 import { createGraphClient } from "../src/graph/client";
-import { GLOBAL_ADMINISTRATOR, TIER0_ROLE_IDS } from "../src/roles";
-import { useFakeAzureCli } from "../test/fakes/azureCli";
+import { GLOBAL_ADMINISTRATOR, TIER0_ROLE_IDS } from "@entra-baseline/model";
+import { useFakeAzureCli } from "../test/support/fakes/azureCli";
 import {
   SUBSCRIPTION_ID,
   assignmentInstance,
@@ -19,7 +19,7 @@ import {
   prodConfig,
   startFakeTenant,
   user,
-} from "../test/audit/fakeTenant";
+} from "../test/support/fakes/tenant";
 
 const USERS = 100_000;
 const CA_POLICIES = 500;

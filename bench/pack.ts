@@ -6,9 +6,9 @@
  * Figures are printed, never asserted.
  */
 import { readFileSync } from "node:fs";
-import { analyzeWithPack, type PlannedResource } from "../src/plan/analyzer";
-import { providerTypes } from "../src/model/typeTokens";
-import { PACK_CONFIG, compliantStack, resource } from "../test/policies/stackFixture";
+import { analyzeWithPack, type PlannedResource } from "../src/tools/engine/analyzer";
+import { providerTypes } from "@entra-baseline/model";
+import { PACK_CONFIG, compliantStack, resource } from "../test/support/pack/stackFixture";
 
 /** A stack of `total` resources in the 10k stack's proportions. */
 export function syntheticStack(total: number, mode: "update" | "preview" = "update"): PlannedResource[] {

@@ -18,8 +18,8 @@ interface Variant {
 
 const variants: Variant[] = [
   { label: "npm run plan", command: "npm", args: ["run", "--silent", "plan"] },
-  { label: "node --import tsx src/plan/cli.ts", command: process.execPath, args: ["--import", "tsx", "src/plan/cli.ts"] },
-  { label: "  … --no-policy (program under mocks only)", command: process.execPath, args: ["--import", "tsx", "src/plan/cli.ts", "--no-policy"] },
+  { label: "node --import tsx src/tools/plan/cli.ts", command: process.execPath, args: ["--import", "tsx", "src/tools/plan/cli.ts"] },
+  { label: "  … --no-policy (program under mocks only)", command: process.execPath, args: ["--import", "tsx", "src/tools/plan/cli.ts", "--no-policy"] },
 ];
 
 let failed = false;

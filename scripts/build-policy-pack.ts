@@ -1,11 +1,11 @@
 /**
  * Builds a self-contained copy of the policy pack for `pulumi policy publish`.
  *
- * The pack's rules share their definitions with the program and the audit (src/model, src/roles.ts: "one model,
- * three enforcers"), outside policies/. `pulumi policy publish` uploads only the pack directory (an `npm pack` of
- * it), so publishing policies/ as it is would ship rules that cannot load. This bundles policies/index.ts and
- * everything it imports from the repository into one index.js, leaving @pulumi/policy and @pulumi/pulumi as the
- * pack's npm dependencies, and writes PulumiPolicy.yaml and package.json beside it.
+ * The pack's rules decide by the shared model (`@entra-baseline/model`, the workspace package in src/model: "one
+ * model, three enforcers"). `pulumi policy publish` uploads only the pack directory (an `npm pack` of it) and the
+ * service installs its dependencies from the public registry, where a workspace package of this repository may not
+ * be. This bundles policies/index.ts with the model into one index.js, leaving @pulumi/policy and @pulumi/pulumi as
+ * the pack's npm dependencies, and writes PulumiPolicy.yaml and package.json beside it.
  *
  *   node --import tsx scripts/build-policy-pack.ts <out-dir>
  */
@@ -23,7 +23,10 @@ export function buildPolicyPack(outDir: string): { entry: string; external: stri
     description?: string;
     dependencies: Record<string, string>;
   };
-  const external = Object.keys(manifest.dependencies);
+  // This repository's own workspace packages are inlined; the rest are installed next to the published pack.
+  const ownPackage = (name: string) => name.startsWith("@entra-baseline/");
+  const dependencies = Object.fromEntries(Object.entries(manifest.dependencies).filter(([name]) => !ownPackage(name)));
+  const external = Object.keys(dependencies);
   fs.mkdirSync(outDir, { recursive: true });
   const entry = path.join(outDir, "index.js");
   buildSync({
@@ -33,7 +36,6 @@ export function buildPolicyPack(outDir: string): { entry: string; external: stri
     platform: "node",
     format: "cjs",
     target: "node20",
-    // The pack's own dependencies are installed by the CLI next to the published pack; everything else is inlined.
     external,
     logLevel: "error",
   });
@@ -43,7 +45,7 @@ export function buildPolicyPack(outDir: string): { entry: string; external: stri
     version: manifest.version,
     description: manifest.description,
     main: "index.js",
-    dependencies: manifest.dependencies,
+    dependencies,
   };
   fs.writeFileSync(path.join(outDir, "package.json"), `${JSON.stringify(published, null, 2)}\n`);
   return { entry, external };

@@ -2,8 +2,8 @@
  * Pulumi entry point: load and validate the stack config (nothing is declared if it is invalid), declare the
  * baseline, export non-secret outputs only. Breakglass passwords never leave the state's secret store.
  */
-import { loadConfig } from "./config";
-import { declareBaseline } from "./baseline";
+import { loadConfig } from "./config/load";
+import { declareBaseline } from "./components/baseline";
 
 const baseline = declareBaseline(loadConfig());
 

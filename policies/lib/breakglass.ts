@@ -7,8 +7,7 @@
  * unknown and not derived from a breakglass user is "unknown": rules fail closed on it.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { providerTypes } from "../../src/model/typeTokens";
-import { isOnMicrosoftDomain } from "../../src/model/identifiers";
+import { isOnMicrosoftDomain, providerTypes } from "@entra-baseline/model";
 import { dependenciesOf, type StackIndex } from "./stack";
 import { UNKNOWN, isUnknown, readString, type Maybe } from "./values";
 

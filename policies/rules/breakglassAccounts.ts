@@ -11,13 +11,10 @@
  * Administrator assignment. The exclusion group must be a role-assignable security group containing every account.
  * Works at preview: provenance is read from propertyDependencies, not from ids.
  */
-import { providerTypes } from "../../src/model/typeTokens";
+import { GLOBAL_ADMINISTRATOR, isOnMicrosoftDomain, policyNames, providerTypes } from "@entra-baseline/model";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { isOnMicrosoftDomain } from "../../src/model/identifiers";
-import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
 import { breakglassView, isBreakglassUpn, objectIdOf, type BreakglassView } from "../lib/breakglass";
 import { breakglassGroupNameSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
-import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
 import { UNKNOWN, readArray, readBoolean, readNumber, readString, type Maybe } from "../lib/values";
 

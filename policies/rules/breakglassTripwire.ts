@@ -11,22 +11,9 @@
  * is then proven by provenance (the rule's `criteria` came from every breakglass user), never skipped.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import {
-  ALERT_RULES,
-  IDENTITY_COLUMNS,
-  TRIPWIRE_RULE_KEYS,
-  missingIdentifiers,
-  tripwireRuleKey,
-  tripwireCriteriaProblems,
-  tripwireRuleProblems,
-  type BreakglassAccountRef,
-  type TripwireCondition,
-  type TripwireRuleKey,
-} from "../../src/model/tripwire";
-import { providerTypes } from "../../src/model/typeTokens";
+import { ALERT_RULES, type BreakglassAccountRef, IDENTITY_COLUMNS, missingIdentifiers, policyNames, providerTypes, TRIPWIRE_RULE_KEYS, type TripwireCondition, tripwireCriteriaProblems, tripwireRuleKey, type TripwireRuleKey, tripwireRuleProblems } from "@entra-baseline/model";
 import { breakglassView, objectIdOf } from "../lib/breakglass";
 import { breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
-import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
 import { UNKNOWN, containsUnknown, raw, read, readArray, readBoolean, readNumber, readString } from "../lib/values";
 

@@ -12,11 +12,9 @@
  * exclusion list (not in an inclusion list); likewise for per-user exclusions. Anything else unknown is rejected.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { breakglassExclusionGaps, excludesBreakglassGroup } from "../../src/model/breakglassExclusion";
-import { dynamicTypeToken, providerTypes } from "../../src/model/typeTokens";
+import { breakglassExclusionGaps, dynamicTypeToken, excludesBreakglassGroup, policyNames, providerTypes } from "@entra-baseline/model";
 import { breakglassView, objectIdOf, type BreakglassView } from "../lib/breakglass";
 import { breakglassGroupNameSchema, breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
-import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack } from "../lib/stack";
 import { UNKNOWN, read, readArray, readString } from "../lib/values";
 

@@ -9,12 +9,10 @@
  * Preview: a principal that comes from a breakglass user (propertyDependencies) is rejected even though its id is
  * unknown; one that comes from anything but an azuread User/Group is rejected by type.
  */
-import { providerTypes } from "../../src/model/typeTokens";
+import { policyNames, providerTypes, roleName } from "@entra-baseline/model";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { roleName } from "../../src/roles";
 import { breakglassView, mayBeBreakglass } from "../lib/breakglass";
 import { breakglassGroupNameSchema, breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
-import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack } from "../lib/stack";
 import { readString } from "../lib/values";
 

@@ -9,10 +9,8 @@
  * declare (monitoring.existingWorkspaceId) is accepted: its retention is governed where it is declared.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { REQUIRED_LOG_CATEGORIES } from "../../src/model/logCategories";
-import { providerTypes } from "../../src/model/typeTokens";
+import { policyNames, providerTypes, REQUIRED_LOG_CATEGORIES } from "@entra-baseline/model";
 import { policyConfig, schema } from "../lib/config";
-import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
 import { UNKNOWN, isUnknown, readArray, readBoolean, readNumber, readString } from "../lib/values";
 

@@ -14,12 +14,8 @@
  * then taken from that resource (propertyDependencies). Any other unknown setting is reported, never skipped.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { activationContextPolicyGaps } from "../../src/model/activationContextPolicy";
-import { activationPolicyWeaknesses, type ActivationPolicySettings, type ApproverRef } from "../../src/model/activationPolicy";
-import { dynamicTypeToken, providerTypes } from "../../src/model/typeTokens";
-import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
+import { activationContextPolicyGaps, type ActivationPolicySettings, activationPolicyWeaknesses, type ApproverRef, dynamicTypeToken, GLOBAL_ADMINISTRATOR, policyNames, providerTypes } from "@entra-baseline/model";
 import { policyConfig, schema } from "../lib/config";
-import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
 import { UNKNOWN, containsUnknown, raw, read, readArray, readBoolean, readString } from "../lib/values";
 

@@ -8,10 +8,8 @@
  * for the one-request-per-admin shape the program declares.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { providerTypes } from "../../src/model/typeTokens";
-import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
+import { GLOBAL_ADMINISTRATOR, policyNames, providerTypes } from "@entra-baseline/model";
 import { policyConfig, schema } from "../lib/config";
-import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, indexStack } from "../lib/stack";
 import { readString } from "../lib/values";
 

@@ -10,12 +10,10 @@
  * is unknown: the assignment is allowed when its principal *came from* a breakglass user (propertyDependencies);
  * an unknown principal without that provenance is rejected, never skipped.
  */
-import { providerTypes } from "../../src/model/typeTokens";
+import { GLOBAL_ADMINISTRATOR, policyNames, providerTypes, roleName, TIER0_ROLE_IDS } from "@entra-baseline/model";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { GLOBAL_ADMINISTRATOR, TIER0_ROLE_IDS, roleName } from "../../src/roles";
 import { breakglassView, principalVerdict, type BreakglassView } from "../lib/breakglass";
 import { breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
-import { policyNames } from "../lib/policyNames";
 import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
 import { UNKNOWN, readBoolean, readString } from "../lib/values";
 
@@ -46,7 +44,7 @@ export const noStandingTier0Assignment: StackValidationPolicy = {
       type: "array",
       items: { type: "string" },
       default: [...TIER0_ROLE_IDS],
-      description: "Role template ids treated as Tier-0 (default: src/roles.ts TIER0_ROLE_IDS).",
+      description: "Role template ids treated as Tier-0 (default: src/model/roles.ts TIER0_ROLE_IDS).",
     },
   }),
   validateStack: (args, reportViolation) => {

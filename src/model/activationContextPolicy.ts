@@ -8,7 +8,7 @@
 
 /**
  * Built-in authentication strength "Phishing-resistant MFA": a fixed id in every tenant (reference §3).
- * src/conditionalAccess/policies.ts writes the same id (test/policies/activationContextPolicy.test.ts keeps them equal).
+ * src/components/conditionalAccess/policies.ts writes the same id (test/policies/activationContextPolicy.test.ts keeps them equal).
  */
 export const PHISHING_RESISTANT_MFA_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
 

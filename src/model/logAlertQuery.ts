@@ -127,7 +127,7 @@ export interface QueryRuleContext {
 /** Why Azure Monitor would reject (or mis-run) this query as a log alert; empty when it is acceptable. */
 export function logAlertQueryViolations(query: string, context: QueryRuleContext): string[] {
   const problems: string[] = [];
-  const bytes = new TextEncoder().encode(query).length;
+  const bytes = utf8Length(query);
   if (bytes > MAX_ALERT_QUERY_BYTES) problems.push(`the query is ${bytes} bytes; a log alert rule allows at most ${MAX_ALERT_QUERY_BYTES}`);
   const tokens = kqlTokens(query);
   const words = (name: string) => tokens.some((t, i) => t.kind === "word" && t.text === name && !isMember(tokens, i));
@@ -151,6 +151,16 @@ export function logAlertQueryViolations(query: string, context: QueryRuleContext
     }
   });
   return problems;
+}
+
+/** UTF-8 length in bytes (what Azure's 64 KB limit counts), without depending on a runtime's TextEncoder. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }
 
 const TIMESPAN_LITERAL = /^\d+(\.\d+)?(d|h|m|s|ms|microsecond|microseconds|tick|ticks|min|minute|minutes|hr|hrs|hour|hours|day|days|sec|second|seconds)$/;

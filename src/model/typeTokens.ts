@@ -6,13 +6,13 @@
 export const DYNAMIC_MODULE_PREFIX = "pulumi-nodejs:dynamic/";
 
 export const dynamicTypes = {
-  /** The Global Administrator role's PIM policy rules, owned through Graph (src/pim). */
+  /** The Global Administrator role's PIM policy rules, owned through Graph (src/components/pim). */
   roleManagementPolicy: { module: "pim", type: "RoleManagementPolicy" },
-  /** An authentication context class reference (src/conditionalAccess). */
+  /** An authentication context class reference (src/components/conditionalAccess). */
   authenticationContext: { module: "conditionalAccess", type: "AuthenticationContext" },
   /** A CA policy written through Graph because azuread cannot target authentication contexts. */
   graphConditionalAccessPolicy: { module: "conditionalAccess", type: "GraphConditionalAccessPolicy" },
-  /** The tenant's FIDO2 authentication-method policy (src/breakglass). */
+  /** The tenant's FIDO2 authentication-method policy (src/components/breakglass). */
   fido2MethodPolicy: { module: "breakglass", type: "Fido2MethodPolicy" },
 } as const;
 

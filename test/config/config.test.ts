@@ -3,9 +3,9 @@
  * the one table in ./badInputs.ts; ./entryPoint.test.ts proves the program then declares nothing).
  */
 import { describe, expect, it } from "vitest";
-import { formatIssue, validateConfig } from "../../src/config";
-import { BAD_INPUTS } from "./badInputs";
-import { prodConfig } from "./fixtures";
+import { formatIssue, validateConfig } from "../../src/config/validate";
+import { BAD_INPUTS } from "../support/config/badInputs";
+import { prodConfig } from "../support/config/rawConfig";
 
 describe("config validation", () => {
   it("accepts the bundled Pulumi.prod.yaml", () => {

@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { configJsonSchema, renderConfigReference, renderPulumiYamlTemplate } from "../../src/configDocs";
-import { CONFIG_KEYS } from "../../src/configSchema";
-import { ROOT } from "./fixtures";
+import { configJsonSchema, renderConfigReference, renderPulumiYamlTemplate } from "../../src/config/docs";
+import { CONFIG_KEYS } from "../../src/config/schema";
+import { ROOT } from "../support/config/rawConfig";
 
 describe("configuration reference", () => {
   it("docs/configuration.md is generated from the current schema", () => {
@@ -35,7 +35,7 @@ describe("configuration reference", () => {
 
 describe("npm run docs:config", () => {
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "configDocs.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "config", "docs.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
 
   it("--check passes on the committed files and --help changes nothing", () => {
     const before = fs.statSync(path.join(ROOT, "docs", "configuration.md")).mtimeMs;

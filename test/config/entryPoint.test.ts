@@ -8,11 +8,11 @@
  * external to vitest's module graph, so the mocks and config set here are the ones the fresh import sees.
  */
 import { describe, expect, it, vi } from "vitest";
-import { formatIssue, type ConfigError } from "../../src/config";
-import { componentTypes } from "../../src/model/typeTokens";
-import { runProgram, setStackConfig, type ProgramRun } from "../helpers/pulumiMocks";
-import { BAD_INPUTS } from "./badInputs";
-import { prodConfig } from "./fixtures";
+import { formatIssue, type ConfigError } from "../../src/config/validate";
+import { componentTypes } from "@entra-baseline/model";
+import { runProgram, setStackConfig, type ProgramRun } from "../support/pulumiMocks";
+import { BAD_INPUTS } from "../support/config/badInputs";
+import { prodConfig } from "../support/config/rawConfig";
 
 const STACK = "pulumi:pulumi:Stack";
 
@@ -23,12 +23,12 @@ async function runEntryPoint(raw: Record<string, unknown>): Promise<{ run: Progr
   let error: unknown;
   const run = await runProgram(async () => {
     try {
-      await import("../../src/index");
+      await import("../../src");
     } catch (e) {
       error = e;
     }
   });
-  const { ConfigError: ConfigErrorClass } = await import("../../src/config");
+  const { ConfigError: ConfigErrorClass } = await import("../../src/config/validate");
   return { run, error, ConfigErrorClass };
 }
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GraphClient, GraphError, createGraphClient } from "../../src/graph/client";
 import { SlidingWindowThrottle } from "../../src/graph/throttle";
-import { graphError } from "../fakes/graphServer";
-import { useLoopbackGraph } from "../fakes/loopbackGraph";
+import { graphError } from "../support/fakes/graphServer";
+import { useLoopbackGraph } from "../support/fakes/loopbackGraph";
 
 const graph = useLoopbackGraph();
 afterEach(() => {

@@ -16,7 +16,7 @@ import {
   type StackDriftStatus,
   type StackReport,
 } from "../../scripts/report-drift";
-import { FakeGitHub } from "./fakeGitHub";
+import { FakeGitHub } from "../support/fakes/github";
 
 const RUN_URL = "https://github.com/acme/entra/actions/runs/42";
 const REPO = "acme/entra";

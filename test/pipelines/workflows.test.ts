@@ -12,7 +12,7 @@ import {
   usesAction,
   workflowFiles,
   type Workflow,
-} from "./workflowChecks";
+} from "../support/workflowChecks";
 
 const clone = (w: Workflow): Workflow => structuredClone(w);
 

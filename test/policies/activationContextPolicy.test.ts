@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { PHISHING_RESISTANT_MFA_STRENGTH_ID as WRITTEN_ID, activationPolicyBody } from "../../src/conditionalAccess/policies";
+import { PHISHING_RESISTANT_MFA_STRENGTH_ID as WRITTEN_ID, activationPolicyBody } from "../../src/components/conditionalAccess/policies";
 import {
   PHISHING_RESISTANT_MFA_STRENGTH_ID,
   activationContextPolicyGaps,
   grantRequiresPhishingResistantMfa,
   targetsAuthenticationContext,
-} from "../../src/model/activationContextPolicy";
+} from "@entra-baseline/model";
 
 describe("the activation context CA policy model (pack and audit)", () => {
   it("uses the documented built-in phishing-resistant strength, the one the program writes", () => {

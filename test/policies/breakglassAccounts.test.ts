@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { breakglassAccounts } from "../../policies/rules/breakglassAccounts";
-import { PACK_CONFIG, byName, compliantStack, type Mode } from "./stackFixture";
-import { messages, mutate, runStackPolicy } from "./harness";
+import { PACK_CONFIG, byName, compliantStack, type Mode } from "../support/pack/stackFixture";
+import { messages, mutate, runStackPolicy } from "../support/pack/harness";
 
 const config = PACK_CONFIG["breakglass-accounts"];
 const run = (stack: ReturnType<typeof compliantStack>, cfg: Record<string, unknown> = config) => runStackPolicy(breakglassAccounts, stack, cfg).then(messages);

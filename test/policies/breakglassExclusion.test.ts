@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breakglassExclusionGaps, excludesBreakglassGroup } from "../../src/model/breakglassExclusion";
+import { breakglassExclusionGaps, excludesBreakglassGroup } from "@entra-baseline/model";
 
 const bg = { groupIds: ["G-1"], userIds: ["u-1", "U-2"] };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { caPoliciesExcludeBreakglass } from "../../policies/rules/caPoliciesExcludeBreakglass";
-import { PACK_CONFIG, USER_IDS, byName, compliantStack, type Mode } from "./stackFixture";
-import { messages, mutate, runStackPolicy } from "./harness";
-import { unknownStringValue } from "./unknowns";
+import { PACK_CONFIG, USER_IDS, byName, compliantStack, type Mode } from "../support/pack/stackFixture";
+import { messages, mutate, runStackPolicy } from "../support/pack/harness";
+import { unknownStringValue } from "../support/pack/unknowns";
 
 const config = PACK_CONFIG["ca-policies-exclude-breakglass"];
 const run = (stack: ReturnType<typeof compliantStack>) => runStackPolicy(caPoliciesExcludeBreakglass, stack, config).then(messages);

@@ -5,10 +5,9 @@ import * as aadiam from "@pulumi/azure-native/aadiam";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { policies } from "../../policies/rules";
-import { ALL_POLICY_NAMES } from "../../policies/lib/policyNames";
-import { providerTypes } from "../../src/model/typeTokens";
-import { PACK_CONFIG, compliantStack, type Mode } from "./stackFixture";
-import { runStackPolicy } from "./harness";
+import { ALL_POLICY_NAMES, providerTypes } from "@entra-baseline/model";
+import { PACK_CONFIG, compliantStack, type Mode } from "../support/pack/stackFixture";
+import { runStackPolicy } from "../support/pack/harness";
 
 const pulumiType = (cls: unknown) => (cls as { __pulumiType: string }).__pulumiType;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { gaActivationPolicy } from "../../policies/rules/gaActivationPolicy";
-import { PACK_CONFIG, byName, compliantStack, urnOf, type Mode } from "./stackFixture";
-import { messages, mutate, runStackPolicy } from "./harness";
-import { unknownStringValue } from "./unknowns";
+import { PACK_CONFIG, byName, compliantStack, urnOf, type Mode } from "../support/pack/stackFixture";
+import { messages, mutate, runStackPolicy } from "../support/pack/harness";
+import { unknownStringValue } from "../support/pack/unknowns";
 
 const config = PACK_CONFIG["ga-activation-policy"];
 const run = (stack: ReturnType<typeof compliantStack>, cfg: Record<string, unknown> = config) => runStackPolicy(gaActivationPolicy, stack, cfg).then(messages);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { noStandingTier0Assignment } from "../../policies/rules/noStandingTier0Assignment";
-import { providerTypes } from "../../src/model/typeTokens";
-import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR, USER_ADMINISTRATOR } from "../../src/roles";
-import { PACK_CONFIG, byName, compliantStack, resource, type Mode } from "./stackFixture";
-import { messages, mutate, runStackPolicy } from "./harness";
-import { unknownStringValue } from "./unknowns";
+import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR, providerTypes, USER_ADMINISTRATOR } from "@entra-baseline/model";
+import { PACK_CONFIG, byName, compliantStack, resource, type Mode } from "../support/pack/stackFixture";
+import { messages, mutate, runStackPolicy } from "../support/pack/harness";
+import { unknownStringValue } from "../support/pack/unknowns";
 
 const config = PACK_CONFIG["no-standing-tier0-assignment"];
 const run = (stack: ReturnType<typeof compliantStack>) => runStackPolicy(noStandingTier0Assignment, stack, config).then(messages);

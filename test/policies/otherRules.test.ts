@@ -4,11 +4,10 @@ import { breakglassTripwire } from "../../policies/rules/breakglassTripwire";
 import { eligibleAssignmentPrincipals } from "../../policies/rules/eligibleAssignmentPrincipals";
 import { entraDiagnosticSetting } from "../../policies/rules/entraDiagnosticSetting";
 import { globalAdminCount } from "../../policies/rules/globalAdminCount";
-import { providerTypes } from "../../src/model/typeTokens";
-import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
-import { PACK_CONFIG, byName, compliantStack, resource, type Mode } from "./stackFixture";
-import { messages, mutate, runStackPolicy } from "./harness";
-import { unknownStringValue } from "./unknowns";
+import { GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
+import { PACK_CONFIG, byName, compliantStack, resource, type Mode } from "../support/pack/stackFixture";
+import { messages, mutate, runStackPolicy } from "../support/pack/harness";
+import { unknownStringValue } from "../support/pack/unknowns";
 
 type Stack = ReturnType<typeof compliantStack>;
 

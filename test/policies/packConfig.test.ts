@@ -1,11 +1,11 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ALL_POLICY_NAMES } from "../../policies/lib/policyNames";
+import { ALL_POLICY_NAMES } from "@entra-baseline/model";
 import { policies } from "../../policies/rules";
-import { validateConfig } from "../../src/config";
+import { validateConfig } from "../../src/config/validate";
 import { schemaDefaults } from "../../policies/lib/config";
-import { derivePackConfig } from "../../src/plan/packConfig";
-import { readStackFile } from "../../src/plan/stackFile";
+import { derivePackConfig } from "../../src/config/packConfig";
+import { readStackFile } from "../../src/config/stackFile";
 
 const prod = () => {
   const { config, errors } = validateConfig(readStackFile(path.resolve(__dirname, "../.."), "prod").raw);

@@ -1,7 +1,7 @@
 /** The bundled Pulumi.prod.yaml, planned offline and run through the real pack: zero violations (issue 5). */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkPlan, exportPlan, loadStackConfig, planBaseline, plannedResources } from "../../src/plan/plan";
+import { checkPlan, exportPlan, loadStackConfig, planBaseline, plannedResources } from "../../src/tools/plan/plan";
 
 describe("the bundled prod stack", () => {
   it("passes every rule of the pack", async () => {

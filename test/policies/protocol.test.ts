@@ -7,12 +7,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALL_POLICY_NAMES } from "../../policies/lib/policyNames";
-import { analyzeWithPack, openPack, type PackSession, type PlannedResource } from "../../src/plan/analyzer";
-import { providerTypes } from "../../src/model/typeTokens";
-import { GLOBAL_ADMINISTRATOR } from "../../src/roles";
-import { PACK_CONFIG, byName, compliantStack, resource } from "./stackFixture";
-import { mutate } from "./harness";
+import { ALL_POLICY_NAMES, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
+import { analyzeWithPack, openPack, type PackSession, type PlannedResource } from "../../src/tools/engine/analyzer";
+import { PACK_CONFIG, byName, compliantStack, resource } from "../support/pack/stackFixture";
+import { mutate } from "../support/pack/harness";
 
 function isRunning(pid: number): boolean {
   try {
@@ -104,6 +102,6 @@ describe("analyzeWithPack (one pack per run, as plan and check use it)", () => {
     await expect(analyzeWithPack([], {}, { packDir: dir })).rejects.toThrow(/exited \(code 1\) before reporting its port[\s\S]*pack exploded on load/);
     const silent = mkdtempSync(path.join(tmpdir(), "pack-"));
     writeFileSync(path.join(silent, "index.ts"), 'console.error("starting slowly"); setInterval(() => undefined, 1000);\n');
-    await expect(analyzeWithPack([], {}, { packDir: silent, startTimeoutMs: 1500 })).rejects.toThrow(/did not report its port within 1500 ms[\s\S]*starting slowly/);
+    await expect(analyzeWithPack([], {}, { packDir: silent, startTimeoutMs: 6000 })).rejects.toThrow(/did not report its port within 6000 ms[\s\S]*starting slowly/);
   });
 });

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, expect, it } from "vitest";
-import { ALL_POLICY_NAMES } from "../../policies/lib/policyNames";
+import { ALL_POLICY_NAMES } from "@entra-baseline/model";
 import { buildPolicyPack } from "../../scripts/build-policy-pack";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -9,12 +9,11 @@ import { breakglassTripwire } from "../../policies/rules/breakglassTripwire";
 import { eligibleAssignmentPrincipals } from "../../policies/rules/eligibleAssignmentPrincipals";
 import { gaActivationPolicy } from "../../policies/rules/gaActivationPolicy";
 import { noStandingTier0Assignment } from "../../policies/rules/noStandingTier0Assignment";
-import type { PlannedResource } from "../../src/plan/analyzer";
-import { providerTypes } from "../../src/model/typeTokens";
-import { GLOBAL_ADMINISTRATOR, USER_ADMINISTRATOR } from "../../src/roles";
-import { messages, mutate, runStackPolicy } from "./harness";
-import { APPROVER_IDS, BREAKGLASS_UPNS, ELIGIBLE_IDS, PACK_CONFIG, USER_IDS, byName, compliantStack, resource } from "./stackFixture";
-import { unknownStringValue } from "./unknowns";
+import type { PlannedResource } from "../../src/tools/engine/analyzer";
+import { GLOBAL_ADMINISTRATOR, providerTypes, USER_ADMINISTRATOR } from "@entra-baseline/model";
+import { messages, mutate, runStackPolicy } from "../support/pack/harness";
+import { APPROVER_IDS, BREAKGLASS_UPNS, ELIGIBLE_IDS, PACK_CONFIG, USER_IDS, byName, compliantStack, resource } from "../support/pack/stackFixture";
+import { unknownStringValue } from "../support/pack/unknowns";
 
 const GA_ROLE_OBJECT_ID = "ffffffff-0000-4000-8000-0000000000a0";
 const EVIL_ID = "aaaaaaaa-0000-4000-8000-00000000e711";

@@ -1,0 +1,42 @@
+/**
+ * The whole baseline as one function of validated config, so that the Pulumi entry point, `npm run plan` and the
+ * tests declare exactly the same resources.
+ */
+import type { BaselineConfig } from "../config/validate";
+import { Breakglass } from "./breakglass";
+import { ConditionalAccessBaseline } from "./conditionalAccess";
+import { JitGlobalAdmin } from "./pim";
+import { Monitoring } from "./monitoring";
+
+export function declareBaseline(config: BaselineConfig) {
+  const breakglass = new Breakglass("breakglass", {
+    breakglass: config.breakglass,
+    tenant: config.tenant,
+    graph: config.graph,
+  });
+
+  const conditionalAccess = new ConditionalAccessBaseline("conditional-access", {
+    conditionalAccess: config.conditionalAccess,
+    authenticationContextId: config.pim.authenticationContextId,
+    exclusionGroupId: breakglass.groupObjectId,
+    graph: config.graph,
+  });
+
+  const jitGlobalAdmin = new JitGlobalAdmin("jit-global-admin", {
+    pim: config.pim,
+    graph: config.graph,
+    // The activation rule names the authentication context, which must exist with its CA policy first.
+    activationPrerequisites: [conditionalAccess.authenticationContext, conditionalAccess.activationPolicy],
+  });
+
+  const monitoring = new Monitoring("monitoring", {
+    monitoring: config.monitoring,
+    breakglass: {
+      userPrincipalNames: breakglass.userPrincipalNames,
+      objectIds: breakglass.objectIds,
+      groupObjectId: breakglass.groupObjectId,
+    },
+  });
+
+  return { breakglass, conditionalAccess, jitGlobalAdmin, monitoring };
+}

@@ -1,0 +1,40 @@
+/** Who hears an alert: email, SMS and webhook receivers from config, in one action group. */
+import * as pulumi from "@pulumi/pulumi";
+import * as monitor from "@pulumi/azure-native/monitor";
+import type { MonitoringConfig } from "../../config/schema";
+
+export function declareActionGroup(
+  name: string,
+  args: { actionGroup: MonitoringConfig["actionGroup"]; resourceGroupName: pulumi.Input<string> },
+  parent: pulumi.Resource,
+): monitor.ActionGroup {
+  const { actionGroup } = args;
+  return new monitor.ActionGroup(
+    `${name}-action-group`,
+    {
+      actionGroupName: actionGroup.name,
+      groupShortName: actionGroup.shortName,
+      resourceGroupName: args.resourceGroupName,
+      // Action groups are global resources (reference §7).
+      location: "Global",
+      enabled: true,
+      emailReceivers: actionGroup.emails.map((emailAddress, i) => ({
+        name: `email-${i + 1}`,
+        emailAddress,
+        useCommonAlertSchema: true,
+      })),
+      smsReceivers: actionGroup.sms.map((sms, i) => ({
+        name: `sms-${i + 1}`,
+        countryCode: sms.countryCode,
+        phoneNumber: sms.phoneNumber,
+      })),
+      webhookReceivers: actionGroup.webhooks.map((serviceUri, i) => ({
+        name: `webhook-${i + 1}`,
+        // Webhook URLs often embed a signature or key: keep them out of plain-text state and output.
+        serviceUri: pulumi.secret(serviceUri),
+        useCommonAlertSchema: true,
+      })),
+    },
+    { parent },
+  );
+}

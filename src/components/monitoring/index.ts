@@ -1,0 +1,84 @@
+/**
+ * Audit integrity: Entra logs streamed to Log Analytics, the breakglass tripwires and the other alert rules, an
+ * action group, and the weekly PIM activation review workbook (docs/monitoring.md).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as resources from "@pulumi/azure-native/resources";
+import type { MonitoringConfig } from "../../config/schema";
+import { type AlertRuleKey, componentTypes } from "@entra-baseline/model";
+import { declareActionGroup } from "./actionGroup";
+import { declareAlertRules } from "./alertRules";
+import { declareLogging } from "./logging";
+import { declareWorkbook } from "./workbook";
+
+export interface MonitoringArgs {
+  monitoring: MonitoringConfig;
+  breakglass: {
+    userPrincipalNames: pulumi.Input<string[]>;
+    objectIds: pulumi.Input<string[]>;
+    groupObjectId: pulumi.Input<string>;
+  };
+}
+
+export class Monitoring extends pulumi.ComponentResource {
+  /** ARM resource id of the Log Analytics workspace (created, or config's existingWorkspaceId). */
+  readonly workspaceId: pulumi.Output<string>;
+  /** ARM resource id of the interactive sign-in tripwire rule. */
+  readonly tripwireRuleId: pulumi.Output<string>;
+  /** ARM resource id of the non-interactive sign-in tripwire rule. */
+  readonly nonInteractiveTripwireRuleId: pulumi.Output<string>;
+  /** Every alert rule's ARM resource id, by the same keys as config `monitoring.severities`. */
+  readonly alertRuleIds: pulumi.Output<Record<AlertRuleKey, string>>;
+  readonly actionGroupId: pulumi.Output<string>;
+  readonly resourceGroupName: pulumi.Output<string>;
+  readonly workbookId: pulumi.Output<string>;
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(componentTypes.monitoring, name, {}, opts);
+    const { monitoring } = args;
+
+    const resourceGroup = new resources.ResourceGroup(
+      `${name}-rg`,
+      { resourceGroupName: monitoring.resourceGroupName, location: monitoring.location },
+      { parent: this },
+    );
+    // The configured name, carried through the group's id so every child waits for the group to exist.
+    const resourceGroupName = resourceGroup.id.apply(() => monitoring.resourceGroupName);
+
+    const logging = declareLogging(name, { monitoring, resourceGroupName }, this);
+    const actionGroup = declareActionGroup(name, { actionGroup: monitoring.actionGroup, resourceGroupName }, this);
+    const rules = declareAlertRules(
+      name,
+      {
+        monitoring,
+        resourceGroupName,
+        workspaceId: logging.workspaceId,
+        actionGroupId: actionGroup.id,
+        breakglass: args.breakglass,
+      },
+      // Rules read tables the diagnostic setting creates: declare them after it.
+      { parent: this, dependsOn: [logging.diagnosticSetting] },
+    );
+    const workbook = declareWorkbook(name, { monitoring, resourceGroupName, workspaceId: logging.workspaceId }, this);
+
+    this.workspaceId = logging.workspaceId;
+    this.tripwireRuleId = rules.breakglassSignIn.id;
+    this.nonInteractiveTripwireRuleId = rules.breakglassNonInteractiveSignIn.id;
+    this.alertRuleIds = pulumi.all(Object.fromEntries(Object.entries(rules).map(([k, r]) => [k, r.id]))) as pulumi.Output<
+      Record<AlertRuleKey, string>
+    >;
+    this.actionGroupId = actionGroup.id;
+    this.resourceGroupName = resourceGroupName;
+    this.workbookId = workbook.id;
+
+    this.registerOutputs({
+      workspaceId: this.workspaceId,
+      tripwireRuleId: this.tripwireRuleId,
+      nonInteractiveTripwireRuleId: this.nonInteractiveTripwireRuleId,
+      alertRuleIds: this.alertRuleIds,
+      actionGroupId: this.actionGroupId,
+      resourceGroupName: this.resourceGroupName,
+      workbookId: this.workbookId,
+    });
+  }
+}

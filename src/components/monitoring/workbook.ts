@@ -1,0 +1,74 @@
+/**
+ * The "PIM activation review" workbook: the weekly review as an Azure Monitor workbook on the workspace. Its
+ * sections run the same base query as `npm run review` (src/model/kql/pimActivationReview.ts).
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
+import type { MonitoringConfig } from "../../config/schema";
+import { pimReviewWorkbookQueries, type PimReviewOptions } from "@entra-baseline/model";
+
+export const WORKBOOK_DISPLAY_NAME = "PIM activation review";
+const WORKBOOK_SCHEMA = "https://github.com/Microsoft/Application-Insights-Workbooks/blob/master/schema/workbook.json";
+
+/** Workbook JSON (Notebook/1.0): a heading, then one KQL table per review section. */
+export function pimReviewWorkbookContent(options: PimReviewOptions, workspaceId: string): Record<string, unknown> {
+  const intro = {
+    type: 1,
+    name: "intro",
+    content: {
+      json: [
+        `## ${WORKBOOK_DISPLAY_NAME}`,
+        "Global Administrator activations of the last 7 days: who, when, for how long, the justification and ticket,",
+        "who approved; per-admin counts; activations outside working hours; denied requests.",
+        "The same review is produced as Markdown by `npm run review` (entra-baseline).",
+      ].join("\n"),
+    },
+  };
+  const sections = pimReviewWorkbookQueries(options).map((q) => ({
+    type: 3,
+    name: q.name,
+    content: {
+      version: "KqlItem/1.0",
+      title: q.title,
+      query: q.query,
+      size: 0,
+      queryType: 0,
+      resourceType: "microsoft.operationalinsights/workspaces",
+      crossComponentResources: [workspaceId],
+      visualization: "table",
+    },
+  }));
+  return { version: "Notebook/1.0", items: [intro, ...sections], fallbackResourceIds: [workspaceId], $schema: WORKBOOK_SCHEMA };
+}
+
+/** Workbook resource names must be GUIDs; derive one from a stable seed so re-runs do not replace the workbook. */
+export function stableUuid(seed: string): string {
+  const h = createHash("sha256").update(seed).digest("hex");
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function declareWorkbook(
+  name: string,
+  args: { monitoring: MonitoringConfig; resourceGroupName: pulumi.Input<string>; workspaceId: pulumi.Input<string> },
+  parent: pulumi.Resource,
+): applicationinsights.Workbook {
+  const { monitoring } = args;
+  const options: PimReviewOptions = { ticketPattern: monitoring.routineJitUse.ticketPattern, workingHours: monitoring.workingHours };
+  return new applicationinsights.Workbook(
+    `${name}-pim-activation-review`,
+    {
+      resourceName: stableUuid(`${monitoring.resourceGroupName}/${name}/pim-activation-review`),
+      resourceGroupName: args.resourceGroupName,
+      location: monitoring.location,
+      displayName: WORKBOOK_DISPLAY_NAME,
+      category: "workbook",
+      kind: "shared",
+      version: "Notebook/1.0",
+      sourceId: args.workspaceId,
+      serializedData: pulumi.output(args.workspaceId).apply((id) => JSON.stringify(pimReviewWorkbookContent(options, id))),
+    },
+    { parent },
+  );
+}

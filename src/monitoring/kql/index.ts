@@ -1,8 +1,0 @@
-/** KQL builders: pure functions of config and the breakglass identities. Checked by test/kql with Kusto.Language. */
-export * from "./breakglassIdentities";
-export * from "./breakglassSignIn";
-export * from "./breakglassAccountChanged";
-export * from "./roleAssignedOutsidePim";
-export * from "./routineJitUse";
-export * from "./pimActivationReview";
-export { PIM_OPERATIONS, type PimEvent } from "./common";

@@ -1,0 +1,114 @@
+/**
+ * `npm run audit`: the read-only live-tenant drift audit (docs/audit.md).
+ *
+ * Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (a failed read is always one);
+ * 2 usage, configuration, snapshot or authorization errors; 3 the audit itself failed (a bug: the stack is printed).
+ */
+import * as path from "node:path";
+import { Command, Option } from "commander";
+import { configureCommand, parseArguments } from "../../cli/command";
+import { UserInputError } from "../../cli/errors";
+import { EXIT } from "../../cli/exitCodes";
+import type { CliIo } from "../../cli/io";
+import { runCli } from "../../cli/run";
+import { addStackOptions, type StackFlags } from "../../cli/stackOptions";
+import { requireStackConfig } from "../../config/stackConfig";
+import type { BaselineConfig } from "../../config/validate";
+import { createGraphClient, GraphError } from "../../graph/client";
+import { auditSnapshot, type AuditResult } from "./audit";
+import { SEVERITIES, severityRank, type Severity } from "./findings";
+import { readTenant, type ReadProgress } from "./read";
+import { renderJson, renderMarkdown, renderTable } from "./report";
+import { readSnapshotFile, writeSnapshotFile } from "./snapshot";
+
+export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
+
+interface CliOptions extends StackFlags {
+  snapshot?: string;
+  saveSnapshot?: string;
+  json?: boolean;
+  markdown?: boolean;
+  failOn: Severity;
+  graphEndpoint?: string;
+  armEndpoint: string;
+  subscription?: string[];
+  timeout: string;
+}
+
+function program(io: CliIo): Command {
+  return configureCommand(
+    addStackOptions(new Command(), "is the model the tenant is audited against")
+      .description("Read-only audit of the live Entra tenant against the baseline model (docs/audit.md).")
+      .option("--snapshot <file>", "audit a saved snapshot offline instead of the live tenant")
+      .option("--save-snapshot <file>", "write the raw Graph/ARM answers read to <file>")
+      .addOption(new Option("--json", "print findings as JSON").conflicts("markdown"))
+      .addOption(new Option("--markdown", "print findings as Markdown (CI job summary)").conflicts("json"))
+      .addOption(new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity").choices([...SEVERITIES]).default("high"))
+      .option("--graph-endpoint <url>", "Microsoft Graph base URL (default: graph.endpoint of the stack config)")
+      .option("--arm-endpoint <url>", "Azure Resource Manager base URL", DEFAULT_ARM_ENDPOINT)
+      .option("--subscription <id...>", "subscription(s) holding the tripwire alert rules (default: the stack's azure-native:subscriptionId, see docs/audit.md)")
+      .option("--timeout <seconds>", "per-request timeout", "30"),
+    "audit",
+    `  0  no finding at or above --fail-on
+  1  findings at or above --fail-on (a source that could not be read is always one: AUD-READ-FAILED)
+  2  bad input: flags, the stack file, the snapshot file, or missing rights (the message names the permission)
+  3  the audit itself failed`,
+    io,
+  );
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const cmd = program(io);
+  const answered = await parseArguments(cmd, argv, io);
+  if (answered !== undefined) return answered;
+  const options = cmd.opts<CliOptions>();
+  let result: AuditResult;
+  try {
+    result = await run(options, io);
+  } catch (e) {
+    // A Graph error that reaches here is the credential's (no token, no consent): the user's to fix.
+    if (e instanceof GraphError) throw new UserInputError(e.message, { cause: e });
+    throw e;
+  }
+  const output = options.json ? renderJson(result, options.failOn) : options.markdown ? renderMarkdown(result) : renderTable(result, io.columns ?? 120);
+  io.stdout(output);
+  const threshold = severityRank(options.failOn);
+  return result.findings.some((f) => severityRank(f.severity) >= threshold) ? EXIT.findings : EXIT.ok;
+}
+
+async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
+  if (options.snapshot && options.saveSnapshot) throw new UserInputError("--snapshot and --save-snapshot exclude each other (a snapshot is saved from a live read)");
+  const timeoutSeconds = Number(options.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UserInputError(`--timeout ${JSON.stringify(options.timeout)} is not a positive number of seconds`);
+  const { config, subscription } = stackConfig(path.resolve(io.cwd, options.cwd ?? "."), options.stack);
+
+  if (options.snapshot) {
+    const file = path.resolve(io.cwd, options.snapshot);
+    return auditSnapshot(readSnapshotFile(file), config, file);
+  }
+
+  const graph = createGraphClient(options.graphEndpoint ?? config.graph.endpoint, { timeoutMs: timeoutSeconds * 1000 });
+  const arm = createGraphClient(options.armEndpoint, { timeoutMs: timeoutSeconds * 1000 });
+  const progress = io.stderrIsTTY ? (p: ReadProgress) => io.stderr(`\rReading the tenant: ${p.sourcesDone}/${p.sourcesTotal} sources, ${p.requests} requests `) : undefined;
+  let snapshot;
+  try {
+    const subscriptions = options.subscription ?? (subscription ? [subscription] : undefined);
+    snapshot = await readTenant({ graph, arm, config, subscriptions, onProgress: progress });
+  } finally {
+    if (io.stderrIsTTY) io.stderr("\r\x1b[K");
+  }
+  if (options.saveSnapshot) writeSnapshotFile(path.resolve(io.cwd, options.saveSnapshot), snapshot);
+  return auditSnapshot(snapshot, config);
+}
+
+/**
+ * The stack's config, validated like plan, check and review read it (encrypted values of ours are errors), and the
+ * subscription its azure-native provider deploys the alert rules to, when the stack file names one.
+ */
+function stackConfig(cwd: string, stack: string | undefined): { config: BaselineConfig; subscription?: string } {
+  const loaded = requireStackConfig(cwd, stack);
+  const subscription = loaded.stackFile.passthrough["azure-native:subscriptionId"]?.trim();
+  return { config: loaded.config, ...(subscription ? { subscription } : {}) };
+}
+
+if (require.main === module) runCli(main);

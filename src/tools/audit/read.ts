@@ -1,0 +1,370 @@
+/**
+ * Reads everything the audit needs from the live tenant, read-only, into an AuditSnapshot.
+ *
+ * Cost does not grow with the tenant's users: users are looked up by the names the stack config gives
+ * (`$filter=… in (…)`), role assignments by Tier-0 role id, and the only per-object reads are per breakglass account
+ * (groups, authentication methods) and per group holding Global Administrator. First pages go through `$batch`
+ * (20 per request); further pages follow `@odata.nextLink`. The Graph client applies the CA (1/s) and
+ * authentication-methods (5/10 s) throttles to batched items too.
+ *
+ * A source that fails is recorded under `errors` (the audit reports it as a finding); a 401/403 anywhere is collected
+ * and thrown as AuditAuthError naming the missing permission (exit 2): no report is built without the rights to read.
+ */
+import { UserInputError } from "../../cli/errors";
+import type { BaselineConfig } from "../../config/validate";
+import { GraphError, type GraphClient } from "../../graph/client";
+import { requiredPermissions } from "../../graph/permissions";
+import { GLOBAL_ADMINISTRATOR, GUID, TIER0_ROLE_IDS } from "@entra-baseline/model";
+import { asRecord, lower } from "./context";
+import { SNAPSHOT_VERSION, type AuditSnapshot, type KeyedSource, type ListSource, type RawObject, type SourceName } from "./snapshot";
+
+export const ARM_API_VERSIONS = {
+  /** Entra diagnostic settings (reference §5; azure-native aadiam.DiagnosticSetting uses it). */
+  aadiamDiagnosticSettings: "2017-04-01",
+  /** GA version listed by azure-native 3.28 monitor.ScheduledQueryRule ("other available API versions"). */
+  scheduledQueryRules: "2023-12-01",
+  subscriptions: "2022-12-01",
+} as const;
+
+/** `in (…)` filters are chunked: Graph limits the number of values in one filter clause (15 is safe). */
+const IN_FILTER_CHUNK = 15;
+const USER_SELECT = "id,userPrincipalName,mailNickname,displayName,accountEnabled,onPremisesSyncEnabled,onPremisesImmutableId,userType";
+
+export class AuditAuthError extends UserInputError {
+  constructor(readonly problems: string[]) {
+    super(`The audit could not read the tenant with the current identity:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+export interface ReadProgress {
+  sourcesDone: number;
+  sourcesTotal: number;
+  requests: number;
+}
+
+export interface ReadTenantOptions {
+  graph: GraphClient;
+  arm: GraphClient;
+  config: BaselineConfig;
+  /** Subscriptions whose scheduled query rules are read; default: see `monitoringSubscriptions`. */
+  subscriptions?: string[];
+  onProgress?(progress: ReadProgress): void;
+}
+
+interface CollectionRead {
+  /** Graph path relative to /v1.0, as $batch wants it. */
+  url: string;
+}
+
+type ReadOutcome = { items: RawObject[] } | { error: unknown };
+
+export async function readTenant(options: ReadTenantOptions): Promise<AuditSnapshot> {
+  const { graph, arm, config } = options;
+  const sources: AuditSnapshot["sources"] = {};
+  // The ARM phase writes apart and goes first in the snapshot, so the key order does not depend on which phase
+  // finished first (a saved snapshot is compared byte for byte with the example generator's).
+  const armSources: Pick<AuditSnapshot["sources"], "diagnosticSettings" | "scheduledQueryRules"> = {};
+  const errors: Partial<Record<SourceName, string>> = {};
+  const authProblems = new Set<string>();
+  const total = 12;
+  let done = 0;
+  const progress = () => options.onProgress?.({ sourcesDone: done, sourcesTotal: total, requests: graph.requestCount + arm.requestCount });
+
+  const fail = (source: SourceName, error: unknown) => {
+    const problem = authProblem(error);
+    if (problem) authProblems.add(problem);
+    else errors[source] = error instanceof Error ? error.message : String(error);
+  };
+  const settle = (source: ListSource, outcomes: ReadOutcome[]) => {
+    const failed = outcomes.find((o): o is { error: unknown } => "error" in o);
+    if (failed) fail(source, failed.error);
+    else sources[source] = dedupe(outcomes.flatMap((o) => ("items" in o ? o.items : [])));
+    done++;
+    progress();
+  };
+
+  const graphPhase = async () => {
+    const plan = listSourceReads(config);
+    const keys = Object.keys(plan) as ListSource[];
+    const flat = keys.flatMap((source) => plan[source]!.map((read) => ({ source, read })));
+    const outcomes = await readCollections(graph, flat.map((f) => f.read));
+    for (const source of keys) settle(source, outcomes.filter((_, i) => flat[i]!.source === source));
+    await readKeyedSources(graph, config, sources, errors, fail);
+    done += 3;
+    progress();
+  };
+  const armPhase = async () => {
+    try {
+      armSources.diagnosticSettings = await armList(arm, `/providers/microsoft.aadiam/diagnosticSettings?api-version=${ARM_API_VERSIONS.aadiamDiagnosticSettings}`);
+    } catch (e) {
+      fail("diagnosticSettings", armError(e, "diagnostic settings"));
+    }
+    done++;
+    progress();
+    try {
+      const subscriptions = options.subscriptions?.length ? options.subscriptions : await monitoringSubscriptions(arm, config);
+      // The program deploys the alert rules into monitoring.resourceGroupName: reading that group needs only Reader on
+      // it (docs/operations.md), and a missing group means missing rules, which the tripwire check reports.
+      const group = encodeURIComponent(config.monitoring.resourceGroupName);
+      const rules: RawObject[] = [];
+      for (const sub of subscriptions) {
+        const path = `/subscriptions/${encodeURIComponent(sub)}/resourceGroups/${group}/providers/Microsoft.Insights/scheduledQueryRules?api-version=${ARM_API_VERSIONS.scheduledQueryRules}`;
+        rules.push(...(await armList(arm, path).catch(noResourceGroup)));
+      }
+      armSources.scheduledQueryRules = rules;
+    } catch (e) {
+      fail("scheduledQueryRules", armError(e, "scheduled query rules"));
+    }
+    done++;
+    progress();
+  };
+
+  progress();
+  await Promise.all([graphPhase(), armPhase()]);
+  if (authProblems.size > 0) throw new AuditAuthError([...authProblems]);
+  return {
+    version: SNAPSHOT_VERSION,
+    takenAt: new Date().toISOString(),
+    ...(config.tenant.tenantId ? { tenantId: config.tenant.tenantId } : {}),
+    endpoints: { graph: graph.endpoint, arm: arm.endpoint },
+    sources: { ...armSources, ...sources },
+    ...(Object.keys(errors).length > 0 ? { errors } : {}),
+  };
+}
+
+/** The tenant-wide reads, by source. Exported for the benchmark and tests (request budget). */
+export function listSourceReads(config: BaselineConfig): Partial<Record<ListSource, CollectionRead[]>> {
+  const upns = new Set<string>();
+  const ids = new Set<string>();
+  const domain = config.breakglass.domain;
+  if (domain) for (const a of config.breakglass.accounts) upns.add(`${a.name}@${domain}`.toLowerCase());
+  for (const ref of [...config.pim.eligibleAdmins, ...config.pim.approvers.users]) (GUID.test(ref) ? ids : upns).add(ref.toLowerCase());
+  const nicknames = config.breakglass.accounts.map((a) => a.name);
+  const users = [
+    ...inFilters("userPrincipalName", [...upns]),
+    ...inFilters("id", [...ids]),
+    ...inFilters("mailNickname", nicknames),
+  ].map((filter) => ({ url: `/users?$filter=${filter}&$select=${USER_SELECT}` }));
+  const role = (path: string, roleId: string, extra = "") => ({
+    url: `/roleManagement/directory/${path}?$filter=${encodeURIComponent(`roleDefinitionId eq '${roleId}'${extra}`)}&$expand=principal`,
+  });
+  return {
+    users,
+    breakglassGroups: [
+      { url: `/groups?$filter=${encodeURIComponent(`displayName eq ${odataString(config.breakglass.groupName)}`)}&$select=id,displayName,isAssignableToRole,securityEnabled` },
+    ],
+    caPolicies: [{ url: "/identity/conditionalAccess/policies" }],
+    roleAssignmentScheduleInstances: TIER0_ROLE_IDS.map((id) => role("roleAssignmentScheduleInstances", id)),
+    roleAssignmentSchedules: TIER0_ROLE_IDS.map((id) => role("roleAssignmentSchedules", id)),
+    roleEligibilityScheduleInstances: [role("roleEligibilityScheduleInstances", GLOBAL_ADMINISTRATOR)],
+    roleManagementPolicyAssignments: [
+      {
+        url: `/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(
+          `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${GLOBAL_ADMINISTRATOR}'`,
+        )}&$expand=${encodeURIComponent("policy($expand=rules)")}`,
+      },
+    ],
+  };
+}
+
+/** Per breakglass account and per group holding GA: one `$batch` round, after the tenant-wide reads. */
+async function readKeyedSources(
+  graph: GraphClient,
+  config: BaselineConfig,
+  sources: AuditSnapshot["sources"],
+  errors: Partial<Record<SourceName, string>>,
+  fail: (source: SourceName, error: unknown) => void,
+): Promise<void> {
+  const reads: { source: KeyedSource; key: string; read: CollectionRead }[] = [];
+  if (sources.users) {
+    const names = new Set(config.breakglass.accounts.map((a) => a.name.toLowerCase()));
+    const domain = config.breakglass.domain?.toLowerCase();
+    const accounts = sources.users.filter((u) => {
+      const upn = lower(u.userPrincipalName) ?? "";
+      const local = upn.split("@")[0] ?? "";
+      return names.has(lower(u.mailNickname) ?? "") || (names.has(local) && (!domain || upn.endsWith(`@${domain}`)));
+    });
+    for (const user of accounts) {
+      const id = String(user.id);
+      reads.push({ source: "transitiveMemberOf", key: id, read: { url: `/users/${id}/transitiveMemberOf?$select=id,displayName,isAssignableToRole` } });
+      reads.push({ source: "authenticationMethods", key: id, read: { url: `/users/${id}/authentication/methods` } });
+    }
+  } else {
+    const why = `not read: the breakglass accounts could not be looked up (${errors.users ?? "users failed"})`;
+    if (errors.users) errors.transitiveMemberOf = errors.authenticationMethods = why;
+  }
+  const gaGroups = new Set<string>();
+  for (const item of [...(sources.roleAssignmentScheduleInstances ?? []), ...(sources.roleEligibilityScheduleInstances ?? [])]) {
+    if (lower(item.roleDefinitionId) !== GLOBAL_ADMINISTRATOR) continue;
+    if (lower(asRecord(item.principal)["@odata.type"]) === "#microsoft.graph.group" && typeof item.principalId === "string") gaGroups.add(item.principalId);
+  }
+  for (const id of gaGroups) reads.push({ source: "groupMembers", key: id, read: { url: `/groups/${id}/transitiveMembers?$select=id` } });
+  if (errors.roleAssignmentScheduleInstances || errors.roleEligibilityScheduleInstances) {
+    errors.groupMembers = "not read: the Global Administrator assignments could not be read";
+  }
+
+  const outcomes = await readCollections(graph, reads.map((r) => r.read));
+  const keyed: Partial<Record<KeyedSource, Record<string, RawObject[]>>> = {};
+  for (const source of ["transitiveMemberOf", "authenticationMethods", "groupMembers"] as const) {
+    if (errors[source]) continue;
+    const mine = reads.map((r, i) => ({ r, o: outcomes[i]! })).filter((x) => x.r.source === source);
+    const failed = mine.find((x) => "error" in x.o);
+    if (failed && "error" in failed.o) {
+      fail(source, failed.o.error);
+      continue;
+    }
+    keyed[source] = Object.fromEntries(mine.map((x) => [x.r.key, "items" in x.o ? x.o.items : []]));
+  }
+  Object.assign(sources, keyed);
+}
+
+/**
+ * First pages through `$batch`, further pages by `@odata.nextLink`. Each read gets its own outcome: one failed read
+ * never hides or empties another.
+ */
+async function readCollections(graph: GraphClient, reads: CollectionRead[]): Promise<ReadOutcome[]> {
+  if (reads.length === 0) return [];
+  let answers;
+  try {
+    answers = await graph.batch<unknown>(reads.map((r, i) => ({ id: String(i), method: "GET" as const, url: r.url })));
+  } catch (e) {
+    return reads.map(() => ({ error: e }));
+  }
+  return Promise.all(
+    answers.map(async (answer, i): Promise<ReadOutcome> => {
+      const read = reads[i]!;
+      const path = `/v1.0${read.url}`;
+      if (answer.status < 200 || answer.status > 299) return { error: batchItemError(path, answer.status, answer.body) };
+      const body = asRecord(answer.body);
+      if (!Array.isArray(body.value)) {
+        return { error: new GraphError(`GET ${stripQuery(path)} returned no "value" array: not a Graph collection`, answer.status, "GET", path) };
+      }
+      const next = body["@odata.nextLink"];
+      if (next !== undefined && typeof next !== "string") {
+        return { error: new GraphError(`GET ${stripQuery(path)} returned a malformed @odata.nextLink`, answer.status, "GET", path) };
+      }
+      try {
+        const items = objectItems(body.value, path);
+        return { items: next === undefined ? items : [...items, ...objectItems(await graph.list<unknown>(next), next)] };
+      } catch (e) {
+        return { error: e };
+      }
+    }),
+  );
+}
+
+/**
+ * The items of a collection must be objects, and the users and groups the audit looks up must carry their id (it keys
+ * the per-account reads and the exclusion checks): anything else is a malformed answer that names where, never an
+ * item silently dropped or a crash in a check.
+ */
+function objectItems(items: unknown[], path: string): RawObject[] {
+  const where = `GET ${stripQuery(path)}`;
+  const needsId = /^(\/v1\.0)?\/(users|groups)$/i.test(stripQuery(path).replace(/^https?:\/\/[^/]+/i, ""));
+  items.forEach((item, i) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new GraphError(`${where} returned a malformed item at value[${i}]: ${truncate(JSON.stringify(item) ?? String(item))} is not an object`, 200, "GET", path);
+    }
+    if (needsId && typeof (item as RawObject).id !== "string") {
+      throw new GraphError(`${where} returned an object without an id at value[${i}]`, 200, "GET", path);
+    }
+  });
+  return items as RawObject[];
+}
+
+function truncate(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function batchItemError(path: string, status: number, body: unknown): GraphError {
+  const err = asRecord(asRecord(body).error);
+  const code = typeof err.code === "string" ? err.code : undefined;
+  const detail = [code, typeof err.message === "string" ? err.message : undefined].filter(Boolean).join(": ") || "no error body";
+  const where = `GET ${stripQuery(path)}`;
+  if (status === 401 || status === 403) {
+    const rule = requiredPermissions("GET", path);
+    const needs = rule
+      ? ` The identity needs the Microsoft Graph permission ${rule.permissions.join(" or ")} with admin consent${rule.role ? ` (signed in as a user: the ${rule.role} role)` : ""}.`
+      : " Check the identity's Graph permissions and admin consent.";
+    return new GraphError(`${where} was denied (${status} ${detail}).${needs}`, status, "GET", path, code, rule?.permissions);
+  }
+  return new GraphError(`${where} failed with ${status}: ${detail}`, status, "GET", path, code);
+}
+
+/** ARM collections page with `nextLink` (not `@odata.nextLink`). */
+async function armList(arm: GraphClient, path: string): Promise<RawObject[]> {
+  const items: RawObject[] = [];
+  let next: string | undefined = path;
+  while (next) {
+    const page = asRecord(await arm.get<unknown>(next));
+    if (!Array.isArray(page.value)) throw new GraphError(`GET ${stripQuery(next)} returned no "value" array: not an ARM collection`, 200, "GET", next);
+    items.push(...objectItems(page.value, next));
+    if (page.nextLink !== undefined && page.nextLink !== null && typeof page.nextLink !== "string") {
+      throw new GraphError(`GET ${stripQuery(next)} returned a malformed nextLink`, 200, "GET", next);
+    }
+    next = (page.nextLink as string | null | undefined) ?? undefined;
+  }
+  return items;
+}
+
+/**
+ * Where the tripwire lives when neither --subscription nor the stack's azure-native:subscriptionId says: the
+ * subscription the azure-native provider deploys to (ARM_SUBSCRIPTION_ID, as the pipelines set it, or
+ * AZURE_SUBSCRIPTION_ID), else that of monitoring.existingWorkspaceId, else every subscription the identity can read.
+ */
+export async function monitoringSubscriptions(arm: GraphClient, config: BaselineConfig): Promise<string[]> {
+  const fromEnv = (process.env.ARM_SUBSCRIPTION_ID || process.env.AZURE_SUBSCRIPTION_ID)?.trim();
+  if (fromEnv) return [fromEnv];
+  const fromWorkspace = /^\/subscriptions\/([^/]+)\//i.exec(config.monitoring.existingWorkspaceId ?? "")?.[1];
+  if (fromWorkspace) return [fromWorkspace];
+  const subs = await armList(arm, `/subscriptions?api-version=${ARM_API_VERSIONS.subscriptions}`);
+  return subs.map((s) => s.subscriptionId).filter((s): s is string => typeof s === "string");
+}
+
+function noResourceGroup(error: unknown): RawObject[] {
+  if (error instanceof GraphError && error.status === 404 && error.code === "ResourceGroupNotFound") return [];
+  throw error;
+}
+
+/** ARM 401/403 messages name the Azure role instead of Graph permissions. */
+function armError(error: unknown, what: string): unknown {
+  if (!(error instanceof GraphError) || (error.status !== 401 && error.status !== 403) || error.method === "AUTH") return error;
+  const role =
+    what === "diagnostic settings"
+      ? "an Entra role that can read diagnostic settings (Security Reader or Global Reader) and, for service principals, an Azure role assignment at scope /providers/Microsoft.aadiam (known issue, unconfirmed)"
+      : "the Azure role Reader (or Monitoring Reader) on the monitoring resource group (monitoring.resourceGroupName)";
+  const detail = error.message.replace(/ (The deploying identity needs|Check the identity's Graph permissions).*$/, "");
+  return new GraphError(`${detail} Reading ${what} needs ${role}.`, error.status, error.method, error.path, error.code);
+}
+
+function authProblem(error: unknown): string | undefined {
+  return error instanceof GraphError && (error.status === 401 || error.status === 403) ? error.message : undefined;
+}
+
+function inFilters(property: string, values: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i += IN_FILTER_CHUNK) {
+    const chunk = values.slice(i, i + IN_FILTER_CHUNK);
+    out.push(encodeURIComponent(`${property} in (${chunk.map(odataString).join(",")})`));
+  }
+  return out;
+}
+
+/** An OData string literal: single quotes, doubled inside. */
+function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function dedupe(items: RawObject[]): RawObject[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    if (typeof item.id !== "string") return true;
+    if (seen.has(item.id)) return false;
+    seen.add(item.id);
+    return true;
+  });
+}
+
+function stripQuery(path: string): string {
+  return path.split("?")[0]!;
+}

@@ -1,0 +1,116 @@
+/**
+ * The audit snapshot: the raw Graph and ARM answers one run read, keyed by logical source, so that a run can be
+ * saved (`--save-snapshot`) and audited again offline (`--snapshot`). Objects are kept as Graph/ARM sent them;
+ * only the envelope is validated here, and the checks read every field defensively. Format: docs/audit.md.
+ */
+import { z } from "zod";
+import { UserInputError } from "../../cli/errors";
+import { readJsonFile, writeTextFile } from "../../cli/files";
+
+export const SNAPSHOT_VERSION = 1;
+
+/** A raw Graph or ARM object: at least an id (a name for ARM resources without one is tolerated). */
+export type RawObject = Record<string, unknown>;
+
+/** Sources read once per tenant, each a list of raw objects. */
+export const LIST_SOURCES = [
+  "users",
+  "breakglassGroups",
+  "caPolicies",
+  "roleAssignmentScheduleInstances",
+  "roleAssignmentSchedules",
+  "roleEligibilityScheduleInstances",
+  "roleManagementPolicyAssignments",
+  "diagnosticSettings",
+  "scheduledQueryRules",
+] as const;
+/** Sources read per breakglass account (keyed by user object id) or per group holding Global Administrator. */
+export const KEYED_SOURCES = ["transitiveMemberOf", "authenticationMethods", "groupMembers"] as const;
+
+export type ListSource = (typeof LIST_SOURCES)[number];
+export type KeyedSource = (typeof KEYED_SOURCES)[number];
+export type SourceName = ListSource | KeyedSource;
+
+export interface SnapshotSources {
+  /** Users named by the stack config: breakglass accounts (by UPN and mail nickname), eligible admins, approvers. */
+  users?: RawObject[];
+  /** Groups whose displayName is breakglass.groupName. */
+  breakglassGroups?: RawObject[];
+  /** Every Conditional Access policy of the tenant, any state. */
+  caPolicies?: RawObject[];
+  /** Active Tier-0 role assignments (`$expand=principal`). */
+  roleAssignmentScheduleInstances?: RawObject[];
+  /** Tier-0 role assignment schedules (`createdUsing` tells PIM from outside-PIM grants). */
+  roleAssignmentSchedules?: RawObject[];
+  /** Global Administrator eligibilities (`$expand=principal`). */
+  roleEligibilityScheduleInstances?: RawObject[];
+  /** The Global Administrator policy assignment with `policy.rules`. */
+  roleManagementPolicyAssignments?: RawObject[];
+  /** ARM: Entra (aadiam) diagnostic settings. */
+  diagnosticSettings?: RawObject[];
+  /** ARM: scheduled query rules of the monitoring subscription(s). */
+  scheduledQueryRules?: RawObject[];
+  /** Per breakglass account (user object id): its groups, transitively. */
+  transitiveMemberOf?: Record<string, RawObject[]>;
+  /** Per breakglass account (user object id): its registered authentication methods. */
+  authenticationMethods?: Record<string, RawObject[]>;
+  /** Per group holding Global Administrator (group object id): its members, transitively. */
+  groupMembers?: Record<string, RawObject[]>;
+}
+
+export interface AuditSnapshot {
+  version: typeof SNAPSHOT_VERSION;
+  /** ISO 8601 time the reads finished. */
+  takenAt: string;
+  tenantId?: string;
+  /** Where the answers came from (informational). */
+  endpoints?: { graph?: string; arm?: string };
+  sources: SnapshotSources;
+  /** Sources that could not be read, with the reason. A failed source is reported, never treated as empty. */
+  errors?: Partial<Record<SourceName, string>>;
+}
+
+const rawObject = z.record(z.string(), z.unknown());
+const rawList = z.array(rawObject);
+const keyed = z.record(z.string(), rawList);
+
+const sourcesSchema = z.strictObject({
+  ...Object.fromEntries(LIST_SOURCES.map((s) => [s, rawList.optional()])),
+  ...Object.fromEntries(KEYED_SOURCES.map((s) => [s, keyed.optional()])),
+} as Record<SourceName, z.ZodOptional<typeof rawList> | z.ZodOptional<typeof keyed>>);
+
+const snapshotSchema = z.strictObject({
+  version: z.literal(SNAPSHOT_VERSION, { error: `must be ${SNAPSHOT_VERSION} (the only snapshot format this audit reads)` }),
+  takenAt: z.string().refine((t) => !Number.isNaN(Date.parse(t)), "must be an ISO 8601 date-time"),
+  tenantId: z.string().optional(),
+  endpoints: z.strictObject({ graph: z.string().optional(), arm: z.string().optional() }).optional(),
+  sources: sourcesSchema,
+  errors: z.partialRecord(z.enum([...LIST_SOURCES, ...KEYED_SOURCES]), z.string()).optional(),
+});
+
+export class SnapshotError extends UserInputError {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
+
+/** Validates a parsed snapshot; every problem is named by its path. */
+export function parseSnapshot(value: unknown, file = "snapshot"): AuditSnapshot {
+  const result = snapshotSchema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  - ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
+    throw new SnapshotError(file, `is not an audit snapshot (format: docs/audit.md):\n${problems.join("\n")}`);
+  }
+  return result.data as AuditSnapshot;
+}
+
+export function readSnapshotFile(file: string): AuditSnapshot {
+  return parseSnapshot(readJsonFile(file, "the audit snapshot"), file);
+}
+
+export function writeSnapshotFile(file: string, snapshot: AuditSnapshot): void {
+  writeTextFile(file, `${JSON.stringify(snapshot, null, 2)}\n`, "--save-snapshot");
+}

@@ -1,0 +1,100 @@
+/**
+ * What `npm run plan` answers in place of the providers and the engine: deterministic ids and outputs for every
+ * resource, and the few provider functions the program calls (`getUser`, `getDomains`, `getClientConfig`).
+ * Everything is derived from the stack config, so the same stack file always plans the same way.
+ *
+ * A function the plan has no offline answer for fails loudly, naming its token: a silently made-up answer would
+ * be a plan of a program nobody wrote.
+ */
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import type { BaselineConfig } from "../../config/validate";
+
+export const PLAN_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+
+/** A stable GUID-shaped id derived from a seed (UUID v5 layout over SHA-1), so plans are reproducible. */
+export function planObjectId(seed: string): string {
+  const h = createHash("sha1").update(`entra-baseline-plan:${seed}`).digest("hex");
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The stand-in value of a RandomPassword's `result`: deterministic so that tests can prove it never reaches the
+ * plan's output. It is a secret like the real one and is masked everywhere.
+ */
+export function planPassword(resourceName: string, length: number): string {
+  let out = "";
+  for (let i = 0; out.length < length; i++) out += createHash("sha256").update(`${resourceName}:${i}`).digest("base64");
+  return out.slice(0, length);
+}
+
+export function planMocks(config: BaselineConfig): pulumi.runtime.Mocks {
+  const tenantId = config.tenant.tenantId ?? planObjectId("tenant");
+  const initialDomain = config.tenant.initialDomain ?? config.breakglass.domain ?? "contoso.onmicrosoft.com";
+  return {
+    newResource(args) {
+      // Components and the stack have no provider: the engine gives them no id and no outputs of their own.
+      if (!args.custom) return { id: "", state: {} };
+      const id = resourceId(args.type, args.name, args.inputs);
+      return { id, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, id) } };
+    },
+    call(args) {
+      switch (args.token) {
+        case "azuread:index/getUser:getUser": {
+          const upn = args.inputs.userPrincipalName as string | undefined;
+          const objectId = (args.inputs.objectId as string | undefined) ?? planObjectId(`user:${String(upn).toLowerCase()}`);
+          return { id: objectId, objectId, userPrincipalName: upn ?? `${objectId}@${initialDomain}`, accountEnabled: true };
+        }
+        case "azuread:index/getDomains:getDomains":
+          return {
+            id: tenantId,
+            domains: [{ domainName: initialDomain, initial: true, verified: true, default: true, managedByMicrosoft: true }],
+          };
+        case "azuread:index/getClientConfig:getClientConfig":
+          return { id: tenantId, tenantId, clientId: planObjectId("deployer-client"), objectId: planObjectId("deployer") };
+        case "azure-native:authorization:getClientConfig":
+          return {
+            tenantId,
+            subscriptionId: PLAN_SUBSCRIPTION_ID,
+            clientId: planObjectId("deployer-client"),
+            objectId: planObjectId("deployer"),
+          };
+        default:
+          throw unanswered(args.token);
+      }
+    },
+  };
+}
+
+/** The runtime reports a failed call by the gRPC error's `details`, so the message goes there too. */
+function unanswered(token: string): Error {
+  const message = `npm run plan has no offline answer for the function ${token} (add one to src/tools/plan/mocks.ts)`;
+  return Object.assign(new Error(message), { details: message });
+}
+
+function resourceId(type: string, name: string, inputs: Record<string, unknown>): string {
+  if (type.startsWith("azure-native:")) {
+    const [, module, kind] = type.split(":");
+    const group = typeof inputs.resourceGroupName === "string" ? inputs.resourceGroupName : "rg-plan";
+    if (kind === "ResourceGroup") return `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName ?? name}`;
+    return `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${group}/providers/plan.${module}/${kind}/${name}`;
+  }
+  return planObjectId(`${type}/${name}`);
+}
+
+/** Outputs the programs read back from providers; inputs pass through as state, as providers echo them. */
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, id: string): Record<string, unknown> {
+  if (type === "random:index/randomPassword:RandomPassword") {
+    const length = typeof inputs.length === "number" ? inputs.length : 16;
+    return { result: planPassword(name, length), bcryptHash: `$2a$10$${planObjectId(`bcrypt/${name}`).replace(/-/g, "")}` };
+  }
+  if (type.startsWith("azuread:")) return { objectId: inputs.objectId ?? id };
+  if (type === "azure-native:operationalinsights:Workspace") return { customerId: planObjectId(`workspace/${name}`), name: inputs.workspaceName ?? name };
+  if (type.startsWith("azure-native:")) return { name: inputs[`${lowerFirst(type.split(":")[2]!)}Name`] ?? name };
+  return {};
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}

@@ -1,0 +1,106 @@
+/**
+ * `npm run review`: the weekly PIM activation review as Markdown (stdout or --out) and JSON (--json).
+ *
+ *   npm run review -- --workspace <workspace GUID or resource id>      # online, last 7 days
+ *   npm run review -- --rows examples/pim-activations.sample.json      # offline, from a rows file
+ *
+ * Ticket pattern and working hours come from the stack's config (--stack NAME → Pulumi.NAME.yaml, default prod). Exit codes
+ * as plan and check: 0 review written; 2 bad input (arguments, stack file or rows file, an output file that cannot
+ * be written); 3 the workspace query (or the review itself) failed.
+ */
+import * as path from "node:path";
+import { Command } from "commander";
+import { pimEventsQuery } from "@entra-baseline/model";
+import { configureCommand, parseArguments } from "../../cli/command";
+import { RunFailure, UserInputError } from "../../cli/errors";
+import { EXIT } from "../../cli/exitCodes";
+import { writeTextFile } from "../../cli/files";
+import type { CliIo } from "../../cli/io";
+import { runCli } from "../../cli/run";
+import { addStackOptions, type StackFlags } from "../../cli/stackOptions";
+import { requireStackConfig } from "../../config/stackConfig";
+import { renderReviewMarkdown } from "./markdown";
+import { queryPimEvents } from "./query";
+import { buildPimReview, type WorkingHours } from "./review";
+import { readRowsFile, RowsError, type PimEventRow } from "./rows";
+
+interface ReviewSettings {
+  ticketPattern: string;
+  minActiveDays: number;
+  workingHours: WorkingHours;
+  existingWorkspaceId?: string;
+}
+
+/** Reads the review's settings from the stack's config (Pulumi.<stack>.yaml in `cwd`), as plan and audit do. */
+export function readReviewSettings(cwd: string, stack: string | undefined): ReviewSettings {
+  const { monitoring } = requireStackConfig(cwd, stack).config;
+  return {
+    ticketPattern: monitoring.routineJitUse.ticketPattern,
+    minActiveDays: monitoring.routineJitUse.minActiveDays,
+    workingHours: monitoring.workingHours,
+    existingWorkspaceId: monitoring.existingWorkspaceId,
+  };
+}
+
+interface ReviewFlags extends StackFlags {
+  workspace?: string;
+  rows?: string;
+  out?: string;
+  json?: string | true;
+  endpoint?: string;
+  printQuery?: boolean;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const program = configureCommand(
+    addStackOptions(new Command(), "gives the ticket pattern and working hours")
+      .description("Weekly review of Global Administrator PIM activations (last 7 days) as Markdown and JSON (docs/monitoring.md).")
+      .option("--workspace <id>", "Log Analytics workspace id (GUID) or resource id; default: monitoring.existingWorkspaceId")
+      .option("--rows <file>", "read the PIM event rows from this JSON file instead of querying the workspace")
+      .option("--out <file>", "write the Markdown to this file instead of stdout")
+      .option("--json [file]", "also write the review as JSON to this file; without a file (or -): print the JSON on stdout instead of the Markdown")
+      .option("--endpoint <url>", "Log Analytics endpoint (national clouds)")
+      .option("--print-query", "print the KQL the review runs and exit"),
+    "review",
+    `  0  review written
+  2  bad input: flags, the stack file, the rows file, an output file that cannot be written
+  3  the workspace query failed (also a partial result), or the review itself`,
+    io,
+  );
+  const answered = await parseArguments(program, argv, io);
+  if (answered !== undefined) return answered;
+  const opts = program.opts<ReviewFlags>();
+  // --json alone (or "-") puts the JSON on stdout, which then carries nothing else.
+  const jsonToStdout = opts.json === true || opts.json === "-";
+  if (jsonToStdout && opts.out === "-") throw new UserInputError("--json and --out - would both print on stdout: give one of them a file");
+  const settings = readReviewSettings(path.resolve(io.cwd, opts.cwd ?? "."), opts.stack);
+  const query = pimEventsQuery({ ticketPattern: settings.ticketPattern });
+  if (opts.printQuery) {
+    io.stdout(`${query}\n`);
+    return EXIT.ok;
+  }
+  let rows: PimEventRow[];
+  if (opts.rows) {
+    if (opts.workspace) throw new UserInputError("--rows and --workspace exclude each other (offline or online)");
+    rows = readRowsFile(path.resolve(io.cwd, opts.rows));
+  } else {
+    const workspace = opts.workspace ?? settings.existingWorkspaceId;
+    if (!workspace) throw new UserInputError("no workspace: pass --workspace <id> (or --rows <file> to work offline)");
+    try {
+      rows = await queryPimEvents({ workspace, query, endpoint: opts.endpoint });
+    } catch (e) {
+      if (e instanceof RowsError) throw e;
+      throw new RunFailure(`querying ${workspace} failed: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const review = buildPimReview(rows, { workingHours: settings.workingHours, minActiveDays: settings.minActiveDays, now: new Date() });
+  const markdown = `${renderReviewMarkdown(review)}\n`;
+  const json = `${JSON.stringify(review, null, 2)}\n`;
+  if (opts.out && opts.out !== "-") writeTextFile(path.resolve(io.cwd, opts.out), markdown, "--out");
+  else if (!jsonToStdout) io.stdout(markdown);
+  if (jsonToStdout) io.stdout(json);
+  else if (typeof opts.json === "string") writeTextFile(path.resolve(io.cwd, opts.json), json, "--json");
+  return EXIT.ok;
+}
+
+if (require.main === module) runCli(main);

@@ -1,0 +1,75 @@
+/** The review as Markdown, for a CI job summary or a ticket. */
+import { formatOffset } from "@entra-baseline/model";
+import type { Activation, PimReview } from "./review";
+
+export function renderReviewMarkdown(review: PimReview): string {
+  const { start, end, utcOffsetHours } = review.workingHours;
+  const lines: string[] = ["# PIM activation review — Global Administrator, last 7 days", ""];
+  lines.push(
+    review.period
+      ? `${count(review.eventCount, "PIM event")} from ${review.period.from} to ${review.period.to}; generated ${review.generatedAt}.`
+      : `No Global Administrator PIM events in the period; generated ${review.generatedAt}.`,
+    "",
+  );
+  const admins = review.perAdmin.filter((a) => a.activations > 0).length;
+  const routine = review.perAdmin.filter((a) => a.routine).length;
+  lines.push(
+    `${count(review.activations.length, "activation", "**")} by ${count(admins, "admin", "**")}, ` +
+      `**${review.activations.filter((a) => !a.ticket).length}** without a ticket reference, ` +
+      `**${review.outsideWorkingHours.length}** outside working hours, ${count(review.denied.length, "denied request", "**")}, ` +
+      `${count(routine, "admin", "**")} using JIT routinely (active on ${review.minActiveDays}+ days).`,
+    "",
+  );
+
+  lines.push("## Activations", "");
+  lines.push(...activationTable(review.activations));
+
+  lines.push("## Per admin", "");
+  lines.push(
+    ...table(
+      ["Admin", "Activations", "Active days", "Routine use", "Without ticket", "Outside working hours", "Denied"],
+      review.perAdmin.map((a) => [a.admin, a.activations, a.activeDays, a.routine ? `**yes** (≥ ${review.minActiveDays} days)` : "no", a.withoutTicket, a.outsideWorkingHours, a.denied]),
+    ),
+  );
+
+  lines.push(`## Outside working hours (${start}:00–${end}:00 UTC${formatOffset(utcOffsetHours)})`, "");
+  lines.push(...activationTable(review.outsideWorkingHours));
+
+  lines.push("## Denied requests", "");
+  lines.push(...table(["Denied at", "Admin", "Denied by", "Justification"], review.denied.map((d) => [d.deniedAt, d.admin, d.deniedBy, d.justification])));
+  return lines.join("\n");
+}
+
+function activationTable(activations: Activation[]): string[] {
+  return table(
+    ["Activated at", "Admin", "Duration", "Justification", "Ticket", "Approved by"],
+    activations.map((a) => [
+      a.activatedAt,
+      a.admin,
+      a.durationMinutes === null ? "active or ended early" : `${a.durationMinutes} min`,
+      a.justification,
+      a.ticket || "**none**",
+      a.approvedBy ?? "**not recorded**",
+    ]),
+  );
+}
+
+function table(header: string[], rows: (string | number)[][]): string[] {
+  if (rows.length === 0) return ["_None._", ""];
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map((c) => cell(String(c))).join(" | ")} |`),
+    "",
+  ];
+}
+
+/** Justifications are free text: keep them on one line and inside their cell. */
+function cell(value: string): string {
+  return value.replace(/\r?\n/g, " ").replace(/\|/g, "\\|") || "—";
+}
+
+/** "1 admin", "2 admins"; `mark` wraps the number ("**"). Every noun here takes a plain -s. */
+function count(n: number, noun: string, mark = ""): string {
+  return `${mark}${n}${mark} ${noun}${n === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,84 @@
+/**
+ * The authentication context, the Graph-written CA policy and the FIDO2 method policy as the engine runs them:
+ * serialized to text (from this vitest process and from a plain CommonJS load), then run in a fresh `node` against a
+ * loopback Graph (test/support/fakes/serializedProvider.ts). Each run gets a Graph of its own, so the runs — which wait on
+ * the real 1 request/second CA spacing — go concurrently.
+ */
+import * as fs from "node:fs";
+import { beforeAll, describe } from "vitest";
+import { FIDO2_POLICY_PATH } from "../../../src/components/breakglass/fido2MethodPolicy";
+import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
+import type { FakeGraph } from "../../support/fakes/graphServer";
+import { graphTest as it } from "../../support/fakes/loopbackGraph";
+import { expectPortableProviderText, runSerialized, serializeProviders, SERIALIZED_FROM, type SerializedFrom } from "../../support/fakes/serializedProvider";
+import { CA_ROUTES, FakeConditionalAccess } from "../../support/fakes/conditionalAccess";
+
+const GROUP = "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d";
+
+const PROVIDERS = {
+  authenticationContext: { module: "src/components/conditionalAccess/authenticationContext.ts", exportName: "authenticationContextProvider" },
+  graphConditionalAccessPolicy: { module: "src/components/conditionalAccess/graphPolicy.ts", exportName: "graphCaPolicyProvider" },
+  fido2MethodPolicy: { module: "src/components/breakglass/fido2MethodPolicy.ts", exportName: "fido2MethodPolicyProvider" },
+};
+type ProviderName = keyof typeof PROVIDERS;
+const NAMES = Object.keys(PROVIDERS) as ProviderName[];
+
+let files: Record<SerializedFrom, Record<ProviderName, string>>;
+
+beforeAll(async () => {
+  files = await serializeProviders(PROVIDERS);
+}, 120_000);
+
+function inputs(name: ProviderName, graph: FakeGraph): Record<string, unknown> {
+  switch (name) {
+    case "authenticationContext":
+      return { graphEndpoint: graph.url, contextId: "c9", displayName: "Privileged role activation", description: "PIM", isAvailable: true };
+    case "graphConditionalAccessPolicy": {
+      const body = activationPolicyBody("c9", "enabled");
+      return { graphEndpoint: graph.url, ...body, conditions: { ...body.conditions, users: { includeUsers: ["All"], excludeGroups: [GROUP] } } };
+    }
+    case "fido2MethodPolicy":
+      return { graphEndpoint: graph.url, state: "enabled", targetGroupId: GROUP, isAttestationEnforced: true, isSelfServiceRegistrationAllowed: true, aaGuids: [] };
+  }
+}
+
+/** CA and context routes, and a FIDO2 policy that is off for everyone but all_users. */
+function installTenant(graph: FakeGraph): FakeConditionalAccess {
+  const ca = new FakeConditionalAccess().install(graph);
+  let fido2: Record<string, unknown> = {
+    id: "Fido2",
+    state: "disabled",
+    isAttestationEnforced: false,
+    isSelfServiceRegistrationAllowed: false,
+    keyRestrictions: null,
+    includeTargets: [{ targetType: "group", id: "all_users" }],
+    excludeTargets: [],
+  };
+  graph.route("GET", FIDO2_POLICY_PATH, () => ({ body: fido2 }));
+  graph.route("PATCH", FIDO2_POLICY_PATH, (req) => {
+    const { "@odata.type": _t, ...patch } = req.body as Record<string, unknown>;
+    fido2 = { ...fido2, ...patch };
+    return { status: 204 };
+  });
+  return ca;
+}
+
+describe.concurrent.each(SERIALIZED_FROM)("providers under closure serialization (%s)", (from) => {
+  it.each(NAMES)("%s serializes without secrets or tokens, loading only packages by name", (name) => {
+    expectPortableProviderText(fs.readFileSync(files[from][name], "utf8"));
+  });
+
+  it.for(NAMES)("%s runs from its text in a fresh node process: create, read", { timeout: 60_000 }, async (name, { graph, expect }) => {
+    const ca = installTenant(graph);
+    const { code, stdout, stderr } = await runSerialized(files[from][name], inputs(name, graph));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const { created, read } = JSON.parse(stdout) as { created: { id: string; outs: Record<string, unknown> }; read: { props: Record<string, unknown> } };
+    expect(read.props).toMatchObject(Object.fromEntries(Object.entries(inputs(name, graph)).filter(([k]) => k !== "graphEndpoint")));
+    // The resource id is the tenant object's own id: the context id, the fixed FIDO2 configuration, the new policy's id.
+    const expectedIds = { authenticationContext: ["c9"], fido2MethodPolicy: ["fido2"], graphConditionalAccessPolicy: [...ca.policies.keys()] };
+    expect(expectedIds[name]).toEqual([created.id]);
+    expect(graph.requests.filter((r) => r.method !== "GET").length).toBeGreaterThan(0);
+    if (name === "graphConditionalAccessPolicy") expect(graph.requestsTo("POST", CA_ROUTES.policies).length + graph.requestsTo("PATCH", CA_ROUTES.policy).length).toBe(1);
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * The Monitoring component under Pulumi mocks, built directly (not through the other components) from the bundled
+ * Pulumi.prod.yaml: what it sends to azure-native for the workspace, diagnostic setting, action group, the five
+ * alert rules and the workbook. Breakglass ids arrive as Outputs, as they do from the Breakglass component.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { setBaselineMocks, unwrap, type DeclaredResource, type MockState } from "../../support/pulumiMocks";
+import type { BaselineConfig } from "../../../src/config/validate";
+import { ALERT_RULE_KEYS, ALERT_RULES, componentTypes, durationSeconds, logAlertQueryViolations, providerTypes, TRIPWIRE_RULE_KEYS, tripwireQueryCoversAccount, tripwireRuleProblems } from "@entra-baseline/model";
+import { analyzeKql } from "../../support/kusto";
+import { prodConfig } from "../../support/config/validConfig";
+
+const UPNS = ["breakglass-01@contoso.onmicrosoft.com", "breakglass-02@contoso.onmicrosoft.com"];
+const IDS = ["0b1c2d3e-1111-4aaa-8bbb-000000000001", "0b1c2d3e-2222-4aaa-8bbb-000000000002"];
+const GROUP = "0b1c2d3e-3333-4aaa-8bbb-000000000003";
+const WEBHOOK = "https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=SECRET";
+const EXISTING = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc";
+
+let state: MockState;
+let config: BaselineConfig;
+let outputs: { workspaceId: string; tripwireRuleId: string; nonInteractiveTripwireRuleId: string; alertRuleIds: Record<string, string>; actionGroupId: string };
+let existingOutputs: { workspaceId: string };
+
+const of = (prefix: string, type: string) => state.resources.filter((r) => r.type === type && r.name.startsWith(`${prefix}-`));
+const one = (prefix: string, type: string): DeclaredResource => {
+  const found = of(prefix, type);
+  expect(found, `${type} under ${prefix}`).toHaveLength(1);
+  return found[0]!;
+};
+
+beforeAll(async () => {
+  state = await setBaselineMocks({});
+  config = prodConfig();
+  const { Monitoring } = await import("../../../src/components/monitoring");
+  const breakglass = {
+    userPrincipalNames: pulumi.output(UPNS),
+    // Unknown until the users exist: delivered as Outputs.
+    objectIds: pulumi.output(IDS).apply((ids) => ids),
+    groupObjectId: pulumi.output(GROUP),
+  };
+  const monitoring = new Monitoring("monitoring", { monitoring: config.monitoring, breakglass });
+  outputs = {
+    workspaceId: await unwrap(monitoring.workspaceId),
+    tripwireRuleId: await unwrap(monitoring.tripwireRuleId),
+    nonInteractiveTripwireRuleId: await unwrap(monitoring.nonInteractiveTripwireRuleId),
+    alertRuleIds: await unwrap(monitoring.alertRuleIds),
+    actionGroupId: await unwrap(monitoring.actionGroupId),
+  };
+  await unwrap(monitoring.workbookId);
+
+  const existing = prodConfig((raw) => {
+    raw.monitoring.existingWorkspaceId = EXISTING;
+    raw.monitoring.resourceGroupName = "rg-entra-alerts";
+    raw.monitoring.severities = { breakglassAccountChanged: 2, roleAssignedOutsidePim: 0 };
+    raw.monitoring.logCategories = ["AuditLogs", "SignInLogs", "NonInteractiveUserSignInLogs"];
+    raw.monitoring.actionGroup.webhooks = [WEBHOOK];
+  });
+  const second = new Monitoring("soc", { monitoring: existing.monitoring, breakglass });
+  existingOutputs = { workspaceId: await unwrap(second.workspaceId) };
+  await unwrap(second.alertRuleIds);
+  await unwrap(second.workbookId);
+});
+
+describe("logging", () => {
+  it("is a component of the contract's type with the resource group from config", () => {
+    expect(state.resources.some((r) => r.type === componentTypes.monitoring && r.name === "monitoring")).toBe(true);
+    const rg = one("monitoring", "azure-native:resources:ResourceGroup");
+    expect(rg.inputs).toMatchObject({ resourceGroupName: "rg-entra-baseline-prod", location: "westeurope" });
+  });
+
+  it("creates the workspace with the configured name, location and retention", () => {
+    const ws = one("monitoring", providerTypes.workspace);
+    expect(ws.inputs).toMatchObject({
+      workspaceName: "law-entra-baseline-prod",
+      resourceGroupName: "rg-entra-baseline-prod",
+      location: "westeurope",
+      retentionInDays: 180,
+      sku: { name: "PerGB2018" },
+    });
+    expect(outputs.workspaceId).toBe(ws.id);
+  });
+
+  it("streams every configured Entra category to the workspace, tenant-wide", () => {
+    const ds = one("monitoring", providerTypes.diagnosticSetting);
+    expect(ds.inputs.name).toBe("entra-baseline");
+    expect(ds.inputs.workspaceId).toBe(outputs.workspaceId);
+    expect(ds.inputs.resourceGroupName).toBeUndefined();
+    expect(ds.inputs.logs).toEqual(config.monitoring.logCategories.map((category) => ({ category, enabled: true })));
+    expect(config.monitoring.logCategories).toEqual(
+      expect.arrayContaining(["AuditLogs", "SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs", "ManagedIdentitySignInLogs", "ProvisioningLogs", "RiskyUsers", "UserRiskEvents"]),
+    );
+  });
+
+  it("with existingWorkspaceId: no workspace; the setting and every rule use the existing one", () => {
+    expect(of("soc", providerTypes.workspace)).toEqual([]);
+    expect(existingOutputs.workspaceId).toBe(EXISTING);
+    const ds = one("soc", providerTypes.diagnosticSetting);
+    expect(ds.inputs.workspaceId).toBe(EXISTING);
+    expect(ds.inputs.logs).toEqual(["AuditLogs", "SignInLogs", "NonInteractiveUserSignInLogs"].map((category) => ({ category, enabled: true })));
+    const rules = of("soc", providerTypes.scheduledQueryRule);
+    expect(rules).toHaveLength(5);
+    for (const r of rules) expect(r.inputs.scopes).toEqual([EXISTING]);
+    expect(one("soc", "azure-native:resources:ResourceGroup").inputs.resourceGroupName).toBe("rg-entra-alerts");
+  });
+});
+
+describe("action group", () => {
+  it("is global, enabled, with the configured email and SMS receivers", () => {
+    const ag = one("monitoring", providerTypes.actionGroup);
+    expect(ag.inputs).toMatchObject({
+      actionGroupName: "ag-entra-baseline-prod",
+      groupShortName: "entrabg-prod",
+      resourceGroupName: "rg-entra-baseline-prod",
+      location: "Global",
+      enabled: true,
+      emailReceivers: [
+        { name: "email-1", emailAddress: "secops@contoso.com", useCommonAlertSchema: true },
+        { name: "email-2", emailAddress: "soc-oncall@contoso.com", useCommonAlertSchema: true },
+      ],
+      smsReceivers: [{ name: "sms-1", countryCode: "1", phoneNumber: "4255550100" }],
+      webhookReceivers: [],
+    });
+    expect(outputs.actionGroupId).toBe(ag.id);
+  });
+});
+
+describe("action group webhooks", () => {
+  // The engine's marker for a secret value in serialized inputs.
+  const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+  it("sends webhook receivers with the common alert schema, as secrets (their URLs carry keys)", () => {
+    const receivers = one("soc", providerTypes.actionGroup).inputs.webhookReceivers as Record<string, unknown>;
+    expect(receivers[SECRET_SIG]).toBeDefined();
+    expect(receivers.value).toEqual([{ name: "webhook-1", serviceUri: WEBHOOK, useCommonAlertSchema: true }]);
+  });
+});
+
+describe("alert rules", () => {
+  const rules = () => of("monitoring", providerTypes.scheduledQueryRule);
+  const rule = (key: (typeof ALERT_RULE_KEYS)[number]) => rules().find((r) => r.inputs.ruleName === ALERT_RULES[key].ruleName)!;
+  const query = (r: DeclaredResource) => (r.inputs.criteria as { allOf: { query: string }[] }).allOf[0]!.query;
+
+  it("declares the five rules under the names the policy pack looks for", () => {
+    expect(rules().map((r) => r.name).sort()).toEqual(ALERT_RULE_KEYS.map((k) => `monitoring-${ALERT_RULES[k].ruleName}`).sort());
+    for (const key of ALERT_RULE_KEYS) expect(rule(key).inputs.displayName).toBe(ALERT_RULES[key].displayName);
+  });
+
+  it("every rule is an enabled log alert on the workspace, wired to the action group", () => {
+    for (const r of rules()) {
+      expect(r.inputs, r.name).toMatchObject({
+        kind: "LogAlert",
+        enabled: true,
+        scopes: [outputs.workspaceId],
+        resourceGroupName: "rg-entra-baseline-prod",
+        location: "westeurope",
+        actions: { actionGroups: [outputs.actionGroupId] },
+      });
+      const condition = (r.inputs.criteria as { allOf: Record<string, unknown>[] }).allOf[0]!;
+      expect(condition).toMatchObject({ timeAggregation: "Count", operator: "GreaterThan", threshold: 0 });
+      expect(analyzeKql(String(condition.query)).errors, r.name).toEqual([]);
+      for (const d of condition.dimensions as { name: string }[]) expect(String(condition.query)).toContain(d.name);
+    }
+  });
+
+  it("severities come from config: tripwires 0 by default, the others as configured", () => {
+    expect(rule("breakglassSignIn").inputs.severity).toBe(0);
+    expect(rule("breakglassNonInteractiveSignIn").inputs.severity).toBe(0);
+    expect(rule("breakglassAccountChanged").inputs.severity).toBe(1);
+    expect(rule("roleAssignedOutsidePim").inputs.severity).toBe(1);
+    expect(rule("routineJitUse").inputs.severity).toBe(3);
+    const changed = of("soc", providerTypes.scheduledQueryRule);
+    expect(changed.find((r) => r.inputs.ruleName === ALERT_RULES.breakglassAccountChanged.ruleName)!.inputs.severity).toBe(2);
+    expect(changed.find((r) => r.inputs.ruleName === ALERT_RULES.roleAssignedOutsidePim.ruleName)!.inputs.severity).toBe(0);
+  });
+
+  it("the tripwires: every minute over a 15-minute window, stateful, naming both accounts by id and UPN", () => {
+    const accounts = UPNS.map((upn, i) => ({ upn, objectId: IDS[i]! }));
+    for (const key of TRIPWIRE_RULE_KEYS) {
+      const r = rule(key);
+      expect(r.inputs).toMatchObject({ evaluationFrequency: "PT1M", windowSize: "PT15M", autoMitigate: true });
+      expect(r.inputs.muteActionsDuration).toBeUndefined();
+      for (const account of accounts) expect(tripwireQueryCoversAccount(query(r), account)).toBe(true);
+      expect(
+        tripwireRuleProblems(key, { query: query(r), severity: r.inputs.severity as number, enabled: r.inputs.enabled as boolean, evaluationFrequency: r.inputs.evaluationFrequency as string }, accounts, config.limits.tripwireMaxEvaluationFrequency),
+      ).toEqual([]);
+    }
+    expect(query(rule("breakglassSignIn"))).toMatch(/^SigninLogs$/m);
+    expect(query(rule("breakglassNonInteractiveSignIn"))).toMatch(/^AADNonInteractiveUserSignInLogs$/m);
+    expect(outputs.tripwireRuleId).toBe(rule("breakglassSignIn").id);
+    expect(outputs.nonInteractiveTripwireRuleId).toBe(rule("breakglassNonInteractiveSignIn").id);
+  });
+
+  it("the window of every rule is larger than its frequency and within Azure's allowed granularities", () => {
+    const allowedMinutes = [5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440, 2880];
+    for (const r of rules()) {
+      const window = durationSeconds(r.inputs.windowSize as string)!;
+      expect(window, r.name).toBeGreaterThanOrEqual(durationSeconds(r.inputs.evaluationFrequency as string)!);
+      expect(allowedMinutes, r.name).toContain(window / 60);
+      expect(logAlertQueryViolations(query(r), { evaluationFrequencySeconds: durationSeconds(r.inputs.evaluationFrequency as string)! })).toEqual([]);
+    }
+  });
+
+  it("the account-changed rule watches both accounts and the exclusion group; outside-PIM excludes them", () => {
+    const changed = query(rule("breakglassAccountChanged"));
+    for (const id of [...IDS, GROUP]) expect(changed).toContain(`"${id}"`);
+    const outside = query(rule("roleAssignedOutsidePim"));
+    expect(outside).toMatch(/PrincipalId !in~ \([^)]*"0b1c2d3e-3333-4aaa-8bbb-000000000003"/);
+    expect(outside).toContain('"Global Administrator"');
+    expect(outside).toContain('"Privileged Role Administrator"');
+  });
+
+  it("routine JIT use: daily over Azure's longest lookback (P2D, one period), the configured ticket pattern, day count capped at two", () => {
+    const r = rule("routineJitUse");
+    expect(r.inputs).toMatchObject({ evaluationFrequency: "P1D", windowSize: "P2D", autoMitigate: false });
+    expect((r.inputs.criteria as { allOf: { failingPeriods: unknown }[] }).allOf[0]!.failingPeriods).toEqual({ numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 });
+    expect(query(r)).toContain('matches regex "(INC|CHG)[0-9]{6,}"');
+    expect(query(r)).toContain("| where TimeGenerated > ago(2d)");
+    // minActiveDays (4 of 7) needs a week of history the alert cannot query: two consecutive days is its signal.
+    expect(query(r)).toContain("ActiveDays >= 2 and LastActivation > ago(1d)");
+  });
+});
+
+describe("PIM activation review workbook", () => {
+  it("is a shared workbook on the workspace whose sections are KQL over the workspace", () => {
+    const wb = one("monitoring", providerTypes.workbook);
+    expect(wb.inputs).toMatchObject({
+      displayName: "PIM activation review",
+      kind: "shared",
+      category: "workbook",
+      sourceId: outputs.workspaceId,
+      resourceGroupName: "rg-entra-baseline-prod",
+      location: "westeurope",
+    });
+    expect(wb.inputs.resourceName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const content = JSON.parse(wb.inputs.serializedData as string) as { version: string; items: { type: number; name: string; content: { query?: string } }[]; fallbackResourceIds: string[] };
+    expect(content.version).toBe("Notebook/1.0");
+    expect(content.fallbackResourceIds).toEqual([outputs.workspaceId]);
+    const kql = content.items.filter((i) => i.type === 3);
+    expect(kql.map((i) => i.name)).toEqual(["activations", "per-admin", "outside-working-hours", "denied"]);
+    for (const item of kql) expect(analyzeKql(item.content.query!).errors, item.name).toEqual([]);
+  });
+
+  it("keeps its resource name across runs and differs between stacks' resource groups", () => {
+    const a = one("monitoring", providerTypes.workbook).inputs.resourceName;
+    const b = one("soc", providerTypes.workbook).inputs.resourceName;
+    expect(a).not.toEqual(b);
+  });
+});

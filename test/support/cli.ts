@@ -1,0 +1,39 @@
+/** Runs the plan and check CLIs as child processes, as a user would, and captures exit code and output. */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const ROOT = path.resolve(__dirname, "../..");
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(script: "plan" | "check", args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const entry = path.join(ROOT, "src/tools", script, "cli.ts");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, NODE_OPTIONS: "", ...opts.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `entra-baseline-${prefix}-`));
+}
+
+/** The bundled prod stack's text, for tests that derive a variant of it. */
+export function prodStackText(): string {
+  return fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+}
