@@ -13,15 +13,30 @@ import { PACK_CONFIG, compliantStack, resource } from "../test/support/pack/stac
 /** A stack of `total` resources in the 10k stack's proportions. */
 export function syntheticStack(total: number, mode: "update" | "preview" = "update"): PlannedResource[] {
   const scale = total / 10_000;
-  const stack = compliantStack({ mode, caPolicies: Math.round(2_000 * scale), eligibilityRequests: Math.round(5_000 * scale) });
+  const stack = compliantStack({
+    mode,
+    caPolicies: Math.round(2_000 * scale),
+    eligibilityRequests: Math.round(5_000 * scale),
+  });
   // Breakglass-related resources beyond the core fixture: extra GA-excluded helpers (group members, alert rules).
   let i = 0;
   while (stack.length < Math.round(50 * scale) + 5_000 * scale + 2_000 * scale) {
-    stack.push(resource(providerTypes.groupMember, `breakglass-member-${i++}`, { groupObjectId: "dddddddd-0000-4000-8000-000000000001", memberObjectId: "cccccccc-0000-4000-8000-000000000001" }));
+    stack.push(
+      resource(providerTypes.groupMember, `breakglass-member-${i++}`, {
+        groupObjectId: "dddddddd-0000-4000-8000-000000000001",
+        memberObjectId: "cccccccc-0000-4000-8000-000000000001",
+      }),
+    );
   }
   i = 0;
   while (stack.length < total) {
-    stack.push(resource(providerTypes.user, `user-${i}`, { userPrincipalName: `user-${i}@contoso.com`, displayName: `User ${i}`, objectId: `0000${String(i++).padStart(4, "0")}-0000-4000-8000-000000000000` }));
+    stack.push(
+      resource(providerTypes.user, `user-${i}`, {
+        userPrincipalName: `user-${i}@contoso.com`,
+        displayName: `User ${i}`,
+        objectId: `0000${String(i++).padStart(4, "0")}-0000-4000-8000-000000000000`,
+      }),
+    );
   }
   return stack;
 }
@@ -71,7 +86,9 @@ async function main() {
   if (rows.length > 1) {
     const first = rows[0]!;
     const last = rows[rows.length - 1]!;
-    console.log(`growth: ${(last.total / first.total).toFixed(0)}× resources → ${(last.ms / first.ms).toFixed(1)}× AnalyzeStack time (linear ≈ equal factors)`);
+    console.log(
+      `growth: ${(last.total / first.total).toFixed(0)}× resources → ${(last.ms / first.ms).toFixed(1)}× AnalyzeStack time (linear ≈ equal factors)`,
+    );
   }
 }
 

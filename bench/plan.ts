@@ -18,8 +18,16 @@ interface Variant {
 
 const variants: Variant[] = [
   { label: "npm run plan", command: "npm", args: ["run", "--silent", "plan"] },
-  { label: "node --import tsx src/tools/plan/cli.ts", command: process.execPath, args: ["--import", "tsx", "src/tools/plan/cli.ts"] },
-  { label: "  … --no-policy (program under mocks only)", command: process.execPath, args: ["--import", "tsx", "src/tools/plan/cli.ts", "--no-policy"] },
+  {
+    label: "node --import tsx src/tools/plan/cli.ts",
+    command: process.execPath,
+    args: ["--import", "tsx", "src/tools/plan/cli.ts"],
+  },
+  {
+    label: "  … --no-policy (program under mocks only)",
+    command: process.execPath,
+    args: ["--import", "tsx", "src/tools/plan/cli.ts", "--no-policy"],
+  },
 ];
 
 let failed = false;
@@ -28,7 +36,11 @@ for (const v of variants) {
   const all: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();
-    const res = spawnSync(v.command, v.args, { cwd: repo, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+    const res = spawnSync(v.command, v.args, {
+      cwd: repo,
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (res.status !== 0) {
       console.error(`${v.label} exited ${res.status}:\n${res.stderr}${res.stdout.split("\n").slice(-12).join("\n")}`);
@@ -44,8 +56,13 @@ for (const v of variants) {
 
 console.log(`plan on Pulumi.prod.yaml, ${runs} runs each (median; all runs)`);
 for (const r of results) {
-  console.log(`  ${r.label.padEnd(46)} ${r.median.toFixed(0).padStart(6)} ms   (${r.all.map((m) => m.toFixed(0)).join(", ")})`);
+  console.log(
+    `  ${r.label.padEnd(46)} ${r.median.toFixed(0).padStart(6)} ms   (${r.all.map((m) => m.toFixed(0)).join(", ")})`,
+  );
 }
 const e2e = results.find((r) => r.label === "npm run plan");
-if (e2e) console.log(`npm run plan end to end: ${e2e.median.toFixed(0)} ms (target < ${TARGET_MS} ms: ${e2e.median < TARGET_MS ? "met" : "NOT met"})`);
+if (e2e)
+  console.log(
+    `npm run plan end to end: ${e2e.median.toFixed(0)} ms (target < ${TARGET_MS} ms: ${e2e.median < TARGET_MS ? "met" : "NOT met"})`,
+  );
 process.exit(failed ? 1 : 0);

@@ -13,7 +13,10 @@ for (const name of benches.filter((b) => only.length === 0 || only.includes(b)))
   const file = path.join(__dirname, `${name}.ts`);
   if (!fs.existsSync(file)) continue;
   console.log(`\n=== ${name} ===`);
-  const run = spawnSync(process.execPath, ["--import", "tsx", file], { stdio: "inherit", cwd: path.resolve(__dirname, "..") });
+  const run = spawnSync(process.execPath, ["--import", "tsx", file], {
+    stdio: "inherit",
+    cwd: path.resolve(__dirname, ".."),
+  });
   if (run.status !== 0) failed++;
 }
 process.exit(failed > 0 ? 1 : 0);

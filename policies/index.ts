@@ -8,7 +8,8 @@ import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./rules";
 
 new PolicyPack("entra-baseline", {
-  description: "Rejects privileged-access drift in an Entra ID tenant: standing Tier-0 access, weakened GA activation, broken breakglass, blind monitoring.",
+  description:
+    "Rejects privileged-access drift in an Entra ID tenant: standing Tier-0 access, weakened GA activation, broken breakglass, blind monitoring.",
   enforcementLevel: "mandatory",
   policies,
 });

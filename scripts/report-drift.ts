@@ -92,7 +92,7 @@ export function issueBody(report: StackReport, runUrl: string): string {
   }
   lines.push(
     "",
-    "Runbook: docs/operations.md → \"Responding to drift\". This issue is closed automatically by the first clean run.",
+    'Runbook: docs/operations.md → "Responding to drift". This issue is closed automatically by the first clean run.',
   );
   return lines.join("\n");
 }
@@ -112,7 +112,11 @@ interface Issue {
 export class GitHubIssues {
   constructor(private readonly options: GitHubOptions) {}
 
-  private async request(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; link: string | null }> {
+  private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown; link: string | null }> {
     const url = path.startsWith("http") ? path : `${this.options.apiUrl.replace(/\/$/, "")}${path}`;
     const response = await fetch(url, {
       method,
@@ -150,7 +154,9 @@ export class GitHubIssues {
       description: "Live tenant or stack differs from the baseline",
     });
     if (status !== 201 && status !== 422) {
-      throw new Error(`GitHub POST labels failed: ${status} ${(json as { message?: string } | undefined)?.message ?? ""}`.trim());
+      throw new Error(
+        `GitHub POST labels failed: ${status} ${(json as { message?: string } | undefined)?.message ?? ""}`.trim(),
+      );
     }
   }
 
@@ -182,7 +188,11 @@ export class GitHubIssues {
 
 export type DriftAction = "opened" | "commented" | "closed" | "none";
 
-export async function reportDrift(reports: StackReport[], github: GitHubIssues, runUrl: string): Promise<Record<string, DriftAction>> {
+export async function reportDrift(
+  reports: StackReport[],
+  github: GitHubIssues,
+  runUrl: string,
+): Promise<Record<string, DriftAction>> {
   const actions: Record<string, DriftAction> = {};
   if (reports.some((r) => !isClean(r))) await github.ensureLabel();
   for (const report of reports) {

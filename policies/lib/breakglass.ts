@@ -63,7 +63,9 @@ export function breakglassView(index: StackIndex, cfg: BreakglassConfig): Breakg
   }
   const groupName = cfg.breakglassGroupName?.toLowerCase();
   const groups = groupName
-    ? index.of(providerTypes.group).filter((g) => readString(g.props, "displayName")?.toString().toLowerCase() === groupName)
+    ? index
+        .of(providerTypes.group)
+        .filter((g) => readString(g.props, "displayName")?.toString().toLowerCase() === groupName)
     : [];
   const groupObjectIds = new Set<string>();
   for (const g of groups) {
@@ -92,7 +94,8 @@ export type PrincipalVerdict = "breakglass" | "other" | "unknown";
  */
 export function principalVerdict(resource: PolicyResource, property: string, view: BreakglassView): PrincipalVerdict {
   const value = readString(resource.props, property);
-  if (typeof value === "string" && !isUnknown(value)) return view.objectIds.has(value.trim().toLowerCase()) ? "breakglass" : "other";
+  if (typeof value === "string" && !isUnknown(value))
+    return view.objectIds.has(value.trim().toLowerCase()) ? "breakglass" : "other";
   const deps = dependenciesOf(resource, property);
   if (value === UNKNOWN && deps.length > 0 && deps.every((d) => view.userUrns.has(d.urn))) return "breakglass";
   return value === UNKNOWN ? "unknown" : "other";

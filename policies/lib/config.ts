@@ -17,10 +17,14 @@ export function schemaDefaults(configSchema: PolicyConfigSchema | undefined): Re
 }
 
 /** The rule's config: what was configured, else its schema's defaults. */
-export function policyConfig<T extends object>(args: { getConfig<C extends object>(): C }, configSchema: PolicyConfigSchema | undefined): T {
+export function policyConfig<T extends object>(
+  args: { getConfig<C extends object>(): C },
+  configSchema: PolicyConfigSchema | undefined,
+): T {
   const given = args.getConfig<Partial<T>>() ?? {};
   const out = schemaDefaults(configSchema) as T;
-  for (const [k, v] of Object.entries(given)) if (v !== undefined && v !== null) (out as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(given))
+    if (v !== undefined && v !== null) (out as Record<string, unknown>)[k] = v;
   return out;
 }
 
@@ -37,7 +41,8 @@ export const breakglassObjectIdsSchema = {
   type: "array",
   items: { type: "string", pattern: "^[0-9a-fA-F-]{36}$" },
   default: [] as string[],
-  description: "Object ids of breakglass accounts not declared in this stack (accounts this stack declares are found by UPN).",
+  description:
+    "Object ids of breakglass accounts not declared in this stack (accounts this stack declares are found by UPN).",
 } as const;
 
 export const breakglassGroupNameSchema = {

@@ -14,11 +14,20 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sentinels = require("@pulumi/policy/proxy") as Record<string, unknown>;
 const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set(
-  ["unknownStringValue", "unknownBooleanValue", "unknownNumberValue", "unknownArrayValue", "unknownAssetValue", "unknownArchiveValue", "unknownObjectValue"]
+  [
+    "unknownStringValue",
+    "unknownBooleanValue",
+    "unknownNumberValue",
+    "unknownArrayValue",
+    "unknownAssetValue",
+    "unknownArchiveValue",
+    "unknownObjectValue",
+  ]
     .map((k) => sentinels[k])
     .filter((v): v is string => typeof v === "string"),
 );
-if (UNKNOWN_SENTINELS.size !== 7) throw new Error("@pulumi/policy no longer exports its unknown sentinels; update policies/lib/values.ts");
+if (UNKNOWN_SENTINELS.size !== 7)
+  throw new Error("@pulumi/policy no longer exports its unknown sentinels; update policies/lib/values.ts");
 
 /** Marks a value that is not known yet (preview). */
 export const UNKNOWN: unique symbol = Symbol("unknown");

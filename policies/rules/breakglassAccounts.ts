@@ -25,7 +25,6 @@ export interface BreakglassAccountsConfig {
   breakglassGroupName: string;
 }
 
-
 const types = {
   user: providerTypes.user,
   group: providerTypes.group,
@@ -41,8 +40,19 @@ export const breakglassAccounts: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: schema({
     breakglassUpns: breakglassUpnsSchema,
-    minAccounts: { type: "integer", minimum: 2, default: 2, description: "Fewest breakglass accounts (Microsoft guidance: two or more)." },
-    minPasswordLength: { type: "integer", minimum: 8, maximum: 256, default: 256, description: "Shortest allowed generated password (Entra allows up to 256)." },
+    minAccounts: {
+      type: "integer",
+      minimum: 2,
+      default: 2,
+      description: "Fewest breakglass accounts (Microsoft guidance: two or more).",
+    },
+    minPasswordLength: {
+      type: "integer",
+      minimum: 8,
+      maximum: 256,
+      default: 256,
+      description: "Shortest allowed generated password (Entra allows up to 256).",
+    },
     breakglassGroupName: breakglassGroupNameSchema,
   }),
   validateStack: (args, reportViolation) => {
@@ -51,28 +61,43 @@ export const breakglassAccounts: StackValidationPolicy = {
     const view = breakglassView(index, cfg);
 
     if (view.refs.length < cfg.minAccounts) {
-      reportViolation(`${view.refs.length} breakglass accounts are configured (breakglassUpns); at least ${cfg.minAccounts} are required (ZTA 21835).`);
+      reportViolation(
+        `${view.refs.length} breakglass accounts are configured (breakglassUpns); at least ${cfg.minAccounts} are required (ZTA 21835).`,
+      );
     }
     for (const ref of view.refs) {
       const found = view.users.some((u) => isBreakglassUpn(String(readString(u.props, "userPrincipalName")), [ref]));
-      if (!found) reportViolation(`Breakglass account "${ref}" is not declared in this stack (no azuread.User with that userPrincipalName).`);
+      if (!found)
+        reportViolation(
+          `Breakglass account "${ref}" is not declared in this stack (no azuread.User with that userPrincipalName).`,
+        );
     }
     if (view.users.length < cfg.minAccounts) {
-      reportViolation(`${view.users.length} breakglass accounts are declared; at least ${cfg.minAccounts} are required so losing one never locks the tenant out.`);
+      reportViolation(
+        `${view.users.length} breakglass accounts are declared; at least ${cfg.minAccounts} are required so losing one never locks the tenant out.`,
+      );
     }
 
     // Entra UPNs are unique: two declared users claiming one breakglass account cannot both exist, and the
     // exceptions the pack grants by provenance (standing GA at preview) must not be borrowed by a namesake.
     for (const ref of view.refs) {
-      const claimants = view.users.filter((u) => isBreakglassUpn(String(readString(u.props, "userPrincipalName")), [ref]));
+      const claimants = view.users.filter((u) =>
+        isBreakglassUpn(String(readString(u.props, "userPrincipalName")), [ref]),
+      );
       if (claimants.length > 1) {
-        reportViolation(`Breakglass account "${ref}" is declared by ${claimants.length} users (${claimants.map((u) => u.name).join(", ")}); exactly one azuread.User may claim it.`, claimants[1]!.urn);
+        reportViolation(
+          `Breakglass account "${ref}" is declared by ${claimants.length} users (${claimants.map((u) => u.name).join(", ")}); exactly one azuread.User may claim it.`,
+          claimants[1]!.urn,
+        );
       }
     }
 
-    const gaAssignments = index.of(types.assignment).filter((a) => readString(a.props, "roleId")?.toString().trim().toLowerCase() === GLOBAL_ADMINISTRATOR);
+    const gaAssignments = index
+      .of(types.assignment)
+      .filter((a) => readString(a.props, "roleId")?.toString().trim().toLowerCase() === GLOBAL_ADMINISTRATOR);
     for (const user of view.users) {
-      for (const problem of userProblems(user, cfg, gaAssignments)) reportViolation(`Breakglass ${describeResource(user)}: ${problem}.`, user.urn);
+      for (const problem of userProblems(user, cfg, gaAssignments))
+        reportViolation(`Breakglass ${describeResource(user)}: ${problem}.`, user.urn);
     }
     for (const problem of groupProblems(view, index, cfg)) reportViolation(problem.message, problem.urn);
   },
@@ -82,16 +107,20 @@ function userProblems(user: PolicyResource, cfg: BreakglassAccountsConfig, gaAss
   const problems: string[] = [];
   const p = user.props;
   const upn = String(readString(p, "userPrincipalName"));
-  if (!isOnMicrosoftDomain(upn)) problems.push(`userPrincipalName "${upn}" is not on the tenant's initial *.onmicrosoft.com domain`);
+  if (!isOnMicrosoftDomain(upn))
+    problems.push(`userPrincipalName "${upn}" is not on the tenant's initial *.onmicrosoft.com domain`);
   const immutableId = readString(p, "onpremisesImmutableId");
   if (immutableId === UNKNOWN || (typeof immutableId === "string" && immutableId !== "")) {
     problems.push("has an onpremisesImmutableId: emergency accounts must be cloud-only, never synced or federated");
   }
-  if (readBoolean(p, "onpremisesSyncEnabled") === true) problems.push("is synchronised from on-premises; emergency accounts must be cloud-only");
-  if (readBoolean(p, "disablePasswordExpiration") !== true) problems.push("password expiry is not disabled (disablePasswordExpiration must be true)");
+  if (readBoolean(p, "onpremisesSyncEnabled") === true)
+    problems.push("is synchronised from on-premises; emergency accounts must be cloud-only");
+  if (readBoolean(p, "disablePasswordExpiration") !== true)
+    problems.push("password expiry is not disabled (disablePasswordExpiration must be true)");
   const enabled = readBoolean(p, "accountEnabled");
   if (enabled === false) problems.push("is disabled (accountEnabled false)");
-  else if (enabled === UNKNOWN) problems.push("accountEnabled is unknown at preview; an emergency account must be declared enabled");
+  else if (enabled === UNKNOWN)
+    problems.push("accountEnabled is unknown at preview; an emergency account must be declared enabled");
   if (!user.opts?.protect) problems.push("is not protected (protect: true), so a refactor could delete it");
 
   const generators = dependenciesOf(user, "password", types.password);
@@ -100,8 +129,12 @@ function userProblems(user: PolicyResource, cfg: BreakglassAccountsConfig, gaAss
   } else {
     for (const g of generators) {
       const length = readNumber(g.props, "length");
-      if (length === UNKNOWN || length === undefined) problems.push(`password generator ${describeResource(g)} has no known length`);
-      else if (length < cfg.minPasswordLength) problems.push(`password generator ${describeResource(g)} makes ${length}-character passwords; at least ${cfg.minPasswordLength} are required`);
+      if (length === UNKNOWN || length === undefined)
+        problems.push(`password generator ${describeResource(g)} has no known length`);
+      else if (length < cfg.minPasswordLength)
+        problems.push(
+          `password generator ${describeResource(g)} makes ${length}-character passwords; at least ${cfg.minPasswordLength} are required`,
+        );
       const classes = passwordClassProblem(g);
       if (classes) problems.push(`password generator ${describeResource(g)} ${classes}`);
     }
@@ -114,9 +147,14 @@ function userProblems(user: PolicyResource, cfg: BreakglassAccountsConfig, gaAss
     const deps = dependenciesOf(a, "principalObjectId");
     return deps.length > 0 && deps.every((d) => d.urn === user.urn);
   });
-  if (mine.length === 0) problems.push("holds no permanent Global Administrator assignment (azuread.DirectoryRoleAssignment); the emergency path would not work");
+  if (mine.length === 0)
+    problems.push(
+      "holds no permanent Global Administrator assignment (azuread.DirectoryRoleAssignment); the emergency path would not work",
+    );
   for (const a of mine.filter((x) => !x.opts?.protect)) {
-    problems.push(`its Global Administrator assignment ${describeResource(a)} is not protected (protect: true), so a refactor could remove the emergency path`);
+    problems.push(
+      `its Global Administrator assignment ${describeResource(a)} is not protected (protect: true), so a refactor could remove the emergency path`,
+    );
   }
   return problems;
 }
@@ -137,33 +175,61 @@ function passwordClassProblem(g: PolicyResource): string | undefined {
   if (unknown.length > 0) return `has character classes unknown at preview (${unknown.join(", ")})`;
   const overrideSpecial = readString(g.props, "overrideSpecial");
   const on = flags.filter(([k, v]) => v !== false && !(k === "special" && overrideSpecial === ""));
-  if (on.length < 3) return `uses only ${on.map(([k]) => k).join(", ") || "no"} character classes; Entra needs at least 3 of lower, upper, numeric, special`;
+  if (on.length < 3)
+    return `uses only ${on.map(([k]) => k).join(", ") || "no"} character classes; Entra needs at least 3 of lower, upper, numeric, special`;
   return undefined;
 }
 
-function groupProblems(view: BreakglassView, index: StackIndex, cfg: BreakglassAccountsConfig): { message: string; urn?: string }[] {
+function groupProblems(
+  view: BreakglassView,
+  index: StackIndex,
+  cfg: BreakglassAccountsConfig,
+): { message: string; urn?: string }[] {
   if (view.groups.length === 0) {
-    return [{ message: `The breakglass exclusion group "${cfg.breakglassGroupName}" is not declared (azuread.Group with that displayName); Conditional Access policies exclude the accounts through it.` }];
+    return [
+      {
+        message: `The breakglass exclusion group "${cfg.breakglassGroupName}" is not declared (azuread.Group with that displayName); Conditional Access policies exclude the accounts through it.`,
+      },
+    ];
   }
   const out: { message: string; urn?: string }[] = [];
   for (const group of view.groups) {
     const p = group.props;
-    const say = (m: string) => out.push({ message: `Breakglass exclusion ${describeResource(group)}: ${m}.`, urn: group.urn });
-    if (readBoolean(p, "assignableToRole") !== true) say("is not role-assignable (assignableToRole: true), so anyone with Groups/User Administrator could change its members");
+    const say = (m: string) =>
+      out.push({ message: `Breakglass exclusion ${describeResource(group)}: ${m}.`, urn: group.urn });
+    if (readBoolean(p, "assignableToRole") !== true)
+      say(
+        "is not role-assignable (assignableToRole: true), so anyone with Groups/User Administrator could change its members",
+      );
     if (readBoolean(p, "securityEnabled") !== true) say("is not a security group (securityEnabled: true)");
-    if (!group.opts?.protect) say("is not protected (protect: true); deleting it removes the exclusion every Conditional Access policy relies on");
+    if (!group.opts?.protect)
+      say(
+        "is not protected (protect: true); deleting it removes the exclusion every Conditional Access policy relies on",
+      );
     const members = readArray(p, "members");
     const memberDeps = new Set(dependenciesOf(group, "members").map((d) => d.urn));
     const groupMemberships = index
       .of(types.groupMember)
-      .filter((m) => dependenciesOf(m, "groupObjectId").some((d) => d.urn === group.urn) || (readString(m.props, "groupObjectId") === objectIdOf(group) && typeof objectIdOf(group) === "string"));
+      .filter(
+        (m) =>
+          dependenciesOf(m, "groupObjectId").some((d) => d.urn === group.urn) ||
+          (readString(m.props, "groupObjectId") === objectIdOf(group) && typeof objectIdOf(group) === "string"),
+      );
     for (const user of view.users) {
       const id = objectIdOf(user);
       const inMembers =
-        (Array.isArray(members) && typeof id === "string" && members.some((m) => typeof m === "string" && m.toLowerCase() === id)) ||
-        (memberDeps.has(user.urn) && (members === UNKNOWN || (Array.isArray(members) && members.some((m) => m === UNKNOWN)))) ||
-        groupMemberships.some((m) => dependenciesOf(m, "memberObjectId").some((d) => d.urn === user.urn) || (typeof id === "string" && readString(m.props, "memberObjectId") === id));
-      if (!inMembers) say(`does not contain breakglass ${describeResource(user)}, so Conditional Access policies do not exclude it`);
+        (Array.isArray(members) &&
+          typeof id === "string" &&
+          members.some((m) => typeof m === "string" && m.toLowerCase() === id)) ||
+        (memberDeps.has(user.urn) &&
+          (members === UNKNOWN || (Array.isArray(members) && members.some((m) => m === UNKNOWN)))) ||
+        groupMemberships.some(
+          (m) =>
+            dependenciesOf(m, "memberObjectId").some((d) => d.urn === user.urn) ||
+            (typeof id === "string" && readString(m.props, "memberObjectId") === id),
+        );
+      if (!inMembers)
+        say(`does not contain breakglass ${describeResource(user)}, so Conditional Access policies do not exclude it`);
     }
   }
   return out;

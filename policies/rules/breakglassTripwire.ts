@@ -11,7 +11,20 @@
  * is then proven by provenance (the rule's `criteria` came from every breakglass user), never skipped.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { ALERT_RULES, type BreakglassAccountRef, IDENTITY_COLUMNS, missingIdentifiers, policyNames, providerTypes, TRIPWIRE_RULE_KEYS, type TripwireCondition, tripwireCriteriaProblems, tripwireRuleKey, type TripwireRuleKey, tripwireRuleProblems } from "@entra-baseline/model";
+import {
+  ALERT_RULES,
+  type BreakglassAccountRef,
+  IDENTITY_COLUMNS,
+  missingIdentifiers,
+  policyNames,
+  providerTypes,
+  TRIPWIRE_RULE_KEYS,
+  type TripwireCondition,
+  tripwireCriteriaProblems,
+  tripwireRuleKey,
+  type TripwireRuleKey,
+  tripwireRuleProblems,
+} from "@entra-baseline/model";
 import { breakglassView, objectIdOf } from "../lib/breakglass";
 import { breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
 import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
@@ -24,7 +37,6 @@ export interface BreakglassTripwireConfig {
   requiredTripwires: string[];
 }
 
-
 export const breakglassTripwire: StackValidationPolicy = {
   name: policyNames.breakglassTripwire,
   description:
@@ -33,7 +45,11 @@ export const breakglassTripwire: StackValidationPolicy = {
   configSchema: schema({
     breakglassUpns: breakglassUpnsSchema,
     breakglassObjectIds: breakglassObjectIdsSchema,
-    maxEvaluationFrequency: { type: "string", default: "PT5M", description: "Slowest allowed evaluation (limits.tripwireMaxEvaluationFrequency)." },
+    maxEvaluationFrequency: {
+      type: "string",
+      default: "PT5M",
+      description: "Slowest allowed evaluation (limits.tripwireMaxEvaluationFrequency).",
+    },
     requiredTripwires: {
       type: "array",
       items: { type: "string", enum: [...TRIPWIRE_RULE_KEYS] },
@@ -55,18 +71,30 @@ export const breakglassTripwire: StackValidationPolicy = {
     }
     for (const key of cfg.requiredTripwires as TripwireRuleKey[]) {
       if (!tripwires.has(key)) {
-        reportViolation(`The "${ALERT_RULES[key].displayName}" tripwire (scheduled query rule "${ALERT_RULES[key].ruleName}") is not declared: a breakglass sign-in would go unnoticed.`);
+        reportViolation(
+          `The "${ALERT_RULES[key].displayName}" tripwire (scheduled query rule "${ALERT_RULES[key].ruleName}") is not declared: a breakglass sign-in would go unnoticed.`,
+        );
       }
     }
     // Accounts this rule must see named: declared breakglass users plus configured external object ids.
-    const declared = view.users.map((u) => ({ user: u, upn: String(readString(u.props, "userPrincipalName")), objectId: objectIdOf(u) }));
-    const known: BreakglassAccountRef[] = declared.filter((a) => typeof a.objectId === "string").map((a) => ({ upn: a.upn, objectId: a.objectId as string }));
+    const declared = view.users.map((u) => ({
+      user: u,
+      upn: String(readString(u.props, "userPrincipalName")),
+      objectId: objectIdOf(u),
+    }));
+    const known: BreakglassAccountRef[] = declared
+      .filter((a) => typeof a.objectId === "string")
+      .map((a) => ({ upn: a.upn, objectId: a.objectId as string }));
     const pending = declared.filter((a) => typeof a.objectId !== "string");
 
     const logs = entraLogDestinations(index);
     for (const [key, rules] of tripwires) {
       for (const rule of rules) {
-        const problems = [...ruleProblems(key, rule, known, pending, cfg), ...criteriaProblems(rule), ...scopeProblems(rule, logs)];
+        const problems = [
+          ...ruleProblems(key, rule, known, pending, cfg),
+          ...criteriaProblems(rule),
+          ...scopeProblems(rule, logs),
+        ];
         for (const problem of problems) reportViolation(`${describeResource(rule)}: ${problem}.`, rule.urn);
       }
     }
@@ -92,7 +120,8 @@ function ruleProblems(
     evaluationFrequency: readString(p, "evaluationFrequency"),
   };
   const problems: string[] = [];
-  for (const [field, value] of Object.entries(facts)) if (value === UNKNOWN) problems.push(`${field} is unknown at preview`);
+  for (const [field, value] of Object.entries(facts))
+    if (value === UNKNOWN) problems.push(`${field} is unknown at preview`);
   const query = readString(p, "criteria", "allOf", 0, "query");
   const plain = {
     severity: typeof facts.severity === "number" ? facts.severity : undefined,
@@ -102,7 +131,8 @@ function ruleProblems(
   if (typeof query === "string") {
     problems.push(...tripwireRuleProblems(key, { ...plain, query }, known, cfg.maxEvaluationFrequency));
     for (const a of pending) {
-      if (missingIdentifiers(query, { upn: a.upn, objectId: "" }).includes("upn")) problems.push(`the query does not name breakglass account ${a.upn}`);
+      if (missingIdentifiers(query, { upn: a.upn, objectId: "" }).includes("upn"))
+        problems.push(`the query does not name breakglass account ${a.upn}`);
     }
   } else {
     // The query is unknown at preview (built from object ids) or missing. The shared check still judges every
@@ -115,7 +145,9 @@ function ruleProblems(
         typeof a === "string" ? true : !sources.has(a.urn),
       );
       for (const a of uncovered) {
-        problems.push(`its query is unknown at preview and does not come from breakglass ${typeof a === "string" ? `account ${a}` : describeResource(a)}`);
+        problems.push(
+          `its query is unknown at preview and does not come from breakglass ${typeof a === "string" ? `account ${a}` : describeResource(a)}`,
+        );
       }
     }
   }
@@ -141,10 +173,13 @@ function entraLogDestinations(index: StackIndex): { ids: Set<string>; workspaceU
 /** A tripwire scoped to another workspace never sees the sign-ins: it must read where the Entra logs go. */
 function scopeProblems(rule: PolicyResource, logs: { ids: Set<string>; workspaceUrns: Set<string> }): string[] {
   const scopes = readArray(rule.props, "scopes");
-  if (scopes === UNKNOWN) return ["its scopes are unknown at preview, so it cannot be shown to read the Entra sign-in logs"];
+  if (scopes === UNKNOWN)
+    return ["its scopes are unknown at preview, so it cannot be shown to read the Entra sign-in logs"];
   const list = scopes ?? [];
   const fromDeps = dependenciesOf(rule, "scopes").some((d) => logs.workspaceUrns.has(d.urn));
-  const reads = list.some((sc) => (typeof sc === "string" && logs.ids.has(sc.trim().toLowerCase())) || (sc === UNKNOWN && fromDeps));
+  const reads = list.some(
+    (sc) => (typeof sc === "string" && logs.ids.has(sc.trim().toLowerCase())) || (sc === UNKNOWN && fromDeps),
+  );
   if (reads) return [];
   return [
     `its scopes (${list.map((sc) => (sc === UNKNOWN ? "unknown" : String(sc))).join(", ") || "none"}) do not include the workspace the Entra diagnostic setting streams to, so it never sees a breakglass sign-in`,
@@ -156,7 +191,11 @@ function criteriaProblems(rule: PolicyResource): string[] {
   const allOf = readArray(rule.props, "criteria", "allOf");
   if (allOf === UNKNOWN) return ["its conditions (criteria.allOf) are unknown at preview"];
   const conditions = (allOf ?? []).map((c) => (c === UNKNOWN ? {} : (raw(c) as TripwireCondition)));
-  const unknownFields = conditions.flatMap((c) => (["timeAggregation", "operator", "threshold", "dimensions", "failingPeriods"] as const).filter((k) => containsUnknown(c[k])));
+  const unknownFields = conditions.flatMap((c) =>
+    (["timeAggregation", "operator", "threshold", "dimensions", "failingPeriods"] as const).filter((k) =>
+      containsUnknown(c[k]),
+    ),
+  );
   if (unknownFields.length > 0) return [`its firing conditions (${unknownFields.join(", ")}) are unknown at preview`];
   const mute = read(rule.props, "muteActionsDuration");
   if (mute === UNKNOWN) return ["muteActionsDuration is unknown at preview"];

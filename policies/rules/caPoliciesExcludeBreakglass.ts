@@ -12,9 +12,21 @@
  * exclusion list (not in an inclusion list); likewise for per-user exclusions. Anything else unknown is rejected.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { breakglassExclusionGaps, dynamicTypeToken, excludesBreakglassGroup, policyNames, providerTypes } from "@entra-baseline/model";
+import {
+  breakglassExclusionGaps,
+  dynamicTypeToken,
+  excludesBreakglassGroup,
+  policyNames,
+  providerTypes,
+} from "@entra-baseline/model";
 import { breakglassView, objectIdOf, type BreakglassView } from "../lib/breakglass";
-import { breakglassGroupNameSchema, breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
+import {
+  breakglassGroupNameSchema,
+  breakglassObjectIdsSchema,
+  breakglassUpnsSchema,
+  policyConfig,
+  schema,
+} from "../lib/config";
 import { dependenciesOf, describeResource, indexStack } from "../lib/stack";
 import { UNKNOWN, read, readArray, readString } from "../lib/values";
 
@@ -24,7 +36,6 @@ export interface CaPoliciesExcludeBreakglassConfig {
   breakglassGroupName: string;
   breakglassGroupObjectIds: string[];
 }
-
 
 /** Resources whose ids can be a group or user in a CA policy's conditions (and so stand in for the breakglass ones). */
 const PRINCIPAL_TYPES = new Set<string>([
@@ -54,7 +65,8 @@ const shapes = [
 
 export const caPoliciesExcludeBreakglass: StackValidationPolicy = {
   name: policyNames.caPoliciesExcludeBreakglass,
-  description: "Every Conditional Access policy, in any state, excludes the breakglass group or every breakglass account (Maester MT.1005, ZTA 21835).",
+  description:
+    "Every Conditional Access policy, in any state, excludes the breakglass group or every breakglass account (Maester MT.1005, ZTA 21835).",
   enforcementLevel: "mandatory",
   configSchema: schema({
     breakglassUpns: breakglassUpnsSchema,
@@ -74,7 +86,12 @@ export const caPoliciesExcludeBreakglass: StackValidationPolicy = {
     for (const id of cfg.breakglassGroupObjectIds) view.groupObjectIds.add(id.toLowerCase());
     const policies = shapes.flatMap((shape) => index.of(shape.type).map((r) => ({ r, shape })));
     if (policies.length === 0) return;
-    if (view.users.length === 0 && view.objectIds.size === 0 && view.groups.length === 0 && view.groupObjectIds.size === 0) {
+    if (
+      view.users.length === 0 &&
+      view.objectIds.size === 0 &&
+      view.groups.length === 0 &&
+      view.groupObjectIds.size === 0
+    ) {
       reportViolation(
         `No breakglass account or exclusion group is known (breakglassUpns, breakglassObjectIds, breakglassGroupName), so none of the ${policies.length} Conditional Access policies can be shown to exclude them.`,
       );
@@ -100,7 +117,8 @@ function exclusionProblem(r: PolicyResource, shape: (typeof shapes)[number], vie
   const excludedUsers = list(shape.excludeUsers);
 
   // Known ids (update, stack export): the shared definition decides.
-  if (excludesBreakglassGroup({ excludedGroupIds: excludedGroups.filter(isString) }, [...view.groupObjectIds])) return undefined;
+  if (excludesBreakglassGroup({ excludedGroupIds: excludedGroups.filter(isString) }, [...view.groupObjectIds]))
+    return undefined;
   const knownUserIds = [...view.objectIds];
   const gaps = breakglassExclusionGaps(
     { excludedGroupIds: excludedGroups.filter(isString), excludedUserIds: excludedUsers.filter(isString) },
@@ -116,10 +134,16 @@ function exclusionProblem(r: PolicyResource, shape: (typeof shapes)[number], vie
   // still unknown feeds `conditions` — else `excludedGroups: [otherGroup.objectId]` next to the breakglass group's
   // id anywhere else in `conditions` would pass.
   const otherUnknownPrincipals = deps.filter(
-    (d) => PRINCIPAL_TYPES.has(d.type) && !view.groupUrns.has(d.urn) && !view.userUrns.has(d.urn) && !isString(d.type.startsWith("random:") ? readString(d.props, "result") : objectIdOf(d)),
+    (d) =>
+      PRINCIPAL_TYPES.has(d.type) &&
+      !view.groupUrns.has(d.urn) &&
+      !view.userUrns.has(d.urn) &&
+      !isString(d.type.startsWith("random:") ? readString(d.props, "result") : objectIdOf(d)),
   );
-  const unknownIncluded = [...list(shape.includeGroups), ...list(shape.includeUsers)].includes(UNKNOWN) || otherUnknownPrincipals.length > 0;
-  if (!unknownIncluded && excludedGroups.includes(UNKNOWN) && view.groups.some((g) => sources.has(g.urn))) return undefined;
+  const unknownIncluded =
+    [...list(shape.includeGroups), ...list(shape.includeUsers)].includes(UNKNOWN) || otherUnknownPrincipals.length > 0;
+  if (!unknownIncluded && excludedGroups.includes(UNKNOWN) && view.groups.some((g) => sources.has(g.urn)))
+    return undefined;
 
   const unknownIdUsers = view.users.filter((u) => !isString(objectIdOf(u)));
   const unknownExcluded = excludedUsers.filter((u) => u === UNKNOWN).length;

@@ -12,7 +12,13 @@
 import { policyNames, providerTypes, roleName } from "@entra-baseline/model";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { breakglassView, mayBeBreakglass } from "../lib/breakglass";
-import { breakglassGroupNameSchema, breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
+import {
+  breakglassGroupNameSchema,
+  breakglassObjectIdsSchema,
+  breakglassUpnsSchema,
+  policyConfig,
+  schema,
+} from "../lib/config";
 import { dependenciesOf, describeResource, indexStack } from "../lib/stack";
 import { readString } from "../lib/values";
 
@@ -21,7 +27,6 @@ export interface EligibleAssignmentPrincipalsConfig {
   breakglassObjectIds: string[];
   breakglassGroupName: string;
 }
-
 
 const ELIGIBLE_PRINCIPAL_TYPES = new Set<string>([providerTypes.user, providerTypes.group]);
 
@@ -34,12 +39,17 @@ const eligibilityTypes: { type: string; principal: string; what: (r: PolicyResou
       return typeof role === "string" ? roleName(role) : "a directory role";
     },
   },
-  { type: providerTypes.privilegedAccessGroupEligibilitySchedule, principal: "principalId", what: () => "a PIM-for-Groups group" },
+  {
+    type: providerTypes.privilegedAccessGroupEligibilitySchedule,
+    principal: "principalId",
+    what: () => "a PIM-for-Groups group",
+  },
 ];
 
 export const eligibleAssignmentPrincipals: StackValidationPolicy = {
   name: policyNames.eligibleAssignmentPrincipals,
-  description: "PIM eligibility only for users and groups, never for a breakglass account (CISA MS.AAD.7.4, ZTA 21835).",
+  description:
+    "PIM eligibility only for users and groups, never for a breakglass account (CISA MS.AAD.7.4, ZTA 21835).",
   enforcementLevel: "mandatory",
   configSchema: schema({
     breakglassUpns: breakglassUpnsSchema,
@@ -64,7 +74,10 @@ export const eligibleAssignmentPrincipals: StackValidationPolicy = {
           dependenciesOf(r, principal).some((d) => view.groupUrns.has(d.urn)) ||
           (typeof value === "string" && view.groupObjectIds.has(value.toLowerCase()));
         if (toGroup) {
-          reportViolation(`${describeResource(r)} makes the breakglass exclusion group eligible for ${what(r)}; it must hold no role through PIM.`, r.urn);
+          reportViolation(
+            `${describeResource(r)} makes the breakglass exclusion group eligible for ${what(r)}; it must hold no role through PIM.`,
+            r.urn,
+          );
           continue;
         }
         const sources = dependenciesOf(r, principal).filter((d) => d.type.startsWith("azuread:"));

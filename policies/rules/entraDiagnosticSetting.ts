@@ -19,13 +19,13 @@ export interface EntraDiagnosticSettingConfig {
   minRetentionInDays: number;
 }
 
-
 // azure-native types are matched by token (providerTypes): importing the azure-native SDK costs the pack ~0.4 s.
 const types = { setting: providerTypes.diagnosticSetting, workspace: providerTypes.workspace };
 
 export const entraDiagnosticSetting: StackValidationPolicy = {
   name: policyNames.entraDiagnosticSetting,
-  description: "An Entra diagnostic setting streams SignInLogs, NonInteractiveUserSignInLogs and AuditLogs to a Log Analytics workspace with enough retention (CISA MS.AAD.4.1).",
+  description:
+    "An Entra diagnostic setting streams SignInLogs, NonInteractiveUserSignInLogs and AuditLogs to a Log Analytics workspace with enough retention (CISA MS.AAD.4.1).",
   enforcementLevel: "mandatory",
   configSchema: schema({
     requiredCategories: {
@@ -34,14 +34,21 @@ export const entraDiagnosticSetting: StackValidationPolicy = {
       default: [...REQUIRED_LOG_CATEGORIES],
       description: "Log categories that must be streamed (src/model/logCategories.ts REQUIRED_LOG_CATEGORIES).",
     },
-    minRetentionInDays: { type: "integer", minimum: 30, default: 90, description: "Minimum workspace retention (limits.minRetentionInDays)." },
+    minRetentionInDays: {
+      type: "integer",
+      minimum: 30,
+      default: 90,
+      description: "Minimum workspace retention (limits.minRetentionInDays).",
+    },
   }),
   validateStack: (args, reportViolation) => {
     const cfg = policyConfig<EntraDiagnosticSettingConfig>(args, entraDiagnosticSetting.configSchema);
     const index = indexStack(args);
     const settings = index.of(types.setting);
     if (settings.length === 0) {
-      reportViolation(`No Entra diagnostic setting (${types.setting}) is declared: sign-in and audit logs reach no workspace, so the tripwire never fires.`);
+      reportViolation(
+        `No Entra diagnostic setting (${types.setting}) is declared: sign-in and audit logs reach no workspace, so the tripwire never fires.`,
+      );
       return;
     }
     const verdicts = settings.map((s) => ({ s, problems: settingProblems(s, cfg, index) }));
@@ -65,7 +72,8 @@ function settingProblems(s: PolicyResource, cfg: EntraDiagnosticSettingConfig, i
       if (typeof category === "string" && readBoolean(log, "enabled") === true) enabled.add(category.toLowerCase());
     }
     const missing = cfg.requiredCategories.filter((c) => !enabled.has(c.toLowerCase()));
-    if (missing.length > 0) problems.push(`does not stream ${missing.join(", ")} (enabled); the tripwire and the PIM review read them`);
+    if (missing.length > 0)
+      problems.push(`does not stream ${missing.join(", ")} (enabled); the tripwire and the PIM review read them`);
   }
   const workspaceId = readString(s.props, "workspaceId");
   const fromDeps = dependenciesOf(s, "workspaceId", types.workspace);
@@ -82,12 +90,22 @@ function settingProblems(s: PolicyResource, cfg: EntraDiagnosticSettingConfig, i
       ? fromDeps
       : index.of(types.workspace).filter((w) => {
           const name = readString(w.props, "workspaceName") ?? readString(w.props, "name");
-          return typeof name === "string" && typeof workspaceId === "string" && workspaceId.toLowerCase().endsWith(`/workspaces/${name.toLowerCase()}`);
+          return (
+            typeof name === "string" &&
+            typeof workspaceId === "string" &&
+            workspaceId.toLowerCase().endsWith(`/workspaces/${name.toLowerCase()}`)
+          );
         });
   for (const w of workspaces) {
     const retention = readNumber(w.props, "retentionInDays");
-    if (isUnknown(retention) || retention === undefined) problems.push(`workspace ${describeResource(w)} has no known retentionInDays (the default, 30 days, is below ${cfg.minRetentionInDays})`);
-    else if (retention < cfg.minRetentionInDays) problems.push(`workspace ${describeResource(w)} keeps logs ${retention} days; at least ${cfg.minRetentionInDays} are required`);
+    if (isUnknown(retention) || retention === undefined)
+      problems.push(
+        `workspace ${describeResource(w)} has no known retentionInDays (the default, 30 days, is below ${cfg.minRetentionInDays})`,
+      );
+    else if (retention < cfg.minRetentionInDays)
+      problems.push(
+        `workspace ${describeResource(w)} keeps logs ${retention} days; at least ${cfg.minRetentionInDays} are required`,
+      );
   }
   return problems;
 }

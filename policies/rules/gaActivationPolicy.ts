@@ -14,7 +14,16 @@
  * then taken from that resource (propertyDependencies). Any other unknown setting is reported, never skipped.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { activationContextPolicyGaps, type ActivationPolicySettings, activationPolicyWeaknesses, type ApproverRef, dynamicTypeToken, GLOBAL_ADMINISTRATOR, policyNames, providerTypes } from "@entra-baseline/model";
+import {
+  activationContextPolicyGaps,
+  type ActivationPolicySettings,
+  activationPolicyWeaknesses,
+  type ApproverRef,
+  dynamicTypeToken,
+  GLOBAL_ADMINISTRATOR,
+  policyNames,
+  providerTypes,
+} from "@entra-baseline/model";
 import { policyConfig, schema } from "../lib/config";
 import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
 import { UNKNOWN, containsUnknown, raw, read, readArray, readBoolean, readString } from "../lib/values";
@@ -26,7 +35,6 @@ export interface GaActivationPolicyConfig {
   /** Also require an enabled CA policy forcing sign-in every time with phishing-resistant MFA on that context. */
   requireFreshSignIn: boolean;
 }
-
 
 const types = {
   policy: dynamicTypeToken("roleManagementPolicy"),
@@ -41,9 +49,22 @@ export const gaActivationPolicy: StackValidationPolicy = {
     "The Global Administrator activation policy exists and is not weakened: bounded duration, justification, ticket, authentication context with a fresh sign-in, approval by someone other than the requester, notifications (CISA MS.AAD.7.6–7.8).",
   enforcementLevel: "mandatory",
   configSchema: schema({
-    maxActivationDuration: { type: "string", default: "PT4H", description: "Longest allowed GA activation (ISO 8601); limits.activationDuration.max." },
-    authenticationContextId: { type: "string", default: "", description: "Authentication context (c1…c99) the activation must require; empty = any." },
-    requireFreshSignIn: { type: "boolean", default: true, description: "Require an enabled CA policy with sign-in frequency 'every time' and phishing-resistant MFA on that context." },
+    maxActivationDuration: {
+      type: "string",
+      default: "PT4H",
+      description: "Longest allowed GA activation (ISO 8601); limits.activationDuration.max.",
+    },
+    authenticationContextId: {
+      type: "string",
+      default: "",
+      description: "Authentication context (c1…c99) the activation must require; empty = any.",
+    },
+    requireFreshSignIn: {
+      type: "boolean",
+      default: true,
+      description:
+        "Require an enabled CA policy with sign-in frequency 'every time' and phishing-resistant MFA on that context.",
+    },
   }),
   validateStack: (args, reportViolation) => {
     const cfg = policyConfig<GaActivationPolicyConfig>(args, gaActivationPolicy.configSchema);
@@ -53,11 +74,15 @@ export const gaActivationPolicy: StackValidationPolicy = {
       return role === UNKNOWN || role?.toLowerCase() === GLOBAL_ADMINISTRATOR;
     });
     if (gaPolicies.length === 0) {
-      reportViolation(`No Global Administrator activation policy (${types.policy} with roleDefinitionId ${GLOBAL_ADMINISTRATOR}) is declared; PIM defaults allow 8-hour activations without approval.`);
+      reportViolation(
+        `No Global Administrator activation policy (${types.policy} with roleDefinitionId ${GLOBAL_ADMINISTRATOR}) is declared; PIM defaults allow 8-hour activations without approval.`,
+      );
       return;
     }
     if (gaPolicies.length > 1) {
-      reportViolation(`${gaPolicies.length} resources manage the one Global Administrator activation policy (${gaPolicies.map((p) => p.name).join(", ")}); they would overwrite each other.`);
+      reportViolation(
+        `${gaPolicies.length} resources manage the one Global Administrator activation policy (${gaPolicies.map((p) => p.name).join(", ")}); they would overwrite each other.`,
+      );
     }
     const requesterIds = index
       .of(types.eligibility)
@@ -68,18 +93,29 @@ export const gaActivationPolicy: StackValidationPolicy = {
     for (const policy of gaPolicies) {
       const { settings, unknowns } = readSettings(policy);
       for (const field of unknowns) {
-        reportViolation(`${describeResource(policy)}: ${field} is unknown at preview, so the activation policy cannot be verified; declare it from config.`, policy.urn);
+        reportViolation(
+          `${describeResource(policy)}: ${field} is unknown at preview, so the activation policy cannot be verified; declare it from config.`,
+          policy.urn,
+        );
       }
       if (!settings) continue;
-      for (const problem of activationPolicyWeaknesses(settings, { maxActivationDuration: cfg.maxActivationDuration }, requesterIds)) {
+      for (const problem of activationPolicyWeaknesses(
+        settings,
+        { maxActivationDuration: cfg.maxActivationDuration },
+        requesterIds,
+      )) {
         reportViolation(`${describeResource(policy)}: ${problem}.`, policy.urn);
       }
       const context = settings.authenticationContextId;
       if (context && cfg.authenticationContextId && context !== cfg.authenticationContextId) {
-        reportViolation(`${describeResource(policy)}: activation requires authentication context "${context}", not the configured "${cfg.authenticationContextId}".`, policy.urn);
+        reportViolation(
+          `${describeResource(policy)}: activation requires authentication context "${context}", not the configured "${cfg.authenticationContextId}".`,
+          policy.urn,
+        );
       }
       if (context && cfg.requireFreshSignIn) {
-        for (const problem of contextProblems(context, index)) reportViolation(`${describeResource(policy)}: ${problem}.`, policy.urn);
+        for (const problem of contextProblems(context, index))
+          reportViolation(`${describeResource(policy)}: ${problem}.`, policy.urn);
       }
     }
   },
@@ -116,7 +152,8 @@ function readSettings(policy: PolicyResource): { settings?: ActivationPolicySett
     },
     eligibilityExpiration: { required: false, maximumDuration: null },
     activeAssignmentExpiration: { required: false, maximumDuration: null },
-    notificationRecipients: (known("notificationRecipients", readArray(p, "notificationRecipients")) as string[] | undefined) ?? [],
+    notificationRecipients:
+      (known("notificationRecipients", readArray(p, "notificationRecipients")) as string[] | undefined) ?? [],
   };
   return { settings: unknowns.length > 0 ? undefined : settings, unknowns };
 }
@@ -134,22 +171,30 @@ function contextProblems(contextId: string, index: StackIndex): string[] {
   const problems: string[] = [];
   const contexts = index.of(types.authenticationContext).filter((c) => contextIdOf(c) === contextId);
   if (contexts.length === 0) {
-    problems.push(`authentication context "${contextId}" is not declared in this stack (${types.authenticationContext})`);
+    problems.push(
+      `authentication context "${contextId}" is not declared in this stack (${types.authenticationContext})`,
+    );
   } else if (contexts.every((c) => readBoolean(c.props, "isAvailable") === false)) {
-    problems.push(`authentication context "${contextId}" is not available (isAvailable false), so no CA policy can target it`);
+    problems.push(
+      `authentication context "${contextId}" is not available (isAvailable false), so no CA policy can target it`,
+    );
   }
   const targeting = index.of(types.graphCaPolicy).filter((ca) => {
     const refs = readArray(ca.props, "conditions", "applications", "includeAuthenticationContextClassReferences");
     return Array.isArray(refs) && refs.includes(contextId);
   });
   if (targeting.length === 0) {
-    problems.push(`no Conditional Access policy targets authentication context "${contextId}", so activation forces no fresh MFA`);
+    problems.push(
+      `no Conditional Access policy targets authentication context "${contextId}", so activation forces no fresh MFA`,
+    );
     return problems;
   }
   // One enforcing policy is enough (every applicable CA policy applies). A policy whose deciding fields are unknown
   // at preview can be neither counted nor dismissed: it is reported as unverifiable, never assumed to enforce.
   const unknownFields = (ca: PolicyResource) =>
-    ["state", "sessionControls", "grantControls"].filter((key) => read(ca.props, key) === UNKNOWN || containsUnknown(read(ca.props, key)));
+    ["state", "sessionControls", "grantControls"].filter(
+      (key) => read(ca.props, key) === UNKNOWN || containsUnknown(read(ca.props, key)),
+    );
   const known = targeting.filter((ca) => unknownFields(ca).length === 0);
   if (known.some((ca) => activationContextPolicyGaps(raw(ca.props)).length === 0)) return problems;
   for (const ca of targeting.filter((t) => !known.includes(t))) {

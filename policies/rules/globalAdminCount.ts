@@ -18,11 +18,15 @@ export interface GlobalAdminCountConfig {
   max: number;
 }
 
-
 // Permanent first: a principal that is both counts as permanent (standing access is what matters).
 const holders = [
   { type: providerTypes.directoryRoleAssignment, role: "roleId", principal: "principalObjectId", permanent: true },
-  { type: providerTypes.directoryRoleEligibilityScheduleRequest, role: "roleDefinitionId", principal: "principalId", permanent: false },
+  {
+    type: providerTypes.directoryRoleEligibilityScheduleRequest,
+    role: "roleDefinitionId",
+    principal: "principalId",
+    permanent: false,
+  },
 ];
 
 export const globalAdminCount: StackValidationPolicy = {
@@ -30,8 +34,18 @@ export const globalAdminCount: StackValidationPolicy = {
   description: "Between 2 and 8 Global Administrators, eligible plus permanent (CISA MS.AAD.7.1).",
   enforcementLevel: "mandatory",
   configSchema: schema({
-    min: { type: "integer", minimum: 1, default: 2, description: "Fewest Global Administrators (limits.globalAdmins.min)." },
-    max: { type: "integer", minimum: 1, default: 8, description: "Most Global Administrators (limits.globalAdmins.max)." },
+    min: {
+      type: "integer",
+      minimum: 1,
+      default: 2,
+      description: "Fewest Global Administrators (limits.globalAdmins.min).",
+    },
+    max: {
+      type: "integer",
+      minimum: 1,
+      default: 8,
+      description: "Most Global Administrators (limits.globalAdmins.max).",
+    },
   }),
   validateStack: (args, reportViolation) => {
     const cfg = policyConfig<GlobalAdminCountConfig>(args, globalAdminCount.configSchema);

@@ -23,7 +23,6 @@ export interface NoStandingTier0Config {
   tier0RoleIds: string[];
 }
 
-
 const types = {
   assignment: providerTypes.directoryRoleAssignment,
   member: providerTypes.directoryRoleMember,
@@ -56,27 +55,46 @@ export const noStandingTier0Assignment: StackValidationPolicy = {
     for (const r of index.of(types.assignment)) {
       const roleId = readString(r.props, "roleId");
       if (roleId === UNKNOWN) {
-        reportViolation(`${describeResource(r)} assigns a role whose id is unknown at preview; a permanent assignment must name a known role template id.`, r.urn);
+        reportViolation(
+          `${describeResource(r)} assigns a role whose id is unknown at preview; a permanent assignment must name a known role template id.`,
+          r.urn,
+        );
         continue;
       }
       const role = tier0RoleOfAssignment(r, roleId, index, tier0);
       if (role === "not-tier0") continue;
       // Breakglass accounts hold Global Administrator permanently and nothing else: an unresolved role is not GA.
-      const label = role === "unresolved" ? "a directory role object it cannot resolve (treated as Tier-0)" : roleName(role);
-      checkPrincipal(r, "principalObjectId", label, view, reportViolation, role === GLOBAL_ADMINISTRATOR ? "allowed" : "other-role");
+      const label =
+        role === "unresolved" ? "a directory role object it cannot resolve (treated as Tier-0)" : roleName(role);
+      checkPrincipal(
+        r,
+        "principalObjectId",
+        label,
+        view,
+        reportViolation,
+        role === GLOBAL_ADMINISTRATOR ? "allowed" : "other-role",
+      );
     }
 
     for (const r of index.of(types.member)) {
       const role = tier0RoleOfMember(r, index, tier0);
       if (role === "not-tier0") continue;
-      checkPrincipal(r, "memberObjectId", role === "unresolved" ? "an unresolved directory role (treated as Tier-0)" : roleName(role), view, reportViolation, "legacy-membership");
+      checkPrincipal(
+        r,
+        "memberObjectId",
+        role === "unresolved" ? "an unresolved directory role (treated as Tier-0)" : roleName(role),
+        view,
+        reportViolation,
+        "legacy-membership",
+      );
     }
 
     for (const r of index.of(types.pagAssignment)) {
       const permanent = readBoolean(r.props, "permanentAssignment");
       const expiry = readString(r.props, "expirationDate");
       const duration = readString(r.props, "duration");
-      const bounded = (typeof expiry === "string" && expiry !== "") || (typeof duration === "string" && duration !== "");
+      const bounded =
+        (typeof expiry === "string" && expiry !== "") || (typeof duration === "string" && duration !== "");
       if (permanent !== true && (bounded || permanent === false)) continue;
       if (!groupIsPrivileged(r, index)) continue;
       reportViolation(
@@ -99,7 +117,10 @@ function checkPrincipal(
   const verdict = principalVerdict(r, property, view);
   if (verdict === "breakglass" && breakglass === "allowed") return;
   if (verdict === "breakglass" && breakglass === "legacy-membership") {
-    report(`${describeResource(r)} is a legacy role membership of ${role} for a breakglass account; their only standing path is a DirectoryRoleAssignment.`, r.urn);
+    report(
+      `${describeResource(r)} is a legacy role membership of ${role} for a breakglass account; their only standing path is a DirectoryRoleAssignment.`,
+      r.urn,
+    );
   } else if (verdict === "breakglass") {
     report(
       `${describeResource(r)} gives ${role} permanently to a breakglass account; breakglass accounts hold Global Administrator permanently and no other Tier-0 role (CISA MS.AAD.7.4).`,
@@ -121,7 +142,11 @@ function checkPrincipal(
 
 /** A role template id as Entra compares it: GUIDs are case-insensitive, and stray whitespace must not hide one. */
 function canonicalId(id: string): string {
-  return id.trim().replace(/^\{(.*)\}$/, "$1").trim().toLowerCase();
+  return id
+    .trim()
+    .replace(/^\{(.*)\}$/, "$1")
+    .trim()
+    .toLowerCase();
 }
 
 /** The template id of a declared azuread.DirectoryRole: `templateId`, else its well-known `displayName`. */
@@ -165,7 +190,12 @@ function rolesReferenced(r: PolicyResource, property: string, value: unknown, in
  * DirectoryRole (its objectId or templateId output): resolve it through that role, so neither an object id, nor
  * upper case, nor surrounding whitespace hides Global Administrator.
  */
-function tier0RoleOfAssignment(r: PolicyResource, roleId: string | undefined, index: StackIndex, tier0: Set<string>): string | "not-tier0" | "unresolved" {
+function tier0RoleOfAssignment(
+  r: PolicyResource,
+  roleId: string | undefined,
+  index: StackIndex,
+  tier0: Set<string>,
+): string | "not-tier0" | "unresolved" {
   const roles = rolesReferenced(r, "roleId", roleId, index);
   if (roles.length > 0) {
     const viaRole = tier0OfRoles(roles, tier0);
@@ -176,7 +206,11 @@ function tier0RoleOfAssignment(r: PolicyResource, roleId: string | undefined, in
 }
 
 /** A DirectoryRoleMember names a role *object*; find its template through the DirectoryRole it came from. */
-function tier0RoleOfMember(r: PolicyResource, index: StackIndex, tier0: Set<string>): string | "not-tier0" | "unresolved" {
+function tier0RoleOfMember(
+  r: PolicyResource,
+  index: StackIndex,
+  tier0: Set<string>,
+): string | "not-tier0" | "unresolved" {
   const roleObjectId = readString(r.props, "roleObjectId");
   const roles = rolesReferenced(r, "roleObjectId", roleObjectId, index);
   if (roles.length === 0) return "unresolved";
@@ -187,7 +221,10 @@ function tier0RoleOfMember(r: PolicyResource, index: StackIndex, tier0: Set<stri
 function groupIsPrivileged(r: PolicyResource, index: StackIndex): boolean {
   const groups = dependenciesOf(r, "groupId", types.group);
   const groupId = readString(r.props, "groupId");
-  const candidates = groups.length > 0 ? groups : index.of(types.group).filter((g) => typeof groupId === "string" && readString(g.props, "objectId") === groupId);
+  const candidates =
+    groups.length > 0
+      ? groups
+      : index.of(types.group).filter((g) => typeof groupId === "string" && readString(g.props, "objectId") === groupId);
   if (candidates.length === 0) return true;
   return candidates.some((g) => readBoolean(g.props, "assignableToRole") !== false);
 }

@@ -26,7 +26,9 @@ export function processIo(): CliIo {
 }
 
 /** An in-memory CliIo for tests and for composing commands: what was written is kept. */
-export function memoryIo(options: Partial<Omit<CliIo, "stdout" | "stderr">> = {}): CliIo & { out: string; err: string } {
+export function memoryIo(
+  options: Partial<Omit<CliIo, "stdout" | "stderr">> = {},
+): CliIo & { out: string; err: string } {
   const io = {
     out: "",
     err: "",

@@ -13,7 +13,9 @@
 import type { PimConfig } from "./schema";
 import { type ActivationPolicySettings, GLOBAL_ADMINISTRATOR } from "@entra-baseline/model";
 
-export type ActivationPolicySettingsWith<A> = Omit<ActivationPolicySettings, "approval"> & { approval: { required: true; approvers: A } };
+export type ActivationPolicySettingsWith<A> = Omit<ActivationPolicySettings, "approval"> & {
+  approval: { required: true; approvers: A };
+};
 
 export function activationPolicySettings<A>(pim: PimConfig, approvers: A): ActivationPolicySettingsWith<A> {
   return {

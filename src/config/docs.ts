@@ -39,12 +39,23 @@ interface Row {
 }
 
 function rows(schema: JsonSchema, prefix: string, required: boolean, out: Row[]): void {
-  out.push({ path: prefix, type: typeName(schema), required, default: schema.default, description: schema.description ?? "" });
+  out.push({
+    path: prefix,
+    type: typeName(schema),
+    required,
+    default: schema.default,
+    description: schema.description ?? "",
+  });
   const objectSchema = schema.properties ? schema : schema.items?.properties ? schema.items : undefined;
   if (!objectSchema?.properties) return;
   const childPrefix = schema.properties ? prefix : `${prefix}[]`;
   for (const [name, child] of Object.entries(objectSchema.properties)) {
-    rows(child, `${childPrefix}.${name}`, (objectSchema.required ?? []).includes(name) && child.default === undefined, out);
+    rows(
+      child,
+      `${childPrefix}.${name}`,
+      (objectSchema.required ?? []).includes(name) && child.default === undefined,
+      out,
+    );
   }
 }
 
@@ -52,7 +63,10 @@ function typeName(schema: JsonSchema): string {
   if (schema.enum) return schema.enum.map((e) => JSON.stringify(e)).join(" \\| ");
   if (schema.type === "array") return `list of ${schema.items ? typeName(schema.items) : "values"}`;
   if (schema.type === "integer") {
-    const range = schema.minimum !== undefined || schema.maximum !== undefined ? ` ${schema.minimum ?? ""}–${schema.maximum ?? ""}` : "";
+    const range =
+      schema.minimum !== undefined || schema.maximum !== undefined
+        ? ` ${schema.minimum ?? ""}–${schema.maximum ?? ""}`
+        : "";
     return `integer${range}`;
   }
   if (schema.anyOf) return schema.anyOf.map(typeName).join(" \\| ");
@@ -74,10 +88,19 @@ export function renderConfigReference(): string {
     const schema = configJsonSchema(key);
     const all: Row[] = [];
     rows(schema, key, REQUIRED_CONFIG_KEYS.includes(key), all);
-    lines.push(`## \`${CONFIG_NAMESPACE}:${key}\``, "", schema.description ?? "", "", "| key | type | required | default | description |", "|---|---|---|---|---|");
+    lines.push(
+      `## \`${CONFIG_NAMESPACE}:${key}\``,
+      "",
+      schema.description ?? "",
+      "",
+      "| key | type | required | default | description |",
+      "|---|---|---|---|---|",
+    );
     for (const row of all.slice(1)) {
       const def = row.default === undefined ? "" : `\`${JSON.stringify(row.default)}\``;
-      lines.push(`| \`${row.path}\` | ${row.type} | ${row.required ? "yes" : ""} | ${def} | ${row.description.replace(/\|/g, "\\|")} |`);
+      lines.push(
+        `| \`${row.path}\` | ${row.type} | ${row.required ? "yes" : ""} | ${def} | ${row.description.replace(/\|/g, "\\|")} |`,
+      );
     }
     lines.push("");
   }
@@ -122,7 +145,10 @@ function main(): void {
   const check = args.includes("--check");
   const targets = [
     { file: path.join(root, "docs", "configuration.md"), render: () => renderConfigReference() },
-    { file: path.join(root, "Pulumi.yaml"), render: () => renderPulumiYamlTemplate(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) },
+    {
+      file: path.join(root, "Pulumi.yaml"),
+      render: () => renderPulumiYamlTemplate(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")),
+    },
   ];
   let stale = 0;
   for (const { file, render } of targets) {

@@ -3,7 +3,14 @@
  * Nothing is declared before this returns; an invalid config throws ConfigError listing every problem.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, ConfigError, formatIssue, validateConfig, type BaselineConfig, type ConfigIssue } from "./validate";
+import {
+  CONFIG_NAMESPACE,
+  ConfigError,
+  formatIssue,
+  validateConfig,
+  type BaselineConfig,
+  type ConfigIssue,
+} from "./validate";
 
 /**
  * Reads the `entra-baseline:` keys of the running stack and validates them. Throws ConfigError listing every

@@ -4,7 +4,17 @@
  * all read the same definition. Descriptions here are the configuration reference (see `npm run docs:config`).
  */
 import { z } from "zod";
-import { AAGUID, AUTHENTICATION_CONTEXT_ID, DEFAULT_LOG_CATEGORIES, EMAIL, GUID, INITIAL_DOMAIN, isDuration, isUpn, LOG_CATEGORIES } from "@entra-baseline/model";
+import {
+  AAGUID,
+  AUTHENTICATION_CONTEXT_ID,
+  DEFAULT_LOG_CATEGORIES,
+  EMAIL,
+  GUID,
+  INITIAL_DOMAIN,
+  isDuration,
+  isUpn,
+  LOG_CATEGORIES,
+} from "@entra-baseline/model";
 
 const guid = z.string().regex(GUID, "must be a GUID like 00000000-0000-0000-0000-000000000000");
 const email = z.string().regex(EMAIL, "must be an email address");
@@ -20,12 +30,16 @@ const severity = z.number().int().min(0, "must be 0–4").max(4, "must be 0–4"
 
 export const tenantSchema = z
   .strictObject({
-    tenantId: guid.optional().describe("Directory (tenant) id. Optional: taken from the provider's client config when absent."),
+    tenantId: guid
+      .optional()
+      .describe("Directory (tenant) id. Optional: taken from the provider's client config when absent."),
     initialDomain: z
       .string()
       .regex(INITIAL_DOMAIN, "must be the tenant's initial domain, <name>.onmicrosoft.com")
       .optional()
-      .describe("The tenant's initial *.onmicrosoft.com domain. Optional: looked up with azuread.getDomains(onlyInitial) when absent."),
+      .describe(
+        "The tenant's initial *.onmicrosoft.com domain. Optional: looked up with azuread.getDomains(onlyInitial) when absent.",
+      ),
   })
   .describe("The Entra ID tenant this stack governs.");
 
@@ -34,7 +48,9 @@ export const graphSchema = z
     endpoint: z
       .url({ message: "must be an absolute URL such as https://graph.microsoft.com" })
       .default("https://graph.microsoft.com")
-      .describe("Microsoft Graph base URL (national clouds: https://graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn)."),
+      .describe(
+        "Microsoft Graph base URL (national clouds: https://graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn).",
+      ),
   })
   .default({ endpoint: "https://graph.microsoft.com" })
   .describe("How the Graph-backed dynamic resources and the audit reach Microsoft Graph.");
@@ -44,7 +60,9 @@ export const pimSchema = z
     eligibleAdmins: z
       .array(upnOrObjectId)
       .min(1, "must list at least one eligible Global Administrator")
-      .describe("Users made PIM-eligible for Global Administrator: UPNs (resolved with azuread.getUser) or object ids."),
+      .describe(
+        "Users made PIM-eligible for Global Administrator: UPNs (resolved with azuread.getUser) or object ids.",
+      ),
     eligibilityJustification: z
       .string()
       .min(1, "must not be empty")
@@ -77,16 +95,27 @@ export const pimSchema = z
 export const breakglassAccountSchema = z.strictObject({
   name: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be a mail nickname: letters, digits, '.', '_' or '-', at most 64 characters")
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+      "must be a mail nickname: letters, digits, '.', '_' or '-', at most 64 characters",
+    )
     .describe("Local part of the UPN (the domain is breakglass.domain)."),
   displayName: z.string().min(1).optional().describe("Display name; defaults to 'Emergency access <name>'."),
 });
 
 export const breakglassSchema = z
   .strictObject({
-    count: z.number().int().min(2, "must be at least 2 (Microsoft guidance, ZTA 21835)").max(10, "must be at most 10").default(2)
+    count: z
+      .number()
+      .int()
+      .min(2, "must be at least 2 (Microsoft guidance, ZTA 21835)")
+      .max(10, "must be at most 10")
+      .default(2)
       .describe("Number of emergency accounts when `accounts` is not given."),
-    namePrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,60}$/, "must be a mail nickname prefix").default("breakglass")
+    namePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,60}$/, "must be a mail nickname prefix")
+      .default("breakglass")
       .describe("Accounts are named <namePrefix>-01, -02, … when `accounts` is not given."),
     accounts: z
       .array(breakglassAccountSchema)
@@ -95,23 +124,41 @@ export const breakglassSchema = z
       .describe("Explicit emergency accounts; overrides count/namePrefix."),
     domain: z
       .string()
-      .regex(INITIAL_DOMAIN, "must be the tenant's initial *.onmicrosoft.com domain (emergency accounts must not depend on a federated or custom domain)")
+      .regex(
+        INITIAL_DOMAIN,
+        "must be the tenant's initial *.onmicrosoft.com domain (emergency accounts must not depend on a federated or custom domain)",
+      )
       .optional()
-      .describe("Domain of the emergency accounts. Defaults to tenant.initialDomain, else azuread.getDomains(onlyInitial)."),
-    groupName: z.string().min(1).default("Emergency access accounts")
+      .describe(
+        "Domain of the emergency accounts. Defaults to tenant.initialDomain, else azuread.getDomains(onlyInitial).",
+      ),
+    groupName: z
+      .string()
+      .min(1)
+      .default("Emergency access accounts")
       .describe("Display name of the role-assignable group excluded from every Conditional Access policy."),
-    usageLocation: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter ISO country code").optional()
+    usageLocation: z
+      .string()
+      .regex(/^[A-Z]{2}$/, "must be a two-letter ISO country code")
+      .optional()
       .describe("Usage location of the accounts (two-letter country code)."),
     fido2: z
       .strictObject({
         enforceAttestation: z.boolean().default(true).describe("Only attested FIDO2 keys may be registered."),
-        aaguids: z.array(z.string().regex(AAGUID, "must be an AAGUID (GUID)")).default([])
+        aaguids: z
+          .array(z.string().regex(AAGUID, "must be an AAGUID (GUID)"))
+          .default([])
           .describe("If not empty, only these authenticator models (AAGUIDs) may be registered."),
       })
       .default({ enforceAttestation: true, aaguids: [] })
       .describe("The FIDO2 authentication-method policy for the emergency accounts."),
   })
-  .default({ count: 2, namePrefix: "breakglass", groupName: "Emergency access accounts", fido2: { enforceAttestation: true, aaguids: [] } })
+  .default({
+    count: 2,
+    namePrefix: "breakglass",
+    groupName: "Emergency access accounts",
+    fido2: { enforceAttestation: true, aaguids: [] },
+  })
   .describe("Emergency (breakglass) accounts: permanent Global Administrator, excluded from every CA policy.");
 
 const caPolicySetting = z.strictObject({ state: caState.default("enabledForReportingButNotEnforced") });
@@ -119,11 +166,17 @@ const caDefaultSetting = { state: "enabledForReportingButNotEnforced" as const }
 
 export const conditionalAccessSchema = z
   .strictObject({
-    activationPolicyState: caState.default("enabled")
-      .describe("State of the CA policy on the activation authentication context (enforced by default: PIM depends on it)."),
-    adminPhishingResistantMfa: caPolicySetting.default(caDefaultSetting)
+    activationPolicyState: caState
+      .default("enabled")
+      .describe(
+        "State of the CA policy on the activation authentication context (enforced by default: PIM depends on it).",
+      ),
+    adminPhishingResistantMfa: caPolicySetting
+      .default(caDefaultSetting)
       .describe("Phishing-resistant MFA for the Tier-0 admin roles (CISA MS.AAD.3.6)."),
-    blockLegacyAuthentication: caPolicySetting.default(caDefaultSetting).describe("Block legacy authentication (CISA MS.AAD.1.1)."),
+    blockLegacyAuthentication: caPolicySetting
+      .default(caDefaultSetting)
+      .describe("Block legacy authentication (CISA MS.AAD.1.1)."),
     mfaAllUsers: caPolicySetting.default(caDefaultSetting).describe("MFA for all users (CISA MS.AAD.3.2)."),
   })
   .default({
@@ -136,11 +189,20 @@ export const conditionalAccessSchema = z
 
 export const monitoringSchema = z
   .strictObject({
-    resourceGroupName: z.string().regex(/^[-\w._()]{1,90}$/, "must be an Azure resource group name").default("rg-entra-baseline")
+    resourceGroupName: z
+      .string()
+      .regex(/^[-\w._()]{1,90}$/, "must be an Azure resource group name")
+      .default("rg-entra-baseline")
       .describe("Resource group of the workspace, action group, alert rules and workbook (created if absent)."),
-    location: z.string().regex(/^[a-z0-9]+$/, "must be an Azure region name such as westeurope").default("westeurope")
+    location: z
+      .string()
+      .regex(/^[a-z0-9]+$/, "must be an Azure region name such as westeurope")
+      .default("westeurope")
       .describe("Azure region of the monitoring resources."),
-    workspaceName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, "must be 4–63 letters, digits or '-'").default("law-entra-baseline")
+    workspaceName: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, "must be 4–63 letters, digits or '-'")
+      .default("law-entra-baseline")
       .describe("Name of the Log Analytics workspace created when existingWorkspaceId is not set."),
     existingWorkspaceId: z
       .string()
@@ -150,9 +212,18 @@ export const monitoringSchema = z
       )
       .optional()
       .describe("Use this existing workspace instead of creating one."),
-    retentionInDays: z.number().int().min(30, "must be 30–730").max(730, "must be 30–730").default(90)
+    retentionInDays: z
+      .number()
+      .int()
+      .min(30, "must be 30–730")
+      .max(730, "must be 30–730")
+      .default(90)
       .describe("Workspace retention (days); at least limits.minRetentionInDays."),
-    diagnosticSettingName: z.string().min(1).default("entra-baseline").describe("Name of the Entra diagnostic setting."),
+    diagnosticSettingName: z
+      .string()
+      .min(1)
+      .default("entra-baseline")
+      .describe("Name of the Entra diagnostic setting."),
     logCategories: z
       .array(z.enum(LOG_CATEGORIES as [string, ...string[]], { error: `must be one of ${LOG_CATEGORIES.join(", ")}` }))
       .default([...DEFAULT_LOG_CATEGORIES])
@@ -163,10 +234,18 @@ export const monitoringSchema = z
         shortName: z.string().min(1).max(12, "must be at most 12 characters (Azure limit)").default("entrabase"),
         emails: z.array(email).default([]).describe("Email receivers."),
         sms: z
-          .array(z.strictObject({ countryCode: z.string().regex(/^\d{1,3}$/, "must be 1–3 digits"), phoneNumber: z.string().regex(/^\d{4,15}$/, "must be 4–15 digits") }))
+          .array(
+            z.strictObject({
+              countryCode: z.string().regex(/^\d{1,3}$/, "must be 1–3 digits"),
+              phoneNumber: z.string().regex(/^\d{4,15}$/, "must be 4–15 digits"),
+            }),
+          )
           .default([])
           .describe("SMS receivers."),
-        webhooks: z.array(z.url({ protocol: /^https$/, message: "must be an https URL" })).default([]).describe("Webhook receivers (https)."),
+        webhooks: z
+          .array(z.url({ protocol: /^https$/, message: "must be an https URL" }))
+          .default([])
+          .describe("Webhook receivers (https)."),
       })
       .describe("Who is told when an alert fires. At least one receiver."),
     severities: z
@@ -177,15 +256,35 @@ export const monitoringSchema = z
         roleAssignedOutsidePim: severity.default(1),
         routineJitUse: severity.default(3),
       })
-      .default({ breakglassSignIn: 0, breakglassNonInteractiveSignIn: 0, breakglassAccountChanged: 1, roleAssignedOutsidePim: 1, routineJitUse: 3 })
+      .default({
+        breakglassSignIn: 0,
+        breakglassNonInteractiveSignIn: 0,
+        breakglassAccountChanged: 1,
+        roleAssignedOutsidePim: 1,
+        routineJitUse: 3,
+      })
       .describe("Alert severities (0 = critical). The tripwires must stay 0."),
     routineJitUse: z
       .strictObject({
-        minActiveDays: z.number().int().min(1, "must be 1–7").max(7, "must be 1–7").default(4)
-          .describe("Routine use of JIT: activating Global Administrator on this many of the last 7 days is flagged by the weekly review; the daily alert, limited by Azure to a 2-day lookback, fires on min(minActiveDays, 2) consecutive days."),
+        minActiveDays: z
+          .number()
+          .int()
+          .min(1, "must be 1–7")
+          .max(7, "must be 1–7")
+          .default(4)
+          .describe(
+            "Routine use of JIT: activating Global Administrator on this many of the last 7 days is flagged by the weekly review; the daily alert, limited by Azure to a 2-day lookback, fires on min(minActiveDays, 2) consecutive days.",
+          ),
         ticketPattern: z
           .string()
-          .refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, "must be a valid regular expression")
+          .refine((p) => {
+            try {
+              new RegExp(p);
+              return true;
+            } catch {
+              return false;
+            }
+          }, "must be a valid regular expression")
           .default("[A-Z][A-Z0-9]+-[0-9]+")
           .describe("Regular expression a ticket reference in the justification must match."),
       })
@@ -212,9 +311,16 @@ export const limitsSchema = z
       .default({ min: 2, max: 8 })
       .describe("Allowed number of Global Administrator holders, eligible + permanent (CISA MS.AAD.7.1)."),
     minRetentionInDays: z.number().int().min(30).default(90).describe("Minimum workspace retention (days)."),
-    tripwireMaxEvaluationFrequency: duration("PT5M").default("PT5M").describe("Slowest allowed tripwire evaluation frequency."),
+    tripwireMaxEvaluationFrequency: duration("PT5M")
+      .default("PT5M")
+      .describe("Slowest allowed tripwire evaluation frequency."),
   })
-  .default({ activationDuration: { min: "PT2H", max: "PT4H" }, globalAdmins: { min: 2, max: 8 }, minRetentionInDays: 90, tripwireMaxEvaluationFrequency: "PT5M" })
+  .default({
+    activationDuration: { min: "PT2H", max: "PT4H" },
+    globalAdmins: { min: 2, max: 8 },
+    minRetentionInDays: 90,
+    tripwireMaxEvaluationFrequency: "PT5M",
+  })
   .describe("Guardrails shared by config validation, the policy pack and the audit.");
 
 /** Top-level config keys of the `entra-baseline:` namespace. */

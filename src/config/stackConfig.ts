@@ -20,7 +20,9 @@ export function loadStackConfig(cwd: string, stack: string | undefined): StackCo
   const result = validateConfig(stackFile.raw);
   // An encrypted value is reported once, as such, not again as the wrong shape it looks like.
   const encrypted = stackFile.errors.map((e) => e.path);
-  const shapeErrors = result.errors.filter((e) => !encrypted.some((p) => e.path === p || e.path.startsWith(`${p}.`) || e.path.startsWith(`${p}[`)));
+  const shapeErrors = result.errors.filter(
+    (e) => !encrypted.some((p) => e.path === p || e.path.startsWith(`${p}.`) || e.path.startsWith(`${p}[`)),
+  );
   const errors = [...stackFile.errors, ...shapeErrors].map(redactWebhook);
   const warnings = result.warnings.map(redactWebhook);
   if (errors.length > 0 || !result.config) return { ok: false, stackFile, errors, warnings };
@@ -47,11 +49,18 @@ export function invalidConfigMessage(loaded: Extract<StackConfig, { ok: false }>
  */
 function redactWebhook(issue: ConfigIssue): ConfigIssue {
   if (!/^monitoring\.actionGroup\.webhooks\b/.test(issue.path)) return issue;
-  return { ...issue, message: issue.message.replace(/"([a-z][a-z0-9+.-]*:\/\/[^/"\s?#]*)[^"\s]*("|\.\.\.)/gi, '"$1/…"') };
+  return {
+    ...issue,
+    message: issue.message.replace(/"([a-z][a-z0-9+.-]*:\/\/[^/"\s?#]*)[^"\s]*("|\.\.\.)/gi, '"$1/…"'),
+  };
 }
 
 /** The validated config of a stack, or the one message that says why there is none (a UserInputError). */
-export function requireStackConfig(cwd: string, stack: string | undefined, consequence?: string): Extract<StackConfig, { ok: true }> {
+export function requireStackConfig(
+  cwd: string,
+  stack: string | undefined,
+  consequence?: string,
+): Extract<StackConfig, { ok: true }> {
   const loaded = loadStackConfig(cwd, stack);
   if (!loaded.ok) throw new UserInputError(invalidConfigMessage(loaded, consequence));
   return loaded;

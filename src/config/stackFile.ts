@@ -49,7 +49,12 @@ export function stackNames(cwd: string): string[] {
     entries = fs.readdirSync(cwd);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new StackFileError(cwd, code === "ENOTDIR" ? "is not a directory (--cwd names the project directory)" : "no such directory (--cwd names the project directory)");
+    throw new StackFileError(
+      cwd,
+      code === "ENOTDIR"
+        ? "is not a directory (--cwd names the project directory)"
+        : "no such directory (--cwd names the project directory)",
+    );
   }
   return entries
     .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
@@ -65,8 +70,15 @@ export function resolveStackName(cwd: string, stack: string | undefined): string
   if (stack !== undefined) return stack;
   const stacks = stackNames(cwd);
   if (stacks.length === 1) return stacks[0]!;
-  if (stacks.length === 0) throw new StackFileError(cwd, "has no Pulumi.<stack>.yaml: pass --cwd with the project directory, or create the stack file");
-  throw new StackFileError(cwd, `has ${stacks.length} stack files (${stacks.map((s) => `Pulumi.${s}.yaml`).join(", ")}): say which with --stack ${stacks.map((s) => s).join(" | --stack ")}`);
+  if (stacks.length === 0)
+    throw new StackFileError(
+      cwd,
+      "has no Pulumi.<stack>.yaml: pass --cwd with the project directory, or create the stack file",
+    );
+  throw new StackFileError(
+    cwd,
+    `has ${stacks.length} stack files (${stacks.map((s) => `Pulumi.${s}.yaml`).join(", ")}): say which with --stack ${stacks.map((s) => s).join(" | --stack ")}`,
+  );
 }
 
 /** Paths of ours that may hold an encrypted value, and the stand-in the plan validates in its place. */
@@ -97,7 +109,10 @@ export function readStackFile(cwd: string, stack: string): StackFile {
   if (!isRecord(doc)) throw new StackFileError(file, "is not a YAML map (a stack file has a top-level config: map)");
   const strange = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
   if (doc.config === undefined && strange.length > 0) {
-    throw new StackFileError(file, `has no config: map (found ${strange.map((k) => `${k}:`).join(", ")}; the stack's keys go under config:)`);
+    throw new StackFileError(
+      file,
+      `has no config: map (found ${strange.map((k) => `${k}:`).join(", ")}; the stack's keys go under config:)`,
+    );
   }
   const config = doc.config ?? {};
   if (!isRecord(config)) throw new StackFileError(file, "config: is not a map of namespace:key to value");
@@ -149,7 +164,11 @@ function misplaced(fullKey: string): [string, string] | undefined {
   const namespace = colon < 0 ? "" : fullKey.slice(0, colon);
   const key = fullKey.slice(colon + 1);
   if (!(CONFIG_KEYS as string[]).includes(key)) return undefined;
-  if (namespace === "" || (namespace !== CONFIG_NAMESPACE && editDistance(namespace.toLowerCase(), CONFIG_NAMESPACE) <= 3)) return [namespace, key];
+  if (
+    namespace === "" ||
+    (namespace !== CONFIG_NAMESPACE && editDistance(namespace.toLowerCase(), CONFIG_NAMESPACE) <= 3)
+  )
+    return [namespace, key];
   return undefined;
 }
 

@@ -76,7 +76,10 @@ export function validateConfig(raw: Record<string, unknown>): ValidationResult {
 
   for (const key of Object.keys(raw)) {
     if (!(CONFIG_KEYS as string[]).includes(key)) {
-      errors.push({ path: key, message: `unknown key${didYouMean(key, CONFIG_KEYS)} (expected one of: ${CONFIG_KEYS.join(", ")})` });
+      errors.push({
+        path: key,
+        message: `unknown key${didYouMean(key, CONFIG_KEYS)} (expected one of: ${CONFIG_KEYS.join(", ")})`,
+      });
     }
   }
   for (const key of CONFIG_KEYS) {
@@ -88,14 +91,21 @@ export function validateConfig(raw: Record<string, unknown>): ValidationResult {
     const result = (configSchemas[key] as z.ZodType).safeParse(value);
     if (result.success) parsed[key] = result.data;
     else {
-      errors.push(...result.error.issues.flatMap((issue) => zodIssues(key, configSchemas[key] as z.ZodType, value, issue)));
+      errors.push(
+        ...result.error.issues.flatMap((issue) => zodIssues(key, configSchemas[key] as z.ZodType, value, issue)),
+      );
       partial[key] = salvage(configSchemas[key] as z.ZodType, value);
     }
   }
 
   // Sections with errors still take part in the cross-key checks with the fields that did parse.
   const c = parsed as Partial<BaselineConfig> & { breakglass?: BreakglassConfig };
-  const p = partial as { pim?: Partial<PimConfig>; limits?: LimitsConfig; breakglass?: BreakglassConfig; monitoring?: Partial<MonitoringConfig> };
+  const p = partial as {
+    pim?: Partial<PimConfig>;
+    limits?: LimitsConfig;
+    breakglass?: BreakglassConfig;
+    monitoring?: Partial<MonitoringConfig>;
+  };
   const bgSource = c.breakglass ?? p.breakglass;
   const breakglass = bgSource ? resolveBreakglass(bgSource, raw.breakglass, c.tenant, errors) : undefined;
   if (c.limits) checkLimits(c.limits, errors);
@@ -124,7 +134,12 @@ export function validateConfig(raw: Record<string, unknown>): ValidationResult {
  */
 function salvage(schema: z.ZodType, value: unknown): Record<string, unknown> | undefined {
   let inner: unknown = schema;
-  while (inner && typeof inner === "object" && "unwrap" in inner && typeof (inner as { unwrap: unknown }).unwrap === "function") {
+  while (
+    inner &&
+    typeof inner === "object" &&
+    "unwrap" in inner &&
+    typeof (inner as { unwrap: unknown }).unwrap === "function"
+  ) {
     inner = (inner as { unwrap(): unknown }).unwrap();
   }
   const shape = (inner as { shape?: Record<string, z.ZodType> }).shape;
@@ -133,7 +148,8 @@ function salvage(schema: z.ZodType, value: unknown): Record<string, unknown> | u
   for (const [field, fieldSchema] of Object.entries(shape)) {
     const r = fieldSchema.safeParse(value[field]);
     if (r.success && r.data !== undefined) out[field] = r.data;
-    else if (Array.isArray(value[field]) && (value[field] as unknown[]).every((v) => typeof v === "string")) out[field] = value[field];
+    else if (Array.isArray(value[field]) && (value[field] as unknown[]).every((v) => typeof v === "string"))
+      out[field] = value[field];
     else if (isRecord(value[field])) out[field] = salvage(fieldSchema, value[field]);
   }
   return out;
@@ -153,7 +169,9 @@ function resolveBreakglass(
     });
   }
   const count = typeof rawCount === "number" && rawCount > 0 && rawCount <= 10 ? rawCount : (bg.count ?? 2);
-  const generated = Array.from({ length: count }, (_, i) => ({ name: `${bg.namePrefix ?? "breakglass"}-${String(i + 1).padStart(2, "0")}` }));
+  const generated = Array.from({ length: count }, (_, i) => ({
+    name: `${bg.namePrefix ?? "breakglass"}-${String(i + 1).padStart(2, "0")}`,
+  }));
   const accounts: BreakglassAccount[] = (bg.accounts ?? generated).map((a: { name: string; displayName?: string }) => ({
     name: a.name,
     displayName: a.displayName ?? `Emergency access ${a.name}`,
@@ -161,7 +179,11 @@ function resolveBreakglass(
   const seen = new Map<string, number>();
   accounts.forEach((a, i) => {
     const prior = seen.get(a.name.toLowerCase());
-    if (prior !== undefined) errors.push({ path: `breakglass.accounts[${i}].name`, message: `${quote(a.name)} is listed twice (also at [${prior}])` });
+    if (prior !== undefined)
+      errors.push({
+        path: `breakglass.accounts[${i}].name`,
+        message: `${quote(a.name)} is listed twice (also at [${prior}])`,
+      });
     else seen.set(a.name.toLowerCase(), i);
   });
   if (bg.domain && tenant?.initialDomain && bg.domain.toLowerCase() !== tenant.initialDomain.toLowerCase()) {
@@ -175,7 +197,10 @@ function resolveBreakglass(
     accounts.forEach((a, i) => {
       const upn = `${a.name}@${domain}`;
       if (upn.length > UPN_MAX_LENGTH) {
-        errors.push({ path: `breakglass.accounts[${i}].name`, message: `${quote(upn)} is ${upn.length} characters; a user principal name has at most ${UPN_MAX_LENGTH}` });
+        errors.push({
+          path: `breakglass.accounts[${i}].name`,
+          message: `${quote(upn)} is ${upn.length} characters; a user principal name has at most ${UPN_MAX_LENGTH}`,
+        });
       }
     });
   }
@@ -197,16 +222,28 @@ function checkLimits(limits: LimitsConfig, errors: ConfigIssue[]): void {
   const min = durationSeconds(limits.activationDuration.min)!;
   const max = durationSeconds(limits.activationDuration.max)!;
   if (min > max) {
-    errors.push({ path: "limits.activationDuration", message: `min ${quote(limits.activationDuration.min)} is longer than max ${quote(limits.activationDuration.max)}` });
+    errors.push({
+      path: "limits.activationDuration",
+      message: `min ${quote(limits.activationDuration.min)} is longer than max ${quote(limits.activationDuration.max)}`,
+    });
   }
   if (max > 24 * 3600) {
-    errors.push({ path: "limits.activationDuration.max", message: `${quote(limits.activationDuration.max)} is longer than the 24 hours PIM allows` });
+    errors.push({
+      path: "limits.activationDuration.max",
+      message: `${quote(limits.activationDuration.max)} is longer than the 24 hours PIM allows`,
+    });
   }
   if (limits.globalAdmins.min > limits.globalAdmins.max) {
-    errors.push({ path: "limits.globalAdmins", message: `min ${limits.globalAdmins.min} is greater than max ${limits.globalAdmins.max}` });
+    errors.push({
+      path: "limits.globalAdmins",
+      message: `min ${limits.globalAdmins.min} is greater than max ${limits.globalAdmins.max}`,
+    });
   }
   if (limits.globalAdmins.min < 2) {
-    errors.push({ path: "limits.globalAdmins.min", message: `${limits.globalAdmins.min} is below 2: the breakglass accounts alone are two Global Administrators` });
+    errors.push({
+      path: "limits.globalAdmins.min",
+      message: `${limits.globalAdmins.min} is below 2: the breakglass accounts alone are two Global Administrators`,
+    });
   }
 }
 
@@ -225,9 +262,15 @@ function checkPim(
     const max = durationSeconds(limits.activationDuration.max)!;
     const min = durationSeconds(limits.activationDuration.min)!;
     if (seconds > max) {
-      errors.push({ path: "pim.maxActivationDuration", message: `${quote(pim.maxActivationDuration)} is longer than the allowed ${describeSeconds(max)} (limits.activationDuration.max)` });
+      errors.push({
+        path: "pim.maxActivationDuration",
+        message: `${quote(pim.maxActivationDuration)} is longer than the allowed ${describeSeconds(max)} (limits.activationDuration.max)`,
+      });
     } else if (seconds < min) {
-      errors.push({ path: "pim.maxActivationDuration", message: `${quote(pim.maxActivationDuration)} is shorter than the allowed ${describeSeconds(min)} (limits.activationDuration.min)` });
+      errors.push({
+        path: "pim.maxActivationDuration",
+        message: `${quote(pim.maxActivationDuration)} is shorter than the allowed ${describeSeconds(min)} (limits.activationDuration.min)`,
+      });
     }
   }
   duplicates(eligibleAdmins, "pim.eligibleAdmins", errors);
@@ -239,7 +282,10 @@ function checkPim(
   if (!pim.approvers) {
     // Missing or malformed: already reported by the schema.
   } else if (approverCount === 0) {
-    errors.push({ path: "pim.approvers", message: "lists no approver: every activation needs a second person's approval (CISA MS.AAD.7.6)" });
+    errors.push({
+      path: "pim.approvers",
+      message: "lists no approver: every activation needs a second person's approval (CISA MS.AAD.7.6)",
+    });
   } else if (approverGroups.length === 0) {
     const approvers = new Set(approverUsers.map((u) => u.toLowerCase()));
     eligibleAdmins.forEach((admin, i) => {
@@ -252,7 +298,10 @@ function checkPim(
       }
     });
     if (approverCount === 1 && errors.length === 0) {
-      warnings.push({ path: "pim.approvers", message: "has a single approver; Microsoft recommends at least two so activation never waits on one person" });
+      warnings.push({
+        path: "pim.approvers",
+        message: "has a single approver; Microsoft recommends at least two so activation never waits on one person",
+      });
     }
   }
 
@@ -279,18 +328,30 @@ function checkMonitoring(monitoring: MonitoringConfig, limits: LimitsConfig | un
   duplicates(monitoring.logCategories, "monitoring.logCategories", errors);
   for (const required of REQUIRED_LOG_CATEGORIES) {
     if (!monitoring.logCategories.includes(required)) {
-      errors.push({ path: "monitoring.logCategories", message: `${quote(monitoring.logCategories)} is missing ${required}, which the tripwire and the PIM review read` });
+      errors.push({
+        path: "monitoring.logCategories",
+        message: `${quote(monitoring.logCategories)} is missing ${required}, which the tripwire and the PIM review read`,
+      });
     }
   }
   if (limits && !monitoring.existingWorkspaceId && monitoring.retentionInDays < limits.minRetentionInDays) {
-    errors.push({ path: "monitoring.retentionInDays", message: `${monitoring.retentionInDays} is below the required ${limits.minRetentionInDays} days (limits.minRetentionInDays)` });
+    errors.push({
+      path: "monitoring.retentionInDays",
+      message: `${monitoring.retentionInDays} is below the required ${limits.minRetentionInDays} days (limits.minRetentionInDays)`,
+    });
   }
   const ag = monitoring.actionGroup;
   if (ag.emails.length + ag.sms.length + ag.webhooks.length === 0) {
-    errors.push({ path: "monitoring.actionGroup", message: "has no receiver: a tripwire nobody hears is no tripwire (add emails, sms or webhooks)" });
+    errors.push({
+      path: "monitoring.actionGroup",
+      message: "has no receiver: a tripwire nobody hears is no tripwire (add emails, sms or webhooks)",
+    });
   }
   if (monitoring.workingHours.start >= monitoring.workingHours.end) {
-    errors.push({ path: "monitoring.workingHours", message: `start ${monitoring.workingHours.start} is not before end ${monitoring.workingHours.end}` });
+    errors.push({
+      path: "monitoring.workingHours",
+      message: `start ${monitoring.workingHours.start} is not before end ${monitoring.workingHours.end}`,
+    });
   }
 }
 
@@ -298,7 +359,8 @@ function duplicates(values: string[], path: string, errors: ConfigIssue[]): void
   const seen = new Map<string, number>();
   values.forEach((value, i) => {
     const prior = seen.get(value.toLowerCase());
-    if (prior !== undefined) errors.push({ path: `${path}[${i}]`, message: `${quote(value)} is listed twice (also at [${prior}])` });
+    if (prior !== undefined)
+      errors.push({ path: `${path}[${i}]`, message: `${quote(value)} is listed twice (also at [${prior}])` });
     else seen.set(value.toLowerCase(), i);
   });
 }
@@ -321,9 +383,11 @@ function zodIssue(key: string, root: unknown, issue: z.core.$ZodIssue, segments:
   if (value === undefined) return { path, message: "is required" };
   let message = issue.message;
   if (issue.code === "invalid_type") message = `must be ${article(issue.expected)}`;
-  else if (issue.code === "too_small" && issue.origin === "array" && !/^must/.test(message)) message = `must have at least ${issue.minimum} entries`;
+  else if (issue.code === "too_small" && issue.origin === "array" && !/^must/.test(message))
+    message = `must have at least ${issue.minimum} entries`;
   else if (issue.code === "too_small" || issue.code === "too_big") {
-    if (!/^must/.test(message)) message = `must be ${issue.code === "too_small" ? "at least" : "at most"} ${String((issue as { minimum?: unknown; maximum?: unknown }).minimum ?? (issue as { maximum?: unknown }).maximum)}`;
+    if (!/^must/.test(message))
+      message = `must be ${issue.code === "too_small" ? "at least" : "at most"} ${String((issue as { minimum?: unknown; maximum?: unknown }).minimum ?? (issue as { maximum?: unknown }).maximum)}`;
   }
   return { path, message: `${quote(value)} ${message}` };
 }
@@ -333,7 +397,13 @@ function knownKeysAt(schema: z.ZodType, segments: PropertyKey[]): string[] {
   let node: unknown = schema;
   const unwrap = () => {
     for (;;) {
-      if (node && typeof node === "object" && "unwrap" in node && typeof (node as { unwrap: unknown }).unwrap === "function") node = (node as { unwrap(): unknown }).unwrap();
+      if (
+        node &&
+        typeof node === "object" &&
+        "unwrap" in node &&
+        typeof (node as { unwrap: unknown }).unwrap === "function"
+      )
+        node = (node as { unwrap(): unknown }).unwrap();
       else if (node && typeof node === "object" && "element" in node) node = (node as { element: unknown }).element;
       else return;
     }
@@ -365,7 +435,10 @@ function didYouMean(key: string, known: readonly string[]): string {
   const lower = key.toLowerCase();
   // An abbreviation ("blockLegacyAuth") is as likely a slip as a typo.
   const scored = known
-    .map((k) => ({ k, d: k.toLowerCase().startsWith(lower) && lower.length >= 4 ? 1 : distance(lower, k.toLowerCase()) }))
+    .map((k) => ({
+      k,
+      d: k.toLowerCase().startsWith(lower) && lower.length >= 4 ? 1 : distance(lower, k.toLowerCase()),
+    }))
     .sort((x, y) => x.d - y.d);
   const best = scored[0];
   return best && best.d <= Math.max(2, Math.floor(key.length / 4)) ? ` (did you mean "${best.k}"?)` : "";
@@ -387,7 +460,10 @@ function valueAt(root: unknown, segments: PropertyKey[]): unknown {
 }
 
 export function formatPath(segments: PropertyKey[]): string {
-  return segments.reduce<string>((acc, s) => (typeof s === "number" ? `${acc}[${s}]` : acc ? `${acc}.${String(s)}` : String(s)), "");
+  return segments.reduce<string>(
+    (acc, s) => (typeof s === "number" ? `${acc}[${s}]` : acc ? `${acc}.${String(s)}` : String(s)),
+    "",
+  );
 }
 
 function quote(value: unknown): string {

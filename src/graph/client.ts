@@ -118,7 +118,12 @@ export class GraphClient {
     while (next) {
       const page: unknown = (await this.request<unknown>("GET", next, undefined, init)).body;
       if (!isRecord(page) || !Array.isArray(page.value)) {
-        throw new GraphError(`GET ${stripQuery(next)} returned no "value" array: not a Graph collection`, 200, "GET", next);
+        throw new GraphError(
+          `GET ${stripQuery(next)} returned no "value" array: not a Graph collection`,
+          200,
+          "GET",
+          next,
+        );
       }
       items.push(...(page.value as T[]));
       const link = page["@odata.nextLink"];
@@ -155,14 +160,28 @@ export class GraphClient {
         }
         for (const raw of answer.responses as unknown[]) {
           if (!isRecord(raw) || typeof raw.id !== "string" || typeof raw.status !== "number") {
-            throw new GraphError(`POST /v1.0/$batch returned a malformed item: ${truncate(JSON.stringify(raw))}`, 200, "POST", "/v1.0/$batch");
+            throw new GraphError(
+              `POST /v1.0/$batch returned a malformed item: ${truncate(JSON.stringify(raw))}`,
+              200,
+              "POST",
+              "/v1.0/$batch",
+            );
           }
-          const item: BatchResponse<T> = { id: raw.id, status: raw.status, body: raw.body as T, headers: raw.headers as Record<string, string> };
+          const item: BatchResponse<T> = {
+            id: raw.id,
+            status: raw.status,
+            body: raw.body as T,
+            headers: raw.headers as Record<string, string>,
+          };
           const request = chunk.find((r) => r.id === item.id);
-          if (!request) throw new GraphError(`POST /v1.0/$batch answered unknown id "${item.id}"`, 200, "POST", "/v1.0/$batch");
+          if (!request)
+            throw new GraphError(`POST /v1.0/$batch answered unknown id "${item.id}"`, 200, "POST", "/v1.0/$batch");
           if (TRANSIENT_STATUS.includes(item.status) && attempt < this.maxRetries) {
             retry.push(request);
-            wait = Math.max(wait, this.retryDelay(attempt, item.headers?.["Retry-After"] ?? item.headers?.["retry-after"]));
+            wait = Math.max(
+              wait,
+              this.retryDelay(attempt, item.headers?.["Retry-After"] ?? item.headers?.["retry-after"]),
+            );
           } else {
             results.set(item.id, item);
           }
@@ -179,14 +198,23 @@ export class GraphClient {
     return requests.map((r) => results.get(r.id)!);
   }
 
-  private async request<T>(method: string, path: string, body: unknown, init?: GraphRequestInit): Promise<{ status: number; body: T }> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    init?: GraphRequestInit,
+  ): Promise<{ status: number; body: T }> {
     const url = path.startsWith("http") ? path : `${this.endpoint}${path.startsWith("/") ? "" : "/"}${path}`;
     const shownPath = url.startsWith(this.endpoint) ? url.slice(this.endpoint.length) : url;
     const throttle = throttleFor(this.endpoint, shownPath);
     for (let attempt = 0; ; attempt++) {
       await throttle.acquire();
       const token = await this.accessToken();
-      const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json", ...init?.headers };
+      const headers: Record<string, string> = {
+        Authorization: `Bearer ${token}`,
+        Accept: "application/json",
+        ...init?.headers,
+      };
       if (body !== undefined) headers["Content-Type"] = "application/json";
       this.requestCount++;
       let response: Response;
@@ -198,12 +226,20 @@ export class GraphClient {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (e) {
-        const reason = (e as Error).name === "TimeoutError" ? `timed out after ${this.timeoutMs} ms` : `failed: ${(e as Error).message}`;
+        const reason =
+          (e as Error).name === "TimeoutError"
+            ? `timed out after ${this.timeoutMs} ms`
+            : `failed: ${(e as Error).message}`;
         if (attempt < this.maxRetries) {
           await sleep(this.retryDelay(attempt));
           continue;
         }
-        throw new GraphError(`${method} ${stripQuery(shownPath)} ${reason} (after ${attempt + 1} attempts)`, 0, method, shownPath);
+        throw new GraphError(
+          `${method} ${stripQuery(shownPath)} ${reason} (after ${attempt + 1} attempts)`,
+          0,
+          method,
+          shownPath,
+        );
       }
       const text = await response.text();
       if (TRANSIENT_STATUS.includes(response.status) && attempt < this.maxRetries) {
@@ -240,9 +276,17 @@ export class GraphClient {
       const rule = requiredPermissions(method, path);
       const needs = rule
         ? ` The deploying identity needs the Microsoft Graph application permission ${rule.permissions.join(" or ")} with admin consent` +
-          (rule.role ? ` (signed in as a user: the ${rule.role} role)` : "") + "."
+          (rule.role ? ` (signed in as a user: the ${rule.role} role)` : "") +
+          "."
         : " Check the identity's Graph permissions and admin consent.";
-      return new GraphError(`${where} was denied (${status} ${detail}).${needs}`, status, method, path, code, rule?.permissions);
+      return new GraphError(
+        `${where} was denied (${status} ${detail}).${needs}`,
+        status,
+        method,
+        path,
+        code,
+        rule?.permissions,
+      );
     }
     const retried = TRANSIENT_STATUS.includes(status) ? ` after ${attempt + 1} attempts` : "";
     return new GraphError(`${where} failed with ${status}${retried}: ${detail}`, status, method, path, code);
@@ -280,7 +324,10 @@ export class GraphClient {
 }
 
 /** A client with the default credential chain (workload identity, managed identity, Azure CLI, …). */
-export function createGraphClient(endpoint: string, options: Partial<Omit<GraphClientOptions, "endpoint">> = {}): GraphClient {
+export function createGraphClient(
+  endpoint: string,
+  options: Partial<Omit<GraphClientOptions, "endpoint">> = {},
+): GraphClient {
   // Required here, not at module top, so that modules serialized into dynamic providers stay light.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");

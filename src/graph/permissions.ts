@@ -15,25 +15,94 @@ const READ = ["GET"];
 const WRITE = ["POST", "PATCH", "PUT", "DELETE"];
 
 export const PERMISSION_RULES: readonly PermissionRule[] = [
-  { methods: READ, path: /^\/(v1\.0|beta)\/policies\/roleManagementPolic/i, permissions: ["RoleManagementPolicy.Read.Directory"], role: "Privileged Role Administrator" },
-  { methods: WRITE, path: /^\/(v1\.0|beta)\/policies\/roleManagementPolic/i, permissions: ["RoleManagementPolicy.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"], role: "Privileged Role Administrator" },
-  { methods: READ, path: /^\/(v1\.0|beta)\/roleManagement\/directory\/roleEligibilitySchedule/i, permissions: ["RoleEligibilitySchedule.Read.Directory", "RoleManagement.Read.Directory"] },
-  { methods: WRITE, path: /^\/(v1\.0|beta)\/roleManagement\/directory\/roleEligibilitySchedule/i, permissions: ["RoleEligibilitySchedule.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"], role: "Privileged Role Administrator" },
-  { methods: READ, path: /^\/(v1\.0|beta)\/roleManagement\/directory\/roleAssignmentSchedule/i, permissions: ["RoleAssignmentSchedule.Read.Directory", "RoleManagement.Read.Directory"] },
-  { methods: WRITE, path: /^\/(v1\.0|beta)\/roleManagement\/directory\/roleAssignmentSchedule/i, permissions: ["RoleAssignmentSchedule.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"], role: "Privileged Role Administrator" },
-  { methods: READ, path: /^\/(v1\.0|beta)\/roleManagement\/directory\//i, permissions: ["RoleManagement.Read.Directory"] },
-  { methods: WRITE, path: /^\/(v1\.0|beta)\/roleManagement\/directory\//i, permissions: ["RoleManagement.ReadWrite.Directory"], role: "Privileged Role Administrator" },
-  { methods: READ, path: /^\/(v1\.0|beta)\/identity\/conditionalAccess\/authenticationContextClassReferences/i, permissions: ["Policy.Read.ConditionalAccess", "Policy.Read.All"] },
-  { methods: WRITE, path: /^\/(v1\.0|beta)\/identity\/conditionalAccess\/authenticationContextClassReferences/i, permissions: ["Policy.ReadWrite.ConditionalAccess"], role: "Conditional Access Administrator" },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/policies\/roleManagementPolic/i,
+    permissions: ["RoleManagementPolicy.Read.Directory"],
+    role: "Privileged Role Administrator",
+  },
+  {
+    methods: WRITE,
+    path: /^\/(v1\.0|beta)\/policies\/roleManagementPolic/i,
+    permissions: ["RoleManagementPolicy.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"],
+    role: "Privileged Role Administrator",
+  },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/roleManagement\/directory\/roleEligibilitySchedule/i,
+    permissions: ["RoleEligibilitySchedule.Read.Directory", "RoleManagement.Read.Directory"],
+  },
+  {
+    methods: WRITE,
+    path: /^\/(v1\.0|beta)\/roleManagement\/directory\/roleEligibilitySchedule/i,
+    permissions: ["RoleEligibilitySchedule.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"],
+    role: "Privileged Role Administrator",
+  },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/roleManagement\/directory\/roleAssignmentSchedule/i,
+    permissions: ["RoleAssignmentSchedule.Read.Directory", "RoleManagement.Read.Directory"],
+  },
+  {
+    methods: WRITE,
+    path: /^\/(v1\.0|beta)\/roleManagement\/directory\/roleAssignmentSchedule/i,
+    permissions: ["RoleAssignmentSchedule.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"],
+    role: "Privileged Role Administrator",
+  },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/roleManagement\/directory\//i,
+    permissions: ["RoleManagement.Read.Directory"],
+  },
+  {
+    methods: WRITE,
+    path: /^\/(v1\.0|beta)\/roleManagement\/directory\//i,
+    permissions: ["RoleManagement.ReadWrite.Directory"],
+    role: "Privileged Role Administrator",
+  },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/identity\/conditionalAccess\/authenticationContextClassReferences/i,
+    permissions: ["Policy.Read.ConditionalAccess", "Policy.Read.All"],
+  },
+  {
+    methods: WRITE,
+    path: /^\/(v1\.0|beta)\/identity\/conditionalAccess\/authenticationContextClassReferences/i,
+    permissions: ["Policy.ReadWrite.ConditionalAccess"],
+    role: "Conditional Access Administrator",
+  },
   { methods: READ, path: /^\/(v1\.0|beta)\/identity\/conditionalAccess\//i, permissions: ["Policy.Read.All"] },
   // Application.Read.All is a documented known issue of the CA write APIs (reference §3).
-  { methods: WRITE, path: /^\/(v1\.0|beta)\/identity\/conditionalAccess\//i, permissions: ["Policy.ReadWrite.ConditionalAccess", "Policy.Read.All", "Application.Read.All"], role: "Conditional Access Administrator" },
-  { methods: READ, path: /^\/(v1\.0|beta)\/policies\/authenticationMethodsPolicy/i, permissions: ["Policy.Read.AuthenticationMethod", "Policy.ReadWrite.AuthenticationMethod"] },
-  { methods: WRITE, path: /^\/(v1\.0|beta)\/policies\/authenticationMethodsPolicy/i, permissions: ["Policy.ReadWrite.AuthenticationMethod"], role: "Authentication Policy Administrator" },
-  { methods: READ, path: /^\/(v1\.0|beta)\/users\/[^/]+\/authentication\//i, permissions: ["UserAuthenticationMethod.Read.All"], role: "Privileged Authentication Administrator" },
+  {
+    methods: WRITE,
+    path: /^\/(v1\.0|beta)\/identity\/conditionalAccess\//i,
+    permissions: ["Policy.ReadWrite.ConditionalAccess", "Policy.Read.All", "Application.Read.All"],
+    role: "Conditional Access Administrator",
+  },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/policies\/authenticationMethodsPolicy/i,
+    permissions: ["Policy.Read.AuthenticationMethod", "Policy.ReadWrite.AuthenticationMethod"],
+  },
+  {
+    methods: WRITE,
+    path: /^\/(v1\.0|beta)\/policies\/authenticationMethodsPolicy/i,
+    permissions: ["Policy.ReadWrite.AuthenticationMethod"],
+    role: "Authentication Policy Administrator",
+  },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/users\/[^/]+\/authentication\//i,
+    permissions: ["UserAuthenticationMethod.Read.All"],
+    role: "Privileged Authentication Administrator",
+  },
   { methods: READ, path: /^\/(v1\.0|beta)\/users/i, permissions: ["User.Read.All"] },
   { methods: READ, path: /^\/(v1\.0|beta)\/groups/i, permissions: ["GroupMember.Read.All", "Group.Read.All"] },
-  { methods: READ, path: /^\/(v1\.0|beta)\/(domains|organization)/i, permissions: ["Domain.Read.All", "Directory.Read.All"] },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/(domains|organization)/i,
+    permissions: ["Domain.Read.All", "Directory.Read.All"],
+  },
 ];
 
 /** The permissions a call needs, or undefined when this table does not know the endpoint. */

@@ -13,7 +13,12 @@ export interface ThrottleLimit {
 
 export const THROTTLE_LIMITS: readonly ThrottleLimit[] = [
   { name: "conditional-access", path: /^\/(v1\.0|beta)\/identity\/conditionalAccess\//i, requests: 1, windowMs: 1_000 },
-  { name: "authentication-methods", path: /^\/(v1\.0|beta)\/(users\/[^/]+\/authentication\/|reports\/authenticationMethods)/i, requests: 5, windowMs: 10_000 },
+  {
+    name: "authentication-methods",
+    path: /^\/(v1\.0|beta)\/(users\/[^/]+\/authentication\/|reports\/authenticationMethods)/i,
+    requests: 5,
+    windowMs: 10_000,
+  },
 ];
 
 export class SlidingWindowThrottle {

@@ -38,7 +38,8 @@ export function targetsAuthenticationContext(policy: unknown, contextId: string)
  */
 export function grantRequiresPhishingResistantMfa(grantControls: unknown): boolean {
   const strengthId = field(grantControls, "authenticationStrength", "id");
-  if (typeof strengthId !== "string" || strengthId.trim().toLowerCase() !== PHISHING_RESISTANT_MFA_STRENGTH_ID) return false;
+  if (typeof strengthId !== "string" || strengthId.trim().toLowerCase() !== PHISHING_RESISTANT_MFA_STRENGTH_ID)
+    return false;
   const operator = field(grantControls, "operator");
   if (typeof operator === "string" && operator.toUpperCase() === "AND") return true;
   const alternatives = [
@@ -57,7 +58,9 @@ export function activationContextPolicyGaps(policy: unknown): string[] {
   const frequency = field(policy, "sessionControls", "signInFrequency");
   const interval = field(frequency, "frequencyInterval");
   if (interval !== "everyTime" || field(frequency, "isEnabled") === false) {
-    gaps.push(`sign-in frequency is ${interval === undefined ? "not set" : JSON.stringify(interval)}${field(frequency, "isEnabled") === false ? " (disabled)" : ""}, not "everyTime"`);
+    gaps.push(
+      `sign-in frequency is ${interval === undefined ? "not set" : JSON.stringify(interval)}${field(frequency, "isEnabled") === false ? " (disabled)" : ""}, not "everyTime"`,
+    );
   }
   const grant = field(policy, "grantControls");
   if (!grantRequiresPhishingResistantMfa(grant)) {

@@ -66,11 +66,15 @@ export function activationPolicyWeaknesses(
   if (!settings.requireJustification) problems.push("activation does not require a justification");
   if (!settings.requireTicket) problems.push("activation does not require a ticket reference");
   if (!settings.authenticationContextId) {
-    problems.push("activation does not require an authentication context, so no fresh phishing-resistant MFA challenge is forced");
+    problems.push(
+      "activation does not require an authentication context, so no fresh phishing-resistant MFA challenge is forced",
+    );
   }
   // Only a well-formed user or group object id is an approver: "" or a UPN would count as "someone else" here
   // while Graph refuses (or nobody receives) the request.
-  const malformed = settings.approval.approvers.filter((a) => (a.kind !== "user" && a.kind !== "group") || typeof a.id !== "string" || !isGuid(a.id.trim()));
+  const malformed = settings.approval.approvers.filter(
+    (a) => (a.kind !== "user" && a.kind !== "group") || typeof a.id !== "string" || !isGuid(a.id.trim()),
+  );
   const approvers = settings.approval.approvers.filter((a) => !malformed.includes(a));
   for (const a of malformed) problems.push(`approver ${JSON.stringify(a)} is not a user or group object id`);
   if (!settings.approval.required) {
@@ -86,7 +90,10 @@ export function activationPolicyWeaknesses(
   }
   const recipients = settings.notificationRecipients.filter((r) => typeof r === "string" && EMAIL.test(r.trim()));
   const badRecipients = settings.notificationRecipients.filter((r) => !recipients.includes(r));
-  if (badRecipients.length > 0) problems.push(`notification recipients ${badRecipients.map((r) => JSON.stringify(r)).join(", ")} are not e-mail addresses`);
+  if (badRecipients.length > 0)
+    problems.push(
+      `notification recipients ${badRecipients.map((r) => JSON.stringify(r)).join(", ")} are not e-mail addresses`,
+    );
   if (recipients.length === 0) {
     problems.push("no notification recipients: assignments and activations alert nobody (CISA MS.AAD.7.7/7.8)");
   }

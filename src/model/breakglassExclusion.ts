@@ -28,7 +28,10 @@ export function breakglassExclusionGaps(policy: CaExclusions, breakglass: Breakg
 }
 
 /** True when the policy excludes one of the breakglass exclusion groups. */
-export function excludesBreakglassGroup(policy: Pick<CaExclusions, "excludedGroupIds">, groupIds: readonly string[]): boolean {
+export function excludesBreakglassGroup(
+  policy: Pick<CaExclusions, "excludedGroupIds">,
+  groupIds: readonly string[],
+): boolean {
   const groups = new Set(policy.excludedGroupIds.map((g) => g.toLowerCase()));
   return groupIds.some((g) => groups.has(g.toLowerCase()));
 }

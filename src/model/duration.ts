@@ -11,11 +11,7 @@ export function durationSeconds(text: string): number | undefined {
   if (!m || text.trim().toUpperCase() === "P" || /T$/.test(text.trim().toUpperCase())) return undefined;
   const [, w, d, h, min, s] = m;
   return (
-    Number(w ?? 0) * 604_800 +
-    Number(d ?? 0) * 86_400 +
-    Number(h ?? 0) * 3_600 +
-    Number(min ?? 0) * 60 +
-    Number(s ?? 0)
+    Number(w ?? 0) * 604_800 + Number(d ?? 0) * 86_400 + Number(h ?? 0) * 3_600 + Number(min ?? 0) * 60 + Number(s ?? 0)
   );
 }
 

@@ -46,7 +46,11 @@ export function kqlTokens(query: string): Token[] {
       const stop = end < 0 ? query.length : end;
       tokens.push({ kind: "string", text: query.slice(i + 3, stop) });
       i = stop + 3;
-    } else if ((c === "@" || c === "h" || c === "H") && (query[i + 1] === '"' || query[i + 1] === "'") && !isWordChar(query[i - 1])) {
+    } else if (
+      (c === "@" || c === "h" || c === "H") &&
+      (query[i + 1] === '"' || query[i + 1] === "'") &&
+      !isWordChar(query[i - 1])
+    ) {
       // @"verbatim" (quotes doubled inside) and h"obfuscated" literals.
       const verbatim = c === "@";
       const [text, next] = readString(query, i + 1, verbatim);
@@ -128,10 +132,12 @@ export interface QueryRuleContext {
 export function logAlertQueryViolations(query: string, context: QueryRuleContext): string[] {
   const problems: string[] = [];
   const bytes = utf8Length(query);
-  if (bytes > MAX_ALERT_QUERY_BYTES) problems.push(`the query is ${bytes} bytes; a log alert rule allows at most ${MAX_ALERT_QUERY_BYTES}`);
+  if (bytes > MAX_ALERT_QUERY_BYTES)
+    problems.push(`the query is ${bytes} bytes; a log alert rule allows at most ${MAX_ALERT_QUERY_BYTES}`);
   const tokens = kqlTokens(query);
   const words = (name: string) => tokens.some((t, i) => t.kind === "word" && t.text === name && !isMember(tokens, i));
-  const calls = (name: string) => tokens.some((t, i) => t.kind === "word" && t.text === name && tokens[i + 1]?.text === "(");
+  const calls = (name: string) =>
+    tokens.some((t, i) => t.kind === "word" && t.text === name && tokens[i + 1]?.text === "(");
   for (const fn of ALWAYS_FORBIDDEN_FUNCTIONS) {
     if (calls(fn)) problems.push(`${fn}() is not supported in log alert queries`);
   }
@@ -146,7 +152,10 @@ export function logAlertQueryViolations(query: string, context: QueryRuleContext
   tokens.forEach((t, i) => {
     if (t.kind === "word" && t.text === "ago" && tokens[i + 1]?.text === "(") {
       const close = tokens.findIndex((x, j) => j > i && x.text === ")");
-      const arg = tokens.slice(i + 2, close < 0 ? tokens.length : close).map((x) => x.text).join("");
+      const arg = tokens
+        .slice(i + 2, close < 0 ? tokens.length : close)
+        .map((x) => x.text)
+        .join("");
       if (!TIMESPAN_LITERAL.test(arg)) problems.push(`ago(${arg}) must take a timespan literal such as ago(5m)`);
     }
   });
@@ -163,7 +172,8 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-const TIMESPAN_LITERAL = /^\d+(\.\d+)?(d|h|m|s|ms|microsecond|microseconds|tick|ticks|min|minute|minutes|hr|hrs|hour|hours|day|days|sec|second|seconds)$/;
+const TIMESPAN_LITERAL =
+  /^\d+(\.\d+)?(d|h|m|s|ms|microsecond|microseconds|tick|ticks|min|minute|minutes|hr|hrs|hour|hours|day|days|sec|second|seconds)$/;
 
 /** `x.take` or `x["take"]` is a member, not the operator. */
 function isMember(tokens: Token[], i: number): boolean {
@@ -196,15 +206,22 @@ export function logAlertScheduleViolations(s: LogAlertSchedule): string[] {
     problems.push(`numberOfEvaluationPeriods ${periods} is outside 1–${limits.maxEvaluationPeriods}`);
   }
   if (s.minFailingPeriodsToAlert < 1 || s.minFailingPeriodsToAlert > periods) {
-    problems.push(`minFailingPeriodsToAlert ${s.minFailingPeriodsToAlert} must be 1–numberOfEvaluationPeriods (${periods})`);
+    problems.push(
+      `minFailingPeriodsToAlert ${s.minFailingPeriodsToAlert} must be 1–numberOfEvaluationPeriods (${periods})`,
+    );
   }
   const lookback = s.windowSizeSeconds * periods;
   if (lookback > limits.maxLookbackSeconds) {
-    problems.push(`the lookback windowSize × numberOfEvaluationPeriods is ${lookback / 3_600} hours; Azure allows at most ${limits.maxLookbackSeconds / 3_600}`);
+    problems.push(
+      `the lookback windowSize × numberOfEvaluationPeriods is ${lookback / 3_600} hours; Azure allows at most ${limits.maxLookbackSeconds / 3_600}`,
+    );
   }
-  if (s.evaluationFrequencySeconds > lookback) problems.push("evaluationFrequency is longer than the lookback, so records would be skipped");
+  if (s.evaluationFrequencySeconds > lookback)
+    problems.push("evaluationFrequency is longer than the lookback, so records would be skipped");
   if (s.evaluationFrequencySeconds <= 60 && s.windowSizeSeconds > limits.maxWindowAtOneMinuteSeconds) {
-    problems.push(`windowSize may be at most ${limits.maxWindowAtOneMinuteSeconds / 3_600} hours when the rule runs every minute`);
+    problems.push(
+      `windowSize may be at most ${limits.maxWindowAtOneMinuteSeconds / 3_600} hours when the rule runs every minute`,
+    );
   }
   return problems;
 }

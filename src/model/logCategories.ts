@@ -21,7 +21,11 @@ export type LogCategory = keyof typeof LOG_CATEGORY_TABLES;
 export const LOG_CATEGORIES = Object.keys(LOG_CATEGORY_TABLES) as LogCategory[];
 
 /** What the tripwire and the weekly review read: without these, the model is blind (CISA MS.AAD.4.1). */
-export const REQUIRED_LOG_CATEGORIES: readonly LogCategory[] = ["AuditLogs", "SignInLogs", "NonInteractiveUserSignInLogs"];
+export const REQUIRED_LOG_CATEGORIES: readonly LogCategory[] = [
+  "AuditLogs",
+  "SignInLogs",
+  "NonInteractiveUserSignInLogs",
+];
 
 /** Streamed by default: the CISA MS.AAD.4.1 list plus managed-identity and provisioning logs. */
 export const DEFAULT_LOG_CATEGORIES: readonly LogCategory[] = [

@@ -52,7 +52,10 @@ const NOTIFICATION_SCOPES = [
   { suffix: "EndUser_Assignment", caller: "EndUser", level: "Assignment" },
 ] as const;
 
-export function notificationRuleId(recipient: RecipientType, suffix: (typeof NOTIFICATION_SCOPES)[number]["suffix"]): string {
+export function notificationRuleId(
+  recipient: RecipientType,
+  suffix: (typeof NOTIFICATION_SCOPES)[number]["suffix"],
+): string {
   return `Notification_${recipient}_${suffix}`;
 }
 
@@ -85,7 +88,11 @@ function approverBody(a: ApproverRef): Record<string, string> {
     : { "@odata.type": "#microsoft.graph.groupMembers", groupId: a.id };
 }
 
-function expirationRule(id: string, t: RuleTarget, e: { required: boolean; maximumDuration: string | null }): PolicyRule {
+function expirationRule(
+  id: string,
+  t: RuleTarget,
+  e: { required: boolean; maximumDuration: string | null },
+): PolicyRule {
   const rule: PolicyRule = { "@odata.type": RULE_TYPES.expiration, id, isExpirationRequired: e.required, target: t };
   if (e.maximumDuration) rule.maximumDuration = e.maximumDuration;
   return rule;
@@ -106,7 +113,12 @@ export function desiredRules(settings: ActivationPolicySettings): PolicyRule[] {
       required: true,
       maximumDuration: settings.maxActivationDuration,
     }),
-    { "@odata.type": RULE_TYPES.enablement, id: RULE_IDS.activationEnablement, enabledRules, target: target("EndUser", "Assignment") },
+    {
+      "@odata.type": RULE_TYPES.enablement,
+      id: RULE_IDS.activationEnablement,
+      enabledRules,
+      target: target("EndUser", "Assignment"),
+    },
     {
       "@odata.type": RULE_TYPES.authenticationContext,
       id: RULE_IDS.activationAuthenticationContext,
@@ -124,11 +136,21 @@ export function desiredRules(settings: ActivationPolicySettings): PolicyRule[] {
         isApprovalRequiredForExtension: false,
         isRequestorJustificationRequired: true,
         approvalMode: "SingleStage",
-        approvalStages: [{ ...APPROVAL_STAGE, primaryApprovers: settings.approval.approvers.map(approverBody), escalationApprovers: [] }],
+        approvalStages: [
+          {
+            ...APPROVAL_STAGE,
+            primaryApprovers: settings.approval.approvers.map(approverBody),
+            escalationApprovers: [],
+          },
+        ],
       },
     },
     expirationRule(RULE_IDS.eligibilityExpiration, target("Admin", "Eligibility"), settings.eligibilityExpiration),
-    expirationRule(RULE_IDS.activeAssignmentExpiration, target("Admin", "Assignment"), settings.activeAssignmentExpiration),
+    expirationRule(
+      RULE_IDS.activeAssignmentExpiration,
+      target("Admin", "Assignment"),
+      settings.activeAssignmentExpiration,
+    ),
   ];
   for (const scope of NOTIFICATION_SCOPES) {
     for (const recipient of RECIPIENT_TYPES) {
@@ -156,7 +178,15 @@ export function desiredRules(settings: ActivationPolicySettings): PolicyRule[] {
 export function patchOrder(rules: readonly PolicyRule[], settings: ActivationPolicySettings): PolicyRule[] {
   const contextFirst = settings.authenticationContextId === null;
   const rank = (id: string) =>
-    id === RULE_IDS.activationEnablement ? (contextFirst ? 1 : 0) : id === RULE_IDS.activationAuthenticationContext ? (contextFirst ? 0 : 1) : 2;
+    id === RULE_IDS.activationEnablement
+      ? contextFirst
+        ? 1
+        : 0
+      : id === RULE_IDS.activationAuthenticationContext
+        ? contextFirst
+          ? 0
+          : 1
+        : 2;
   return [...rules].sort((a, b) => rank(a.id) - rank(b.id));
 }
 
@@ -165,7 +195,11 @@ export function patchOrder(rules: readonly PolicyRule[], settings: ActivationPol
  * tenant's `maximumDuration` (Graph reports it even then; sending none might be read as clearing it — unconfirmed).
  */
 export function patchBody(desired: PolicyRule, live: PolicyRule | undefined): PolicyRule {
-  if (desired["@odata.type"] === RULE_TYPES.expiration && desired.isExpirationRequired === false && desired.maximumDuration === undefined) {
+  if (
+    desired["@odata.type"] === RULE_TYPES.expiration &&
+    desired.isExpirationRequired === false &&
+    desired.maximumDuration === undefined
+  ) {
     const kept = live?.maximumDuration;
     if (typeof kept === "string" && kept !== "") return { ...desired, maximumDuration: kept };
   }
@@ -189,7 +223,11 @@ export function describeDifference(d: RuleDifference): string {
 
 const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v);
 const stringSet = (v: unknown) =>
-  Array.isArray(v) ? [...new Set(v.map((x) => String(x).toLowerCase()))].sort() : v === null || v === undefined ? [] : [String(v)];
+  Array.isArray(v)
+    ? [...new Set(v.map((x) => String(x).toLowerCase()))].sort()
+    : v === null || v === undefined
+      ? []
+      : [String(v)];
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function asRecord(v: unknown): Record<string, unknown> {
@@ -199,7 +237,9 @@ function asRecord(v: unknown): Record<string, unknown> {
 /** "user:<id>", "group:<id>", or "other:<type>" for approver kinds this project never sets (they must show as drift). */
 function approverKey(raw: unknown): string {
   const a = asRecord(raw);
-  const type = String(a["@odata.type"] ?? "").replace(/^#?microsoft\.graph\./i, "").toLowerCase();
+  const type = String(a["@odata.type"] ?? "")
+    .replace(/^#?microsoft\.graph\./i, "")
+    .toLowerCase();
   if (type === "singleuser") return `user:${String(a.userId ?? a.id ?? "").toLowerCase()}`;
   if (type === "groupmembers") return `group:${String(a.groupId ?? a.id ?? "").toLowerCase()}`;
   return `other:${type}${a.id ? `:${String(a.id).toLowerCase()}` : ""}`;
@@ -216,19 +256,44 @@ export function ruleDifferences(desired: PolicyRule, live: PolicyRule | undefine
     if (!equal) out.push({ ruleId: desired.id, field, wanted, live: actual });
   };
   if (!live) return [{ ruleId: desired.id, field: "(rule)", wanted: "present", live: undefined }];
-  differ("@odata.type", desired["@odata.type"], live["@odata.type"], lower(desired["@odata.type"]) === lower(live["@odata.type"]));
+  differ(
+    "@odata.type",
+    desired["@odata.type"],
+    live["@odata.type"],
+    lower(desired["@odata.type"]) === lower(live["@odata.type"]),
+  );
 
   const wt = desired.target;
   const lt = asRecord(live.target);
   differ("target.caller", wt.caller, lt.caller, lower(wt.caller) === lower(lt.caller));
   differ("target.level", wt.level, lt.level, lower(wt.level) === lower(lt.level));
-  differ("target.operations", wt.operations, lt.operations, sameJson(stringSet(wt.operations), stringSet(lt.operations)));
-  differ("target.inheritableSettings", wt.inheritableSettings, lt.inheritableSettings, sameJson(stringSet(wt.inheritableSettings), stringSet(lt.inheritableSettings)));
-  differ("target.enforcedSettings", wt.enforcedSettings, lt.enforcedSettings, sameJson(stringSet(wt.enforcedSettings), stringSet(lt.enforcedSettings)));
+  differ(
+    "target.operations",
+    wt.operations,
+    lt.operations,
+    sameJson(stringSet(wt.operations), stringSet(lt.operations)),
+  );
+  differ(
+    "target.inheritableSettings",
+    wt.inheritableSettings,
+    lt.inheritableSettings,
+    sameJson(stringSet(wt.inheritableSettings), stringSet(lt.inheritableSettings)),
+  );
+  differ(
+    "target.enforcedSettings",
+    wt.enforcedSettings,
+    lt.enforcedSettings,
+    sameJson(stringSet(wt.enforcedSettings), stringSet(lt.enforcedSettings)),
+  );
 
   switch (desired["@odata.type"]) {
     case RULE_TYPES.expiration: {
-      differ("isExpirationRequired", desired.isExpirationRequired, live.isExpirationRequired, desired.isExpirationRequired === live.isExpirationRequired);
+      differ(
+        "isExpirationRequired",
+        desired.isExpirationRequired,
+        live.isExpirationRequired,
+        desired.isExpirationRequired === live.isExpirationRequired,
+      );
       if (desired.isExpirationRequired) {
         const want = durationSeconds(String(desired.maximumDuration));
         const have = typeof live.maximumDuration === "string" ? durationSeconds(live.maximumDuration) : undefined;
@@ -237,11 +302,17 @@ export function ruleDifferences(desired: PolicyRule, live: PolicyRule | undefine
       break;
     }
     case RULE_TYPES.enablement:
-      differ("enabledRules", desired.enabledRules, live.enabledRules, sameJson(stringSet(desired.enabledRules), stringSet(live.enabledRules)));
+      differ(
+        "enabledRules",
+        desired.enabledRules,
+        live.enabledRules,
+        sameJson(stringSet(desired.enabledRules), stringSet(live.enabledRules)),
+      );
       break;
     case RULE_TYPES.authenticationContext:
       differ("isEnabled", desired.isEnabled, live.isEnabled, desired.isEnabled === live.isEnabled);
-      if (desired.isEnabled) differ("claimValue", desired.claimValue, live.claimValue, lower(desired.claimValue) === lower(live.claimValue));
+      if (desired.isEnabled)
+        differ("claimValue", desired.claimValue, live.claimValue, lower(desired.claimValue) === lower(live.claimValue));
       break;
     case RULE_TYPES.approval: {
       const ws = asRecord(desired.setting);
@@ -249,13 +320,19 @@ export function ruleDifferences(desired: PolicyRule, live: PolicyRule | undefine
       for (const f of ["isApprovalRequired", "isApprovalRequiredForExtension", "isRequestorJustificationRequired"]) {
         differ(`setting.${f}`, ws[f], ls[f], ws[f] === ls[f]);
       }
-      differ("setting.approvalMode", ws.approvalMode, ls.approvalMode, lower(ws.approvalMode) === lower(ls.approvalMode));
+      differ(
+        "setting.approvalMode",
+        ws.approvalMode,
+        ls.approvalMode,
+        lower(ws.approvalMode) === lower(ls.approvalMode),
+      );
       const wStages = Array.isArray(ws.approvalStages) ? ws.approvalStages.map(asRecord) : [];
       const lStages = Array.isArray(ls.approvalStages) ? ls.approvalStages.map(asRecord) : [];
       differ("setting.approvalStages.length", wStages.length, lStages.length, wStages.length === lStages.length);
       wStages.forEach((w, i) => {
         const l = lStages[i] ?? {};
-        for (const f of Object.keys(APPROVAL_STAGE)) differ(`setting.approvalStages[${i}].${f}`, w[f], l[f], w[f] === l[f]);
+        for (const f of Object.keys(APPROVAL_STAGE))
+          differ(`setting.approvalStages[${i}].${f}`, w[f], l[f], w[f] === l[f]);
         for (const f of ["primaryApprovers", "escalationApprovers"]) {
           const want = (Array.isArray(w[f]) ? (w[f] as unknown[]) : []).map(approverKey).sort();
           const have = (Array.isArray(l[f]) ? (l[f] as unknown[]) : []).map(approverKey).sort();
@@ -265,8 +342,14 @@ export function ruleDifferences(desired: PolicyRule, live: PolicyRule | undefine
       break;
     }
     case RULE_TYPES.notification:
-      for (const f of ["notificationType", "recipientType", "notificationLevel"]) differ(f, desired[f], live[f], lower(desired[f]) === lower(live[f]));
-      differ("isDefaultRecipientsEnabled", desired.isDefaultRecipientsEnabled, live.isDefaultRecipientsEnabled, desired.isDefaultRecipientsEnabled === live.isDefaultRecipientsEnabled);
+      for (const f of ["notificationType", "recipientType", "notificationLevel"])
+        differ(f, desired[f], live[f], lower(desired[f]) === lower(live[f]));
+      differ(
+        "isDefaultRecipientsEnabled",
+        desired.isDefaultRecipientsEnabled,
+        live.isDefaultRecipientsEnabled,
+        desired.isDefaultRecipientsEnabled === live.isDefaultRecipientsEnabled,
+      );
       differ(
         "notificationRecipients",
         desired.notificationRecipients,
@@ -309,7 +392,8 @@ export function settingsFromRules(roleDefinitionId: string, rules: readonly Poli
   for (const stage of stages) {
     for (const raw of Array.isArray(stage.primaryApprovers) ? stage.primaryApprovers : []) {
       const [kind, id] = approverKey(raw).split(":");
-      if ((kind === "user" || kind === "group") && id && !approvers.some((a) => a.kind === kind && a.id === id)) approvers.push({ kind, id });
+      if ((kind === "user" || kind === "group") && id && !approvers.some((a) => a.kind === kind && a.id === id))
+        approvers.push({ kind, id });
     }
   }
   const expiration = (id: string) => {
@@ -317,7 +401,9 @@ export function settingsFromRules(roleDefinitionId: string, rules: readonly Poli
     const required = r.isExpirationRequired === true;
     return { required, maximumDuration: required && typeof r.maximumDuration === "string" ? r.maximumDuration : null };
   };
-  const adminRecipients = NOTIFICATION_SCOPES.map((s) => rule(notificationRuleId("Admin", s.suffix)).notificationRecipients);
+  const adminRecipients = NOTIFICATION_SCOPES.map(
+    (s) => rule(notificationRuleId("Admin", s.suffix)).notificationRecipients,
+  );
   // A recipient counts only when every Admin alert reaches them: removing one anywhere shows as a change.
   // Live order and spelling are kept (the activation alert's list), so a compliant read equals the inputs.
   const notificationRecipients = (Array.isArray(adminRecipients[2]) ? (adminRecipients[2] as unknown[]) : [])
@@ -330,7 +416,8 @@ export function settingsFromRules(roleDefinitionId: string, rules: readonly Poli
     requireJustification: enabled.includes("justification"),
     requireTicket: enabled.includes("ticketing"),
     requireMfa: enabled.includes("multifactorauthentication"),
-    authenticationContextId: context.isEnabled === true && typeof context.claimValue === "string" ? context.claimValue : null,
+    authenticationContextId:
+      context.isEnabled === true && typeof context.claimValue === "string" ? context.claimValue : null,
     approval: { required: approvalSetting.isApprovalRequired === true, approvers },
     eligibilityExpiration: expiration(RULE_IDS.eligibilityExpiration),
     activeAssignmentExpiration: expiration(RULE_IDS.activeAssignmentExpiration),
@@ -363,14 +450,19 @@ export function canonicalSetting(field: (typeof SETTINGS_FIELDS)[number], value:
       return JSON.stringify(durationSeconds(String(v)) ?? v);
     case "approval": {
       const a = asRecord(v);
-      const approvers = (Array.isArray(a.approvers) ? a.approvers : []).map((x) => `${asRecord(x).kind}:${String(asRecord(x).id).toLowerCase()}`);
+      const approvers = (Array.isArray(a.approvers) ? a.approvers : []).map(
+        (x) => `${asRecord(x).kind}:${String(asRecord(x).id).toLowerCase()}`,
+      );
       return JSON.stringify({ required: a.required === true, approvers: [...new Set(approvers)].sort() });
     }
     case "eligibilityExpiration":
     case "activeAssignmentExpiration": {
       const e = asRecord(v);
       const required = e.required === true;
-      return JSON.stringify({ required, seconds: required ? (durationSeconds(String(e.maximumDuration)) ?? e.maximumDuration) : null });
+      return JSON.stringify({
+        required,
+        seconds: required ? (durationSeconds(String(e.maximumDuration)) ?? e.maximumDuration) : null,
+      });
     }
     case "notificationRecipients":
       return JSON.stringify(stringSet(v));
@@ -380,6 +472,9 @@ export function canonicalSetting(field: (typeof SETTINGS_FIELDS)[number], value:
 }
 
 /** Settings fields whose canonical forms differ. */
-export function settingsDifferences(a: Partial<ActivationPolicySettings>, b: Partial<ActivationPolicySettings>): string[] {
+export function settingsDifferences(
+  a: Partial<ActivationPolicySettings>,
+  b: Partial<ActivationPolicySettings>,
+): string[] {
   return SETTINGS_FIELDS.filter((f) => canonicalSetting(f, a[f]) !== canonicalSetting(f, b[f]));
 }

@@ -57,7 +57,10 @@ export const ALERT_RULES: Readonly<Record<AlertRuleKey, AlertRuleIdentity>> = {
 export const ALERT_RULE_KEYS = Object.keys(ALERT_RULES) as AlertRuleKey[];
 
 /** The rules that are tripwires (interactive and non-interactive sign-ins). */
-export const TRIPWIRE_RULE_KEYS = ["breakglassSignIn", "breakglassNonInteractiveSignIn"] as const satisfies readonly AlertRuleKey[];
+export const TRIPWIRE_RULE_KEYS = [
+  "breakglassSignIn",
+  "breakglassNonInteractiveSignIn",
+] as const satisfies readonly AlertRuleKey[];
 export type TripwireRuleKey = (typeof TRIPWIRE_RULE_KEYS)[number];
 
 export const TRIPWIRE = {
@@ -102,7 +105,13 @@ export function tripwireQueryCoversAccount(query: string, account: BreakglassAcc
 export function missingIdentifiers(query: string, account: BreakglassAccountRef): ("upn" | "objectId")[] {
   const filter = tripwireQueryFilter(query);
   const named = (column: string) =>
-    new Set("comparisons" in filter ? filter.comparisons.filter((c) => c.column.toLowerCase() === column.toLowerCase()).flatMap((c) => c.values.map((v) => v.toLowerCase())) : []);
+    new Set(
+      "comparisons" in filter
+        ? filter.comparisons
+            .filter((c) => c.column.toLowerCase() === column.toLowerCase())
+            .flatMap((c) => c.values.map((v) => v.toLowerCase()))
+        : [],
+    );
   const missing: ("upn" | "objectId")[] = [];
   if (!named(IDENTITY_COLUMNS.objectId).has(account.objectId.toLowerCase())) missing.push("objectId");
   if (!named(IDENTITY_COLUMNS.upn).has(account.upn.toLowerCase())) missing.push("upn");
@@ -117,7 +126,16 @@ export const IDENTITY_COLUMNS = { objectId: "UserId", upn: "UserPrincipalName" }
  * (`where`, `summarize`, `join`, `take`, `top`, `distinct`, …) could hide a breakglass sign-in, so a tripwire
  * query is `Table | where <identity comparisons> | extend … | project …` and nothing cleverer.
  */
-const ROW_PRESERVING_OPERATORS = new Set(["extend", "project", "project-away", "project-keep", "project-rename", "project-reorder", "order", "sort"]);
+const ROW_PRESERVING_OPERATORS = new Set([
+  "extend",
+  "project",
+  "project-away",
+  "project-keep",
+  "project-rename",
+  "project-reorder",
+  "order",
+  "sort",
+]);
 
 export interface IdentityComparison {
   column: string;
@@ -132,7 +150,8 @@ export interface IdentityComparison {
  */
 export function tripwireQueryFilter(query: string): { comparisons: IdentityComparison[] } | { problem: string } {
   const tokens = kqlTokens(query);
-  if (tokens.some((t) => t.kind === "punct" && t.text === ";")) return { problem: "the query has `let` or several statements; a tripwire is one `Table | where …` statement" };
+  if (tokens.some((t) => t.kind === "punct" && t.text === ";"))
+    return { problem: "the query has `let` or several statements; a tripwire is one `Table | where …` statement" };
   const segments: (typeof tokens)[] = [[]];
   let depth = 0;
   for (const t of tokens) {
@@ -142,16 +161,23 @@ export function tripwireQueryFilter(query: string): { comparisons: IdentityCompa
     else segments.at(-1)!.push(t);
   }
   const [source, filter, ...rest] = segments;
-  if (!source || source.length !== 1 || source[0]!.kind !== "word") return { problem: "the query does not start with the sign-in table alone" };
-  if (!filter || filter[0]?.kind !== "word" || !["where", "filter"].includes(filter[0].text)) return { problem: "the query's first operator is not the `where` that names the accounts" };
+  if (!source || source.length !== 1 || source[0]!.kind !== "word")
+    return { problem: "the query does not start with the sign-in table alone" };
+  if (!filter || filter[0]?.kind !== "word" || !["where", "filter"].includes(filter[0].text))
+    return { problem: "the query's first operator is not the `where` that names the accounts" };
   for (const segment of rest) {
     const name = operatorName(segment);
-    if (!ROW_PRESERVING_OPERATORS.has(name)) return { problem: `'${name || "(empty)"}' after the account filter can drop sign-ins; only ${[...ROW_PRESERVING_OPERATORS].join(", ")} may follow it` };
+    if (!ROW_PRESERVING_OPERATORS.has(name))
+      return {
+        problem: `'${name || "(empty)"}' after the account filter can drop sign-ins; only ${[...ROW_PRESERVING_OPERATORS].join(", ")} may follow it`,
+      };
   }
   const comparisons: IdentityComparison[] = [];
   const body = filter.slice(1);
   let i = 0;
-  const fail = (why: string) => ({ problem: `the account filter ${why}; it must be \`${IDENTITY_COLUMNS.objectId} in~ (…) or ${IDENTITY_COLUMNS.upn} in~ (…)\`` });
+  const fail = (why: string) => ({
+    problem: `the account filter ${why}; it must be \`${IDENTITY_COLUMNS.objectId} in~ (…) or ${IDENTITY_COLUMNS.upn} in~ (…)\``,
+  });
   const expectPunct = (text: string) => body[i]?.kind === "punct" && body[i]!.text === text && (i++, true);
   // term := "(" disjunction ")" | Column op operand
   const term = (): string | undefined => {
@@ -161,7 +187,10 @@ export function tripwireQueryFilter(query: string): { comparisons: IdentityCompa
       return expectPunct(")") ? undefined : "has an unbalanced parenthesis";
     }
     const column = body[i];
-    if (column?.kind !== "word" || !Object.values(IDENTITY_COLUMNS).some((c) => c.toLowerCase() === column.text.toLowerCase())) {
+    if (
+      column?.kind !== "word" ||
+      !Object.values(IDENTITY_COLUMNS).some((c) => c.toLowerCase() === column.text.toLowerCase())
+    ) {
       return `compares ${column ? `'${column.text}'` : "nothing"}, not an identity column`;
     }
     i++;
@@ -207,7 +236,8 @@ export function tripwireQueryFilter(query: string): { comparisons: IdentityCompa
 
 function operatorName(segment: { kind: string; text: string }[]): string {
   let name = segment[0]?.kind === "word" ? segment[0].text : "";
-  for (let j = 1; segment[j]?.text === "-" && segment[j + 1]?.kind === "word"; j += 2) name += `-${segment[j + 1]!.text}`;
+  for (let j = 1; segment[j]?.text === "-" && segment[j + 1]?.kind === "word"; j += 2)
+    name += `-${segment[j + 1]!.text}`;
   return name;
 }
 
@@ -230,12 +260,15 @@ export function tripwireRuleProblems(
 ): string[] {
   const problems: string[] = [];
   const { displayName, table } = ALERT_RULES[key];
-  if (rule.severity !== TRIPWIRE.severity) problems.push(`${displayName}: severity is ${String(rule.severity)}, must be ${TRIPWIRE.severity} (critical)`);
+  if (rule.severity !== TRIPWIRE.severity)
+    problems.push(`${displayName}: severity is ${String(rule.severity)}, must be ${TRIPWIRE.severity} (critical)`);
   if (rule.enabled !== true) problems.push(`${displayName}: the rule is not enabled`);
   const frequency = rule.evaluationFrequency === undefined ? undefined : durationSeconds(rule.evaluationFrequency);
   const max = durationSeconds(maxEvaluationFrequency) ?? 60;
   if (frequency === undefined || frequency > max) {
-    problems.push(`${displayName}: evaluationFrequency ${String(rule.evaluationFrequency)} is slower than ${maxEvaluationFrequency}`);
+    problems.push(
+      `${displayName}: evaluationFrequency ${String(rule.evaluationFrequency)} is slower than ${maxEvaluationFrequency}`,
+    );
   }
   const source = kqlSourceTable(rule.query);
   if (source !== table) problems.push(`${displayName}: the query reads ${String(source)}, must read ${table}`);
@@ -243,7 +276,10 @@ export function tripwireRuleProblems(
   if ("problem" in filter && source === table) problems.push(`${displayName}: ${filter.problem}`);
   for (const account of accounts) {
     const missing = missingIdentifiers(rule.query, account);
-    if (missing.length > 0) problems.push(`${displayName}: the query does not name breakglass account ${account.upn} by ${missing.join(" and ")}`);
+    if (missing.length > 0)
+      problems.push(
+        `${displayName}: the query does not name breakglass account ${account.upn} by ${missing.join(" and ")}`,
+      );
   }
   for (const violation of logAlertQueryViolations(rule.query, { evaluationFrequencySeconds: frequency ?? 60 })) {
     problems.push(`${displayName}: ${violation}`);
@@ -267,18 +303,28 @@ export interface TripwireCondition {
  */
 export function tripwireCriteriaProblems(allOf: readonly TripwireCondition[], muteActionsDuration?: unknown): string[] {
   const problems: string[] = [];
-  if (allOf.length !== 1) problems.push(`has ${allOf.length} conditions (criteria.allOf); a tripwire has exactly one, since every condition must hold to fire`);
+  if (allOf.length !== 1)
+    problems.push(
+      `has ${allOf.length} conditions (criteria.allOf); a tripwire has exactly one, since every condition must hold to fire`,
+    );
   const c = allOf[0];
   if (c) {
-    const threshold = typeof c.threshold === "string" && /^\d+(\.\d+)?$/.test(c.threshold) ? Number(c.threshold) : c.threshold;
-    const firesOnFirstRow = (c.operator === "GreaterThan" && threshold === 0) || (c.operator === "GreaterThanOrEqual" && threshold === 1);
-    if (!firesOnFirstRow) problems.push(`fires when the count is ${String(c.operator)} ${String(c.threshold)}; it must fire on the first row (GreaterThan 0)`);
+    const threshold =
+      typeof c.threshold === "string" && /^\d+(\.\d+)?$/.test(c.threshold) ? Number(c.threshold) : c.threshold;
+    const firesOnFirstRow =
+      (c.operator === "GreaterThan" && threshold === 0) || (c.operator === "GreaterThanOrEqual" && threshold === 1);
+    if (!firesOnFirstRow)
+      problems.push(
+        `fires when the count is ${String(c.operator)} ${String(c.threshold)}; it must fire on the first row (GreaterThan 0)`,
+      );
     if (c.timeAggregation !== "Count") problems.push(`aggregates with ${String(c.timeAggregation)}, not Count`);
     const dims = Array.isArray(c.dimensions) ? c.dimensions : [];
     for (const d of dims as Record<string, unknown>[]) {
       const values = Array.isArray(d?.values) ? d.values : [];
       if (d?.operator !== "Include" || values.length !== 1 || values[0] !== "*") {
-        problems.push(`splits by dimension ${String(d?.name)} with ${String(d?.operator)} ${JSON.stringify(values)}; only Include ["*"] keeps every sign-in`);
+        problems.push(
+          `splits by dimension ${String(d?.name)} with ${String(d?.operator)} ${JSON.stringify(values)}; only Include ["*"] keeps every sign-in`,
+        );
       }
     }
     const fp = (c.failingPeriods ?? {}) as Record<string, unknown>;
@@ -286,7 +332,12 @@ export function tripwireCriteriaProblems(allOf: readonly TripwireCondition[], mu
       problems.push(`needs ${String(fp.minFailingPeriodsToAlert)} failing periods; one sign-in must be enough`);
     }
   }
-  if (muteActionsDuration !== undefined && muteActionsDuration !== null && muteActionsDuration !== "" && (durationSeconds(String(muteActionsDuration)) ?? 1) > 0) {
+  if (
+    muteActionsDuration !== undefined &&
+    muteActionsDuration !== null &&
+    muteActionsDuration !== "" &&
+    (durationSeconds(String(muteActionsDuration)) ?? 1) > 0
+  ) {
     problems.push(`mutes its actions for ${String(muteActionsDuration)} after firing, so later sign-ins notify nobody`);
   }
   return problems;

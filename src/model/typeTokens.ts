@@ -38,9 +38,12 @@ export const providerTypes = {
   directoryRoleAssignment: "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment",
   directoryRole: "azuread:index/directoryRole:DirectoryRole",
   directoryRoleMember: "azuread:index/directoryRoleMember:DirectoryRoleMember",
-  directoryRoleEligibilityScheduleRequest: "azuread:index/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest",
-  privilegedAccessGroupAssignmentSchedule: "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",
-  privilegedAccessGroupEligibilitySchedule: "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
+  directoryRoleEligibilityScheduleRequest:
+    "azuread:index/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest",
+  privilegedAccessGroupAssignmentSchedule:
+    "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",
+  privilegedAccessGroupEligibilitySchedule:
+    "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
   conditionalAccessPolicy: "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy",
   randomPassword: "random:index/randomPassword:RandomPassword",
   workspace: "azure-native:operationalinsights:Workspace",

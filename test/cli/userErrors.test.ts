@@ -19,7 +19,9 @@ describe("stack file mistakes", () => {
     const dir = stackDir("prod", prodStackText());
     const res = await runCli("plan", ["--stack", "staging", "--cwd", dir]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain('Pulumi.staging.yaml: no such stack file (stack "staging" reads Pulumi.staging.yaml); stack files here: Pulumi.prod.yaml (--stack prod)');
+    expect(res.stderr).toContain(
+      'Pulumi.staging.yaml: no such stack file (stack "staging" reads Pulumi.staging.yaml); stack files here: Pulumi.prod.yaml (--stack prod)',
+    );
   });
 
   it("a --cwd that does not exist is named as the directory, not as a missing stack file", async () => {
@@ -33,33 +35,56 @@ describe("stack file mistakes", () => {
     const dir = stackDir("garbled", prodStackText().replace("    count: 2\n", "    count: 2\n   namePrefix:: [x\n"));
     const res = await runCli("plan", ["--stack", "garbled", "--cwd", dir]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/Pulumi\.garbled\.yaml: is not valid YAML: line 27, column \d+: .+\n {2}27 \| {4}namePrefix:: \[x\n +\^\n$/);
+    expect(res.stderr).toMatch(
+      /Pulumi\.garbled\.yaml: is not valid YAML: line 27, column \d+: .+\n {2}27 \| {4}namePrefix:: \[x\n +\^\n$/,
+    );
   });
 
   it("a misspelt namespace or a key without one is named, instead of 'pim: is required'", async () => {
-    const text = prodStackText().replace("entra-baseline:pim:", "entra-baselin:pim:").replace("entra-baseline:monitoring:", "monitoring:");
+    const text = prodStackText()
+      .replace("entra-baseline:pim:", "entra-baselin:pim:")
+      .replace("entra-baseline:monitoring:", "monitoring:");
     const res = await runCli("plan", ["--stack", "ns", "--cwd", stackDir("ns", text)]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain('pim: is set as entra-baselin:pim, in namespace "entra-baselin": the project\'s keys are entra-baseline:pim (rename the key)');
-    expect(res.stderr).toContain("monitoring: is set as monitoring, without a namespace: write entra-baseline:monitoring");
+    expect(res.stderr).toContain(
+      'pim: is set as entra-baselin:pim, in namespace "entra-baselin": the project\'s keys are entra-baseline:pim (rename the key)',
+    );
+    expect(res.stderr).toContain(
+      "monitoring: is set as monitoring, without a namespace: write entra-baseline:monitoring",
+    );
     expect(res.stderr).not.toContain("is required");
   });
 
   it("a misspelt config: map is named instead of every required key", async () => {
-    const res = await runCli("plan", ["--stack", "top", "--cwd", stackDir("top", prodStackText().replace(/^config:/m, "configs:"))]);
+    const res = await runCli("plan", [
+      "--stack",
+      "top",
+      "--cwd",
+      stackDir("top", prodStackText().replace(/^config:/m, "configs:")),
+    ]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/Pulumi\.top\.yaml: has no config: map \(found configs:; the stack's keys go under config:\)\n$/);
+    expect(res.stderr).toMatch(
+      /Pulumi\.top\.yaml: has no config: map \(found configs:; the stack's keys go under config:\)\n$/,
+    );
   });
 
   it("an encrypted webhook URL is accepted (it holds a token) and planned as a secret; a bad one is reported without its token", async () => {
-    const secure = prodStackText().replace("      webhooks: []", "      webhooks:\n        - secure: v1:AAAAencryptedWebhookCiphertext==");
+    const secure = prodStackText().replace(
+      "      webhooks: []",
+      "      webhooks:\n        - secure: v1:AAAAencryptedWebhookCiphertext==",
+    );
     const ok = await runCli("plan", ["--stack", "wh", "--cwd", stackDir("wh", secure), "--json", "--no-policy"]);
     expect(ok.code).toBe(0);
     const group = JSON.parse(ok.stdout).resources.find((r: { type: string }) => r.type.endsWith(":ActionGroup"));
-    expect(group.inputs.webhookReceivers).toEqual([{ name: "webhook-1", serviceUri: "[secret]", useCommonAlertSchema: true }]);
+    expect(group.inputs.webhookReceivers).toEqual([
+      { name: "webhook-1", serviceUri: "[secret]", useCommonAlertSchema: true },
+    ]);
     expect(ok.stdout + ok.stderr).not.toMatch(/AAAAencrypted|encrypted-webhook\.invalid/);
 
-    const plain = prodStackText().replace("      webhooks: []", "      webhooks:\n        - http://hooks.slack.com/services/T000/B000/TOKENvalue");
+    const plain = prodStackText().replace(
+      "      webhooks: []",
+      "      webhooks:\n        - http://hooks.slack.com/services/T000/B000/TOKENvalue",
+    );
     const bad = await runCli("plan", ["--stack", "wh", "--cwd", stackDir("wh", plain)]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('monitoring.actionGroup.webhooks[0]: "http://hooks.slack.com/…" must be an https URL');
@@ -72,11 +97,15 @@ describe("flag and output mistakes", () => {
     const res = await runCli("plan", [], { env: { npm_lifecycle_event: "plan", npm_config_json: "true" } });
     expect(res.code).toBe(2);
     expect(res.stdout).toBe("");
-    expect(res.stderr).toBe("error: npm took --json as its own option, so plan never saw it: put -- before the command's options, e.g. npm run plan -- --json\n");
+    expect(res.stderr).toBe(
+      "error: npm took --json as its own option, so plan never saw it: put -- before the command's options, e.g. npm run plan -- --json\n",
+    );
   });
 
   it("npm run check --stack staging FILE: the stray argument comes with the same explanation", async () => {
-    const res = await runCli("check", ["staging", "plan.json"], { env: { npm_lifecycle_event: "check", npm_config_stack: "true" } });
+    const res = await runCli("check", ["staging", "plan.json"], {
+      env: { npm_lifecycle_event: "check", npm_config_stack: "true" },
+    });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain("too many arguments");
     expect(res.stderr).toContain("npm took --stack as its own option, so check never saw it");
@@ -94,7 +123,9 @@ describe("flag and output mistakes", () => {
       const res = await runCli(script, ["--help"]);
       expect(res.code).toBe(0);
       expect(res.stdout).toMatch(new RegExp(`^Usage: npm run ${script} -- \\[options\\]`));
-      expect(res.stdout).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*mandatory violation\n {2}2 {2}bad input.*\n {2}3 .*failed to run/);
+      expect(res.stdout).toMatch(
+        /Exit codes:\n {2}0 .*\n {2}1 .*mandatory violation\n {2}2 {2}bad input.*\n {2}3 .*failed to run/,
+      );
     }
   });
 });
@@ -103,10 +134,28 @@ describe("check: pack config mistakes are bad input (exit 2), not a failed pack 
   it("a pack config naming an unknown policy or enforcement level", async () => {
     const dir = tempDir("usererr");
     const exported = path.join(dir, "plan.json");
-    fs.writeFileSync(exported, JSON.stringify({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:prod::entra-baseline::pulumi:pulumi:Stack::entra-baseline-prod", type: "pulumi:pulumi:Stack", custom: false }] } }));
-    const invalid = (file: string) => `error: ${file}: invalid pack config (checked against the pack's configSchemas, as the Pulumi CLI does):\n  `;
+    fs.writeFileSync(
+      exported,
+      JSON.stringify({
+        version: 3,
+        deployment: {
+          resources: [
+            {
+              urn: "urn:pulumi:prod::entra-baseline::pulumi:pulumi:Stack::entra-baseline-prod",
+              type: "pulumi:pulumi:Stack",
+              custom: false,
+            },
+          ],
+        },
+      }),
+    );
+    const invalid = (file: string) =>
+      `error: ${file}: invalid pack config (checked against the pack's configSchemas, as the Pulumi CLI does):\n  `;
     for (const [config, problem] of [
-      [{ "no-such-policy": {} }, 'policy "no-such-policy": the pack has no such policy (known: no-standing-tier0-assignment,'],
+      [
+        { "no-such-policy": {} },
+        'policy "no-such-policy": the pack has no such policy (known: no-standing-tier0-assignment,',
+      ],
       [
         { "global-admin-count": { enforcementLevel: "strict" } },
         'policy "global-admin-count": property "enforcementLevel" must be equal to one of the allowed values ("advisory", "mandatory", "disabled", "remediate"), got "strict"',

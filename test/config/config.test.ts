@@ -20,7 +20,10 @@ describe("config validation", () => {
     const result = validateConfig(raw);
     expect(result.config).toBeUndefined();
     const messages = result.errors.map(formatIssue);
-    expect(messages.some((m) => expected.test(m)), `no message matched ${expected}; got:\n${messages.join("\n")}`).toBe(true);
+    expect(
+      messages.some((m) => expected.test(m)),
+      `no message matched ${expected}; got:\n${messages.join("\n")}`,
+    ).toBe(true);
   });
 
   it("reports every problem at once, across sections", () => {
@@ -46,7 +49,9 @@ describe("config validation", () => {
     raw.pim.approvers = { users: ["lidia.holloway@contoso.com"] };
     const result = validateConfig(raw);
     expect(result.errors).toEqual([]);
-    expect(result.warnings.map(formatIssue)).toEqual([expect.stringMatching(/^pim\.approvers: has a single approver; Microsoft recommends at least two/)]);
+    expect(result.warnings.map(formatIssue)).toEqual([
+      expect.stringMatching(/^pim\.approvers: has a single approver; Microsoft recommends at least two/),
+    ]);
   });
 
   it("applies documented defaults", () => {

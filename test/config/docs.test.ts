@@ -15,7 +15,11 @@ describe("configuration reference", () => {
   it("Pulumi.yaml describes every config key with the schema's description and default", () => {
     const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
     expect(text).toBe(renderPulumiYamlTemplate(text));
-    const project = parse(text) as { name: string; runtime: { name: string }; template: { config: Record<string, { description: string; default?: unknown }> } };
+    const project = parse(text) as {
+      name: string;
+      runtime: { name: string };
+      template: { config: Record<string, { description: string; default?: unknown }> };
+    };
     expect(project.name).toBe("entra-baseline");
     expect(project.runtime.name).toBe("nodejs");
     for (const key of CONFIG_KEYS) {
@@ -27,7 +31,12 @@ describe("configuration reference", () => {
 
   it("documents every leaf key of the schema", () => {
     const doc = renderConfigReference();
-    for (const key of ["pim.maxActivationDuration", "breakglass.fido2.aaguids", "monitoring.actionGroup.shortName", "limits.globalAdmins.max"]) {
+    for (const key of [
+      "pim.maxActivationDuration",
+      "breakglass.fido2.aaguids",
+      "monitoring.actionGroup.shortName",
+      "limits.globalAdmins.max",
+    ]) {
       expect(doc).toContain(`\`${key}\``);
     }
   });
@@ -35,7 +44,10 @@ describe("configuration reference", () => {
 
 describe("npm run docs:config", () => {
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "config", "docs.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "src", "config", "docs.ts"), ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
 
   it("--check passes on the committed files and --help changes nothing", () => {
     const before = fs.statSync(path.join(ROOT, "docs", "configuration.md")).mtimeMs;

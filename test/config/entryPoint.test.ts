@@ -17,7 +17,9 @@ import { prodConfig } from "../support/config/rawConfig";
 const STACK = "pulumi:pulumi:Stack";
 
 /** The fresh import's ConfigError class is another class than this file's import: compare with the fresh one. */
-async function runEntryPoint(raw: Record<string, unknown>): Promise<{ run: ProgramRun; error: unknown; ConfigErrorClass: typeof ConfigError }> {
+async function runEntryPoint(
+  raw: Record<string, unknown>,
+): Promise<{ run: ProgramRun; error: unknown; ConfigErrorClass: typeof ConfigError }> {
   vi.resetModules();
   setStackConfig(raw);
   let error: unknown;
@@ -43,17 +45,27 @@ describe("src/index.ts under mocks", () => {
     const { run, error } = await runEntryPoint(prodConfig());
     expect(error).toBeUndefined();
     const { constructed } = declared(run);
-    for (const component of Object.values(componentTypes)) expect(constructed.some((c) => c.startsWith(`${component}::`)), component).toBe(true);
+    for (const component of Object.values(componentTypes))
+      expect(
+        constructed.some((c) => c.startsWith(`${component}::`)),
+        component,
+      ).toBe(true);
   });
 
-  it.each(BAD_INPUTS)("%s: throws ConfigError with the message and declares nothing", async (_name, mutate, expected) => {
-    const raw = prodConfig();
-    mutate(raw);
-    const { run, error, ConfigErrorClass } = await runEntryPoint(raw);
-    expect(error).toBeInstanceOf(ConfigErrorClass);
-    const messages = (error as ConfigError).issues.map(formatIssue);
-    expect(messages.some((m) => expected.test(m)), `no message matched ${expected}; got:\n${messages.join("\n")}`).toBe(true);
-    expect((error as ConfigError).message).toMatch(/nothing was declared/);
-    expect(declared(run)).toEqual({ constructed: [], registered: [] });
-  });
+  it.each(BAD_INPUTS)(
+    "%s: throws ConfigError with the message and declares nothing",
+    async (_name, mutate, expected) => {
+      const raw = prodConfig();
+      mutate(raw);
+      const { run, error, ConfigErrorClass } = await runEntryPoint(raw);
+      expect(error).toBeInstanceOf(ConfigErrorClass);
+      const messages = (error as ConfigError).issues.map(formatIssue);
+      expect(
+        messages.some((m) => expected.test(m)),
+        `no message matched ${expected}; got:\n${messages.join("\n")}`,
+      ).toBe(true);
+      expect((error as ConfigError).message).toMatch(/nothing was declared/);
+      expect(declared(run)).toEqual({ constructed: [], registered: [] });
+    },
+  );
 });

@@ -27,14 +27,20 @@ describe("GraphClient", () => {
       const next = page < 24 ? `${graph.url}/v1.0/users?page=${page + 1}` : undefined;
       return { body: { value: [{ id: `u${page}` }], ...(next ? { "@odata.nextLink": next } : {}) } };
     });
-    const users = await client().list<{ id: string }>("/v1.0/users?$filter=x", { headers: { ConsistencyLevel: "eventual" } });
+    const users = await client().list<{ id: string }>("/v1.0/users?$filter=x", {
+      headers: { ConsistencyLevel: "eventual" },
+    });
     expect(users.map((u) => u.id)).toEqual(Array.from({ length: 25 }, (_, i) => `u${i}`));
     expect(graph.requests.every((r) => r.headers.consistencylevel === "eventual")).toBe(true);
   });
 
   it("waits for Retry-After on 429", async () => {
     graph.route("GET", "/v1.0/groups", () => ({ body: { value: [] } }));
-    graph.failNext("GET", "/v1.0/groups", { status: 429, headers: { "Retry-After": "1" }, body: graphError("TooManyRequests", "slow down") });
+    graph.failNext("GET", "/v1.0/groups", {
+      status: 429,
+      headers: { "Retry-After": "1" },
+      body: graphError("TooManyRequests", "slow down"),
+    });
     const started = Date.now();
     await client().get("/v1.0/groups");
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -43,16 +49,28 @@ describe("GraphClient", () => {
 
   it("backs off by itself on 429 without Retry-After and on 503, then succeeds", async () => {
     graph.route("GET", "/v1.0/domains", () => ({ body: { value: [{ id: "contoso.onmicrosoft.com" }] } }));
-    graph.failNext("GET", "/v1.0/domains", { status: 429 }, { status: 503, body: graphError("ServiceUnavailable", "busy") });
+    graph.failNext(
+      "GET",
+      "/v1.0/domains",
+      { status: 429 },
+      { status: 503, body: graphError("ServiceUnavailable", "busy") },
+    );
     await expect(client().list("/v1.0/domains")).resolves.toHaveLength(1);
     expect(graph.requestsTo("GET", "/v1.0/domains")).toHaveLength(3);
   });
 
   it("gives up after the bounded retries with the status in the message", async () => {
-    graph.route("GET", "/v1.0/always-busy", () => ({ status: 503, body: graphError("ServiceUnavailable", "still busy") }));
-    const error = (await client({ maxRetries: 2 }).get("/v1.0/always-busy").catch((e: unknown) => e)) as GraphError;
+    graph.route("GET", "/v1.0/always-busy", () => ({
+      status: 503,
+      body: graphError("ServiceUnavailable", "still busy"),
+    }));
+    const error = (await client({ maxRetries: 2 })
+      .get("/v1.0/always-busy")
+      .catch((e: unknown) => e)) as GraphError;
     expect(error).toBeInstanceOf(GraphError);
-    expect(error.message).toMatch(/GET \/v1\.0\/always-busy failed with 503 after 3 attempts: ServiceUnavailable: still busy/);
+    expect(error.message).toMatch(
+      /GET \/v1\.0\/always-busy failed with 503 after 3 attempts: ServiceUnavailable: still busy/,
+    );
   });
 
   it("names the missing permission on 403", async () => {
@@ -60,7 +78,9 @@ describe("GraphClient", () => {
       status: 403,
       body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
     }));
-    const error = (await client().get("/v1.0/identity/conditionalAccess/policies").catch((e: unknown) => e)) as GraphError;
+    const error = (await client()
+      .get("/v1.0/identity/conditionalAccess/policies")
+      .catch((e: unknown) => e)) as GraphError;
     expect(error.message).toContain("was denied (403 Authorization_RequestDenied");
     expect(error.message).toContain("Policy.Read.All");
     expect(error.requiredPermissions).toEqual(["Policy.Read.All"]);
@@ -78,13 +98,20 @@ describe("GraphClient", () => {
 
   it("retries a request that times out, then reports the timeout", async () => {
     graph.route("GET", "/v1.0/slow", () => ({ delayMs: 400, body: {} }));
-    await expect(client({ timeoutMs: 100, maxRetries: 1 }).get("/v1.0/slow")).rejects.toThrow(/timed out after 100 ms \(after 2 attempts\)/);
+    await expect(client({ timeoutMs: 100, maxRetries: 1 }).get("/v1.0/slow")).rejects.toThrow(
+      /timed out after 100 ms \(after 2 attempts\)/,
+    );
     expect(graph.requestsTo("GET", "/v1.0/slow")).toHaveLength(2);
   });
 
   it("never puts the token in an error", async () => {
-    graph.route("GET", "/v1.0/denied", () => ({ status: 401, body: graphError("InvalidAuthenticationToken", "expired") }));
-    const error = (await client().get("/v1.0/denied").catch((e: unknown) => e)) as GraphError;
+    graph.route("GET", "/v1.0/denied", () => ({
+      status: 401,
+      body: graphError("InvalidAuthenticationToken", "expired"),
+    }));
+    const error = (await client()
+      .get("/v1.0/denied")
+      .catch((e: unknown) => e)) as GraphError;
     expect(String(error.message)).not.toContain("fake-graph-token");
   });
 
@@ -98,7 +125,11 @@ describe("GraphClient", () => {
       }
       return { body: { id: "u7" } };
     });
-    const requests = Array.from({ length: 45 }, (_, i) => ({ id: String(i), method: "GET" as const, url: `/users/u${i}` }));
+    const requests = Array.from({ length: 45 }, (_, i) => ({
+      id: String(i),
+      method: "GET" as const,
+      url: `/users/u${i}`,
+    }));
     const answers = await client().batch<{ id: string }>(requests);
     expect(answers.map((a) => a.body.id)).toEqual(requests.map((_, i) => `u${i}`));
     expect(graph.requestsTo("POST", "/v1.0/$batch")).toHaveLength(4);

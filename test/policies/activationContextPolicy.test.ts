@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { PHISHING_RESISTANT_MFA_STRENGTH_ID as WRITTEN_ID, activationPolicyBody } from "../../src/components/conditionalAccess/policies";
+import {
+  PHISHING_RESISTANT_MFA_STRENGTH_ID as WRITTEN_ID,
+  activationPolicyBody,
+} from "../../src/components/conditionalAccess/policies";
 import {
   PHISHING_RESISTANT_MFA_STRENGTH_ID,
   activationContextPolicyGaps,
@@ -10,7 +13,9 @@ import {
 describe("the activation context CA policy model (pack and audit)", () => {
   it("uses the documented built-in phishing-resistant strength, the one the program writes", () => {
     expect(PHISHING_RESISTANT_MFA_STRENGTH_ID).toBe("00000000-0000-0000-0000-000000000004");
-    expect(activationPolicyBody("c1", "enabled").grantControls).toMatchObject({ authenticationStrength: { id: WRITTEN_ID } });
+    expect(activationPolicyBody("c1", "enabled").grantControls).toMatchObject({
+      authenticationStrength: { id: WRITTEN_ID },
+    });
     expect(WRITTEN_ID).toBe(PHISHING_RESISTANT_MFA_STRENGTH_ID);
   });
 
@@ -28,9 +33,25 @@ describe("the activation context CA policy model (pack and audit)", () => {
   });
 
   it.each<[string, unknown, boolean]>([
-    ["the strength alone", { operator: "OR", authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID } }, true],
-    ["the strength AND a compliant device", { operator: "AND", builtInControls: ["compliantDevice"], authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID } }, true],
-    ["the strength OR terms of use", { operator: "OR", termsOfUse: ["tou-1"], authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID } }, false],
+    [
+      "the strength alone",
+      { operator: "OR", authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID } },
+      true,
+    ],
+    [
+      "the strength AND a compliant device",
+      {
+        operator: "AND",
+        builtInControls: ["compliantDevice"],
+        authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID },
+      },
+      true,
+    ],
+    [
+      "the strength OR terms of use",
+      { operator: "OR", termsOfUse: ["tou-1"], authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID } },
+      false,
+    ],
     ["plain MFA", { operator: "OR", builtInControls: ["mfa"] }, false],
     ["no grant controls", undefined, false],
     ["a strength without id", { operator: "OR", authenticationStrength: {} }, false],

@@ -5,7 +5,8 @@ import { messages, mutate, runStackPolicy } from "../support/pack/harness";
 import { unknownStringValue } from "../support/pack/unknowns";
 
 const config = PACK_CONFIG["ca-policies-exclude-breakglass"];
-const run = (stack: ReturnType<typeof compliantStack>) => runStackPolicy(caPoliciesExcludeBreakglass, stack, config).then(messages);
+const run = (stack: ReturnType<typeof compliantStack>) =>
+  runStackPolicy(caPoliciesExcludeBreakglass, stack, config).then(messages);
 const users = (s: ReturnType<typeof compliantStack>, name: string) => (byName(s, name).inputs as any).conditions.users;
 
 describe("ca-policies-exclude-breakglass", () => {
@@ -26,7 +27,10 @@ describe("ca-policies-exclude-breakglass", () => {
   }
 
   it("rejects the Graph-written policy missing the exclusion", async () => {
-    const stack = mutate(compliantStack({ mode: "update" }), (s) => (users(s, "activation-context-policy").excludeGroups = []));
+    const stack = mutate(
+      compliantStack({ mode: "update" }),
+      (s) => (users(s, "activation-context-policy").excludeGroups = []),
+    );
     expect(await run(stack)).toEqual([
       'GraphConditionalAccessPolicy "activation-context-policy" does not exclude the breakglass group nor breakglass account(s) breakglass-01, breakglass-02; a policy that catches the emergency accounts can lock the tenant out (Maester MT.1005).',
     ]);
@@ -45,12 +49,18 @@ describe("ca-policies-exclude-breakglass", () => {
   });
 
   it("does not trust an unknown id at preview when it could be an inclusion", async () => {
-    const stack = mutate(compliantStack({ mode: "preview" }), (s) => (users(s, "ca-0").includedGroups = [unknownStringValue]));
+    const stack = mutate(
+      compliantStack({ mode: "preview" }),
+      (s) => (users(s, "ca-0").includedGroups = [unknownStringValue]),
+    );
     expect((await run(stack))[0]).toMatch(/^ConditionalAccessPolicy "ca-0" does not exclude the breakglass group/);
   });
 
   it("rejects conditions that are entirely unknown at preview", async () => {
-    const stack = mutate(compliantStack({ mode: "preview" }), (s) => ((byName(s, "ca-0").inputs as any).conditions = unknownStringValue));
+    const stack = mutate(
+      compliantStack({ mode: "preview" }),
+      (s) => ((byName(s, "ca-0").inputs as any).conditions = unknownStringValue),
+    );
     expect(await run(stack)).toEqual([
       'ConditionalAccessPolicy "ca-0" has conditions that are unknown at preview, so its breakglass exclusion cannot be verified; build `conditions` from plain values and Outputs, not inside apply().',
     ]);

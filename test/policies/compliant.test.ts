@@ -61,9 +61,16 @@ describe("every rule on the compliant stack", () => {
   });
 
   for (const mode of ["update", "preview"] as Mode[]) {
-    it.each(policies.map((p) => [p.name, p] as const))(`%s passes at ${mode} time, without skipping on unknowns`, async (name, policy) => {
-      const reported = await runStackPolicy(policy as never, compliantStack({ mode }), PACK_CONFIG[name as keyof typeof PACK_CONFIG]);
-      expect(reported).toEqual([]);
-    });
+    it.each(policies.map((p) => [p.name, p] as const))(
+      `%s passes at ${mode} time, without skipping on unknowns`,
+      async (name, policy) => {
+        const reported = await runStackPolicy(
+          policy as never,
+          compliantStack({ mode }),
+          PACK_CONFIG[name as keyof typeof PACK_CONFIG],
+        );
+        expect(reported).toEqual([]);
+      },
+    );
   }
 });

@@ -5,8 +5,10 @@ import { messages, mutate, runStackPolicy } from "../support/pack/harness";
 import { unknownStringValue } from "../support/pack/unknowns";
 
 const config = PACK_CONFIG["ga-activation-policy"];
-const run = (stack: ReturnType<typeof compliantStack>, cfg: Record<string, unknown> = config) => runStackPolicy(gaActivationPolicy, stack, cfg).then(messages);
-const policyOf = (s: ReturnType<typeof compliantStack>) => byName(s, "global-admin-activation").inputs as Record<string, any>;
+const run = (stack: ReturnType<typeof compliantStack>, cfg: Record<string, unknown> = config) =>
+  runStackPolicy(gaActivationPolicy, stack, cfg).then(messages);
+const policyOf = (s: ReturnType<typeof compliantStack>) =>
+  byName(s, "global-admin-activation").inputs as Record<string, any>;
 const prefix = 'RoleManagementPolicy "global-admin-activation": ';
 
 describe("ga-activation-policy", () => {
@@ -22,11 +24,23 @@ describe("ga-activation-policy", () => {
   });
 
   const cases: [string, (p: Record<string, any>) => void, string][] = [
-    ["activation raised to 8 h", (p) => (p.maxActivationDuration = "PT8H"), "activation maximum duration PT8H (8 hours) exceeds the allowed 4 hours."],
-    ["approval turned off", (p) => (p.approval.required = false), "activation does not require approval (CISA MS.AAD.7.6)."],
+    [
+      "activation raised to 8 h",
+      (p) => (p.maxActivationDuration = "PT8H"),
+      "activation maximum duration PT8H (8 hours) exceeds the allowed 4 hours.",
+    ],
+    [
+      "approval turned off",
+      (p) => (p.approval.required = false),
+      "activation does not require approval (CISA MS.AAD.7.6).",
+    ],
     ["no justification", (p) => (p.requireJustification = false), "activation does not require a justification."],
     ["no ticket", (p) => (p.requireTicket = false), "activation does not require a ticket reference."],
-    ["no notification recipients", (p) => (p.notificationRecipients = []), "no notification recipients: assignments and activations alert nobody (CISA MS.AAD.7.7/7.8)."],
+    [
+      "no notification recipients",
+      (p) => (p.notificationRecipients = []),
+      "no notification recipients: assignments and activations alert nobody (CISA MS.AAD.7.7/7.8).",
+    ],
     [
       "an eligible admin who is the only approver",
       (p) => (p.approval.approvers = [{ kind: "user", id: "aaaaaaaa-0000-4000-8000-000000000001" }]),
@@ -41,13 +55,15 @@ describe("ga-activation-policy", () => {
   it("rejects an activation policy without an authentication context", async () => {
     const stack = mutate(compliantStack({ mode: "update" }), (s) => (policyOf(s).authenticationContextId = null));
     expect(await run(stack)).toEqual([
-      prefix + "activation does not require an authentication context, so no fresh phishing-resistant MFA challenge is forced.",
+      prefix +
+        "activation does not require an authentication context, so no fresh phishing-resistant MFA challenge is forced.",
     ]);
   });
 
   it("rejects an authentication context whose CA policy does not force sign-in every time", async () => {
     const stack = mutate(compliantStack({ mode: "update" }), (s) => {
-      (byName(s, "activation-context-policy").inputs as any).sessionControls.signInFrequency.frequencyInterval = "timeBased";
+      (byName(s, "activation-context-policy").inputs as any).sessionControls.signInFrequency.frequencyInterval =
+        "timeBased";
     });
     expect(await run(stack)).toEqual([
       prefix +
@@ -55,7 +71,8 @@ describe("ga-activation-policy", () => {
     ]);
   });
 
-  const caPolicyOf = (s: ReturnType<typeof compliantStack>) => byName(s, "activation-context-policy").inputs as Record<string, any>;
+  const caPolicyOf = (s: ReturnType<typeof compliantStack>) =>
+    byName(s, "activation-context-policy").inputs as Record<string, any>;
   const noGrant = (detail: string) =>
     prefix +
     `no Conditional Access policy on authentication context "c1" is enabled with sign-in frequency "everyTime" and a grant of phishing-resistant MFA, so activation does not force a fresh phishing-resistant MFA: activation-context-policy: ${detail}.`;
@@ -72,7 +89,11 @@ describe("ga-activation-policy", () => {
     ],
     [
       "the strength OR a compliant device",
-      { operator: "OR", builtInControls: ["compliantDevice"], authenticationStrength: { id: "00000000-0000-0000-0000-000000000004" } },
+      {
+        operator: "OR",
+        builtInControls: ["compliantDevice"],
+        authenticationStrength: { id: "00000000-0000-0000-0000-000000000004" },
+      },
       'its grant (operator OR) can be met without the phishing-resistant MFA authentication strength (operator "OR", authenticationStrength "00000000-0000-0000-0000-000000000004", builtInControls ["compliantDevice"])',
     ],
   ];
@@ -83,13 +104,20 @@ describe("ga-activation-policy", () => {
 
   it("accepts the strength AND a compliant device (the device only adds to it)", async () => {
     const stack = mutate(compliantStack({ mode: "update" }), (s) => {
-      caPolicyOf(s).grantControls = { operator: "AND", builtInControls: ["compliantDevice"], authenticationStrength: { id: "00000000-0000-0000-0000-000000000004" } };
+      caPolicyOf(s).grantControls = {
+        operator: "AND",
+        builtInControls: ["compliantDevice"],
+        authenticationStrength: { id: "00000000-0000-0000-0000-000000000004" },
+      };
     });
     expect(await run(stack)).toEqual([]);
   });
 
   it("reports an activation CA policy whose grant is unknown at preview instead of passing it", async () => {
-    const stack = mutate(compliantStack({ mode: "preview" }), (s) => (caPolicyOf(s).grantControls.authenticationStrength = unknownStringValue));
+    const stack = mutate(
+      compliantStack({ mode: "preview" }),
+      (s) => (caPolicyOf(s).grantControls.authenticationStrength = unknownStringValue),
+    );
     expect(await run(stack)).toEqual([
       prefix +
         'grantControls of the Conditional Access policy activation-context-policy on authentication context "c1" is unknown at preview, so the fresh phishing-resistant MFA on activation cannot be verified; declare it from config.',
@@ -111,7 +139,8 @@ describe("ga-activation-policy", () => {
     const stack = mutate(compliantStack({ mode: "update" }), (s) => (policyOf(s).authenticationContextId = "c2"));
     expect(await run(stack)).toEqual([
       prefix + 'activation requires authentication context "c2", not the configured "c1".',
-      prefix + 'authentication context "c2" is not declared in this stack (pulumi-nodejs:dynamic/conditionalAccess:AuthenticationContext).',
+      prefix +
+        'authentication context "c2" is not declared in this stack (pulumi-nodejs:dynamic/conditionalAccess:AuthenticationContext).',
       prefix + 'no Conditional Access policy targets authentication context "c2", so activation forces no fresh MFA.',
     ]);
   });
@@ -125,7 +154,8 @@ describe("ga-activation-policy", () => {
   it("reports a setting that is unknown at preview instead of skipping the rule", async () => {
     const stack = mutate(compliantStack({ mode: "preview" }), (s) => (policyOf(s).requireTicket = unknownStringValue));
     expect(await run(stack)).toEqual([
-      prefix + "requireTicket is unknown at preview, so the activation policy cannot be verified; declare it from config.",
+      prefix +
+        "requireTicket is unknown at preview, so the activation policy cannot be verified; declare it from config.",
     ]);
   });
 });

@@ -12,10 +12,15 @@ import { unknownStringValue } from "../support/pack/unknowns";
 type Stack = ReturnType<typeof compliantStack>;
 
 describe("eligible-assignment-principals", () => {
-  const run = (s: Stack) => runStackPolicy(eligibleAssignmentPrincipals, s, PACK_CONFIG["eligible-assignment-principals"]).then(messages);
+  const run = (s: Stack) =>
+    runStackPolicy(eligibleAssignmentPrincipals, s, PACK_CONFIG["eligible-assignment-principals"]).then(messages);
   const eligibleFrom = (s: Stack, source: string) =>
     s.push({
-      ...resource(providerTypes.directoryRoleEligibilityScheduleRequest, "eligible-x", { roleDefinitionId: GLOBAL_ADMINISTRATOR, principalId: unknownStringValue, directoryScopeId: "/" }),
+      ...resource(providerTypes.directoryRoleEligibilityScheduleRequest, "eligible-x", {
+        roleDefinitionId: GLOBAL_ADMINISTRATOR,
+        principalId: unknownStringValue,
+        directoryScopeId: "/",
+      }),
       propertyDependencies: { principalId: [byName(s, source).urn] },
     });
 
@@ -28,7 +33,10 @@ describe("eligible-assignment-principals", () => {
     ]);
   });
   it("rejects a breakglass account made eligible by object id", async () => {
-    const stack = mutate(compliantStack({ mode: "update" }), (s) => ((byName(s, "eligible-1").inputs.principalId = "cccccccc-0000-4000-8000-000000000001")));
+    const stack = mutate(
+      compliantStack({ mode: "update" }),
+      (s) => (byName(s, "eligible-1").inputs.principalId = "cccccccc-0000-4000-8000-000000000001"),
+    );
     expect((await run(stack))[0]).toContain('"eligible-1" makes a breakglass account eligible');
   });
   it("rejects the exclusion group made eligible", async () => {
@@ -48,9 +56,11 @@ describe("eligible-assignment-principals", () => {
 });
 
 describe("global-admin-count", () => {
-  const run = (s: Stack, cfg: Record<string, unknown> = PACK_CONFIG["global-admin-count"]) => runStackPolicy(globalAdminCount, s, cfg).then(messages);
+  const run = (s: Stack, cfg: Record<string, unknown> = PACK_CONFIG["global-admin-count"]) =>
+    runStackPolicy(globalAdminCount, s, cfg).then(messages);
   for (const mode of ["update", "preview"] as Mode[]) {
-    it(`passes 3 eligible + 2 breakglass (${mode})`, async () => expect(await run(compliantStack({ mode }))).toEqual([]));
+    it(`passes 3 eligible + 2 breakglass (${mode})`, async () =>
+      expect(await run(compliantStack({ mode }))).toEqual([]));
   }
   it("rejects more than 8", async () => {
     expect(await run(compliantStack({ mode: "preview", eligibilityRequests: 7 }))).toEqual([
@@ -58,20 +68,28 @@ describe("global-admin-count", () => {
     ]);
   });
   it("counts a principal that is both eligible and permanent once, and follows its config", async () => {
-    const stack = mutate(compliantStack({ mode: "update" }), (s) => (byName(s, "eligible-0").inputs.principalId = "cccccccc-0000-4000-8000-000000000001"));
-    expect(await run(stack, { min: 5, max: 8 })).toEqual(["4 Global Administrators (2 eligible + 2 permanent); CISA MS.AAD.7.1 and this stack allow 5–8."]);
+    const stack = mutate(
+      compliantStack({ mode: "update" }),
+      (s) => (byName(s, "eligible-0").inputs.principalId = "cccccccc-0000-4000-8000-000000000001"),
+    );
+    expect(await run(stack, { min: 5, max: 8 })).toEqual([
+      "4 Global Administrators (2 eligible + 2 permanent); CISA MS.AAD.7.1 and this stack allow 5–8.",
+    ]);
   });
 });
 
 describe("entra-diagnostic-setting", () => {
-  const run = (s: Stack, cfg: Record<string, unknown> = PACK_CONFIG["entra-diagnostic-setting"]) => runStackPolicy(entraDiagnosticSetting, s, cfg).then(messages);
+  const run = (s: Stack, cfg: Record<string, unknown> = PACK_CONFIG["entra-diagnostic-setting"]) =>
+    runStackPolicy(entraDiagnosticSetting, s, cfg).then(messages);
   const logsOf = (s: Stack) => (byName(s, "entra-logs").inputs as any).logs as { category: string; enabled: boolean }[];
   for (const mode of ["update", "preview"] as Mode[]) {
     it(`passes (${mode})`, async () => expect(await run(compliantStack({ mode }))).toEqual([]));
   }
   it("rejects a missing or disabled required category", async () => {
     const stack = mutate(compliantStack({ mode: "update" }), (s) => {
-      (byName(s, "entra-logs").inputs as any).logs = logsOf(s).filter((l) => l.category !== "NonInteractiveUserSignInLogs");
+      (byName(s, "entra-logs").inputs as any).logs = logsOf(s).filter(
+        (l) => l.category !== "NonInteractiveUserSignInLogs",
+      );
       logsOf(s).find((l) => l.category === "AuditLogs")!.enabled = false;
     });
     expect(await run(stack)).toEqual([
@@ -79,8 +97,13 @@ describe("entra-diagnostic-setting", () => {
     ]);
   });
   it("rejects short retention, at preview through the workspace it depends on", async () => {
-    const stack = mutate(compliantStack({ mode: "preview" }), (s) => (byName(s, "workspace").inputs.retentionInDays = 30));
-    expect(await run(stack)).toEqual(['DiagnosticSetting "entra-logs": workspace Workspace "workspace" keeps logs 30 days; at least 90 are required.']);
+    const stack = mutate(
+      compliantStack({ mode: "preview" }),
+      (s) => (byName(s, "workspace").inputs.retentionInDays = 30),
+    );
+    expect(await run(stack)).toEqual([
+      'DiagnosticSetting "entra-logs": workspace Workspace "workspace" keeps logs 30 days; at least 90 are required.',
+    ]);
   });
   it("rejects a stack without a diagnostic setting", async () => {
     const stack = compliantStack({ mode: "update" }).filter((r) => r.name !== "entra-logs");
@@ -89,7 +112,8 @@ describe("entra-diagnostic-setting", () => {
 });
 
 describe("breakglass-tripwire", () => {
-  const run = (s: Stack, cfg: Record<string, unknown> = PACK_CONFIG["breakglass-tripwire"]) => runStackPolicy(breakglassTripwire, s, cfg).then(messages);
+  const run = (s: Stack, cfg: Record<string, unknown> = PACK_CONFIG["breakglass-tripwire"]) =>
+    runStackPolicy(breakglassTripwire, s, cfg).then(messages);
   const rule = (s: Stack) => byName(s, "monitoring-breakglass-sign-in-tripwire");
   const prefix = 'ScheduledQueryRule "monitoring-breakglass-sign-in-tripwire": ';
   for (const mode of ["update", "preview"] as Mode[]) {
@@ -97,26 +121,50 @@ describe("breakglass-tripwire", () => {
   }
   const cases: [string, (r: Record<string, any>) => void, string][] = [
     ["a disabled tripwire", (r) => (r.enabled = false), "Breakglass sign-in (tripwire): the rule is not enabled."],
-    ["a lowered severity", (r) => (r.severity = 2), "Breakglass sign-in (tripwire): severity is 2, must be 0 (critical)."],
-    ["a slow evaluation", (r) => (r.evaluationFrequency = "PT15M"), "Breakglass sign-in (tripwire): evaluationFrequency PT15M is slower than PT5M."],
-    ["no action group", (r) => (r.actions = { actionGroups: [] }), "has no action group, so nobody is told when it fires."],
+    [
+      "a lowered severity",
+      (r) => (r.severity = 2),
+      "Breakglass sign-in (tripwire): severity is 2, must be 0 (critical).",
+    ],
+    [
+      "a slow evaluation",
+      (r) => (r.evaluationFrequency = "PT15M"),
+      "Breakglass sign-in (tripwire): evaluationFrequency PT15M is slower than PT5M.",
+    ],
+    [
+      "no action group",
+      (r) => (r.actions = { actionGroups: [] }),
+      "has no action group, so nobody is told when it fires.",
+    ],
   ];
   it.each(cases)("rejects %s", async (_, change, message) => {
-    expect(await run(mutate(compliantStack({ mode: "update" }), (s) => change(rule(s).inputs)))).toEqual([prefix + message]);
+    expect(await run(mutate(compliantStack({ mode: "update" }), (s) => change(rule(s).inputs)))).toEqual([
+      prefix + message,
+    ]);
   });
   it("rejects a query that misses an account", async () => {
     const stack = mutate(compliantStack({ mode: "update" }), (s) => {
       const c = (rule(s).inputs as any).criteria.allOf[0];
       c.query = c.query.replace(/,\s*"breakglass-02@contoso\.onmicrosoft\.com"/i, "");
     });
-    expect(await run(stack)).toEqual([prefix + "Breakglass sign-in (tripwire): the query does not name breakglass account breakglass-02@contoso.onmicrosoft.com by upn."]);
+    expect(await run(stack)).toEqual([
+      prefix +
+        "Breakglass sign-in (tripwire): the query does not name breakglass account breakglass-02@contoso.onmicrosoft.com by upn.",
+    ]);
   });
   it("rejects at preview an unknown query that does not come from every breakglass user", async () => {
-    const stack = mutate(compliantStack({ mode: "preview" }), (s) => (rule(s).propertyDependencies.criteria = [byName(s, "breakglass-01").urn]));
-    expect(await run(stack)).toEqual([prefix + 'its query is unknown at preview and does not come from breakglass User "breakglass-02".']);
+    const stack = mutate(
+      compliantStack({ mode: "preview" }),
+      (s) => (rule(s).propertyDependencies.criteria = [byName(s, "breakglass-01").urn]),
+    );
+    expect(await run(stack)).toEqual([
+      prefix + 'its query is unknown at preview and does not come from breakglass User "breakglass-02".',
+    ]);
   });
   it("rejects a missing tripwire", async () => {
-    const stack = compliantStack({ mode: "update" }).filter((r) => r.name !== "monitoring-breakglass-non-interactive-sign-in-tripwire");
+    const stack = compliantStack({ mode: "update" }).filter(
+      (r) => r.name !== "monitoring-breakglass-non-interactive-sign-in-tripwire",
+    );
     expect(await run(stack)).toEqual([
       'The "Breakglass non-interactive sign-in (tripwire)" tripwire (scheduled query rule "breakglass-non-interactive-sign-in-tripwire") is not declared: a breakglass sign-in would go unnoticed.',
     ]);

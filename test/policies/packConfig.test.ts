@@ -36,7 +36,10 @@ describe("derivePackConfig", () => {
     expect(cfg["entra-diagnostic-setting"]).toEqual({ minRetentionInDays: 90 });
     expect(cfg["breakglass-tripwire"]).toMatchObject({ maxEvaluationFrequency: "PT5M" });
     // A limit changed in the stack reaches the pack: one source of truth.
-    const stricter = derivePackConfig({ ...config, limits: { ...config.limits, activationDuration: { min: "PT1H", max: "PT2H" } } });
+    const stricter = derivePackConfig({
+      ...config,
+      limits: { ...config.limits, activationDuration: { min: "PT1H", max: "PT2H" } },
+    });
     expect(stricter["ga-activation-policy"]!.maxActivationDuration).toBe("PT2H");
   });
 
@@ -63,7 +66,11 @@ describe("derivePackConfig", () => {
 
   it("names accounts by bare name when the domain is left to azuread.getDomains", () => {
     const config = prod();
-    const cfg = derivePackConfig({ ...config, tenant: { ...config.tenant, initialDomain: undefined }, breakglass: { ...config.breakglass, domain: undefined } });
+    const cfg = derivePackConfig({
+      ...config,
+      tenant: { ...config.tenant, initialDomain: undefined },
+      breakglass: { ...config.breakglass, domain: undefined },
+    });
     expect(cfg["no-standing-tier0-assignment"]!.breakglassUpns).toEqual(["breakglass-01", "breakglass-02"]);
   });
 });

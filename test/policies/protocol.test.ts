@@ -33,7 +33,9 @@ afterAll(() => pack?.close());
 describe("one pack over the protocol", () => {
   it("lists every rule with its enforcement level, and passes the compliant stack at update and preview time", async () => {
     const run = await pack.analyze(compliantStack({ mode: "update" }), PACK_CONFIG);
-    expect(run.info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual(ALL_POLICY_NAMES.map((n) => [n, "mandatory"]));
+    expect(run.info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual(
+      ALL_POLICY_NAMES.map((n) => [n, "mandatory"]),
+    );
     expect(run.info.policies.every((p) => p.description.length > 0)).toBe(true);
     expect(run.violations).toEqual([]);
     const preview = await pack.analyze(compliantStack({ mode: "preview" }), PACK_CONFIG);
@@ -42,7 +44,12 @@ describe("one pack over the protocol", () => {
 
   it("rejects drift with the right rule, naming the resource and its URN", async () => {
     const stack = mutate(compliantStack({ mode: "update" }), (s) => {
-      s.push(resource(providerTypes.directoryRoleAssignment, "adele-ga", { roleId: GLOBAL_ADMINISTRATOR, principalObjectId: "aaaaaaaa-0000-4000-8000-000000000001" }));
+      s.push(
+        resource(providerTypes.directoryRoleAssignment, "adele-ga", {
+          roleId: GLOBAL_ADMINISTRATOR,
+          principalObjectId: "aaaaaaaa-0000-4000-8000-000000000001",
+        }),
+      );
       const ca = byName(s, "ca-0");
       (ca.inputs as any).conditions.users.excludedGroups = [];
       ca.propertyDependencies = {};
@@ -56,7 +63,9 @@ describe("one pack over the protocol", () => {
       "no-standing-tier0-assignment mandatory adele-ga",
     ]);
     const ga = run.violations.find((v) => v.policyName === "no-standing-tier0-assignment")!;
-    expect(ga.urn).toBe("urn:pulumi:test::entra-baseline::azuread:index/directoryRoleAssignment:DirectoryRoleAssignment::adele-ga");
+    expect(ga.urn).toBe(
+      "urn:pulumi:test::entra-baseline::azuread:index/directoryRoleAssignment:DirectoryRoleAssignment::adele-ga",
+    );
     expect(ga.message).toContain("is not a breakglass account");
     expect(ga.message).not.toContain(ga.description!); // the description is kept apart from the message
   });
@@ -68,19 +77,29 @@ describe("one pack over the protocol", () => {
       "ga-activation-policy": { ...PACK_CONFIG["ga-activation-policy"], maxActivationDuration: "PT2H" },
       "global-admin-count": { min: 2, max: 4, enforcementLevel: "advisory" },
     });
-    expect(summary(strict.violations)).toEqual(["ga-activation-policy mandatory global-admin-activation", "global-admin-count advisory (stack)"]);
+    expect(summary(strict.violations)).toEqual([
+      "ga-activation-policy mandatory global-admin-activation",
+      "global-admin-count advisory (stack)",
+    ]);
     expect(strict.violations[0]!.message).toContain("exceeds the allowed 2 hours");
-    expect(strict.violations[1]!.message).toBe("5 Global Administrators (3 eligible + 2 permanent); CISA MS.AAD.7.1 and this stack allow 2–4.");
+    expect(strict.violations[1]!.message).toBe(
+      "5 Global Administrators (3 eligible + 2 permanent); CISA MS.AAD.7.1 and this stack allow 2–4.",
+    );
     // The next Configure replaces the config: back to the stack's limits, back to a clean verdict.
     expect((await pack.analyze(stack, PACK_CONFIG)).violations).toEqual([]);
   });
 
   it("rejects config for a policy the pack does not have, before analyzing anything", async () => {
-    await expect(pack.analyze([], { "no-such-rule": {} })).rejects.toThrow(/pack config names unknown policies: no-such-rule/);
+    await expect(pack.analyze([], { "no-such-rule": {} })).rejects.toThrow(
+      /pack config names unknown policies: no-such-rule/,
+    );
   });
 
   it("does not send component resources (the engine never analyzes them)", async () => {
-    const component: PlannedResource = { ...resource("entra-baseline:breakglass:Breakglass", "breakglass", {}), custom: false };
+    const component: PlannedResource = {
+      ...resource("entra-baseline:breakglass:Breakglass", "breakglass", {}),
+      custom: false,
+    };
     const run = await pack.analyze([...compliantStack({ mode: "update" }), component], PACK_CONFIG);
     expect(run.violations).toEqual([]);
   });
@@ -89,7 +108,9 @@ describe("one pack over the protocol", () => {
 describe("analyzeWithPack (one pack per run, as plan and check use it)", () => {
   it("starts the pack, analyzes, and stops it", async () => {
     let pid = 0;
-    const run = await analyzeWithPack(compliantStack({ mode: "preview" }), PACK_CONFIG, { onStarted: (p) => (pid = p) });
+    const run = await analyzeWithPack(compliantStack({ mode: "preview" }), PACK_CONFIG, {
+      onStarted: (p) => (pid = p),
+    });
     expect(run.info.policies).toHaveLength(ALL_POLICY_NAMES.length);
     expect(run.violations).toEqual([]);
     expect(pid).toBeGreaterThan(0);
@@ -99,9 +120,16 @@ describe("analyzeWithPack (one pack per run, as plan and check use it)", () => {
   it("fails with the pack's stderr when the pack crashes, and times out when it never reports a port", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "pack-"));
     writeFileSync(path.join(dir, "index.ts"), 'throw new Error("pack exploded on load");\n');
-    await expect(analyzeWithPack([], {}, { packDir: dir })).rejects.toThrow(/exited \(code 1\) before reporting its port[\s\S]*pack exploded on load/);
+    await expect(analyzeWithPack([], {}, { packDir: dir })).rejects.toThrow(
+      /exited \(code 1\) before reporting its port[\s\S]*pack exploded on load/,
+    );
     const silent = mkdtempSync(path.join(tmpdir(), "pack-"));
-    writeFileSync(path.join(silent, "index.ts"), 'console.error("starting slowly"); setInterval(() => undefined, 1000);\n');
-    await expect(analyzeWithPack([], {}, { packDir: silent, startTimeoutMs: 6000 })).rejects.toThrow(/did not report its port within 6000 ms[\s\S]*starting slowly/);
+    writeFileSync(
+      path.join(silent, "index.ts"),
+      'console.error("starting slowly"); setInterval(() => undefined, 1000);\n',
+    );
+    await expect(analyzeWithPack([], {}, { packDir: silent, startTimeoutMs: 6000 })).rejects.toThrow(
+      /did not report its port within 6000 ms[\s\S]*starting slowly/,
+    );
   });
 });

@@ -37,14 +37,23 @@ async function analyzerInfo(dir: string): Promise<{ name: string; policies: stri
         const m = /^(\d+)\s*$/m.exec(out);
         if (m) resolve(Number(m[1]));
       });
-      child.once("exit", (code) => reject(new Error(`run-policy-pack exited with ${code} before printing its port:\n${stderr}`)));
+      child.once("exit", (code) =>
+        reject(new Error(`run-policy-pack exited with ${code} before printing its port:\n${stderr}`)),
+      );
     });
     const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     const info = await new Promise<any>((resolve, reject) =>
       client.getAnalyzerInfo(new Empty(), (err: Error | null, res: any) => (err ? reject(err) : resolve(res))),
     );
     client.close();
-    return { name: info.getName(), policies: info.getPoliciesList().map((p: any) => p.getName()).sort(), stderr };
+    return {
+      name: info.getName(),
+      policies: info
+        .getPoliciesList()
+        .map((p: any) => p.getName())
+        .sort(),
+      stderr,
+    };
   } finally {
     child.kill("SIGKILL");
   }
@@ -61,7 +70,8 @@ it("the bundle published to Pulumi Cloud is self-contained: it loads outside the
   expect(external.sort()).toEqual(["@pulumi/policy", "@pulumi/pulumi"]);
   // Only the pack's declared dependencies may be required at run time; the shared model is inlined.
   const required = [...fs.readFileSync(entry, "utf8").matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
-  for (const name of required) expect(external.some((dep) => name === dep || name.startsWith(`${dep}/`)) || name.startsWith("node:")).toBe(true);
+  for (const name of required)
+    expect(external.some((dep) => name === dep || name.startsWith(`${dep}/`)) || name.startsWith("node:")).toBe(true);
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   const info = await analyzerInfo(dir);
   expect(info).toEqual({ name: "entra-baseline", policies: [...ALL_POLICY_NAMES].sort(), stderr: "" });

@@ -12,7 +12,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(script: "plan" | "check", args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(
+  script: "plan" | "check",
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   const entry = path.join(ROOT, "src/tools", script, "cli.ts");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {

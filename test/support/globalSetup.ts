@@ -8,8 +8,12 @@ import * as path from "node:path";
 
 export default function setup(): void {
   const root = path.resolve(__dirname, "..", "..");
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "src/model/tsconfig.build.json")], {
-    cwd: root,
-    stdio: "inherit",
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "src/model/tsconfig.build.json")],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
 }

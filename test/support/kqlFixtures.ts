@@ -5,7 +5,10 @@ export function breakglassOf(count: number): BreakglassPrincipals {
   const n = (i: number) => String(i + 1).padStart(2, "0");
   return {
     userPrincipalNames: Array.from({ length: count }, (_, i) => `breakglass-${n(i)}@contoso.onmicrosoft.com`),
-    objectIds: Array.from({ length: count }, (_, i) => `${String(i + 1).repeat(8)}-aaaa-4bbb-8ccc-${String(i + 1).repeat(12)}`),
+    objectIds: Array.from(
+      { length: count },
+      (_, i) => `${String(i + 1).repeat(8)}-aaaa-4bbb-8ccc-${String(i + 1).repeat(12)}`,
+    ),
     groupObjectId: "99999999-eeee-4fff-8aaa-999999999999",
   };
 }

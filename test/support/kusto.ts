@@ -81,7 +81,6 @@ export interface KqlAnalysis {
   columns: { name: string; type: string }[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type KustoLanguage = any;
 let cached: { K: KustoLanguage; globals: unknown } | undefined;
 
@@ -92,7 +91,13 @@ function load(): { K: KustoLanguage; globals: unknown } {
   const K = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
   const tables = Object.entries(TABLES).map(
     ([name, columns]) =>
-      new K.Symbols.TableSymbol.$ctor7(name, `(${Object.entries(columns).map(([c, t]) => `${c}:${t}`).join(", ")})`, null),
+      new K.Symbols.TableSymbol.$ctor7(
+        name,
+        `(${Object.entries(columns)
+          .map(([c, t]) => `${c}:${t}`)
+          .join(", ")})`,
+        null,
+      ),
   );
   const database = new K.Symbols.DatabaseSymbol.$ctor2("workspace", null, tables);
   cached = { K, globals: K.GlobalState.Default.WithDatabase(database) };

@@ -44,17 +44,24 @@ export function baselineMocks(state: MockState, options: MockOptions = {}): pulu
     newResource(args) {
       const id = args.type.startsWith("azuread:") ? fakeObjectId(`${args.type}/${args.name}`) : `${args.name}-id`;
       state.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id });
-      const extra = args.type === "azuread:index/user:User" || args.type === "azuread:index/group:Group" ? { objectId: id } : {};
+      const extra =
+        args.type === "azuread:index/user:User" || args.type === "azuread:index/group:Group" ? { objectId: id } : {};
       return { id, state: { ...args.inputs, ...extra } };
     },
     call(args) {
       state.calls.push({ token: args.token, args: args.inputs });
       if (args.token === "azuread:index/getUser:getUser") {
         const upn = String(args.inputs.userPrincipalName ?? args.inputs.objectId);
-        return { objectId: args.inputs.objectId ?? fakeObjectId(upn.toLowerCase()), userPrincipalName: upn, id: fakeObjectId(upn.toLowerCase()) };
+        return {
+          objectId: args.inputs.objectId ?? fakeObjectId(upn.toLowerCase()),
+          userPrincipalName: upn,
+          id: fakeObjectId(upn.toLowerCase()),
+        };
       }
       if (args.token === "azuread:index/getDomains:getDomains") {
-        return { domains: options.domains ?? [{ domainName: "contoso.onmicrosoft.com", initial: true, verified: true }] };
+        return {
+          domains: options.domains ?? [{ domainName: "contoso.onmicrosoft.com", initial: true, verified: true }],
+        };
       }
       if (args.token === "azuread:index/getClientConfig:getClientConfig") {
         return { tenantId: "11111111-2222-3333-4444-555555555555", clientId: "c", objectId: "o" };
@@ -67,11 +74,16 @@ export function baselineMocks(state: MockState, options: MockOptions = {}): pulu
 /** Stack config as the Pulumi CLI hands it over: `entra-baseline:<key>`, structured values as JSON text. */
 export function setStackConfig(config: Record<string, unknown>): void {
   pulumi.runtime.setAllConfig(
-    Object.fromEntries(Object.entries(config).map(([k, v]) => [`entra-baseline:${k}`, typeof v === "string" ? v : JSON.stringify(v)])),
+    Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [`entra-baseline:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    ),
   );
 }
 
-export async function setBaselineMocks(config: Record<string, unknown>, state: MockState = { resources: [], calls: [] }): Promise<MockState> {
+export async function setBaselineMocks(
+  config: Record<string, unknown>,
+  state: MockState = { resources: [], calls: [] },
+): Promise<MockState> {
   setStackConfig(config);
   await pulumi.runtime.setMocks(baselineMocks(state), "entra-baseline", "test", false);
   return state;
@@ -115,7 +127,12 @@ export async function runProgram(program: () => unknown, options: MockOptions = 
 
 /** An Output's value, or its failure (unwrap-style helpers never settle when an apply throws). */
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-  const internals = output as unknown as { promise(): Promise<T>; isKnown: Promise<boolean>; isSecret: Promise<boolean>; allResources?: () => Promise<unknown> };
+  const internals = output as unknown as {
+    promise(): Promise<T>;
+    isKnown: Promise<boolean>;
+    isSecret: Promise<boolean>;
+    allResources?: () => Promise<unknown>;
+  };
   // A failed apply fails the Output's side promises too; the value promise is the one the test asserts on.
   for (const side of [internals.isKnown, internals.isSecret, internals.allResources?.()]) side?.catch(() => undefined);
   return internals.promise();

@@ -8,7 +8,15 @@ import { parse } from "yaml";
 
 export const WORKFLOW_DIR = join(__dirname, "..", "..", ".github", "workflows");
 
-export type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown>; id?: string; if?: string };
+export type Step = {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  id?: string;
+  if?: string;
+};
 export type Job = {
   name?: string;
   permissions?: Record<string, string> | string;
@@ -80,8 +88,18 @@ export function pulumiInvocations(jobName: string, job: Job): PulumiInvocation[]
       found.push({
         job: jobName,
         command: String(w.command),
-        policyPacks: w.policyPacks ? String(w.policyPacks).split(/[\n,]+/).map((p) => p.trim()).filter(Boolean) : [],
-        policyPackConfigs: w.policyPackConfigs ? normalizePath(String(w.policyPackConfigs)).split(/[\n,]+/).map((c) => c.trim()).filter(Boolean) : [],
+        policyPacks: w.policyPacks
+          ? String(w.policyPacks)
+              .split(/[\n,]+/)
+              .map((p) => p.trim())
+              .filter(Boolean)
+          : [],
+        policyPackConfigs: w.policyPackConfigs
+          ? normalizePath(String(w.policyPackConfigs))
+              .split(/[\n,]+/)
+              .map((c) => c.trim())
+              .filter(Boolean)
+          : [],
         refresh: w.refresh === true || w.refresh === "true",
         expectNoChanges: w["expect-no-changes"] === true || w["expect-no-changes"] === "true",
       });
@@ -129,12 +147,18 @@ export function policyPackProblems(workflow: Workflow, jobNames: string[]): stri
     if (invocations.length === 0) problems.push(`job '${name}' runs no pulumi preview/up`);
     const written = writtenPolicyConfigs(job);
     for (const inv of invocations) {
-      if (!inv.policyPacks.includes("policies")) problems.push(`job '${name}': pulumi ${inv.command} without the policy pack 'policies'`);
+      if (!inv.policyPacks.includes("policies"))
+        problems.push(`job '${name}': pulumi ${inv.command} without the policy pack 'policies'`);
       if (inv.policyPackConfigs.length !== inv.policyPacks.length) {
-        problems.push(`job '${name}': pulumi ${inv.command} passes ${inv.policyPacks.length} pack(s) but ${inv.policyPackConfigs.length} config(s)`);
+        problems.push(
+          `job '${name}': pulumi ${inv.command} passes ${inv.policyPacks.length} pack(s) but ${inv.policyPackConfigs.length} config(s)`,
+        );
       }
       for (const config of inv.policyPackConfigs) {
-        if (!written.includes(config)) problems.push(`job '${name}': pack config '${config}' is not the one the plan wrote (${written.join(", ") || "none"})`);
+        if (!written.includes(config))
+          problems.push(
+            `job '${name}': pack config '${config}' is not the one the plan wrote (${written.join(", ") || "none"})`,
+          );
       }
     }
   }
@@ -146,7 +170,8 @@ const SECRET_PATTERNS = [/client[-_ ]?secret/i, /AZURE_CREDENTIALS/i, /\bcreds\s
 /** OIDC only: no client secret anywhere, azure/login with ids from `vars`, id-token only where azure/login runs. */
 export function identityProblems(workflow: Workflow, source: string): string[] {
   const problems: string[] = [];
-  for (const pattern of SECRET_PATTERNS) if (pattern.test(source)) problems.push(`references a client secret (${pattern})`);
+  for (const pattern of SECRET_PATTERNS)
+    if (pattern.test(source)) problems.push(`references a client secret (${pattern})`);
   if (typeof workflow.permissions !== "object" || Object.keys(workflow.permissions).length !== 0) {
     problems.push("workflow-level permissions must be {} (each job asks for its own)");
   }
@@ -157,22 +182,26 @@ export function identityProblems(workflow: Workflow, source: string): string[] {
       continue;
     }
     const logsIn = (job.steps ?? []).some((s) => usesAction(s, "azure/login"));
-    if (logsIn !== (perms["id-token"] === "write")) problems.push(`job '${name}': id-token: write must go with azure/login and only with it`);
+    if (logsIn !== (perms["id-token"] === "write"))
+      problems.push(`job '${name}': id-token: write must go with azure/login and only with it`);
     if (perms.contents && perms.contents !== "read") problems.push(`job '${name}': contents must be read`);
     for (const [scope, level] of Object.entries(perms)) {
-      if (!["contents", "id-token", "pull-requests", "issues"].includes(scope)) problems.push(`job '${name}': unexpected permission ${scope}: ${level}`);
+      if (!["contents", "id-token", "pull-requests", "issues"].includes(scope))
+        problems.push(`job '${name}': unexpected permission ${scope}: ${level}`);
     }
     for (const step of job.steps ?? []) {
       if (!usesAction(step, "azure/login")) continue;
       for (const input of ["client-id", "tenant-id", "subscription-id"]) {
-        if (!/^\$\{\{\s*vars\.[A-Z_]+\s*\}\}$/.test(String(step.with?.[input] ?? ""))) problems.push(`job '${name}': azure/login ${input} must come from vars`);
+        if (!/^\$\{\{\s*vars\.[A-Z_]+\s*\}\}$/.test(String(step.with?.[input] ?? "")))
+          problems.push(`job '${name}': azure/login ${input} must come from vars`);
       }
     }
     if (pulumiInvocations(name, job).length > 0) {
       const env = job.env ?? {};
       if (env.ARM_USE_OIDC !== "true") problems.push(`job '${name}' runs pulumi without ARM_USE_OIDC=true`);
       for (const key of ["ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID"]) {
-        if (!/^\$\{\{\s*vars\.[A-Z_]+\s*\}\}$/.test(env[key] ?? "")) problems.push(`job '${name}': ${key} must come from vars`);
+        if (!/^\$\{\{\s*vars\.[A-Z_]+\s*\}\}$/.test(env[key] ?? ""))
+          problems.push(`job '${name}': ${key} must come from vars`);
       }
     }
   }
@@ -197,11 +226,17 @@ export function deployProblems(workflow: Workflow): string[] {
   const problems: string[] = [];
   const deploy = workflow.jobs.deploy;
   if (!deploy) return ["no deploy job"];
-  if (!/^deploy-\$\{\{\s*matrix\.stack\s*\}\}$/.test(environmentName(deploy) ?? "")) problems.push("deploy job is not behind the deploy-<stack> environment");
+  if (!/^deploy-\$\{\{\s*matrix\.stack\s*\}\}$/.test(environmentName(deploy) ?? ""))
+    problems.push("deploy job is not behind the deploy-<stack> environment");
   const concurrency = deploy.concurrency;
-  if (typeof concurrency !== "object" || !/matrix\.stack/.test(concurrency.group) || concurrency["cancel-in-progress"] !== false) {
+  if (
+    typeof concurrency !== "object" ||
+    !/matrix\.stack/.test(concurrency.group) ||
+    concurrency["cancel-in-progress"] !== false
+  ) {
     problems.push("deploy job lacks a per-stack concurrency group that never cancels");
   }
-  if (workflow.concurrency?.["cancel-in-progress"] !== false) problems.push("deploy workflow runs may overlap or cancel");
+  if (workflow.concurrency?.["cancel-in-progress"] !== false)
+    problems.push("deploy workflow runs may overlap or cancel");
   return problems;
 }

@@ -12,7 +12,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
-import { diffProps, differences, during, expectObject, graphClientFor, notPersisted, unexpectedAnswer, type GraphResourceProps } from "../../graph/dynamicProvider";
+import {
+  diffProps,
+  differences,
+  during,
+  expectObject,
+  graphClientFor,
+  notPersisted,
+  unexpectedAnswer,
+  type GraphResourceProps,
+} from "../../graph/dynamicProvider";
 import { dynamicTypes } from "@entra-baseline/model";
 
 export const FIDO2_POLICY_PATH = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2";
@@ -30,7 +39,9 @@ export interface Fido2MethodPolicyProps extends GraphResourceProps {
 }
 
 export type Fido2MethodPolicyArgs = {
-  [K in keyof Fido2MethodPolicyProps]: Fido2MethodPolicyProps[K] extends string[] ? pulumi.Input<pulumi.Input<string>[]> : pulumi.Input<Fido2MethodPolicyProps[K]>;
+  [K in keyof Fido2MethodPolicyProps]: Fido2MethodPolicyProps[K] extends string[]
+    ? pulumi.Input<pulumi.Input<string>[]>
+    : pulumi.Input<Fido2MethodPolicyProps[K]>;
 };
 
 export interface AuthenticationMethodTarget {
@@ -57,7 +68,10 @@ const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
  * The PATCH body that makes `live` compliant with `props`, keeping every include target that is not ours and
  * every exclusion that does not name our group. `excludeTargets` is only sent when it must change.
  */
-export function fido2PolicyBody(props: Fido2MethodPolicyProps, live: Fido2Configuration | undefined): Fido2Configuration {
+export function fido2PolicyBody(
+  props: Fido2MethodPolicyProps,
+  live: Fido2Configuration | undefined,
+): Fido2Configuration {
   const includes = (live?.includeTargets ?? []).map(targetOnly);
   if (!includes.some((t) => sameId(t.id, props.targetGroupId))) {
     includes.push({ targetType: "group", id: props.targetGroupId, isRegistrationRequired: false });
@@ -87,7 +101,12 @@ function targetOnly(t: AuthenticationMethodTarget): AuthenticationMethodTarget {
 /** Where `live` falls short of `props` (empty = compliant, no write needed). */
 export function fido2PolicyGaps(props: Fido2MethodPolicyProps, live: Fido2Configuration | undefined): string[] {
   if (!live) return ["(policy not readable)"];
-  const { "@odata.type": _type, includeTargets: _includes, excludeTargets: _excludes, ...settings } = fido2PolicyBody(props, live);
+  const {
+    "@odata.type": _type,
+    includeTargets: _includes,
+    excludeTargets: _excludes,
+    ...settings
+  } = fido2PolicyBody(props, live);
   const gaps = differences(settings, live);
   if (!(live.includeTargets ?? []).some((t) => sameId(t.id, props.targetGroupId))) gaps.push("includeTargets");
   if ((live.excludeTargets ?? []).some((t) => sameId(t.id, props.targetGroupId))) gaps.push("excludeTargets");
@@ -106,7 +125,9 @@ async function readFido2Policy(client: GraphClient): Promise<Fido2Configuration>
   for (const field of ["includeTargets", "excludeTargets"] as const) {
     const targets: unknown = live[field];
     if (targets === undefined && field === "excludeTargets") continue;
-    const valid = Array.isArray(targets) && targets.every((t) => typeof t === "object" && t !== null && typeof (t as { id?: unknown }).id === "string");
+    const valid =
+      Array.isArray(targets) &&
+      targets.every((t) => typeof t === "object" && t !== null && typeof (t as { id?: unknown }).id === "string");
     if (!valid) throw unexpectedAnswer(call, `${field} as a list of targets with ids`, targets);
   }
   return live;
@@ -114,9 +135,13 @@ async function readFido2Policy(client: GraphClient): Promise<Fido2Configuration>
 
 async function ensureFido2Policy(props: Fido2MethodPolicyProps): Promise<Fido2MethodPolicyProps> {
   const client: GraphClient = graphClientFor(props);
-  const live = await during(RESOURCE, "reading the tenant's FIDO2 policy (nothing was changed)", () => readFido2Policy(client));
+  const live = await during(RESOURCE, "reading the tenant's FIDO2 policy (nothing was changed)", () =>
+    readFido2Policy(client),
+  );
   if (fido2PolicyGaps(props, live).length === 0) return props;
-  await during(RESOURCE, "updating the tenant's FIDO2 policy", () => client.patch(FIDO2_POLICY_PATH, fido2PolicyBody(props, live)));
+  await during(RESOURCE, "updating the tenant's FIDO2 policy", () =>
+    client.patch(FIDO2_POLICY_PATH, fido2PolicyBody(props, live)),
+  );
   const after = await during(RESOURCE, "reading back the tenant's FIDO2 policy", () => readFido2Policy(client));
   const gaps = fido2PolicyGaps(props, after);
   if (gaps.length > 0) throw notPersisted("FIDO2 authentication-method policy", gaps);
@@ -124,11 +149,16 @@ async function ensureFido2Policy(props: Fido2MethodPolicyProps): Promise<Fido2Me
 }
 
 /** The live policy as this resource's props (what refresh stores). */
-export function fido2PropsFromLive(graphEndpoint: string, targetGroupId: string, live: Fido2Configuration): Fido2MethodPolicyProps {
+export function fido2PropsFromLive(
+  graphEndpoint: string,
+  targetGroupId: string,
+  live: Fido2Configuration,
+): Fido2MethodPolicyProps {
   const included = (live.includeTargets ?? []).some((t) => sameId(t.id, targetGroupId));
   const excluded = (live.excludeTargets ?? []).some((t) => sameId(t.id, targetGroupId));
   const restrictions = live.keyRestrictions;
-  const allowList = restrictions?.isEnforced === true && restrictions.enforcementType === "allow" ? (restrictions.aaGuids ?? []) : [];
+  const allowList =
+    restrictions?.isEnforced === true && restrictions.enforcementType === "allow" ? (restrictions.aaGuids ?? []) : [];
   return {
     graphEndpoint,
     state: live.state === "enabled" ? "enabled" : "disabled",
@@ -140,9 +170,14 @@ export function fido2PropsFromLive(graphEndpoint: string, targetGroupId: string,
   };
 }
 
-export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<Fido2MethodPolicyProps, Fido2MethodPolicyProps> = {
+export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
+  Fido2MethodPolicyProps,
+  Fido2MethodPolicyProps
+> = {
   async diff(_id, olds, news) {
-    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, { ignore: ["graphEndpoint"] });
+    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, {
+      ignore: ["graphEndpoint"],
+    });
   },
   async create(inputs) {
     return { id: "fido2", outs: await ensureFido2Policy(inputs) };
@@ -152,7 +187,9 @@ export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<Fido2Met
   },
   async read(id, props) {
     const graphEndpoint = props?.graphEndpoint ?? "https://graph.microsoft.com";
-    const live = await during(RESOURCE, "reading the tenant's FIDO2 policy", () => readFido2Policy(graphClientFor({ graphEndpoint })));
+    const live = await during(RESOURCE, "reading the tenant's FIDO2 policy", () =>
+      readFido2Policy(graphClientFor({ graphEndpoint })),
+    );
     return { id, props: fido2PropsFromLive(graphEndpoint, props?.targetGroupId ?? "", live) };
   },
   async delete() {

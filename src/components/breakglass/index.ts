@@ -73,7 +73,8 @@ export class Breakglass extends pulumi.ComponentResource {
       `${name}-group`,
       {
         displayName: bg.groupName,
-        description: "Emergency access (breakglass) accounts: excluded from every Conditional Access policy. Managed by entra-baseline; members are exactly the emergency accounts.",
+        description:
+          "Emergency access (breakglass) accounts: excluded from every Conditional Access policy. Managed by entra-baseline; members are exactly the emergency accounts.",
         securityEnabled: true,
         mailEnabled: false,
         // Role-assignable: only Privileged Role Administrators and Global Administrators can change its members.
@@ -101,7 +102,11 @@ export class Breakglass extends pulumi.ComponentResource {
     this.userPrincipalNames = pulumi.all(this.users.map((u) => u.userPrincipalName));
     this.objectIds = pulumi.all(this.users.map((u) => u.objectId));
     this.groupObjectId = this.group.objectId;
-    this.registerOutputs({ userPrincipalNames: this.userPrincipalNames, objectIds: this.objectIds, groupObjectId: this.groupObjectId });
+    this.registerOutputs({
+      userPrincipalNames: this.userPrincipalNames,
+      objectIds: this.objectIds,
+      groupObjectId: this.groupObjectId,
+    });
   }
 }
 
@@ -117,7 +122,9 @@ export function breakglassDomain(configured: string | undefined, parent: pulumi.
   return azuread.getDomainsOutput({ onlyInitial: true }, { parent }).apply((result) => {
     const names = result.domains.map((d) => d.domainName);
     if (names.length !== 1) {
-      throw new Error(`azuread.getDomains(onlyInitial) returned ${names.length} domains (${names.join(", ") || "none"}); set breakglass.domain to the tenant's initial *.onmicrosoft.com domain`);
+      throw new Error(
+        `azuread.getDomains(onlyInitial) returned ${names.length} domains (${names.join(", ") || "none"}); set breakglass.domain to the tenant's initial *.onmicrosoft.com domain`,
+      );
     }
     if (!isOnMicrosoftDomain(names[0]!)) throw new Error(notInitialDomain(names[0]!));
     return names[0]!.toLowerCase();

@@ -10,7 +10,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
-import { assertPersisted, diffProps, differences, getIfExists, graphClientFor, type GraphResourceProps } from "../../graph/dynamicProvider";
+import {
+  assertPersisted,
+  diffProps,
+  differences,
+  getIfExists,
+  graphClientFor,
+  type GraphResourceProps,
+} from "../../graph/dynamicProvider";
 import { dynamicTypes } from "@entra-baseline/model";
 
 export interface AuthenticationContextProps extends GraphResourceProps {
@@ -21,7 +28,9 @@ export interface AuthenticationContextProps extends GraphResourceProps {
   isAvailable: boolean;
 }
 
-export type AuthenticationContextArgs = { [K in keyof AuthenticationContextProps]: pulumi.Input<AuthenticationContextProps[K]> };
+export type AuthenticationContextArgs = {
+  [K in keyof AuthenticationContextProps]: pulumi.Input<AuthenticationContextProps[K]>;
+};
 
 export function authenticationContextPath(contextId: string): string {
   return `/v1.0/identity/conditionalAccess/authenticationContextClassReferences/${encodeURIComponent(contextId)}`;
@@ -47,9 +56,15 @@ async function ensureContext(props: AuthenticationContextProps): Promise<Authent
   return props;
 }
 
-export const authenticationContextProvider: pulumi.dynamic.ResourceProvider<AuthenticationContextProps, AuthenticationContextProps> = {
+export const authenticationContextProvider: pulumi.dynamic.ResourceProvider<
+  AuthenticationContextProps,
+  AuthenticationContextProps
+> = {
   async diff(_id, olds, news) {
-    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, { replaceOn: ["contextId"], ignore: ["graphEndpoint"] });
+    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, {
+      replaceOn: ["contextId"],
+      ignore: ["graphEndpoint"],
+    });
   },
   async create(inputs) {
     return { id: inputs.contextId, outs: await ensureContext(inputs) };

@@ -34,7 +34,9 @@ export function isCaPolicyType(type: string): boolean {
 type Conditions = pulumi.Input<Record<string, unknown>> | undefined;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v) && !(v instanceof Promise);
+  return (
+    typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v) && !(v instanceof Promise)
+  );
 }
 
 /** Refuses a policy that applies to the breakglass group; the caller names the policy. */
@@ -53,28 +55,49 @@ export function excludedGroupsWith(
   included: pulumi.Input<pulumi.Input<string>[]> | undefined,
   groupId: pulumi.Input<string>,
 ): pulumi.Output<string[]> {
-  return pulumi.all([pulumi.output(excluded ?? []), pulumi.output(included ?? []), pulumi.output(groupId)]).apply(([ex, inc, group]) => {
-    assertGroupNotIncluded(policyName, inc, group);
-    const seen = new Set(ex.map((id) => id.toLowerCase()));
-    return seen.has(group.toLowerCase()) ? ex : [...ex, group];
-  });
+  return pulumi
+    .all([pulumi.output(excluded ?? []), pulumi.output(included ?? []), pulumi.output(groupId)])
+    .apply(([ex, inc, group]) => {
+      assertGroupNotIncluded(policyName, inc, group);
+      const seen = new Set(ex.map((id) => id.toLowerCase()));
+      return seen.has(group.toLowerCase()) ? ex : [...ex, group];
+    });
 }
 
 /** `conditions` with the breakglass group added to `conditions.users.<exclude>` (the helper every policy uses). */
-export function excludeBreakglassGroup<C extends object>(policyName: string, conditions: pulumi.Input<C> | undefined, groupId: pulumi.Input<string>, keys: UserKeys): pulumi.Input<C> {
+export function excludeBreakglassGroup<C extends object>(
+  policyName: string,
+  conditions: pulumi.Input<C> | undefined,
+  groupId: pulumi.Input<string>,
+  keys: UserKeys,
+): pulumi.Input<C> {
   return withExclusion(policyName, conditions as Conditions, groupId, keys) as pulumi.Input<C>;
 }
 
-function withExclusion(policyName: string, conditions: Conditions, groupId: pulumi.Input<string>, keys: UserKeys): Conditions {
+function withExclusion(
+  policyName: string,
+  conditions: Conditions,
+  groupId: pulumi.Input<string>,
+  keys: UserKeys,
+): Conditions {
   const withUsers = (c: Record<string, unknown>): Record<string, unknown> => ({ ...c, users: usersWith(c.users) });
   const usersWith = (users: unknown): unknown => {
     if (users === undefined || users === null || isPlainObject(users)) {
       const u = (users ?? {}) as Record<string, unknown>;
-      return { ...u, [keys.exclude]: excludedGroupsWith(policyName, u[keys.exclude] as pulumi.Input<string[]>, u[keys.include] as pulumi.Input<string[]>, groupId) };
+      return {
+        ...u,
+        [keys.exclude]: excludedGroupsWith(
+          policyName,
+          u[keys.exclude] as pulumi.Input<string[]>,
+          u[keys.include] as pulumi.Input<string[]>,
+          groupId,
+        ),
+      };
     }
     return pulumi.output(users as pulumi.Input<Record<string, unknown>>).apply((u) => usersWith(u ?? {}));
   };
-  if (conditions === undefined || isPlainObject(conditions)) return withUsers((conditions ?? {}) as Record<string, unknown>);
+  if (conditions === undefined || isPlainObject(conditions))
+    return withUsers((conditions ?? {}) as Record<string, unknown>);
   return pulumi.output(conditions).apply((c) => withUsers((c ?? {}) as Record<string, unknown>));
 }
 
@@ -83,7 +106,18 @@ export function breakglassExclusionTransformation(groupId: pulumi.Input<string>)
   return ({ type, name, props, opts }) => {
     const keys = CA_POLICY_TYPES[type];
     if (!keys) return undefined;
-    return { props: { ...props, conditions: withExclusion(typeof props.displayName === "string" ? props.displayName : name, props.conditions, groupId, keys) }, opts };
+    return {
+      props: {
+        ...props,
+        conditions: withExclusion(
+          typeof props.displayName === "string" ? props.displayName : name,
+          props.conditions,
+          groupId,
+          keys,
+        ),
+      },
+      opts,
+    };
   };
 }
 

@@ -16,7 +16,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
-import { assertPersisted, diffProps, differences, getIfExists, graphClientFor, isNotFound, unexpectedAnswer, type GraphResourceProps } from "../../graph/dynamicProvider";
+import {
+  assertPersisted,
+  diffProps,
+  differences,
+  getIfExists,
+  graphClientFor,
+  isNotFound,
+  unexpectedAnswer,
+  type GraphResourceProps,
+} from "../../graph/dynamicProvider";
 import { dynamicTypes } from "@entra-baseline/model";
 import type { CaPolicyState } from "../../config/schema";
 
@@ -60,7 +69,11 @@ export interface GraphCaPolicyBody {
 
 export type GraphCaPolicyProps = GraphResourceProps & GraphCaPolicyBody;
 
-type DeepInput<T> = T extends (infer U)[] ? pulumi.Input<DeepInput<U>[]> : T extends object ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }> : pulumi.Input<T>;
+type DeepInput<T> = T extends (infer U)[]
+  ? pulumi.Input<DeepInput<U>[]>
+  : T extends object
+    ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
+    : pulumi.Input<T>;
 export type GraphCaPolicyArgs = { [K in keyof GraphCaPolicyProps]: DeepInput<GraphCaPolicyProps[K]> };
 
 const BODY_KEYS = ["displayName", "state", "conditions", "grantControls", "sessionControls"] as const;
@@ -92,10 +105,18 @@ function getPolicy(client: GraphClient, id: string): Promise<Record<string, unkn
   return getIfExists(client, policyPath(id));
 }
 
-async function ensurePolicy(client: GraphClient, id: string, props: GraphCaPolicyProps, live?: Record<string, unknown>): Promise<void> {
+async function ensurePolicy(
+  client: GraphClient,
+  id: string,
+  props: GraphCaPolicyProps,
+  live?: Record<string, unknown>,
+): Promise<void> {
   const desired = policyBody(props);
   const current = live ?? (await getPolicy(client, id));
-  if (!current) throw new Error(`Conditional Access policy ${id} ("${props.displayName}") no longer exists; refresh the stack so that it is created again`);
+  if (!current)
+    throw new Error(
+      `Conditional Access policy ${id} ("${props.displayName}") no longer exists; refresh the stack so that it is created again`,
+    );
   if (differences(desired, current).length === 0) return;
   await client.patch(policyPath(id), desired);
   assertPersisted(`Conditional Access policy ${id} ("${props.displayName}")`, desired, await getPolicy(client, id));
@@ -103,16 +124,27 @@ async function ensurePolicy(client: GraphClient, id: string, props: GraphCaPolic
 
 export const graphCaPolicyProvider: pulumi.dynamic.ResourceProvider<GraphCaPolicyProps, GraphCaPolicyProps> = {
   async diff(_id, olds, news) {
-    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, { ignore: ["graphEndpoint"] });
+    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, {
+      ignore: ["graphEndpoint"],
+    });
   },
   async create(inputs) {
     const client = graphClientFor(inputs);
-    const namesakes = (await client.list<unknown>(CA_POLICIES_PATH)).filter((p) => isRecord(p) && p.displayName === inputs.displayName) as Record<string, unknown>[];
+    const namesakes = (await client.list<unknown>(CA_POLICIES_PATH)).filter(
+      (p) => isRecord(p) && p.displayName === inputs.displayName,
+    ) as Record<string, unknown>[];
     // Adopting needs the id: a namesake without one is an answer we must not guess around (a POST would duplicate it).
     const noId = namesakes.find((p) => typeof p.id !== "string" || p.id === "");
-    if (noId) throw unexpectedAnswer(`GET ${CA_POLICIES_PATH}`, `an id on every policy (the one named "${inputs.displayName}" has none)`, noId);
+    if (noId)
+      throw unexpectedAnswer(
+        `GET ${CA_POLICIES_PATH}`,
+        `an id on every policy (the one named "${inputs.displayName}" has none)`,
+        noId,
+      );
     if (namesakes.length > 1) {
-      throw new Error(`${namesakes.length} Conditional Access policies are named "${inputs.displayName}" (${namesakes.map((p) => p.id).join(", ")}); delete or rename the extra ones so this one can be managed`);
+      throw new Error(
+        `${namesakes.length} Conditional Access policies are named "${inputs.displayName}" (${namesakes.map((p) => p.id).join(", ")}); delete or rename the extra ones so this one can be managed`,
+      );
     }
     if (namesakes.length === 1) {
       const id = String(namesakes[0]!.id);
@@ -121,7 +153,11 @@ export const graphCaPolicyProvider: pulumi.dynamic.ResourceProvider<GraphCaPolic
     }
     const created = await client.post<{ id?: string }>(CA_POLICIES_PATH, policyBody(inputs));
     if (!created?.id) throw new Error(`POST ${CA_POLICIES_PATH} returned no policy id for "${inputs.displayName}"`);
-    assertPersisted(`Conditional Access policy ${created.id} ("${inputs.displayName}")`, policyBody(inputs), await getPolicy(client, created.id));
+    assertPersisted(
+      `Conditional Access policy ${created.id} ("${inputs.displayName}")`,
+      policyBody(inputs),
+      await getPolicy(client, created.id),
+    );
     return { id: created.id, outs: inputs };
   },
   async update(id, _olds, news) {

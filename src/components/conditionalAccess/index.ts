@@ -8,7 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConditionalAccessConfig, GraphConfig } from "../../config/schema";
 import { componentTypes, dynamicTypeToken, providerTypes } from "@entra-baseline/model";
 import { AuthenticationContext } from "./authenticationContext";
-import { breakglassExclusionTransformation, excludeBreakglassGroup, CA_POLICY_TYPES, registerBreakglassExclusion } from "./exclusion";
+import {
+  breakglassExclusionTransformation,
+  excludeBreakglassGroup,
+  CA_POLICY_TYPES,
+  registerBreakglassExclusion,
+} from "./exclusion";
 import { GraphConditionalAccessPolicy } from "./graphPolicy";
 import { activationPolicyBody, BASELINE_POLICY_KEYS, baselinePolicyArgs } from "./policies";
 
@@ -32,7 +37,12 @@ export class ConditionalAccessBaseline extends pulumi.ComponentResource {
   constructor(name: string, args: ConditionalAccessBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
     // This component was constructed before the stack transformation below exists, so its children get it here.
     const ownExclusion = breakglassExclusionTransformation(args.exclusionGroupId);
-    super(componentTypes.conditionalAccess, name, {}, { ...opts, transformations: [...(opts?.transformations ?? []), ownExclusion] });
+    super(
+      componentTypes.conditionalAccess,
+      name,
+      {},
+      { ...opts, transformations: [...(opts?.transformations ?? []), ownExclusion] },
+    );
     registerBreakglassExclusion(args.exclusionGroupId);
 
     const ca = args.conditionalAccess;
@@ -43,7 +53,8 @@ export class ConditionalAccessBaseline extends pulumi.ComponentResource {
         graphEndpoint: args.graph.endpoint,
         contextId,
         displayName: "Privileged role activation",
-        description: "Required by PIM when Global Administrator is activated; its Conditional Access policy asks for phishing-resistant MFA every time (entra-baseline).",
+        description:
+          "Required by PIM when Global Administrator is activated; its Conditional Access policy asks for phishing-resistant MFA every time (entra-baseline).",
         isAvailable: true,
       },
       { parent: this },
@@ -56,7 +67,12 @@ export class ConditionalAccessBaseline extends pulumi.ComponentResource {
         graphEndpoint: args.graph.endpoint,
         ...activation,
         // The literal id (not the context's output) keeps the target known at preview; dependsOn orders the writes.
-        conditions: excludeBreakglassGroup(activation.displayName, activation.conditions, args.exclusionGroupId, CA_POLICY_TYPES[dynamicTypeToken("graphConditionalAccessPolicy")]!),
+        conditions: excludeBreakglassGroup(
+          activation.displayName,
+          activation.conditions,
+          args.exclusionGroupId,
+          CA_POLICY_TYPES[dynamicTypeToken("graphConditionalAccessPolicy")]!,
+        ),
       },
       { parent: this, dependsOn: [this.authenticationContext] },
     );
@@ -66,7 +82,15 @@ export class ConditionalAccessBaseline extends pulumi.ComponentResource {
       const policy = baselinePolicyArgs(key, ca[key].state);
       this.policies[key] = new azuread.ConditionalAccessPolicy(
         `${name}-${kebab(key)}`,
-        { ...policy, conditions: excludeBreakglassGroup(String(policy.displayName), policy.conditions, args.exclusionGroupId, CA_POLICY_TYPES[providerTypes.conditionalAccessPolicy]!) },
+        {
+          ...policy,
+          conditions: excludeBreakglassGroup(
+            String(policy.displayName),
+            policy.conditions,
+            args.exclusionGroupId,
+            CA_POLICY_TYPES[providerTypes.conditionalAccessPolicy]!,
+          ),
+        },
         { parent: this },
       );
     }

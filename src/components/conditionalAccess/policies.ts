@@ -4,9 +4,12 @@
  */
 import type * as azuread from "@pulumi/azuread";
 import type { CaPolicyState } from "../../config/schema";
-import { DIRECTORY_SYNCHRONIZATION_ACCOUNTS, PHISHING_RESISTANT_MFA_STRENGTH_ID, TIER0_ROLE_IDS } from "@entra-baseline/model";
+import {
+  DIRECTORY_SYNCHRONIZATION_ACCOUNTS,
+  PHISHING_RESISTANT_MFA_STRENGTH_ID,
+  TIER0_ROLE_IDS,
+} from "@entra-baseline/model";
 import type { GraphCaPolicyBody } from "./graphPolicy";
-
 
 export { PHISHING_RESISTANT_MFA_STRENGTH_ID };
 /** How azuread wants an authentication strength reference. */
@@ -18,7 +21,9 @@ export const DISPLAY_NAME_PREFIX = "entra-baseline:";
  * Roles the admin policy covers: Tier-0 without Directory Synchronization Accounts, whose holder is Entra Connect's
  * service account — it cannot perform MFA, so requiring it would stop directory synchronisation.
  */
-export const PHISHING_RESISTANT_ADMIN_ROLE_IDS: readonly string[] = TIER0_ROLE_IDS.filter((id) => id !== DIRECTORY_SYNCHRONIZATION_ACCOUNTS);
+export const PHISHING_RESISTANT_ADMIN_ROLE_IDS: readonly string[] = TIER0_ROLE_IDS.filter(
+  (id) => id !== DIRECTORY_SYNCHRONIZATION_ACCOUNTS,
+);
 
 export type BaselinePolicyKey = "adminPhishingResistantMfa" | "blockLegacyAuthentication" | "mfaAllUsers";
 
@@ -63,7 +68,11 @@ export function baselinePolicyArgs(key: BaselinePolicyKey, state: CaPolicyState)
   }
 }
 
-export const BASELINE_POLICY_KEYS: readonly BaselinePolicyKey[] = ["adminPhishingResistantMfa", "blockLegacyAuthentication", "mfaAllUsers"];
+export const BASELINE_POLICY_KEYS: readonly BaselinePolicyKey[] = [
+  "adminPhishingResistantMfa",
+  "blockLegacyAuthentication",
+  "mfaAllUsers",
+];
 
 /**
  * The policy behind PIM's activation rule: on the authentication context, everyone (but the breakglass group) must
@@ -80,7 +89,11 @@ export function activationPolicyBody(contextId: string, state: CaPolicyState): G
     },
     grantControls: { operator: "OR", authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID } },
     sessionControls: {
-      signInFrequency: { isEnabled: true, frequencyInterval: "everyTime", authenticationType: "primaryAndSecondaryAuthentication" },
+      signInFrequency: {
+        isEnabled: true,
+        frequencyInterval: "everyTime",
+        authenticationType: "primaryAndSecondaryAuthentication",
+      },
     },
   };
 }

@@ -38,7 +38,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import type { MonitoringConfig } from "../../config/schema";
-import { ACCOUNT_CHANGED_DIMENSIONS, ALERT_RULES, type AlertRuleKey, alertRuleResourceName, breakglassAccountChangedQuery, type BreakglassPrincipals, breakglassSignInQuery, durationSeconds, OUTSIDE_PIM_DIMENSIONS, roleAssignedOutsidePimQuery, ROUTINE_JIT_DIMENSIONS, ROUTINE_JIT_LOOKBACK_DAYS, routineJitUseQuery, SIGN_IN_ALERT_DIMENSIONS, TRIPWIRE } from "@entra-baseline/model";
+import {
+  ACCOUNT_CHANGED_DIMENSIONS,
+  ALERT_RULES,
+  type AlertRuleKey,
+  alertRuleResourceName,
+  breakglassAccountChangedQuery,
+  type BreakglassPrincipals,
+  breakglassSignInQuery,
+  durationSeconds,
+  OUTSIDE_PIM_DIMENSIONS,
+  roleAssignedOutsidePimQuery,
+  ROUTINE_JIT_DIMENSIONS,
+  ROUTINE_JIT_LOOKBACK_DAYS,
+  routineJitUseQuery,
+  SIGN_IN_ALERT_DIMENSIONS,
+  TRIPWIRE,
+} from "@entra-baseline/model";
 
 export interface AlertRuleSchedule {
   evaluationFrequency: string;
@@ -120,7 +136,11 @@ export function declareAlertRules(
   // only strings are computed there, never resources.
   const breakglass = pulumi
     .all([args.breakglass.userPrincipalNames, args.breakglass.objectIds, args.breakglass.groupObjectId])
-    .apply(([userPrincipalNames, objectIds, groupObjectId]): BreakglassPrincipals => ({ userPrincipalNames, objectIds, groupObjectId }));
+    .apply(([userPrincipalNames, objectIds, groupObjectId]): BreakglassPrincipals => ({
+      userPrincipalNames,
+      objectIds,
+      groupObjectId,
+    }));
 
   const rules = {} as Record<AlertRuleKey, monitor.ScheduledQueryRule>;
   for (const key of Object.keys(ALERT_RULE_SCHEDULES) as AlertRuleKey[]) {
@@ -150,7 +170,11 @@ export function declareAlertRules(
               // The ARM spec value. Not monitor.ConditionOperator: in azure-native 3.28 that enum holds another resource's values ("gt").
               operator: "GreaterThan",
               threshold: 0,
-              dimensions: schedule.dimensions.map((dimension) => ({ name: dimension, operator: "Include", values: ["*"] })),
+              dimensions: schedule.dimensions.map((dimension) => ({
+                name: dimension,
+                operator: "Include",
+                values: ["*"],
+              })),
               failingPeriods: schedule.failingPeriods,
             },
           ],

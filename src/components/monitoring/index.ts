@@ -64,9 +64,9 @@ export class Monitoring extends pulumi.ComponentResource {
     this.workspaceId = logging.workspaceId;
     this.tripwireRuleId = rules.breakglassSignIn.id;
     this.nonInteractiveTripwireRuleId = rules.breakglassNonInteractiveSignIn.id;
-    this.alertRuleIds = pulumi.all(Object.fromEntries(Object.entries(rules).map(([k, r]) => [k, r.id]))) as pulumi.Output<
-      Record<AlertRuleKey, string>
-    >;
+    this.alertRuleIds = pulumi.all(
+      Object.fromEntries(Object.entries(rules).map(([k, r]) => [k, r.id])),
+    ) as pulumi.Output<Record<AlertRuleKey, string>>;
     this.actionGroupId = actionGroup.id;
     this.resourceGroupName = resourceGroupName;
     this.workbookId = workbook.id;

@@ -39,7 +39,12 @@ export function pimReviewWorkbookContent(options: PimReviewOptions, workspaceId:
       visualization: "table",
     },
   }));
-  return { version: "Notebook/1.0", items: [intro, ...sections], fallbackResourceIds: [workspaceId], $schema: WORKBOOK_SCHEMA };
+  return {
+    version: "Notebook/1.0",
+    items: [intro, ...sections],
+    fallbackResourceIds: [workspaceId],
+    $schema: WORKBOOK_SCHEMA,
+  };
 }
 
 /** Workbook resource names must be GUIDs; derive one from a stable seed so re-runs do not replace the workbook. */
@@ -55,7 +60,10 @@ export function declareWorkbook(
   parent: pulumi.Resource,
 ): applicationinsights.Workbook {
   const { monitoring } = args;
-  const options: PimReviewOptions = { ticketPattern: monitoring.routineJitUse.ticketPattern, workingHours: monitoring.workingHours };
+  const options: PimReviewOptions = {
+    ticketPattern: monitoring.routineJitUse.ticketPattern,
+    workingHours: monitoring.workingHours,
+  };
   return new applicationinsights.Workbook(
     `${name}-pim-activation-review`,
     {
@@ -67,7 +75,9 @@ export function declareWorkbook(
       kind: "shared",
       version: "Notebook/1.0",
       sourceId: args.workspaceId,
-      serializedData: pulumi.output(args.workspaceId).apply((id) => JSON.stringify(pimReviewWorkbookContent(options, id))),
+      serializedData: pulumi
+        .output(args.workspaceId)
+        .apply((id) => JSON.stringify(pimReviewWorkbookContent(options, id))),
     },
     { parent },
   );

@@ -41,7 +41,10 @@ export function principalSlugs(values: readonly string[], path: string): string[
   return values.map((value) => {
     const slug = principalSlug(value);
     const prior = seen.get(slug);
-    if (prior !== undefined) throw new Error(`${path}: "${value}" and "${prior}" would both be named "${slug}"; list one of them by object id`);
+    if (prior !== undefined)
+      throw new Error(
+        `${path}: "${value}" and "${prior}" would both be named "${slug}"; list one of them by object id`,
+      );
     seen.set(slug, value);
     return slug;
   });

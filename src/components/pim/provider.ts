@@ -9,7 +9,19 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
 import { during as duringStep, expectObject, graphClientFor, unexpectedAnswer } from "../../graph/dynamicProvider";
-import { type ActivationPolicySettings, describeDifference, desiredRules, patchBody, patchOrder, policyDifferences, type PolicyRule, type RuleDifference, ruleDifferences, settingsDifferences, settingsFromRules } from "@entra-baseline/model";
+import {
+  type ActivationPolicySettings,
+  describeDifference,
+  desiredRules,
+  patchBody,
+  patchOrder,
+  policyDifferences,
+  type PolicyRule,
+  type RuleDifference,
+  ruleDifferences,
+  settingsDifferences,
+  settingsFromRules,
+} from "@entra-baseline/model";
 
 /** The resource's inputs: exactly the settings shape the policy pack and the audit read, plus where Graph is. */
 export interface RoleManagementPolicyInputs extends ActivationPolicySettings {
@@ -49,20 +61,29 @@ function asRules(value: unknown, call: string): PolicyRule[] {
   if (!Array.isArray(value)) throw unexpectedAnswer(call, "a list of rules", value);
   return value.map((rule, i) => {
     const r = expectObject(rule, `${call} (rule ${i})`);
-    if (typeof r.id !== "string" || typeof r["@odata.type"] !== "string") throw unexpectedAnswer(`${call} (rule ${i})`, "a rule with an id and an @odata.type", rule);
+    if (typeof r.id !== "string" || typeof r["@odata.type"] !== "string")
+      throw unexpectedAnswer(`${call} (rule ${i})`, "a rule with an id and an @odata.type", rule);
     return r as PolicyRule;
   });
 }
 
 /** The role's one policy assignment, found by role (policy ids differ per tenant: never hard-coded). */
-async function findPolicy(client: GraphClient, roleDefinitionId: string): Promise<{ policyId: string; rules: PolicyRule[] }> {
-  if (!GUID_SHAPE.test(roleDefinitionId)) throw new Error(`roleDefinitionId "${roleDefinitionId}" is not a role template id (GUID)`);
+async function findPolicy(
+  client: GraphClient,
+  roleDefinitionId: string,
+): Promise<{ policyId: string; rules: PolicyRule[] }> {
+  if (!GUID_SHAPE.test(roleDefinitionId))
+    throw new Error(`roleDefinitionId "${roleDefinitionId}" is not a role template id (GUID)`);
   const filter = `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${roleDefinitionId}'`;
   const assignments = await during(`looking up the PIM policy of role ${roleDefinitionId}`, () =>
-    client.list<PolicyAssignment>(`/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)`),
+    client.list<PolicyAssignment>(
+      `/v1.0/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)`,
+    ),
   );
   if (assignments.length !== 1) {
-    const found = assignments.map((a) => (a as PolicyAssignment | null)?.policyId ?? (a as PolicyAssignment | null)?.id).join(", ");
+    const found = assignments
+      .map((a) => (a as PolicyAssignment | null)?.policyId ?? (a as PolicyAssignment | null)?.id)
+      .join(", ");
     throw new Error(
       `RoleManagementPolicy: expected exactly one PIM policy assignment for role ${roleDefinitionId} at scope "/", found ${assignments.length}` +
         (found ? ` (${found})` : ". PIM for directory roles needs Entra ID P2 (or ID Governance) in the tenant") +
@@ -73,7 +94,9 @@ async function findPolicy(client: GraphClient, roleDefinitionId: string): Promis
   const assignment = expectObject(assignments[0], lookup) as PolicyAssignment;
   const policyId = assignment.policyId ?? assignment.policy?.id;
   if (typeof policyId !== "string" || policyId === "") {
-    throw new Error(`RoleManagementPolicy: the policy assignment of role ${roleDefinitionId} names no policy id (${lookup} answered ${JSON.stringify(assignment).slice(0, 200)}). Nothing was changed.`);
+    throw new Error(
+      `RoleManagementPolicy: the policy assignment of role ${roleDefinitionId} names no policy id (${lookup} answered ${JSON.stringify(assignment).slice(0, 200)}). Nothing was changed.`,
+    );
   }
   const rulesPath = `/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policyId)}/rules`;
   const rules = await during(`reading the rules of policy ${policyId}`, async () =>
@@ -84,12 +107,16 @@ async function findPolicy(client: GraphClient, roleDefinitionId: string): Promis
   return { policyId, rules };
 }
 
-function outputsFrom(inputs: Pick<RoleManagementPolicyInputs, "graphEndpoint" | "roleDefinitionId">, policyId: string, rules: PolicyRule[]): RoleManagementPolicyOutputs {
+function outputsFrom(
+  inputs: Pick<RoleManagementPolicyInputs, "graphEndpoint" | "roleDefinitionId">,
+  policyId: string,
+  rules: PolicyRule[],
+): RoleManagementPolicyOutputs {
   let settings: ActivationPolicySettings;
   try {
     settings = settingsFromRules(inputs.roleDefinitionId, rules);
   } catch (e) {
-    throw new Error(`${RESOURCE}: reading policy ${policyId}: ${(e as Error).message}`);
+    throw new Error(`${RESOURCE}: reading policy ${policyId}: ${(e as Error).message}`, { cause: e });
   }
   return {
     ...settings,
@@ -108,12 +135,15 @@ async function applyPolicy(inputs: RoleManagementPolicyInputs): Promise<RoleMana
   const client = graphClientFor(inputs);
   const { policyId, rules } = await findPolicy(client, inputs.roleDefinitionId);
   const live = new Map(rules.map((r) => [r.id, r]));
-  const rulePath = (ruleId: string) => `/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policyId)}/rules/${encodeURIComponent(ruleId)}`;
+  const rulePath = (ruleId: string) =>
+    `/v1.0/policies/roleManagementPolicies/${encodeURIComponent(policyId)}/rules/${encodeURIComponent(ruleId)}`;
   const desired = patchOrder(desiredRules(inputs), inputs);
   // Every owned rule must exist before the first write: stopping half-way would leave a mix of old and new rules.
   const missing = desired.filter((d) => !live.has(d.id)).map((d) => d.id);
   if (missing.length > 0) {
-    throw new Error(`${RESOURCE}: policy ${policyId} has no rule ${missing.map((id) => `"${id}"`).join(", ")} (expected the 17 documented rules). Nothing was changed.`);
+    throw new Error(
+      `${RESOURCE}: policy ${policyId} has no rule ${missing.map((id) => `"${id}"`).join(", ")} (expected the 17 documented rules). Nothing was changed.`,
+    );
   }
   const updated: string[] = [];
   const notPersisted: RuleDifference[] = [];
@@ -121,8 +151,13 @@ async function applyPolicy(inputs: RoleManagementPolicyInputs): Promise<RoleMana
     const current = live.get(rule.id)!;
     if (ruleDifferences(rule, current).length === 0) continue;
     // A failure after some rules were written says which: the operator sees what the tenant now holds.
-    const sofar = () => (updated.length > 0 ? ` (already updated: ${updated.join(", ")}; the next run converges the rest)` : " (nothing was changed)");
-    await during(`updating rule ${rule.id} of policy ${policyId}${sofar()}`, () => client.patch(rulePath(rule.id), patchBody(rule, current)));
+    const sofar = () =>
+      updated.length > 0
+        ? ` (already updated: ${updated.join(", ")}; the next run converges the rest)`
+        : " (nothing was changed)";
+    await during(`updating rule ${rule.id} of policy ${policyId}${sofar()}`, () =>
+      client.patch(rulePath(rule.id), patchBody(rule, current)),
+    );
     updated.push(rule.id);
     const readBack = await during(`reading back rule ${rule.id} of policy ${policyId}`, async () => {
       const answer = await client.get<unknown>(rulePath(rule.id));
@@ -147,13 +182,22 @@ async function readPolicy(graphEndpoint: string, roleDefinitionId: string): Prom
   return outputsFrom({ graphEndpoint, roleDefinitionId }, policyId, rules);
 }
 
-export const roleManagementPolicyProvider: pulumi.dynamic.ResourceProvider<RoleManagementPolicyInputs, RoleManagementPolicyOutputs> = {
+export const roleManagementPolicyProvider: pulumi.dynamic.ResourceProvider<
+  RoleManagementPolicyInputs,
+  RoleManagementPolicyOutputs
+> = {
   async diff(_id, olds, news) {
     // A different role is a different policy: replace (delete leaves the old rules in place).
-    const replaces = String(olds.roleDefinitionId).toLowerCase() !== String(news.roleDefinitionId).toLowerCase() ? ["roleDefinitionId"] : [];
+    const replaces =
+      String(olds.roleDefinitionId).toLowerCase() !== String(news.roleDefinitionId).toLowerCase()
+        ? ["roleDefinitionId"]
+        : [];
     const changed = settingsDifferences(olds, news);
     const changes =
-      replaces.length > 0 || changed.length > 0 || olds.graphEndpoint !== news.graphEndpoint || (olds.ruleDrift ?? []).length > 0;
+      replaces.length > 0 ||
+      changed.length > 0 ||
+      olds.graphEndpoint !== news.graphEndpoint ||
+      (olds.ruleDrift ?? []).length > 0;
     return { changes, replaces };
   },
 
@@ -169,7 +213,9 @@ export const roleManagementPolicyProvider: pulumi.dynamic.ResourceProvider<RoleM
   /** The live rules mapped back to the settings shape, so that `pulumi refresh` shows out-of-band changes. */
   async read(id, props) {
     if (!props?.graphEndpoint || !props.roleDefinitionId) {
-      throw new Error(`RoleManagementPolicy: cannot read policy ${id} without graphEndpoint and roleDefinitionId in its state`);
+      throw new Error(
+        `RoleManagementPolicy: cannot read policy ${id} without graphEndpoint and roleDefinitionId in its state`,
+      );
     }
     const outs = await readPolicy(props.graphEndpoint, props.roleDefinitionId);
     return { id: outs.policyId, props: outs };

@@ -35,6 +35,13 @@ export class RoleManagementPolicy extends pulumi.dynamic.Resource {
   constructor(name: string, args: RoleManagementPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     const { module, type } = dynamicTypes.roleManagementPolicy;
     // Undefined props are outputs only: the engine fills them from the provider's `outs`.
-    super(roleManagementPolicyProvider, name, { ...args, policyId: undefined, ruleDrift: undefined }, opts, module, type);
+    super(
+      roleManagementPolicyProvider,
+      name,
+      { ...args, policyId: undefined, ruleDrift: undefined },
+      opts,
+      module,
+      type,
+    );
   }
 }

@@ -20,7 +20,10 @@ export const ACCOUNT_CHANGED_COLUMNS = [
   "CorrelationId",
 ] as const;
 
-export function breakglassAccountChangedQuery(breakglass: BreakglassPrincipals, evaluationFrequencyMinutes: number): string {
+export function breakglassAccountChangedQuery(
+  breakglass: BreakglassPrincipals,
+  evaluationFrequencyMinutes: number,
+): string {
   assertAccounts(breakglass);
   const ids = kqlStringList([...breakglass.objectIds, breakglass.groupObjectId]);
   return [

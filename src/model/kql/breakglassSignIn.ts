@@ -30,7 +30,10 @@ export const SIGN_IN_ALERT_COLUMNS = [
   "CorrelationId",
 ] as const;
 
-export function breakglassSignInQuery(table: SignInTable, accounts: Pick<BreakglassPrincipals, "userPrincipalNames" | "objectIds">): string {
+export function breakglassSignInQuery(
+  table: SignInTable,
+  accounts: Pick<BreakglassPrincipals, "userPrincipalNames" | "objectIds">,
+): string {
   assertAccounts(accounts);
   // LocationDetails is dynamic in SigninLogs but a JSON string in AADNonInteractiveUserSignInLogs (reference §6).
   const location = table === "SigninLogs" ? "LocationDetails" : "parse_json(LocationDetails)";

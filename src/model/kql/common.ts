@@ -33,8 +33,8 @@ export type PimEvent = keyof typeof PIM_OPERATIONS;
  */
 export const PIM_TARGETS = [
   "| mv-apply Target = TargetResources on (",
-  "    summarize RoleName = take_anyif(tostring(Target.displayName), tostring(Target.type) =~ \"Role\"),",
-  "              TargetUpn = take_anyif(tostring(Target.userPrincipalName), tostring(Target.type) =~ \"User\"),",
-  "              TargetId = take_anyif(tostring(Target.id), tostring(Target.type) =~ \"User\")",
+  '    summarize RoleName = take_anyif(tostring(Target.displayName), tostring(Target.type) =~ "Role"),',
+  '              TargetUpn = take_anyif(tostring(Target.userPrincipalName), tostring(Target.type) =~ "User"),',
+  '              TargetId = take_anyif(tostring(Target.id), tostring(Target.type) =~ "User")',
   "  )",
 ].join("\n");

@@ -29,7 +29,9 @@ export interface PimReviewOptions {
 
 /** Every Global Administrator PIM activation event of the last 7 days (the rows `npm run review` reads). */
 export function pimEventsQuery(options: Pick<PimReviewOptions, "ticketPattern">): string {
-  const eventCase = PIM_EVENTS.map((e) => `    OperationName =~ ${kqlString(PIM_OPERATIONS[e])}, ${kqlString(e)},`).join("\n");
+  const eventCase = PIM_EVENTS.map(
+    (e) => `    OperationName =~ ${kqlString(PIM_OPERATIONS[e])}, ${kqlString(e)},`,
+  ).join("\n");
   return [
     "AuditLogs",
     "| where TimeGenerated > ago(7d)",
@@ -49,8 +51,23 @@ export function pimEventsQuery(options: Pick<PimReviewOptions, "ticketPattern">)
   ].join("\n");
 }
 
-export const ACTIVATION_COLUMNS = ["ActivatedAt", "Admin", "DurationMinutes", "Justification", "Ticket", "ApprovedBy", "OutsideWorkingHours"] as const;
-export const ADMIN_SUMMARY_COLUMNS = ["Admin", "Activations", "ActiveDays", "WithoutTicket", "OutsideWorkingHours", "Denied"] as const;
+export const ACTIVATION_COLUMNS = [
+  "ActivatedAt",
+  "Admin",
+  "DurationMinutes",
+  "Justification",
+  "Ticket",
+  "ApprovedBy",
+  "OutsideWorkingHours",
+] as const;
+export const ADMIN_SUMMARY_COLUMNS = [
+  "Admin",
+  "Activations",
+  "ActiveDays",
+  "WithoutTicket",
+  "OutsideWorkingHours",
+  "Denied",
+] as const;
 
 /**
  * One row per activation: justification and ticket from the activation or its request, the approver from the

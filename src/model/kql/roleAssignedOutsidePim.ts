@@ -24,7 +24,10 @@ export const OUTSIDE_PIM_COLUMNS = [
 /** Audit logs name roles by display name; the names come from the one Tier-0 list in src/model/roles.ts. */
 export const TIER0_ROLE_NAMES: readonly string[] = Object.values(TIER0_ROLES);
 
-export function roleAssignedOutsidePimQuery(breakglass: BreakglassPrincipals, evaluationFrequencyMinutes: number): string {
+export function roleAssignedOutsidePimQuery(
+  breakglass: BreakglassPrincipals,
+  evaluationFrequencyMinutes: number,
+): string {
   assertAccounts(breakglass);
   return [
     "// entra-baseline: a Tier-0 role was assigned outside PIM (CISA MS.AAD.7.5).",

@@ -43,10 +43,17 @@ function program(io: CliIo): Command {
       .option("--save-snapshot <file>", "write the raw Graph/ARM answers read to <file>")
       .addOption(new Option("--json", "print findings as JSON").conflicts("markdown"))
       .addOption(new Option("--markdown", "print findings as Markdown (CI job summary)").conflicts("json"))
-      .addOption(new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity").choices([...SEVERITIES]).default("high"))
+      .addOption(
+        new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity")
+          .choices([...SEVERITIES])
+          .default("high"),
+      )
       .option("--graph-endpoint <url>", "Microsoft Graph base URL (default: graph.endpoint of the stack config)")
       .option("--arm-endpoint <url>", "Azure Resource Manager base URL", DEFAULT_ARM_ENDPOINT)
-      .option("--subscription <id...>", "subscription(s) holding the tripwire alert rules (default: the stack's azure-native:subscriptionId, see docs/audit.md)")
+      .option(
+        "--subscription <id...>",
+        "subscription(s) holding the tripwire alert rules (default: the stack's azure-native:subscriptionId, see docs/audit.md)",
+      )
       .option("--timeout <seconds>", "per-request timeout", "30"),
     "audit",
     `  0  no finding at or above --fail-on
@@ -70,16 +77,24 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (e instanceof GraphError) throw new UserInputError(e.message, { cause: e });
     throw e;
   }
-  const output = options.json ? renderJson(result, options.failOn) : options.markdown ? renderMarkdown(result) : renderTable(result, io.columns ?? 120);
+  const output = options.json
+    ? renderJson(result, options.failOn)
+    : options.markdown
+      ? renderMarkdown(result)
+      : renderTable(result, io.columns ?? 120);
   io.stdout(output);
   const threshold = severityRank(options.failOn);
   return result.findings.some((f) => severityRank(f.severity) >= threshold) ? EXIT.findings : EXIT.ok;
 }
 
 async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
-  if (options.snapshot && options.saveSnapshot) throw new UserInputError("--snapshot and --save-snapshot exclude each other (a snapshot is saved from a live read)");
+  if (options.snapshot && options.saveSnapshot)
+    throw new UserInputError(
+      "--snapshot and --save-snapshot exclude each other (a snapshot is saved from a live read)",
+    );
   const timeoutSeconds = Number(options.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UserInputError(`--timeout ${JSON.stringify(options.timeout)} is not a positive number of seconds`);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new UserInputError(`--timeout ${JSON.stringify(options.timeout)} is not a positive number of seconds`);
   const { config, subscription } = stackConfig(path.resolve(io.cwd, options.cwd ?? "."), options.stack);
 
   if (options.snapshot) {
@@ -89,7 +104,10 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
 
   const graph = createGraphClient(options.graphEndpoint ?? config.graph.endpoint, { timeoutMs: timeoutSeconds * 1000 });
   const arm = createGraphClient(options.armEndpoint, { timeoutMs: timeoutSeconds * 1000 });
-  const progress = io.stderrIsTTY ? (p: ReadProgress) => io.stderr(`\rReading the tenant: ${p.sourcesDone}/${p.sourcesTotal} sources, ${p.requests} requests `) : undefined;
+  const progress = io.stderrIsTTY
+    ? (p: ReadProgress) =>
+        io.stderr(`\rReading the tenant: ${p.sourcesDone}/${p.sourcesTotal} sources, ${p.requests} requests `)
+    : undefined;
   let snapshot;
   try {
     const subscriptions = options.subscription ?? (subscription ? [subscription] : undefined);

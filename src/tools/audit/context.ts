@@ -67,7 +67,8 @@ export function stringList(value: unknown): string[] {
 /** "user adele.vance@contoso.com (id)", "servicePrincipal Deploy app (id)", "group Tier-0 admins (id)". */
 export function describePrincipal(principal: unknown, fallbackId?: unknown): string {
   const p = asRecord(principal);
-  const type = typeof p["@odata.type"] === "string" ? p["@odata.type"].replace(/^#?microsoft\.graph\./i, "") : "principal";
+  const type =
+    typeof p["@odata.type"] === "string" ? p["@odata.type"].replace(/^#?microsoft\.graph\./i, "") : "principal";
   const name = p.userPrincipalName ?? p.displayName ?? p.appId;
   const id = p.id ?? fallbackId;
   return `${type} ${typeof name === "string" ? name : "(unknown name)"}${typeof id === "string" ? ` (${id})` : ""}`;

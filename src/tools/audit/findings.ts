@@ -48,13 +48,15 @@ export const FINDING_KINDS = {
     severity: "critical",
     title: "A tenant read failed: the checks that depend on it did not run",
     controls: [],
-    remediation: "Fix the cause in the message (network, throttling, Graph/ARM outage) and run the audit again; a partial read is never a clean report.",
+    remediation:
+      "Fix the cause in the message (network, throttling, Graph/ARM outage) and run the audit again; a partial read is never a clean report.",
   },
   "AUD-PERMANENT-TIER0": {
     severity: "critical",
     title: "Permanent active Tier-0 role assignment outside the breakglass accounts",
     controls: ["MS.AAD.7.4", "ZTA 21815", "ZTA 21816"],
-    remediation: "Remove the active assignment and make the admin eligible instead (pim.eligibleAdmins for Global Administrator, PIM eligibility for other Tier-0 roles).",
+    remediation:
+      "Remove the active assignment and make the admin eligible instead (pim.eligibleAdmins for Global Administrator, PIM eligibility for other Tier-0 roles).",
   },
   "AUD-OUTSIDE-PIM": {
     severity: "high",
@@ -66,7 +68,8 @@ export const FINDING_KINDS = {
     severity: "high",
     title: "Number of Global Administrators outside the allowed range",
     controls: ["MS.AAD.7.1", "ZTA 21812", "MT.1032"],
-    remediation: "Bring eligible + permanent Global Administrators within limits.globalAdmins (default 2–8): remove unmanaged holders or add eligible admins in pim.eligibleAdmins.",
+    remediation:
+      "Bring eligible + permanent Global Administrators within limits.globalAdmins (default 2–8): remove unmanaged holders or add eligible admins in pim.eligibleAdmins.",
   },
   "AUD-GA-ELIGIBLE-UNMANAGED": {
     severity: "medium",
@@ -84,23 +87,27 @@ export const FINDING_KINDS = {
     severity: "critical",
     title: "Global Administrator PIM policy not found",
     controls: GA_ACTIVATION,
-    remediation: "Check that PIM (Entra ID P2) is licensed and that the identity can read role management policies; then run `pulumi up`.",
+    remediation:
+      "Check that PIM (Entra ID P2) is licensed and that the identity can read role management policies; then run `pulumi up`.",
   },
   "AUD-PIM-POLICY-WEAKENED": {
     severity: "high",
     title: "Global Administrator activation policy is weaker than the model",
     controls: ["MS.AAD.7.6", "MS.AAD.7.7", "MS.AAD.7.8", "ZTA 21817", "ZTA 21818"],
-    remediation: "Run `pulumi up` to re-apply the activation rules from the stack configuration, then find who changed them in the audit log (Update role setting in PIM).",
+    remediation:
+      "Run `pulumi up` to re-apply the activation rules from the stack configuration, then find who changed them in the audit log (Update role setting in PIM).",
   },
   "AUD-PIM-POLICY-DRIFT": {
     severity: "medium",
     title: "Global Administrator PIM rule differs from the stack configuration",
     controls: GA_ACTIVATION,
-    remediation: "Run `pulumi up` to re-apply the configured value, or change the stack configuration if the live value is intended.",
+    remediation:
+      "Run `pulumi up` to re-apply the configured value, or change the stack configuration if the live value is intended.",
   },
   "AUD-ACTIVATION-CONTEXT-NOT-ENFORCED": {
     severity: "high",
-    title: "Activation authentication context not enforced by an enabled CA policy with every-time phishing-resistant MFA",
+    title:
+      "Activation authentication context not enforced by an enabled CA policy with every-time phishing-resistant MFA",
     controls: ["MS.AAD.3.6", ...GA_ACTIVATION],
     remediation:
       "Run `pulumi up` to restore the baseline's CA policy on the context (enabled, sign-in frequency every time, grant: the phishing-resistant MFA authentication strength alone), then find who changed it in the audit log.",
@@ -109,7 +116,8 @@ export const FINDING_KINDS = {
     severity: "critical",
     title: "Conditional Access policy does not exclude the breakglass accounts",
     controls: BREAKGLASS_EXCLUSION,
-    remediation: "Add the breakglass group (breakglass.groupName) to the policy's excluded groups; every policy, in any state, must exclude it.",
+    remediation:
+      "Add the breakglass group (breakglass.groupName) to the policy's excluded groups; every policy, in any state, must exclude it.",
   },
   "AUD-CA-TARGETS-BREAKGLASS": {
     severity: "high",
@@ -121,7 +129,8 @@ export const FINDING_KINDS = {
     severity: "critical",
     title: "Breakglass account missing",
     controls: EMERGENCY_ACCESS,
-    remediation: "Run `pulumi up` to recreate the account, then register its FIDO2 keys and store the credentials; never leave fewer than two emergency accounts.",
+    remediation:
+      "Run `pulumi up` to recreate the account, then register its FIDO2 keys and store the credentials; never leave fewer than two emergency accounts.",
   },
   "AUD-BREAKGLASS-DISABLED": {
     severity: "critical",
@@ -133,19 +142,22 @@ export const FINDING_KINDS = {
     severity: "high",
     title: "Breakglass account synchronized from on-premises",
     controls: ["MS.AAD.7.3", ...EMERGENCY_ACCESS],
-    remediation: "Emergency accounts must be cloud-only: replace it with a cloud-only account on the *.onmicrosoft.com domain.",
+    remediation:
+      "Emergency accounts must be cloud-only: replace it with a cloud-only account on the *.onmicrosoft.com domain.",
   },
   "AUD-BREAKGLASS-DOMAIN": {
     severity: "high",
     title: "Breakglass account not on the *.onmicrosoft.com domain",
     controls: EMERGENCY_ACCESS,
-    remediation: "Rename the account back to <name>@<tenant>.onmicrosoft.com: a custom or federated domain can fail with the identity provider it depends on.",
+    remediation:
+      "Rename the account back to <name>@<tenant>.onmicrosoft.com: a custom or federated domain can fail with the identity provider it depends on.",
   },
   "AUD-BREAKGLASS-ELIGIBLE": {
     severity: "medium",
     title: "Breakglass account is eligible in PIM",
     controls: EMERGENCY_ACCESS,
-    remediation: "Remove the eligibility: emergency accounts hold Global Administrator permanently and must not depend on PIM.",
+    remediation:
+      "Remove the eligibility: emergency accounts hold Global Administrator permanently and must not depend on PIM.",
   },
   "AUD-BREAKGLASS-NO-PERMANENT-GA": {
     severity: "critical",
@@ -157,7 +169,8 @@ export const FINDING_KINDS = {
     severity: "high",
     title: "Breakglass account has no FIDO2 security key or passkey",
     controls: [...EMERGENCY_ACCESS, "MS.AAD.3.6"],
-    remediation: "Register at least one FIDO2 security key (allowed by breakglass.fido2) for the account and store it in a separate safe.",
+    remediation:
+      "Register at least one FIDO2 security key (allowed by breakglass.fido2) for the account and store it in a separate safe.",
   },
   "AUD-BREAKGLASS-WEAK-METHODS": {
     severity: "low",
@@ -169,7 +182,8 @@ export const FINDING_KINDS = {
     severity: "critical",
     title: "Breakglass exclusion group missing",
     controls: BREAKGLASS_EXCLUSION,
-    remediation: "Run `pulumi up` to recreate the group named breakglass.groupName and re-add it to every CA policy's exclusions.",
+    remediation:
+      "Run `pulumi up` to recreate the group named breakglass.groupName and re-add it to every CA policy's exclusions.",
   },
   "AUD-BREAKGLASS-GROUP-MEMBERSHIP": {
     severity: "high",
@@ -187,13 +201,15 @@ export const FINDING_KINDS = {
     severity: "high",
     title: "No Entra diagnostic setting streams the required logs",
     controls: LOG_STREAMING,
-    remediation: "Run `pulumi up` to recreate the Entra diagnostic setting (monitoring.diagnosticSettingName) that streams to the Log Analytics workspace.",
+    remediation:
+      "Run `pulumi up` to recreate the Entra diagnostic setting (monitoring.diagnosticSettingName) that streams to the Log Analytics workspace.",
   },
   "AUD-DIAGNOSTICS-CATEGORY": {
     severity: "high",
     title: "Entra diagnostic setting missing a log category",
     controls: LOG_STREAMING,
-    remediation: "Re-enable the category in the diagnostic setting (`pulumi up`); the tripwire and the PIM review read it.",
+    remediation:
+      "Re-enable the category in the diagnostic setting (`pulumi up`); the tripwire and the PIM review read it.",
   },
   "AUD-TRIPWIRE-MISSING": {
     severity: "critical",
@@ -217,7 +233,8 @@ export const FINDING_KINDS = {
     severity: "medium",
     title: "Tripwire alert rule weaker than the model",
     controls: EMERGENCY_ACCESS,
-    remediation: "Run `pulumi up` to restore severity 0, the evaluation frequency (limits.tripwireMaxEvaluationFrequency) and the action group.",
+    remediation:
+      "Run `pulumi up` to restore severity 0, the evaluation frequency (limits.tripwireMaxEvaluationFrequency) and the action group.",
   },
 } as const satisfies Record<string, FindingKind>;
 
@@ -247,6 +264,9 @@ export function sortFindings(findings: Finding[]): Finding[] {
   const readFailed = (f: Finding) => (f.id === "AUD-READ-FAILED" ? 0 : 1);
   return [...findings].sort(
     (a, b) =>
-      readFailed(a) - readFailed(b) || severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id) || a.object.localeCompare(b.object),
+      readFailed(a) - readFailed(b) ||
+      severityRank(b.severity) - severityRank(a.severity) ||
+      a.id.localeCompare(b.id) ||
+      a.object.localeCompare(b.object),
   );
 }

@@ -16,7 +16,14 @@ import { GraphError, type GraphClient } from "../../graph/client";
 import { requiredPermissions } from "../../graph/permissions";
 import { GLOBAL_ADMINISTRATOR, GUID, TIER0_ROLE_IDS } from "@entra-baseline/model";
 import { asRecord, lower } from "./context";
-import { SNAPSHOT_VERSION, type AuditSnapshot, type KeyedSource, type ListSource, type RawObject, type SourceName } from "./snapshot";
+import {
+  SNAPSHOT_VERSION,
+  type AuditSnapshot,
+  type KeyedSource,
+  type ListSource,
+  type RawObject,
+  type SourceName,
+} from "./snapshot";
 
 export const ARM_API_VERSIONS = {
   /** Entra diagnostic settings (reference §5; azure-native aadiam.DiagnosticSetting uses it). */
@@ -28,11 +35,14 @@ export const ARM_API_VERSIONS = {
 
 /** `in (…)` filters are chunked: Graph limits the number of values in one filter clause (15 is safe). */
 const IN_FILTER_CHUNK = 15;
-const USER_SELECT = "id,userPrincipalName,mailNickname,displayName,accountEnabled,onPremisesSyncEnabled,onPremisesImmutableId,userType";
+const USER_SELECT =
+  "id,userPrincipalName,mailNickname,displayName,accountEnabled,onPremisesSyncEnabled,onPremisesImmutableId,userType";
 
 export class AuditAuthError extends UserInputError {
   constructor(readonly problems: string[]) {
-    super(`The audit could not read the tenant with the current identity:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      `The audit could not read the tenant with the current identity:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
 }
 
@@ -68,7 +78,8 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
   const authProblems = new Set<string>();
   const total = 12;
   let done = 0;
-  const progress = () => options.onProgress?.({ sourcesDone: done, sourcesTotal: total, requests: graph.requestCount + arm.requestCount });
+  const progress = () =>
+    options.onProgress?.({ sourcesDone: done, sourcesTotal: total, requests: graph.requestCount + arm.requestCount });
 
   const fail = (source: SourceName, error: unknown) => {
     const problem = authProblem(error);
@@ -87,22 +98,34 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
     const plan = listSourceReads(config);
     const keys = Object.keys(plan) as ListSource[];
     const flat = keys.flatMap((source) => plan[source]!.map((read) => ({ source, read })));
-    const outcomes = await readCollections(graph, flat.map((f) => f.read));
-    for (const source of keys) settle(source, outcomes.filter((_, i) => flat[i]!.source === source));
+    const outcomes = await readCollections(
+      graph,
+      flat.map((f) => f.read),
+    );
+    for (const source of keys)
+      settle(
+        source,
+        outcomes.filter((_, i) => flat[i]!.source === source),
+      );
     await readKeyedSources(graph, config, sources, errors, fail);
     done += 3;
     progress();
   };
   const armPhase = async () => {
     try {
-      armSources.diagnosticSettings = await armList(arm, `/providers/microsoft.aadiam/diagnosticSettings?api-version=${ARM_API_VERSIONS.aadiamDiagnosticSettings}`);
+      armSources.diagnosticSettings = await armList(
+        arm,
+        `/providers/microsoft.aadiam/diagnosticSettings?api-version=${ARM_API_VERSIONS.aadiamDiagnosticSettings}`,
+      );
     } catch (e) {
       fail("diagnosticSettings", armError(e, "diagnostic settings"));
     }
     done++;
     progress();
     try {
-      const subscriptions = options.subscriptions?.length ? options.subscriptions : await monitoringSubscriptions(arm, config);
+      const subscriptions = options.subscriptions?.length
+        ? options.subscriptions
+        : await monitoringSubscriptions(arm, config);
       // The program deploys the alert rules into monitoring.resourceGroupName: reading that group needs only Reader on
       // it (docs/operations.md), and a missing group means missing rules, which the tripwire check reports.
       const group = encodeURIComponent(config.monitoring.resourceGroupName);
@@ -138,7 +161,8 @@ export function listSourceReads(config: BaselineConfig): Partial<Record<ListSour
   const ids = new Set<string>();
   const domain = config.breakglass.domain;
   if (domain) for (const a of config.breakglass.accounts) upns.add(`${a.name}@${domain}`.toLowerCase());
-  for (const ref of [...config.pim.eligibleAdmins, ...config.pim.approvers.users]) (GUID.test(ref) ? ids : upns).add(ref.toLowerCase());
+  for (const ref of [...config.pim.eligibleAdmins, ...config.pim.approvers.users])
+    (GUID.test(ref) ? ids : upns).add(ref.toLowerCase());
   const nicknames = config.breakglass.accounts.map((a) => a.name);
   const users = [
     ...inFilters("userPrincipalName", [...upns]),
@@ -151,7 +175,9 @@ export function listSourceReads(config: BaselineConfig): Partial<Record<ListSour
   return {
     users,
     breakglassGroups: [
-      { url: `/groups?$filter=${encodeURIComponent(`displayName eq ${odataString(config.breakglass.groupName)}`)}&$select=id,displayName,isAssignableToRole,securityEnabled` },
+      {
+        url: `/groups?$filter=${encodeURIComponent(`displayName eq ${odataString(config.breakglass.groupName)}`)}&$select=id,displayName,isAssignableToRole,securityEnabled`,
+      },
     ],
     caPolicies: [{ url: "/identity/conditionalAccess/policies" }],
     roleAssignmentScheduleInstances: TIER0_ROLE_IDS.map((id) => role("roleAssignmentScheduleInstances", id)),
@@ -186,7 +212,11 @@ async function readKeyedSources(
     });
     for (const user of accounts) {
       const id = String(user.id);
-      reads.push({ source: "transitiveMemberOf", key: id, read: { url: `/users/${id}/transitiveMemberOf?$select=id,displayName,isAssignableToRole` } });
+      reads.push({
+        source: "transitiveMemberOf",
+        key: id,
+        read: { url: `/users/${id}/transitiveMemberOf?$select=id,displayName,isAssignableToRole` },
+      });
       reads.push({ source: "authenticationMethods", key: id, read: { url: `/users/${id}/authentication/methods` } });
     }
   } else {
@@ -194,16 +224,27 @@ async function readKeyedSources(
     if (errors.users) errors.transitiveMemberOf = errors.authenticationMethods = why;
   }
   const gaGroups = new Set<string>();
-  for (const item of [...(sources.roleAssignmentScheduleInstances ?? []), ...(sources.roleEligibilityScheduleInstances ?? [])]) {
+  for (const item of [
+    ...(sources.roleAssignmentScheduleInstances ?? []),
+    ...(sources.roleEligibilityScheduleInstances ?? []),
+  ]) {
     if (lower(item.roleDefinitionId) !== GLOBAL_ADMINISTRATOR) continue;
-    if (lower(asRecord(item.principal)["@odata.type"]) === "#microsoft.graph.group" && typeof item.principalId === "string") gaGroups.add(item.principalId);
+    if (
+      lower(asRecord(item.principal)["@odata.type"]) === "#microsoft.graph.group" &&
+      typeof item.principalId === "string"
+    )
+      gaGroups.add(item.principalId);
   }
-  for (const id of gaGroups) reads.push({ source: "groupMembers", key: id, read: { url: `/groups/${id}/transitiveMembers?$select=id` } });
+  for (const id of gaGroups)
+    reads.push({ source: "groupMembers", key: id, read: { url: `/groups/${id}/transitiveMembers?$select=id` } });
   if (errors.roleAssignmentScheduleInstances || errors.roleEligibilityScheduleInstances) {
     errors.groupMembers = "not read: the Global Administrator assignments could not be read";
   }
 
-  const outcomes = await readCollections(graph, reads.map((r) => r.read));
+  const outcomes = await readCollections(
+    graph,
+    reads.map((r) => r.read),
+  );
   const keyed: Partial<Record<KeyedSource, Record<string, RawObject[]>>> = {};
   for (const source of ["transitiveMemberOf", "authenticationMethods", "groupMembers"] as const) {
     if (errors[source]) continue;
@@ -234,18 +275,35 @@ async function readCollections(graph: GraphClient, reads: CollectionRead[]): Pro
     answers.map(async (answer, i): Promise<ReadOutcome> => {
       const read = reads[i]!;
       const path = `/v1.0${read.url}`;
-      if (answer.status < 200 || answer.status > 299) return { error: batchItemError(path, answer.status, answer.body) };
+      if (answer.status < 200 || answer.status > 299)
+        return { error: batchItemError(path, answer.status, answer.body) };
       const body = asRecord(answer.body);
       if (!Array.isArray(body.value)) {
-        return { error: new GraphError(`GET ${stripQuery(path)} returned no "value" array: not a Graph collection`, answer.status, "GET", path) };
+        return {
+          error: new GraphError(
+            `GET ${stripQuery(path)} returned no "value" array: not a Graph collection`,
+            answer.status,
+            "GET",
+            path,
+          ),
+        };
       }
       const next = body["@odata.nextLink"];
       if (next !== undefined && typeof next !== "string") {
-        return { error: new GraphError(`GET ${stripQuery(path)} returned a malformed @odata.nextLink`, answer.status, "GET", path) };
+        return {
+          error: new GraphError(
+            `GET ${stripQuery(path)} returned a malformed @odata.nextLink`,
+            answer.status,
+            "GET",
+            path,
+          ),
+        };
       }
       try {
         const items = objectItems(body.value, path);
-        return { items: next === undefined ? items : [...items, ...objectItems(await graph.list<unknown>(next), next)] };
+        return {
+          items: next === undefined ? items : [...items, ...objectItems(await graph.list<unknown>(next), next)],
+        };
       } catch (e) {
         return { error: e };
       }
@@ -263,7 +321,12 @@ function objectItems(items: unknown[], path: string): RawObject[] {
   const needsId = /^(\/v1\.0)?\/(users|groups)$/i.test(stripQuery(path).replace(/^https?:\/\/[^/]+/i, ""));
   items.forEach((item, i) => {
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      throw new GraphError(`${where} returned a malformed item at value[${i}]: ${truncate(JSON.stringify(item) ?? String(item))} is not an object`, 200, "GET", path);
+      throw new GraphError(
+        `${where} returned a malformed item at value[${i}]: ${truncate(JSON.stringify(item) ?? String(item))} is not an object`,
+        200,
+        "GET",
+        path,
+      );
     }
     if (needsId && typeof (item as RawObject).id !== "string") {
       throw new GraphError(`${where} returned an object without an id at value[${i}]`, 200, "GET", path);
@@ -279,14 +342,22 @@ function truncate(text: string, max = 120): string {
 function batchItemError(path: string, status: number, body: unknown): GraphError {
   const err = asRecord(asRecord(body).error);
   const code = typeof err.code === "string" ? err.code : undefined;
-  const detail = [code, typeof err.message === "string" ? err.message : undefined].filter(Boolean).join(": ") || "no error body";
+  const detail =
+    [code, typeof err.message === "string" ? err.message : undefined].filter(Boolean).join(": ") || "no error body";
   const where = `GET ${stripQuery(path)}`;
   if (status === 401 || status === 403) {
     const rule = requiredPermissions("GET", path);
     const needs = rule
       ? ` The identity needs the Microsoft Graph permission ${rule.permissions.join(" or ")} with admin consent${rule.role ? ` (signed in as a user: the ${rule.role} role)` : ""}.`
       : " Check the identity's Graph permissions and admin consent.";
-    return new GraphError(`${where} was denied (${status} ${detail}).${needs}`, status, "GET", path, code, rule?.permissions);
+    return new GraphError(
+      `${where} was denied (${status} ${detail}).${needs}`,
+      status,
+      "GET",
+      path,
+      code,
+      rule?.permissions,
+    );
   }
   return new GraphError(`${where} failed with ${status}: ${detail}`, status, "GET", path, code);
 }
@@ -297,7 +368,13 @@ async function armList(arm: GraphClient, path: string): Promise<RawObject[]> {
   let next: string | undefined = path;
   while (next) {
     const page = asRecord(await arm.get<unknown>(next));
-    if (!Array.isArray(page.value)) throw new GraphError(`GET ${stripQuery(next)} returned no "value" array: not an ARM collection`, 200, "GET", next);
+    if (!Array.isArray(page.value))
+      throw new GraphError(
+        `GET ${stripQuery(next)} returned no "value" array: not an ARM collection`,
+        200,
+        "GET",
+        next,
+      );
     items.push(...objectItems(page.value, next));
     if (page.nextLink !== undefined && page.nextLink !== null && typeof page.nextLink !== "string") {
       throw new GraphError(`GET ${stripQuery(next)} returned a malformed nextLink`, 200, "GET", next);
@@ -328,7 +405,8 @@ function noResourceGroup(error: unknown): RawObject[] {
 
 /** ARM 401/403 messages name the Azure role instead of Graph permissions. */
 function armError(error: unknown, what: string): unknown {
-  if (!(error instanceof GraphError) || (error.status !== 401 && error.status !== 403) || error.method === "AUTH") return error;
+  if (!(error instanceof GraphError) || (error.status !== 401 && error.status !== 403) || error.method === "AUTH")
+    return error;
   const role =
     what === "diagnostic settings"
       ? "an Entra role that can read diagnostic settings (Security Reader or Global Reader) and, for service principals, an Azure role assignment at scope /providers/Microsoft.aadiam (known issue, unconfirmed)"

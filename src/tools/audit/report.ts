@@ -14,7 +14,9 @@ export function summarize(findings: readonly Finding[]): Record<Severity, number
 function summaryLine(result: AuditResult): string {
   const counts = summarize(result.findings);
   const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
-  return result.findings.length === 0 ? "No findings: the tenant matches the model." : `${result.findings.length} findings: ${parts.join(", ")}.`;
+  return result.findings.length === 0
+    ? "No findings: the tenant matches the model."
+    : `${result.findings.length} findings: ${parts.join(", ")}.`;
 }
 
 function header(result: AuditResult): string {
@@ -51,10 +53,13 @@ export function renderMarkdown(result: AuditResult): string {
   if (result.findings.length > 0) {
     lines.push("| Severity | Finding | Object | Expected | Actual | Controls |", "|---|---|---|---|---|---|");
     for (const f of result.findings) {
-      lines.push(`| ${f.severity} | ${cell(f.id)} ${cell(f.title)} | ${cell(f.object)} | ${cell(f.expected)} | ${cell(f.actual)} | ${cell(f.controls.join(", "))} |`);
+      lines.push(
+        `| ${f.severity} | ${cell(f.id)} ${cell(f.title)} | ${cell(f.object)} | ${cell(f.expected)} | ${cell(f.actual)} | ${cell(f.controls.join(", "))} |`,
+      );
     }
     lines.push("", "### Remediation", "");
-    for (const id of distinctIds(result.findings)) lines.push(`- **${id}** — ${cell(remediationOf(result.findings, id))}`);
+    for (const id of distinctIds(result.findings))
+      lines.push(`- **${id}** — ${cell(remediationOf(result.findings, id))}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -73,7 +78,12 @@ export function renderTable(result: AuditResult, width = 120): string {
   const format = (cells: string[]) => {
     const wrapped = cells.map((c, i) => wrap(c, widths[i]!));
     const height = Math.max(...wrapped.map((w) => w.length));
-    return Array.from({ length: height }, (_, line) => wrapped.map((w, i) => (w[line] ?? "").padEnd(widths[i]!)).join("  ").trimEnd());
+    return Array.from({ length: height }, (_, line) =>
+      wrapped
+        .map((w, i) => (w[line] ?? "").padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
   };
   lines.push("", ...format(head), widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of rows) lines.push(...format(r));

@@ -80,7 +80,9 @@ const sourcesSchema = z.strictObject({
 } as Record<SourceName, z.ZodOptional<typeof rawList> | z.ZodOptional<typeof keyed>>);
 
 const snapshotSchema = z.strictObject({
-  version: z.literal(SNAPSHOT_VERSION, { error: `must be ${SNAPSHOT_VERSION} (the only snapshot format this audit reads)` }),
+  version: z.literal(SNAPSHOT_VERSION, {
+    error: `must be ${SNAPSHOT_VERSION} (the only snapshot format this audit reads)`,
+  }),
   takenAt: z.string().refine((t) => !Number.isNaN(Date.parse(t)), "must be an ISO 8601 date-time"),
   tenantId: z.string().optional(),
   endpoints: z.strictObject({ graph: z.string().optional(), arm: z.string().optional() }).optional(),

@@ -30,7 +30,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     addStackOptions(new Command(), "gives the pack config")
       .description("Run the policy pack over the JSON of `pulumi stack export` (state version 3) (docs/plan.md).")
       .argument("<file>", "the stack export to check (pulumi stack export, or npm run plan -- --export FILE)")
-      .option("--policy-config <file>", "pack config JSON (as passed to pulumi --policy-pack-config); default: derived from the stack's config")
+      .option(
+        "--policy-config <file>",
+        "pack config JSON (as passed to pulumi --policy-pack-config); default: derived from the stack's config",
+      )
       .option("--json", "print the verdict as JSON"),
     "check",
     `  0  checked; the policy pack found no mandatory violation
@@ -79,7 +82,9 @@ function resolveConfig(flags: CheckFlags, policies: readonly PackPolicyInfo[], c
   const config = parsed as Record<string, unknown>;
   const problems = packConfigProblems(config, policies);
   if (problems.length > 0) {
-    throw new UserInputError(`${file}: invalid pack config (checked against the pack's configSchemas, as the Pulumi CLI does):\n  ${problems.join("\n  ")}`);
+    throw new UserInputError(
+      `${file}: invalid pack config (checked against the pack's configSchemas, as the Pulumi CLI does):\n  ${problems.join("\n  ")}`,
+    );
   }
   const fromStack = policiesTakenFromStack(config, policies);
   if (fromStack.length === 0) return resolvePackConfig(config, policies, undefined);
@@ -103,11 +108,16 @@ function derivedConfig(flags: CheckFlags, cwd: string, hint: string): Record<str
     loaded = loadStackConfig(path.resolve(cwd, flags.cwd ?? "."), flags.stack);
   } catch (e) {
     if (e instanceof StackFileError && hint) {
-      throw new UserInputError(`${e.message}\n  the pack config is derived from the stack file: pass --stack NAME, or --policy-config FILE`);
+      throw new UserInputError(
+        `${e.message}\n  the pack config is derived from the stack file: pass --stack NAME, or --policy-config FILE`,
+      );
     }
     throw e;
   }
-  if (!loaded.ok) throw new UserInputError(invalidConfigMessage(loaded, `no pack config can be derived from it${hint ? ` ${hint}` : ""}`));
+  if (!loaded.ok)
+    throw new UserInputError(
+      invalidConfigMessage(loaded, `no pack config can be derived from it${hint ? ` ${hint}` : ""}`),
+    );
   return derivePackConfig(loaded.config);
 }
 

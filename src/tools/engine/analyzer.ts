@@ -172,7 +172,9 @@ export async function openPack(opts: Omit<AnalyzeOptions, "stackOnly" | "onTimin
     Promise.race([
       new Promise<T>((resolve, reject) => {
         client[method](request, { deadline: Date.now() + rpcTimeoutMs }, (err: grpc.ServiceError | null, res: T) =>
-          err ? reject(new PackError(`policy pack ${method} failed: ${err.details || err.message}`, pack.stderr())) : resolve(res),
+          err
+            ? reject(new PackError(`policy pack ${method} failed: ${err.details || err.message}`, pack.stderr()))
+            : resolve(res),
         );
       }),
       diedDuring(method),
@@ -249,7 +251,12 @@ function startPack(packDir: string, timeoutMs: number): Promise<RunningPack> {
     });
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      reject(new PackError(`policy pack in ${packDir} exited (${signal ?? `code ${code}`}) before reporting its port`, stderr));
+      reject(
+        new PackError(
+          `policy pack in ${packDir} exited (${signal ?? `code ${code}`}) before reporting its port`,
+          stderr,
+        ),
+      );
     });
     child.stdout!.setEncoding("utf8").on("data", (d: string) => {
       stdout += d;
@@ -283,7 +290,10 @@ function configureRequest(policies: PackPolicyInfo[], packConfig: Record<string,
   const known = new Set(policies.map((p) => p.name));
   const unknown = Object.keys(packConfig).filter((k) => !known.has(k));
   if (unknown.length > 0) {
-    throw new PackError(`pack config names unknown policies: ${unknown.join(", ")} (known: ${[...known].join(", ")})`, "");
+    throw new PackError(
+      `pack config names unknown policies: ${unknown.join(", ")} (known: ${[...known].join(", ")})`,
+      "",
+    );
   }
   const req = new analyzerPb.ConfigureAnalyzerRequest();
   const map = req.getPolicyconfigMap();
@@ -291,7 +301,8 @@ function configureRequest(policies: PackPolicyInfo[], packConfig: Record<string,
     const given = (packConfig[policy.name] ?? {}) as Record<string, unknown>;
     const { enforcementLevel, ...props } = given;
     const level = (enforcementLevel ?? policy.enforcementLevel) as EnforcementLevel;
-    if (!LEVELS.includes(level)) throw new PackError(`pack config for ${policy.name}: unknown enforcementLevel ${JSON.stringify(level)}`, "");
+    if (!LEVELS.includes(level))
+      throw new PackError(`pack config for ${policy.name}: unknown enforcementLevel ${JSON.stringify(level)}`, "");
     // The Pulumi CLI fills in schema defaults before Configure; do the same so both paths see one config.
     const defaults: Record<string, unknown> = {};
     for (const [key, schema] of Object.entries(policy.configSchema ?? {})) {
@@ -325,7 +336,11 @@ interface ResourceMessage {
 }
 
 /** What an AnalyzeRequest and a stack's AnalyzerResource both carry: identity, properties and options. */
-function resourceMessage<M extends ResourceMessage>(message: M, r: PlannedResource, properties: Record<string, unknown>): M {
+function resourceMessage<M extends ResourceMessage>(
+  message: M,
+  r: PlannedResource,
+  properties: Record<string, unknown>,
+): M {
   message.setType(r.type);
   message.setUrn(r.urn);
   message.setName(r.name);

@@ -21,7 +21,10 @@ export function packConfigProblems(config: Record<string, unknown>, policies: re
   const ajv = new Ajv({ allErrors: true, strict: false });
   for (const [name, value] of Object.entries(config)) {
     if (name === "all") {
-      if (!isLevel(value)) problems.push(`"all": must be an enforcement level (${ENFORCEMENT_LEVELS.join(", ")}), got ${JSON.stringify(value)}`);
+      if (!isLevel(value))
+        problems.push(
+          `"all": must be an enforcement level (${ENFORCEMENT_LEVELS.join(", ")}), got ${JSON.stringify(value)}`,
+        );
       continue;
     }
     const policy = known.get(name);
@@ -30,13 +33,20 @@ export function packConfigProblems(config: Record<string, unknown>, policies: re
       continue;
     }
     if (typeof value === "string") {
-      if (!isLevel(value)) problems.push(`policy "${name}": ${JSON.stringify(value)} is not an enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
+      if (!isLevel(value))
+        problems.push(
+          `policy "${name}": ${JSON.stringify(value)} is not an enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`,
+        );
       continue;
     }
-    const properties = { ...(policy.configSchema ?? {}), enforcementLevel: { type: "string", enum: [...ENFORCEMENT_LEVELS] } };
+    const properties = {
+      ...(policy.configSchema ?? {}),
+      enforcementLevel: { type: "string", enum: [...ENFORCEMENT_LEVELS] },
+    };
     const validate = ajv.compile({ type: "object", properties, additionalProperties: false });
     if (validate(value)) continue;
-    for (const error of validate.errors ?? []) problems.push(`policy "${name}": ${describeSchemaError(error, value, Object.keys(properties))}`);
+    for (const error of validate.errors ?? [])
+      problems.push(`policy "${name}": ${describeSchemaError(error, value, Object.keys(properties))}`);
   }
   return problems;
 }
@@ -51,11 +61,18 @@ function describeSchemaError(error: ErrorObject, root: unknown, known: string[])
     const extra = String((error.params as { additionalProperty: string }).additionalProperty);
     return `unknown property "${extra}" (the policy's properties: ${known.join(", ")})`;
   }
-  if (error.instancePath === "") return `must be an object of the policy's properties or an enforcement level, got ${JSON.stringify(root)}`;
-  const pointer = error.instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  if (error.instancePath === "")
+    return `must be an object of the policy's properties or an enforcement level, got ${JSON.stringify(root)}`;
+  const pointer = error.instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
   let value: unknown = root;
   for (const key of pointer) value = (value as Record<string, unknown> | undefined)?.[key];
-  const allowed = error.keyword === "enum" ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")})` : "";
+  const allowed =
+    error.keyword === "enum"
+      ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")})`
+      : "";
   return `property "${pointer.join(".")}" ${error.message ?? "is invalid"}${allowed}, got ${JSON.stringify(value)}`;
 }
 

@@ -15,8 +15,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_SIG, SECRET_SIG_KEY } from "./secrets";
-import { ROOT_STACK_TYPE } from "./stackExport";
 
+/** The type of the root resource every Pulumi program registers first. */
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 export interface RecordedOptions {
   protect: boolean;
@@ -129,7 +130,11 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
   }
   const translate = (urn: string) => mockToEngine.get(urn) ?? urn;
 
-  const record = async (resource: pulumi.Resource, parent: pulumi.Resource | undefined, dependsOn: Construction["dependsOn"]) => {
+  const record = async (
+    resource: pulumi.Resource,
+    parent: pulumi.Resource | undefined,
+    dependsOn: Construction["dependsOn"],
+  ) => {
     const mockUrn = await resolved(resource.urn);
     const reg = registrations.get(mockUrn);
     if (!reg) throw new Error(`resource ${mockUrn} was constructed but never registered`);
@@ -149,7 +154,9 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         dependsOn: explicit.map((r) => engineUrn.get(r)).filter((u): u is string => u !== undefined),
       },
       dependencies: reg.dependencies.map(translate),
-      propertyDependencies: Object.fromEntries(Object.entries(reg.propertyDependencies).map(([k, v]) => [k, v.map(translate)])),
+      propertyDependencies: Object.fromEntries(
+        Object.entries(reg.propertyDependencies).map(([k, v]) => [k, v.map(translate)]),
+      ),
       additionalSecretOutputs: reg.additionalSecretOutputs,
     } satisfies RecordedResource;
   };
@@ -202,7 +209,11 @@ function interceptRegistrations(into: Map<string, Registration>): void {
  * The engine keeps an output secret when the resource asked for it (additionalSecretOutputs) or when the input
  * of the same name was secret; mocks do neither, so the plan does it here.
  */
-function markSecretOutputs(outputs: Record<string, unknown>, inputs: Record<string, unknown>, additional: string[]): Record<string, unknown> {
+function markSecretOutputs(
+  outputs: Record<string, unknown>,
+  inputs: Record<string, unknown>,
+  additional: string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(outputs)) {
     const shouldBeSecret = additional.includes(key) || isSecretObject(inputs[key]);
@@ -212,7 +223,9 @@ function markSecretOutputs(outputs: Record<string, unknown>, inputs: Record<stri
 }
 
 function isSecretObject(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+  return (
+    typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG
+  );
 }
 
 async function explicitDependencies(dependsOn: Construction["dependsOn"]): Promise<pulumi.Resource[]> {

@@ -12,7 +12,9 @@ export { SECRET_PLACEHOLDER, SECRET_SIG, SECRET_SIG_KEY };
 export const DYNAMIC_PROVIDER_KEY = "__provider";
 
 export function isSecret(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+  return (
+    typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG
+  );
 }
 
 /** Replaces every secret, at any depth, with `"[secret]"`. */

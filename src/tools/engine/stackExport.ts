@@ -12,12 +12,10 @@
 import { UserInputError } from "../../cli/errors";
 import { createHash } from "node:crypto";
 import type { PlannedResource } from "./analyzer";
-import type { ProgramRun, RecordedResource } from "./runProgram";
+import { ROOT_STACK_TYPE, type ProgramRun, type RecordedResource } from "./runProgram";
 import { DYNAMIC_PROVIDER_KEY, SECRET_PLACEHOLDER, SECRET_SIG, SECRET_SIG_KEY, isSecret } from "./secrets";
 
 export const DEPLOYMENT_VERSION = 3;
-/** The type of the root resource every Pulumi program registers first. */
-export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
 /** What the plan writes in place of a dynamic resource's serialized provider code. */
 export const DYNAMIC_PROVIDER_PLACEHOLDER = "[dynamic provider code: not written by npm run plan]";
@@ -84,14 +82,16 @@ function toResourceV3(r: RecordedResource): ResourceV3 {
 
 function forExport(props: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(props)) out[k] = k === DYNAMIC_PROVIDER_KEY ? DYNAMIC_PROVIDER_PLACEHOLDER : encryptSecrets(v);
+  for (const [k, v] of Object.entries(props))
+    out[k] = k === DYNAMIC_PROVIDER_KEY ? DYNAMIC_PROVIDER_PLACEHOLDER : encryptSecrets(v);
   return out;
 }
 
 function encryptSecrets(value: unknown): unknown {
   if (isSecret(value)) return { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: SECRET_PLACEHOLDER };
   if (Array.isArray(value)) return value.map(encryptSecrets);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encryptSecrets(v)]));
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encryptSecrets(v)]));
   return value;
 }
 
@@ -111,8 +111,12 @@ export function parseStackExport(text: string, source: string): PlannedResource[
  * resources pending deletion are left out, as the engine leaves them out.
  */
 export function readStackExport(doc: unknown, source: string): PlannedResource[] {
-  if (!isRecord(doc)) throw new StackExportError(source, ["the top level is not a JSON object (expected the output of pulumi stack export)"]);
-  if (doc.version === undefined) throw new StackExportError(source, ['"version" is missing (pulumi stack export writes "version": 3)']);
+  if (!isRecord(doc))
+    throw new StackExportError(source, [
+      "the top level is not a JSON object (expected the output of pulumi stack export)",
+    ]);
+  if (doc.version === undefined)
+    throw new StackExportError(source, ['"version" is missing (pulumi stack export writes "version": 3)']);
   if (doc.version !== DEPLOYMENT_VERSION) {
     throw new StackExportError(source, [
       `"version" is ${JSON.stringify(doc.version)}; npm run check reads deployment version ${DEPLOYMENT_VERSION} (re-export with a current Pulumi CLI)`,
@@ -121,7 +125,9 @@ export function readStackExport(doc: unknown, source: string): PlannedResource[]
   if (!isRecord(doc.deployment)) throw new StackExportError(source, ['"deployment" is missing or not an object']);
   const resources = doc.deployment.resources;
   if (resources === undefined) {
-    throw new StackExportError(source, ['"deployment.resources" is missing (pulumi omits it when the stack is empty: there is nothing to check)']);
+    throw new StackExportError(source, [
+      '"deployment.resources" is missing (pulumi omits it when the stack is empty: there is nothing to check)',
+    ]);
   }
   if (!Array.isArray(resources)) throw new StackExportError(source, ['"deployment.resources" is not a list']);
 
@@ -135,16 +141,24 @@ export function readStackExport(doc: unknown, source: string): PlannedResource[]
     }
     const label = typeof r.urn === "string" ? `${where} (${r.urn})` : where;
     const before = problems.length;
-    if (typeof r.urn !== "string") problems.push(`${where}: "urn" is ${r.urn === undefined ? "missing" : "not a string"}`);
-    else if (!isUrn(r.urn)) problems.push(`${label}: "urn" is not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>)`);
-    if (typeof r.type !== "string") problems.push(`${label}: "type" is ${r.type === undefined ? "missing" : "not a string"}`);
-    if (typeof r.custom !== "boolean") problems.push(`${label}: "custom" is ${r.custom === undefined ? "missing" : "not true/false"}`);
+    if (typeof r.urn !== "string")
+      problems.push(`${where}: "urn" is ${r.urn === undefined ? "missing" : "not a string"}`);
+    else if (!isUrn(r.urn))
+      problems.push(`${label}: "urn" is not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>)`);
+    if (typeof r.type !== "string")
+      problems.push(`${label}: "type" is ${r.type === undefined ? "missing" : "not a string"}`);
+    if (typeof r.custom !== "boolean")
+      problems.push(`${label}: "custom" is ${r.custom === undefined ? "missing" : "not true/false"}`);
     for (const key of ["inputs", "outputs"] as const) {
       if (r[key] !== undefined && !isRecord(r[key])) problems.push(`${label}: "${key}" is not an object`);
     }
     if (r.parent !== undefined && typeof r.parent !== "string") problems.push(`${label}: "parent" is not a URN string`);
-    if (r.dependencies !== undefined && !isStringList(r.dependencies)) problems.push(`${label}: "dependencies" is not a list of URNs`);
-    if (r.propertyDependencies !== undefined && !(isRecord(r.propertyDependencies) && Object.values(r.propertyDependencies).every(isStringList))) {
+    if (r.dependencies !== undefined && !isStringList(r.dependencies))
+      problems.push(`${label}: "dependencies" is not a list of URNs`);
+    if (
+      r.propertyDependencies !== undefined &&
+      !(isRecord(r.propertyDependencies) && Object.values(r.propertyDependencies).every(isStringList))
+    ) {
       problems.push(`${label}: "propertyDependencies" is not a map of property name to a list of URNs`);
     }
     if (problems.length > before) return;
@@ -171,7 +185,9 @@ export function readStackExport(doc: unknown, source: string): PlannedResource[]
 
 function isUrn(urn: string): boolean {
   const parts = urn.split("::");
-  return parts.length >= 4 && /^urn:pulumi:./.test(parts[0]!) && parts[1] !== "" && parts[2] !== "" && nameOfUrn(urn) !== "";
+  return (
+    parts.length >= 4 && /^urn:pulumi:./.test(parts[0]!) && parts[1] !== "" && parts[2] !== "" && nameOfUrn(urn) !== ""
+  );
 }
 
 /** A URN's name is everything after its third `::` (names may themselves contain `::`). */

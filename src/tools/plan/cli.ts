@@ -33,7 +33,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       .description("Render the baseline offline for a stack's config and run the policy pack over it (docs/plan.md).")
       .option("--json", "print the plan (and the pack's verdict) as JSON")
       .option("--export <file>", "also write the planned resources as a `pulumi stack export` (version 3) file")
-      .option("--write-policy-config <file>", "also write the pack config derived from the stack, for `pulumi preview --policy-pack-config`")
+      .option(
+        "--write-policy-config <file>",
+        "also write the pack config derived from the stack, for `pulumi preview --policy-pack-config`",
+      )
       .option("--no-policy", "skip the policy pack"),
     "plan",
     PLAN_EXIT_CODES,
@@ -48,14 +51,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const stackFileName = path.relative(cwd, loaded.stackFile.path) || loaded.stackFile.path;
   const stack = loaded.stackFile.stack;
   if (!loaded.ok) {
-    if (flags.json) printJson(io, { stack, stackFile: stackFileName, errors: loaded.errors, warnings: loaded.warnings, resources: [] });
+    if (flags.json)
+      printJson(io, {
+        stack,
+        stackFile: stackFileName,
+        errors: loaded.errors,
+        warnings: loaded.warnings,
+        resources: [],
+      });
     io.stderr(`error: ${invalidConfigMessage(loaded, "nothing was declared")}\n`);
     return EXIT.invalidInput;
   }
   const { config, warnings, stackFile } = loaded;
 
   if (flags.writePolicyConfig) {
-    writeTextFile(path.resolve(io.cwd, flags.writePolicyConfig), `${JSON.stringify(derivePackConfig(config), null, 2)}\n`, "--write-policy-config");
+    writeTextFile(
+      path.resolve(io.cwd, flags.writePolicyConfig),
+      `${JSON.stringify(derivePackConfig(config), null, 2)}\n`,
+      "--write-policy-config",
+    );
   }
 
   // The Pulumi runtime and the program load only now, once the config is known to be valid.
@@ -73,7 +87,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   checking?.catch(() => undefined); // a program failure is reported from `running`, not twice
   const run = await running;
   const exported = await exporting;
-  if (flags.export) writeTextFile(path.resolve(io.cwd, flags.export), `${JSON.stringify(exported, null, 2)}\n`, "--export");
+  if (flags.export)
+    writeTextFile(path.resolve(io.cwd, flags.export), `${JSON.stringify(exported, null, 2)}\n`, "--export");
   const pack = await checking;
 
   if (flags.json) {

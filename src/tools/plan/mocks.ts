@@ -43,16 +43,29 @@ export function planMocks(config: BaselineConfig): pulumi.runtime.Mocks {
       switch (args.token) {
         case "azuread:index/getUser:getUser": {
           const upn = args.inputs.userPrincipalName as string | undefined;
-          const objectId = (args.inputs.objectId as string | undefined) ?? planObjectId(`user:${String(upn).toLowerCase()}`);
-          return { id: objectId, objectId, userPrincipalName: upn ?? `${objectId}@${initialDomain}`, accountEnabled: true };
+          const objectId =
+            (args.inputs.objectId as string | undefined) ?? planObjectId(`user:${String(upn).toLowerCase()}`);
+          return {
+            id: objectId,
+            objectId,
+            userPrincipalName: upn ?? `${objectId}@${initialDomain}`,
+            accountEnabled: true,
+          };
         }
         case "azuread:index/getDomains:getDomains":
           return {
             id: tenantId,
-            domains: [{ domainName: initialDomain, initial: true, verified: true, default: true, managedByMicrosoft: true }],
+            domains: [
+              { domainName: initialDomain, initial: true, verified: true, default: true, managedByMicrosoft: true },
+            ],
           };
         case "azuread:index/getClientConfig:getClientConfig":
-          return { id: tenantId, tenantId, clientId: planObjectId("deployer-client"), objectId: planObjectId("deployer") };
+          return {
+            id: tenantId,
+            tenantId,
+            clientId: planObjectId("deployer-client"),
+            objectId: planObjectId("deployer"),
+          };
         case "azure-native:authorization:getClientConfig":
           return {
             tenantId,
@@ -77,20 +90,30 @@ function resourceId(type: string, name: string, inputs: Record<string, unknown>)
   if (type.startsWith("azure-native:")) {
     const [, module, kind] = type.split(":");
     const group = typeof inputs.resourceGroupName === "string" ? inputs.resourceGroupName : "rg-plan";
-    if (kind === "ResourceGroup") return `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName ?? name}`;
+    if (kind === "ResourceGroup")
+      return `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName ?? name}`;
     return `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${group}/providers/plan.${module}/${kind}/${name}`;
   }
   return planObjectId(`${type}/${name}`);
 }
 
 /** Outputs the programs read back from providers; inputs pass through as state, as providers echo them. */
-function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, id: string): Record<string, unknown> {
+function computedOutputs(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  id: string,
+): Record<string, unknown> {
   if (type === "random:index/randomPassword:RandomPassword") {
     const length = typeof inputs.length === "number" ? inputs.length : 16;
-    return { result: planPassword(name, length), bcryptHash: `$2a$10$${planObjectId(`bcrypt/${name}`).replace(/-/g, "")}` };
+    return {
+      result: planPassword(name, length),
+      bcryptHash: `$2a$10$${planObjectId(`bcrypt/${name}`).replace(/-/g, "")}`,
+    };
   }
   if (type.startsWith("azuread:")) return { objectId: inputs.objectId ?? id };
-  if (type === "azure-native:operationalinsights:Workspace") return { customerId: planObjectId(`workspace/${name}`), name: inputs.workspaceName ?? name };
+  if (type === "azure-native:operationalinsights:Workspace")
+    return { customerId: planObjectId(`workspace/${name}`), name: inputs.workspaceName ?? name };
   if (type.startsWith("azure-native:")) return { name: inputs[`${lowerFirst(type.split(":")[2]!)}Name`] ?? name };
   return {};
 }

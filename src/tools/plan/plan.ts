@@ -43,7 +43,11 @@ export function plannedResources(exported: StackExportV3): PlannedResource[] {
   return readStackExport(JSON.parse(JSON.stringify(exported)), "the plan");
 }
 
-export function checkPlan(resources: PlannedResource[] | Promise<PlannedResource[]>, config: BaselineConfig, opts?: AnalyzeOptions): Promise<PackRun> {
+export function checkPlan(
+  resources: PlannedResource[] | Promise<PlannedResource[]>,
+  config: BaselineConfig,
+  opts?: AnalyzeOptions,
+): Promise<PackRun> {
   return analyzeWithPack(resources, derivePackConfig(config), opts);
 }
 

@@ -45,12 +45,19 @@ export function planJsonResource(r: RecordedResource): PlanJsonResource {
     inputs: displayProperties(r.inputs),
     options: { ...r.options },
     dependencies: r.dependencies,
-    propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).filter(([k]) => k !== DYNAMIC_PROVIDER_KEY)),
+    propertyDependencies: Object.fromEntries(
+      Object.entries(r.propertyDependencies).filter(([k]) => k !== DYNAMIC_PROVIDER_KEY),
+    ),
   };
 }
 
 export function policyJson(run: PackRun): PolicyJson {
-  return { pack: run.info.name, version: run.info.version, mandatory: mandatoryCount(run.violations), violations: run.violations };
+  return {
+    pack: run.info.name,
+    version: run.info.version,
+    mandatory: mandatoryCount(run.violations),
+    violations: run.violations,
+  };
 }
 
 export function mandatoryCount(violations: PackViolation[]): number {
@@ -70,7 +77,9 @@ export function renderTree(resources: RecordedResource[], stackUrn: string): str
     const flags = [
       r.options.protect ? "protect" : "",
       r.options.retainOnDelete ? "retainOnDelete" : "",
-      r.options.dependsOn.length > 0 ? `dependsOn: ${r.options.dependsOn.map((u) => nameOf.get(u) ?? u).join(", ")}` : "",
+      r.options.dependsOn.length > 0
+        ? `dependsOn: ${r.options.dependsOn.map((u) => nameOf.get(u) ?? u).join(", ")}`
+        : "",
     ].filter(Boolean);
     const head = `${r.name}  ${r.type}${flags.length > 0 ? `  [${flags.join("; ")}]` : ""}`;
     lines.push(top ? head : `${prefix}${last ? "└── " : "├── "}${head}`);
@@ -104,7 +113,9 @@ export function renderViolations(run: PackRun): string {
   const violations = run.violations;
   if (violations.length === 0) return `Policy pack ${pack}: no violations (${run.info.policies.length} policies)`;
   const mandatory = mandatoryCount(violations);
-  const lines = [`Policy pack ${pack}: ${violations.length} violation${violations.length === 1 ? "" : "s"} (${mandatory} mandatory)`];
+  const lines = [
+    `Policy pack ${pack}: ${violations.length} violation${violations.length === 1 ? "" : "s"} (${mandatory} mandatory)`,
+  ];
   const byRule = new Map<string, PackViolation[]>();
   for (const v of violations) byRule.set(v.policyName, [...(byRule.get(v.policyName) ?? []), v]);
   for (const [rule, list] of [...byRule].sort(([a], [b]) => a.localeCompare(b))) {

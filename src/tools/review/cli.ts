@@ -54,11 +54,19 @@ interface ReviewFlags extends StackFlags {
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const program = configureCommand(
     addStackOptions(new Command(), "gives the ticket pattern and working hours")
-      .description("Weekly review of Global Administrator PIM activations (last 7 days) as Markdown and JSON (docs/monitoring.md).")
-      .option("--workspace <id>", "Log Analytics workspace id (GUID) or resource id; default: monitoring.existingWorkspaceId")
+      .description(
+        "Weekly review of Global Administrator PIM activations (last 7 days) as Markdown and JSON (docs/monitoring.md).",
+      )
+      .option(
+        "--workspace <id>",
+        "Log Analytics workspace id (GUID) or resource id; default: monitoring.existingWorkspaceId",
+      )
       .option("--rows <file>", "read the PIM event rows from this JSON file instead of querying the workspace")
       .option("--out <file>", "write the Markdown to this file instead of stdout")
-      .option("--json [file]", "also write the review as JSON to this file; without a file (or -): print the JSON on stdout instead of the Markdown")
+      .option(
+        "--json [file]",
+        "also write the review as JSON to this file; without a file (or -): print the JSON on stdout instead of the Markdown",
+      )
       .option("--endpoint <url>", "Log Analytics endpoint (national clouds)")
       .option("--print-query", "print the KQL the review runs and exit"),
     "review",
@@ -72,7 +80,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const opts = program.opts<ReviewFlags>();
   // --json alone (or "-") puts the JSON on stdout, which then carries nothing else.
   const jsonToStdout = opts.json === true || opts.json === "-";
-  if (jsonToStdout && opts.out === "-") throw new UserInputError("--json and --out - would both print on stdout: give one of them a file");
+  if (jsonToStdout && opts.out === "-")
+    throw new UserInputError("--json and --out - would both print on stdout: give one of them a file");
   const settings = readReviewSettings(path.resolve(io.cwd, opts.cwd ?? "."), opts.stack);
   const query = pimEventsQuery({ ticketPattern: settings.ticketPattern });
   if (opts.printQuery) {
@@ -93,7 +102,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       throw new RunFailure(`querying ${workspace} failed: ${(e as Error).message}`, { cause: e });
     }
   }
-  const review = buildPimReview(rows, { workingHours: settings.workingHours, minActiveDays: settings.minActiveDays, now: new Date() });
+  const review = buildPimReview(rows, {
+    workingHours: settings.workingHours,
+    minActiveDays: settings.minActiveDays,
+    now: new Date(),
+  });
   const markdown = `${renderReviewMarkdown(review)}\n`;
   const json = `${JSON.stringify(review, null, 2)}\n`;
   if (opts.out && opts.out !== "-") writeTextFile(path.resolve(io.cwd, opts.out), markdown, "--out");

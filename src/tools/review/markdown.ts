@@ -28,7 +28,15 @@ export function renderReviewMarkdown(review: PimReview): string {
   lines.push(
     ...table(
       ["Admin", "Activations", "Active days", "Routine use", "Without ticket", "Outside working hours", "Denied"],
-      review.perAdmin.map((a) => [a.admin, a.activations, a.activeDays, a.routine ? `**yes** (≥ ${review.minActiveDays} days)` : "no", a.withoutTicket, a.outsideWorkingHours, a.denied]),
+      review.perAdmin.map((a) => [
+        a.admin,
+        a.activations,
+        a.activeDays,
+        a.routine ? `**yes** (≥ ${review.minActiveDays} days)` : "no",
+        a.withoutTicket,
+        a.outsideWorkingHours,
+        a.denied,
+      ]),
     ),
   );
 
@@ -36,7 +44,12 @@ export function renderReviewMarkdown(review: PimReview): string {
   lines.push(...activationTable(review.outsideWorkingHours));
 
   lines.push("## Denied requests", "");
-  lines.push(...table(["Denied at", "Admin", "Denied by", "Justification"], review.denied.map((d) => [d.deniedAt, d.admin, d.deniedBy, d.justification])));
+  lines.push(
+    ...table(
+      ["Denied at", "Admin", "Denied by", "Justification"],
+      review.denied.map((d) => [d.deniedAt, d.admin, d.deniedBy, d.justification]),
+    ),
+  );
   return lines.join("\n");
 }
 

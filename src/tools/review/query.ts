@@ -28,7 +28,9 @@ export async function queryPimEvents(options: QueryPimEventsOptions): Promise<Pi
       await client.queryResource(options.workspace.replace(/^\/+/, ""), options.query, timespan);
   if (result.status !== LogsQueryResultStatus.Success) {
     // A partial result would make a review that silently misses events.
-    throw new RowsError(`Log Analytics (${options.workspace}): the query returned a partial result: ${result.partialError.message}`);
+    throw new RowsError(
+      `Log Analytics (${options.workspace}): the query returned a partial result: ${result.partialError.message}`,
+    );
   }
   const table = result.tables[0];
   if (!table) return [];

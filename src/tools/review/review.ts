@@ -73,7 +73,9 @@ export function buildPimReview(
       return {
         activatedAt: r.TimeGenerated,
         admin: r.Admin,
-        durationMinutes: expiry ? Math.round((Date.parse(expiry.TimeGenerated) - Date.parse(r.TimeGenerated)) / 60_000) : null,
+        durationMinutes: expiry
+          ? Math.round((Date.parse(expiry.TimeGenerated) - Date.parse(r.TimeGenerated)) / 60_000)
+          : null,
         justification: r.Justification || request?.Justification || "",
         ticket: r.Ticket || request?.Ticket || "",
         approvedBy: (r.CorrelationId && approvals.get(r.CorrelationId)) || null,
@@ -88,7 +90,19 @@ export function buildPimReview(
   const admins = new Map<string, AdminSummary>();
   const summary = (admin: string) => {
     let s = admins.get(admin);
-    if (!s) admins.set(admin, (s = { admin, activations: 0, activeDays: 0, withoutTicket: 0, outsideWorkingHours: 0, denied: 0, routine: false }));
+    if (!s)
+      admins.set(
+        admin,
+        (s = {
+          admin,
+          activations: 0,
+          activeDays: 0,
+          withoutTicket: 0,
+          outsideWorkingHours: 0,
+          denied: 0,
+          routine: false,
+        }),
+      );
     return s;
   };
   const days = new Map<string, Set<string>>();
@@ -120,7 +134,9 @@ export function buildPimReview(
 }
 
 function sameAdmin(a: PimEventRow, b: PimEventRow): boolean {
-  return a.AdminId && b.AdminId ? a.AdminId.toLowerCase() === b.AdminId.toLowerCase() : a.Admin.toLowerCase() === b.Admin.toLowerCase();
+  return a.AdminId && b.AdminId
+    ? a.AdminId.toLowerCase() === b.AdminId.toLowerCase()
+    : a.Admin.toLowerCase() === b.Admin.toLowerCase();
 }
 
 /** The local hour (UTC + offset) is before `start` or at/after `end` — the same test as the workbook's KQL. */

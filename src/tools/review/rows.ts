@@ -32,7 +32,10 @@ const EVENT_NAMES: [string, ...string[]] = ["other", ...PIM_EVENTS];
 const REQUIRED_COLUMNS = ["TimeGenerated", "Event", "Admin"] as const;
 const KNOWN_COLUMNS: ReadonlySet<string> = new Set(PIM_EVENT_COLUMNS);
 /** Optional text columns: empty when null or absent (KQL returns "" for empty strings, exports may drop them). */
-const text = z.string({ error: "is not a string" }).nullish().transform((v) => v ?? "");
+const text = z
+  .string({ error: "is not a string" })
+  .nullish()
+  .transform((v) => v ?? "");
 // Messages complete the sentence `<value> …`: the value found is always printed before them.
 const rowSchema = z.object({
   TimeGenerated: z.union([z.string(), z.date()], { error: "is not an ISO 8601 date-time" }).transform((v, ctx) => {
@@ -62,12 +65,16 @@ export function rowsFromJson(value: unknown, source: string): PimEventRow[] {
   objects.forEach((object, i) => {
     const result = rowSchema.safeParse(object);
     if (result.success) rows.push(result.data as PimEventRow);
-    else for (const issue of result.error.issues) problems.push(`row ${i + 1}: ${issue.path.join(".") || "(row)"}: ${describe(issue, object)}`);
+    else
+      for (const issue of result.error.issues)
+        problems.push(`row ${i + 1}: ${issue.path.join(".") || "(row)"}: ${describe(issue, object)}`);
   });
   if (problems.length > 0) {
     const shown = problems.slice(0, 10);
     const more = problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : "";
-    throw new RowsError(`${source}: ${problems.length} invalid value${problems.length === 1 ? "" : "s"} in the PIM event rows:\n  ${shown.join("\n  ")}${more}`);
+    throw new RowsError(
+      `${source}: ${problems.length} invalid value${problems.length === 1 ? "" : "s"} in the PIM event rows:\n  ${shown.join("\n  ")}${more}`,
+    );
   }
   return rows;
 }

@@ -20,13 +20,21 @@ function config(mutate: (raw: Record<string, any>) => void = () => undefined): B
 
 async function declare(cfg: BaselineConfig, domains?: { domainName: string; initial: boolean }[]) {
   let component!: Breakglass;
-  const run = await runProgram(() => {
-    component = new Breakglass("breakglass", { breakglass: cfg.breakglass, tenant: cfg.tenant, graph: cfg.graph });
-  }, { domains });
+  const run = await runProgram(
+    () => {
+      component = new Breakglass("breakglass", { breakglass: cfg.breakglass, tenant: cfg.tenant, graph: cfg.graph });
+    },
+    { domains },
+  );
   return { run, component };
 }
 
-const PROTECTED_TYPES = [providerTypes.user, providerTypes.randomPassword, providerTypes.directoryRoleAssignment, providerTypes.group];
+const PROTECTED_TYPES = [
+  providerTypes.user,
+  providerTypes.randomPassword,
+  providerTypes.directoryRoleAssignment,
+  providerTypes.group,
+];
 
 function userIds(run: ProgramRun): string[] {
   return run.ofType(providerTypes.user).map((u) => u.id);
@@ -36,7 +44,10 @@ describe("Breakglass component", () => {
   it("declares cloud-only users on the initial domain, passwords that never expire, no on-premises anchor", async () => {
     const { run } = await declare(config());
     const users = run.ofType(providerTypes.user);
-    expect(users.map((u) => u.inputs.userPrincipalName)).toEqual(["breakglass-01@contoso.onmicrosoft.com", "breakglass-02@contoso.onmicrosoft.com"]);
+    expect(users.map((u) => u.inputs.userPrincipalName)).toEqual([
+      "breakglass-01@contoso.onmicrosoft.com",
+      "breakglass-02@contoso.onmicrosoft.com",
+    ]);
     for (const user of users) {
       expect(user.inputs).toMatchObject({
         accountEnabled: true,
@@ -56,7 +67,8 @@ describe("Breakglass component", () => {
     expect(passwords).toHaveLength(2);
     for (const p of passwords) {
       expect(p.inputs).toMatchObject({ length: 256, upper: true, lower: true, numeric: true, special: true });
-      for (const min of ["minUpper", "minLower", "minNumeric", "minSpecial"]) expect(p.inputs[min]).toBeGreaterThanOrEqual(1);
+      for (const min of ["minUpper", "minLower", "minNumeric", "minSpecial"])
+        expect(p.inputs[min]).toBeGreaterThanOrEqual(1);
       expect(p.inputs.overrideSpecial).toBe(PASSWORD_SYMBOLS);
     }
     // Printable ASCII only, and nothing a person could mistype or a shell could eat.
@@ -73,18 +85,28 @@ describe("Breakglass component", () => {
       expect(await pulumi.isSecret(password)).toBe(true);
     }
     for (const p of run.constructed.filter((c) => c.type === providerTypes.randomPassword)) {
-      expect((p.opts as pulumi.CustomResourceOptions).additionalSecretOutputs).toEqual(expect.arrayContaining(["result"]));
+      expect((p.opts as pulumi.CustomResourceOptions).additionalSecretOutputs).toEqual(
+        expect.arrayContaining(["result"]),
+      );
     }
-    const outputs = await promiseOf(pulumi.all([component.userPrincipalNames, component.objectIds, component.groupObjectId]));
+    const outputs = await promiseOf(
+      pulumi.all([component.userPrincipalNames, component.objectIds, component.groupObjectId]),
+    );
     expect(JSON.stringify(outputs)).not.toMatch(/password|result/i);
-    for (const o of [component.userPrincipalNames, component.objectIds, component.groupObjectId]) expect(await pulumi.isSecret(o as pulumi.Output<unknown>)).toBe(false);
+    for (const o of [component.userPrincipalNames, component.objectIds, component.groupObjectId])
+      expect(await pulumi.isSecret(o as pulumi.Output<unknown>)).toBe(false);
   });
 
   it("protects and retains every part of the bypass: users, passwords, GA assignments, group", async () => {
     const { run } = await declare(config());
     const kept = run.constructed.filter((c) => PROTECTED_TYPES.includes(c.type as never));
     expect(kept.map((c) => c.type).sort()).toEqual(
-      [...Array(2).fill(providerTypes.user), ...Array(2).fill(providerTypes.randomPassword), ...Array(2).fill(providerTypes.directoryRoleAssignment), providerTypes.group].sort(),
+      [
+        ...Array(2).fill(providerTypes.user),
+        ...Array(2).fill(providerTypes.randomPassword),
+        ...Array(2).fill(providerTypes.directoryRoleAssignment),
+        providerTypes.group,
+      ].sort(),
     );
     for (const c of kept) expect(c.opts, `${c.type} ${c.name}`).toMatchObject({ protect: true, retainOnDelete: true });
   });
@@ -93,7 +115,8 @@ describe("Breakglass component", () => {
     const { run } = await declare(config());
     const assignments = run.ofType(providerTypes.directoryRoleAssignment);
     expect(assignments).toHaveLength(2);
-    for (const a of assignments) expect(a.inputs).toMatchObject({ roleId: GLOBAL_ADMINISTRATOR, directoryScopeId: "/" });
+    for (const a of assignments)
+      expect(a.inputs).toMatchObject({ roleId: GLOBAL_ADMINISTRATOR, directoryScopeId: "/" });
     expect(assignments.map((a) => a.inputs.principalObjectId).sort()).toEqual(userIds(run).sort());
     // No other standing role path (legacy membership, PIM-for-Groups) is declared.
     expect(run.ofType(providerTypes.directoryRoleMember)).toEqual([]);
@@ -132,7 +155,11 @@ describe("Breakglass component", () => {
   it("declares explicit accounts under their own names", async () => {
     const { run } = await declare(
       config((c) => {
-        c.breakglass = { ...c.breakglass, count: undefined, accounts: [{ name: "ea-alpha", displayName: "EA Alpha" }, { name: "ea-bravo" }, { name: "ea-charlie" }] };
+        c.breakglass = {
+          ...c.breakglass,
+          count: undefined,
+          accounts: [{ name: "ea-alpha", displayName: "EA Alpha" }, { name: "ea-bravo" }, { name: "ea-charlie" }],
+        };
         c.pim.eligibleAdmins = ["adele.vance@contoso.com", "megan.bowen@contoso.com"];
       }),
     );
@@ -150,7 +177,9 @@ describe("Breakglass component", () => {
       delete c.tenant.initialDomain;
     });
     const { run } = await declare(cfg, [{ domainName: "Fabrikam.onmicrosoft.com", initial: true }]);
-    expect(run.calls.filter((c) => c.token === "azuread:index/getDomains:getDomains").map((c) => c.args)).toEqual([{ onlyInitial: true }]);
+    expect(run.calls.filter((c) => c.token === "azuread:index/getDomains:getDomains").map((c) => c.args)).toEqual([
+      { onlyInitial: true },
+    ]);
     expect(run.ofType(providerTypes.user).map((u) => u.inputs.userPrincipalName)).toEqual([
       "breakglass-01@fabrikam.onmicrosoft.com",
       "breakglass-02@fabrikam.onmicrosoft.com",
@@ -159,14 +188,20 @@ describe("Breakglass component", () => {
 
   it("fails when the looked-up domain is not a single *.onmicrosoft.com domain", async () => {
     for (const [domains, message] of [
-      [[{ domainName: "contoso.com", initial: true }], /breakglass domain "contoso\.com" is not a \*\.onmicrosoft\.com initial domain/],
+      [
+        [{ domainName: "contoso.com", initial: true }],
+        /breakglass domain "contoso\.com" is not a \*\.onmicrosoft\.com initial domain/,
+      ],
       [[], /returned 0 domains \(none\); set breakglass\.domain/],
     ] as const) {
       let domain!: pulumi.Output<string>;
-      await runProgram(() => {
-        const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
-        domain = breakglassDomain(undefined, parent);
-      }, { domains: [...domains] });
+      await runProgram(
+        () => {
+          const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
+          domain = breakglassDomain(undefined, parent);
+        },
+        { domains: [...domains] },
+      );
       await expect(promiseOf(domain)).rejects.toThrow(message);
     }
   });

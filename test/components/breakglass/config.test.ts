@@ -62,7 +62,11 @@ describe("breakglass and Conditional Access config", () => {
       const result = validateConfig(raw);
       expect(result.errors).toEqual([]);
       expect(result.warnings.map(formatIssue)).toEqual([
-        expect.stringMatching(new RegExp(`^conditionalAccess\\.activationPolicyState: "${state}" does not enforce .*fresh phishing-resistant MFA`)),
+        expect.stringMatching(
+          new RegExp(
+            `^conditionalAccess\\.activationPolicyState: "${state}" does not enforce .*fresh phishing-resistant MFA`,
+          ),
+        ),
       ]);
     }
   });

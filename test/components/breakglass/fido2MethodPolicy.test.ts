@@ -23,7 +23,11 @@ let dropOnPatch: string | undefined;
 
 beforeAll(async () => {
   graph.route("GET", FIDO2_POLICY_PATH, () => ({
-    body: { "@odata.context": "…/authenticationMethodConfigurations/$entity", "includeTargets@odata.context": "…/includeTargets", ...structuredClone(live) },
+    body: {
+      "@odata.context": "…/authenticationMethodConfigurations/$entity",
+      "includeTargets@odata.context": "…/includeTargets",
+      ...structuredClone(live),
+    },
   }));
   graph.route("PATCH", FIDO2_POLICY_PATH, (req) => {
     const patch = { ...(req.body as Fido2Configuration) };
@@ -89,7 +93,11 @@ describe("Fido2MethodPolicy provider", () => {
 
   it("does not write when the tenant already complies (AAGUID case and order do not matter)", async () => {
     live.isAttestationEnforced = true;
-    live.keyRestrictions = { isEnforced: true, enforcementType: "allow", aaGuids: [YUBIKEY_5_NFC, YUBIKEY_5.toUpperCase()] };
+    live.keyRestrictions = {
+      isEnforced: true,
+      enforcementType: "allow",
+      aaGuids: [YUBIKEY_5_NFC, YUBIKEY_5.toUpperCase()],
+    };
     live.includeTargets!.push({ targetType: "group", id: GROUP, isRegistrationRequired: true });
     await fido2MethodPolicyProvider.update!("fido2", props(), props());
     expect(graph.requests.map((r) => r.method)).toEqual(["GET"]);
@@ -128,11 +136,16 @@ describe("Fido2MethodPolicy provider", () => {
 
   it("fails when Graph accepts the PATCH but does not persist it", async () => {
     dropOnPatch = "isAttestationEnforced";
-    await expect(fido2MethodPolicyProvider.create(props())).rejects.toThrow(/FIDO2 authentication-method policy: Graph accepted the write but reading it back shows different isAttestationEnforced/);
+    await expect(fido2MethodPolicyProvider.create(props())).rejects.toThrow(
+      /FIDO2 authentication-method policy: Graph accepted the write but reading it back shows different isAttestationEnforced/,
+    );
   });
 
   it("names the permission when Graph denies the write", async () => {
-    graph.failNext("PATCH", FIDO2_POLICY_PATH, { status: 403, body: graphError("accessDenied", "Request Authorization failed") });
+    graph.failNext("PATCH", FIDO2_POLICY_PATH, {
+      status: 403,
+      body: graphError("accessDenied", "Request Authorization failed"),
+    });
     await expect(fido2MethodPolicyProvider.create(props())).rejects.toThrow(/Policy\.ReadWrite\.AuthenticationMethod/);
   });
 
@@ -142,7 +155,9 @@ describe("Fido2MethodPolicy provider", () => {
       /^Fido2MethodPolicy: reading the tenant's FIDO2 policy \(nothing was changed\): GET \/v1\.0\/policies\/authenticationMethodsPolicy\/authenticationMethodConfigurations\/fido2 answered nothing, where Microsoft Graph documents includeTargets as a list of targets with ids/,
     );
     (live as Record<string, unknown>).includeTargets = [{ targetType: "group" }];
-    await expect(fido2MethodPolicyProvider.update!("fido2", props(), props())).rejects.toThrow(/answered \[\{"targetType":"group"\}\], where Microsoft Graph documents includeTargets/);
+    await expect(fido2MethodPolicyProvider.update!("fido2", props(), props())).rejects.toThrow(
+      /answered \[\{"targetType":"group"\}\], where Microsoft Graph documents includeTargets/,
+    );
     expect(graph.requestsTo("PATCH", FIDO2_POLICY_PATH)).toEqual([]);
   });
 

@@ -9,9 +9,19 @@ import { describe, expect, it } from "vitest";
 import { Breakglass } from "../../../src/components/breakglass";
 import { validateConfig, type BaselineConfig } from "../../../src/config/validate";
 import { ConditionalAccessBaseline } from "../../../src/components/conditionalAccess";
-import { assertGroupNotIncluded, breakglassExclusionTransformation, excludedGroupsWith } from "../../../src/components/conditionalAccess/exclusion";
+import {
+  assertGroupNotIncluded,
+  breakglassExclusionTransformation,
+  excludedGroupsWith,
+} from "../../../src/components/conditionalAccess/exclusion";
 import { PHISHING_RESISTANT_ADMIN_ROLE_IDS } from "../../../src/components/conditionalAccess/policies";
-import { DIRECTORY_SYNCHRONIZATION_ACCOUNTS, dynamicTypeToken, GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
+import {
+  DIRECTORY_SYNCHRONIZATION_ACCOUNTS,
+  dynamicTypeToken,
+  GLOBAL_ADMINISTRATOR,
+  PRIVILEGED_ROLE_ADMINISTRATOR,
+  providerTypes,
+} from "@entra-baseline/model";
 import { prodConfig } from "../../support/config/rawConfig";
 import { promiseOf, runProgram } from "../../support/pulumiMocks";
 
@@ -27,7 +37,11 @@ function config(mutate: (raw: Record<string, any>) => void = () => undefined): B
 async function declare(cfg: BaselineConfig, extra: (groupId: pulumi.Output<string>) => void = () => undefined) {
   let baseline!: ConditionalAccessBaseline;
   const run = await runProgram(() => {
-    const breakglass = new Breakglass("breakglass", { breakglass: cfg.breakglass, tenant: cfg.tenant, graph: cfg.graph });
+    const breakglass = new Breakglass("breakglass", {
+      breakglass: cfg.breakglass,
+      tenant: cfg.tenant,
+      graph: cfg.graph,
+    });
     baseline = new ConditionalAccessBaseline("conditional-access", {
       conditionalAccess: cfg.conditionalAccess,
       authenticationContextId: cfg.pim.authenticationContextId,
@@ -44,7 +58,11 @@ describe("ConditionalAccessBaseline", () => {
   it("declares the authentication context (available) and a Graph policy on it: phishing-resistant MFA, every time", async () => {
     const { run, groupId } = await declare(config((c) => (c.pim.authenticationContextId = "c7")));
     const [context] = run.ofType(CONTEXT);
-    expect(context!.inputs).toMatchObject({ contextId: "c7", isAvailable: true, graphEndpoint: "https://graph.microsoft.com" });
+    expect(context!.inputs).toMatchObject({
+      contextId: "c7",
+      isAvailable: true,
+      graphEndpoint: "https://graph.microsoft.com",
+    });
     const [policy] = run.ofType(GRAPH_CA);
     expect(policy!.inputs).toMatchObject({
       state: "enabled",
@@ -54,7 +72,13 @@ describe("ConditionalAccessBaseline", () => {
         users: { includeUsers: ["All"], excludeGroups: [groupId] },
       },
       grantControls: { operator: "OR", authenticationStrength: { id: "00000000-0000-0000-0000-000000000004" } },
-      sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: "everyTime", authenticationType: "primaryAndSecondaryAuthentication" } },
+      sessionControls: {
+        signInFrequency: {
+          isEnabled: true,
+          frequencyInterval: "everyTime",
+          authenticationType: "primaryAndSecondaryAuthentication",
+        },
+      },
     });
   });
 
@@ -63,7 +87,9 @@ describe("ConditionalAccessBaseline", () => {
     const policy = run.constructed.find((c) => c.type === GRAPH_CA)!;
     expect(policy.opts.dependsOn).toEqual([baseline.authenticationContext]);
     expect(baseline.authenticationContext).toBeInstanceOf(pulumi.CustomResource);
-    expect(await promiseOf(baseline.authenticationContext.urn)).toMatch(/pulumi-nodejs:dynamic\/conditionalAccess:AuthenticationContext::conditional-access-context-c1$/);
+    expect(await promiseOf(baseline.authenticationContext.urn)).toMatch(
+      /pulumi-nodejs:dynamic\/conditionalAccess:AuthenticationContext::conditional-access-context-c1$/,
+    );
   });
 
   it("declares the three azuread baseline policies with the states from config (report-only by default)", async () => {
@@ -75,28 +101,46 @@ describe("ConditionalAccessBaseline", () => {
       ["conditional-access-mfa-all-users", "enabledForReportingButNotEnforced"],
     ]);
     const enforced = await declare(config((c) => (c.conditionalAccess.blockLegacyAuthentication.state = "enabled")));
-    expect(enforced.run.ofType(providerTypes.conditionalAccessPolicy).map((p) => p.inputs.state)).toEqual(["enabledForReportingButNotEnforced", "enabled", "enabledForReportingButNotEnforced"]);
+    expect(enforced.run.ofType(providerTypes.conditionalAccessPolicy).map((p) => p.inputs.state)).toEqual([
+      "enabledForReportingButNotEnforced",
+      "enabled",
+      "enabledForReportingButNotEnforced",
+    ]);
   });
 
   it("requires the phishing-resistant strength for the Tier-0 roles (MS.AAD.3.6), sparing Entra Connect's sync role", async () => {
     const { run } = await declare(config());
-    const admin = run.ofType(providerTypes.conditionalAccessPolicy).find((p) => p.name.endsWith("admin-phishing-resistant-mfa"))!;
-    expect(admin.inputs.grantControls).toEqual({ operator: "OR", authenticationStrengthPolicyId: "/policies/authenticationStrengthPolicies/00000000-0000-0000-0000-000000000004" });
+    const admin = run
+      .ofType(providerTypes.conditionalAccessPolicy)
+      .find((p) => p.name.endsWith("admin-phishing-resistant-mfa"))!;
+    expect(admin.inputs.grantControls).toEqual({
+      operator: "OR",
+      authenticationStrengthPolicyId: "/policies/authenticationStrengthPolicies/00000000-0000-0000-0000-000000000004",
+    });
     expect(admin.inputs.conditions.users.includedRoles).toEqual(PHISHING_RESISTANT_ADMIN_ROLE_IDS);
-    expect(admin.inputs.conditions.users.includedRoles).toEqual(expect.arrayContaining([GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR]));
+    expect(admin.inputs.conditions.users.includedRoles).toEqual(
+      expect.arrayContaining([GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR]),
+    );
     expect(admin.inputs.conditions.users.includedRoles).not.toContain(DIRECTORY_SYNCHRONIZATION_ACCOUNTS);
-    expect(admin.inputs.conditions).toMatchObject({ clientAppTypes: ["all"], applications: { includedApplications: ["All"] } });
+    expect(admin.inputs.conditions).toMatchObject({
+      clientAppTypes: ["all"],
+      applications: { includedApplications: ["All"] },
+    });
   });
 
   it("blocks legacy authentication (Exchange ActiveSync and other clients) and requires MFA for all users", async () => {
     const { run } = await declare(config());
-    const byName = (suffix: string) => run.ofType(providerTypes.conditionalAccessPolicy).find((p) => p.name.endsWith(suffix))!.inputs;
+    const byName = (suffix: string) =>
+      run.ofType(providerTypes.conditionalAccessPolicy).find((p) => p.name.endsWith(suffix))!.inputs;
     expect(byName("block-legacy-authentication")).toMatchObject({
       conditions: { clientAppTypes: ["exchangeActiveSync", "other"], users: { includedUsers: ["All"] } },
       grantControls: { operator: "OR", builtInControls: ["block"] },
     });
     expect(byName("mfa-all-users")).toMatchObject({
-      conditions: { clientAppTypes: ["all"], users: { includedUsers: ["All"], excludedRoles: [DIRECTORY_SYNCHRONIZATION_ACCOUNTS] } },
+      conditions: {
+        clientAppTypes: ["all"],
+        users: { includedUsers: ["All"], excludedRoles: [DIRECTORY_SYNCHRONIZATION_ACCOUNTS] },
+      },
       grantControls: { operator: "OR", builtInControls: ["mfa"] },
     });
   });
@@ -107,19 +151,30 @@ describe("ConditionalAccessBaseline", () => {
       new azuread.ConditionalAccessPolicy("team-block-countries", {
         displayName: "Block sign-in from unexpected countries",
         state: "enabled",
-        conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["All"] }, users: { includedUsers: ["All"], excludedGroups: ["0a0b0c0d-1111-2222-3333-444455556666"] } },
+        conditions: {
+          clientAppTypes: ["all"],
+          applications: { includedApplications: ["All"] },
+          users: { includedUsers: ["All"], excludedGroups: ["0a0b0c0d-1111-2222-3333-444455556666"] },
+        },
         grantControls: { operator: "OR", builtInControls: ["block"] },
       });
       // …and one that already had it.
       new azuread.ConditionalAccessPolicy("team-compliant-device", {
         displayName: "Compliant device",
         state: "enabled",
-        conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["All"] }, users: { includedUsers: ["All"], excludedGroups: [group] } },
+        conditions: {
+          clientAppTypes: ["all"],
+          applications: { includedApplications: ["All"] },
+          users: { includedUsers: ["All"], excludedGroups: [group] },
+        },
         grantControls: { operator: "OR", builtInControls: ["compliantDevice"] },
       });
     });
     const team = run.ofType(providerTypes.conditionalAccessPolicy).filter((p) => p.name.startsWith("team-"));
-    expect(team.map((p) => p.inputs.conditions.users.excludedGroups)).toEqual([["0a0b0c0d-1111-2222-3333-444455556666", groupId], [groupId]]);
+    expect(team.map((p) => p.inputs.conditions.users.excludedGroups)).toEqual([
+      ["0a0b0c0d-1111-2222-3333-444455556666", groupId],
+      [groupId],
+    ]);
   });
 
   it("refuses a CA policy that includes the breakglass group (the registration fails with this message)", async () => {
@@ -132,7 +187,10 @@ describe("ConditionalAccessBaseline", () => {
       let result: pulumi.ResourceTransformationResult | undefined;
       await runProgram(() => {
         const resource = new pulumi.ComponentResource("test:index:Probe", "probe");
-        const props = { displayName: "Admins must use compliant devices", conditions: { clientAppTypes: ["all"], users } };
+        const props = {
+          displayName: "Admins must use compliant devices",
+          conditions: { clientAppTypes: ["all"], users },
+        };
         result = transform({ resource, type, name: "team-admins-only", props, opts: {} });
       });
       const conditions = result!.props.conditions as { users: Record<string, pulumi.Output<string[]>> };
@@ -145,21 +203,35 @@ describe("ConditionalAccessBaseline", () => {
 
   it("leaves resources that are not CA policies untouched", () => {
     const transform = breakglassExclusionTransformation("5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d");
-    const props = { displayName: "x", conditions: { users: { includedGroups: ["5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d"] } } };
-    expect(transform({ resource: {} as pulumi.Resource, type: providerTypes.group, name: "g", props, opts: {} })).toBeUndefined();
+    const props = {
+      displayName: "x",
+      conditions: { users: { includedGroups: ["5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d"] } },
+    };
+    expect(
+      transform({ resource: {} as pulumi.Resource, type: providerTypes.group, name: "g", props, opts: {} }),
+    ).toBeUndefined();
   });
 
   it("checks inclusion case-insensitively and keeps an existing exclusion without duplicating it", async () => {
-    expect(() => assertGroupNotIncluded("p", ["5D1F7C3A-2B4E-4F6A-8C9D-0E1F2A3B4C5D"], "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d")).toThrow(/includes the breakglass group/);
+    expect(() =>
+      assertGroupNotIncluded("p", ["5D1F7C3A-2B4E-4F6A-8C9D-0E1F2A3B4C5D"], "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d"),
+    ).toThrow(/includes the breakglass group/);
     await runProgram(async () => {
-      const ids = await promiseOf(excludedGroupsWith("p", ["5D1F7C3A-2B4E-4F6A-8C9D-0E1F2A3B4C5D"], [], "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d"));
+      const ids = await promiseOf(
+        excludedGroupsWith("p", ["5D1F7C3A-2B4E-4F6A-8C9D-0E1F2A3B4C5D"], [], "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d"),
+      );
       expect(ids).toEqual(["5D1F7C3A-2B4E-4F6A-8C9D-0E1F2A3B4C5D"]);
     });
   });
 
   it("fails clearly when declared outside a Pulumi stack, instead of silently skipping the exclusion", async () => {
     const cfg = config();
-    await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "entra-baseline", "test", false);
+    await pulumi.runtime.setMocks(
+      { newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs },
+      "entra-baseline",
+      "test",
+      false,
+    );
     const stack = pulumi.runtime.getStackResource();
     expect(stack).toBeUndefined();
     expect(

@@ -25,7 +25,12 @@ const CONFIGS: [string, (c: Record<string, any>) => void][] = [
   [
     "three explicit accounts, context c42, every policy enforced",
     (c) => {
-      c.breakglass = { ...c.breakglass, count: undefined, accounts: [{ name: "ea-alpha" }, { name: "ea-bravo" }, { name: "ea-charlie" }], groupName: "EA exclusion" };
+      c.breakglass = {
+        ...c.breakglass,
+        count: undefined,
+        accounts: [{ name: "ea-alpha" }, { name: "ea-bravo" }, { name: "ea-charlie" }],
+        groupName: "EA exclusion",
+      };
       c.pim.authenticationContextId = "c42";
       c.conditionalAccess = {
         activationPolicyState: "enabled",
@@ -87,12 +92,17 @@ describe.each(CONFIGS)("the whole program (%s)", (_name, mutate) => {
     expect(policies.length).toBeGreaterThanOrEqual(4);
     expect(new Set(policies.map((p) => p.type))).toEqual(new Set(Object.keys(CA_POLICY_TYPES)));
     // Nothing else in the program looks like a CA policy (a new CA resource type would need adding to CA_POLICY_TYPES).
-    const lookalikes = run.registered.filter((r) => !isCaPolicyType(r.type) && r.inputs.conditions?.users !== undefined);
+    const lookalikes = run.registered.filter(
+      (r) => !isCaPolicyType(r.type) && r.inputs.conditions?.users !== undefined,
+    );
     expect(lookalikes.map((r) => r.type)).toEqual([]);
 
     for (const policy of policies) {
       const users = usersOf(policy);
-      expect(breakglassExclusionGaps(users, { groupIds: [group!.id], userIds }), `${policy.type} ${policy.name}`).toEqual([]);
+      expect(
+        breakglassExclusionGaps(users, { groupIds: [group!.id], userIds }),
+        `${policy.type} ${policy.name}`,
+      ).toEqual([]);
       expect(users.includedGroupIds).not.toContain(group!.id);
       for (const id of userIds) expect(users.includedUserIds).not.toContain(id);
     }
@@ -101,12 +111,23 @@ describe.each(CONFIGS)("the whole program (%s)", (_name, mutate) => {
   it("gives permanent Global Administrator to the breakglass accounts only, all protected and retained", async () => {
     const cfg = config(mutate);
     const run = await runProgram(() => declareBaseline(cfg));
-    const userIds = run.ofType(providerTypes.user).filter((u) => cfg.breakglass.accounts.some((a) => u.inputs.mailNickname === a.name)).map((u) => u.id);
-    const permanentGa = run.ofType(providerTypes.directoryRoleAssignment).filter((a) => a.inputs.roleId === GLOBAL_ADMINISTRATOR);
+    const userIds = run
+      .ofType(providerTypes.user)
+      .filter((u) => cfg.breakglass.accounts.some((a) => u.inputs.mailNickname === a.name))
+      .map((u) => u.id);
+    const permanentGa = run
+      .ofType(providerTypes.directoryRoleAssignment)
+      .filter((a) => a.inputs.roleId === GLOBAL_ADMINISTRATOR);
     expect(permanentGa.map((a) => a.inputs.principalObjectId).sort()).toEqual([...userIds].sort());
     expect(run.ofType(providerTypes.directoryRoleMember)).toEqual([]);
-    const bypass = run.constructed.filter((c) =>
-      [providerTypes.user, providerTypes.randomPassword, providerTypes.directoryRoleAssignment, providerTypes.group].includes(c.type as never) && c.name.startsWith("breakglass-"),
+    const bypass = run.constructed.filter(
+      (c) =>
+        [
+          providerTypes.user,
+          providerTypes.randomPassword,
+          providerTypes.directoryRoleAssignment,
+          providerTypes.group,
+        ].includes(c.type as never) && c.name.startsWith("breakglass-"),
     );
     expect(bypass.length).toBe(3 * cfg.breakglass.accounts.length + 1);
     for (const c of bypass) expect(c.opts, c.name).toMatchObject({ protect: true, retainOnDelete: true });

@@ -8,8 +8,15 @@
  * the spacing it proves.
  */
 import { describe } from "vitest";
-import { authenticationContextProvider, type AuthenticationContextProps } from "../../../src/components/conditionalAccess/authenticationContext";
-import { graphCaPolicyProvider, policyBody, type GraphCaPolicyProps } from "../../../src/components/conditionalAccess/graphPolicy";
+import {
+  authenticationContextProvider,
+  type AuthenticationContextProps,
+} from "../../../src/components/conditionalAccess/authenticationContext";
+import {
+  graphCaPolicyProvider,
+  policyBody,
+  type GraphCaPolicyProps,
+} from "../../../src/components/conditionalAccess/graphPolicy";
 import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
 import { graphError, type FakeGraph } from "../../support/fakes/graphServer";
 import { graphTest } from "../../support/fakes/loopbackGraph";
@@ -24,11 +31,19 @@ const it = graphTest.extend<{ fake: FakeConditionalAccess }>({
 
 function policyProps(graph: FakeGraph, state: GraphCaPolicyProps["state"] = "enabled"): GraphCaPolicyProps {
   const body = activationPolicyBody("c1", state);
-  return { graphEndpoint: graph.url, ...body, conditions: { ...body.conditions, users: { ...body.conditions.users, excludeGroups: [GROUP] } } };
+  return {
+    graphEndpoint: graph.url,
+    ...body,
+    conditions: { ...body.conditions, users: { ...body.conditions.users, excludeGroups: [GROUP] } },
+  };
 }
 
 /** A tenant that already holds `props` as policy `id` (what a create would have left), without spending CA requests. */
-function seed(fake: FakeConditionalAccess, props: GraphCaPolicyProps, id = "7f3e2d1c-0b9a-4876-9543-210fedcba987"): string {
+function seed(
+  fake: FakeConditionalAccess,
+  props: GraphCaPolicyProps,
+  id = "7f3e2d1c-0b9a-4876-9543-210fedcba987",
+): string {
   fake.policies.set(id, { ...structuredClone(policyBody(props)), id });
   return id;
 }
@@ -50,15 +65,25 @@ describe.concurrent("GraphConditionalAccessPolicy provider", () => {
       },
       grantControls: { operator: "OR", authenticationStrength: { id: "00000000-0000-0000-0000-000000000004" } },
       sessionControls: {
-        signInFrequency: { isEnabled: true, frequencyInterval: "everyTime", authenticationType: "primaryAndSecondaryAuthentication" },
+        signInFrequency: {
+          isEnabled: true,
+          frequencyInterval: "everyTime",
+          authenticationType: "primaryAndSecondaryAuthentication",
+        },
       },
     });
     expect(created.id).toBe([...fake.policies.keys()][0]);
     // The write is verified by reading the new policy back.
-    expect(graph.requestsTo("GET", CA_ROUTES.policy).map((r) => r.url.pathname)).toEqual([`${CA_ROUTES.policies}/${created.id}`]);
+    expect(graph.requestsTo("GET", CA_ROUTES.policy).map((r) => r.url.pathname)).toEqual([
+      `${CA_ROUTES.policies}/${created.id}`,
+    ]);
   });
 
-  it("does not write when the live policy already matches (Graph's extra fields and annotations are ignored)", async ({ graph, fake, expect }) => {
+  it("does not write when the live policy already matches (Graph's extra fields and annotations are ignored)", async ({
+    graph,
+    fake,
+    expect,
+  }) => {
     const props = policyProps(graph);
     const id = seed(fake, props);
     await graphCaPolicyProvider.update!(id, props, props);
@@ -75,7 +100,10 @@ describe.concurrent("GraphConditionalAccessPolicy provider", () => {
     const read = await graphCaPolicyProvider.read!(id, props);
     expect(read.props!.state).toBe("enabledForReportingButNotEnforced");
     expect(read.props!.conditions.users).toEqual({ includeUsers: ["All"], excludeGroups: [] });
-    expect(await graphCaPolicyProvider.diff!(id, read.props!, props)).toMatchObject({ changes: true, detailedKeys: ["state", "conditions"] });
+    expect(await graphCaPolicyProvider.diff!(id, read.props!, props)).toMatchObject({
+      changes: true,
+      detailedKeys: ["state", "conditions"],
+    });
     graph.requests.length = 0;
     await graphCaPolicyProvider.update!(id, read.props!, props);
     const patches = graph.requestsTo("PATCH", CA_ROUTES.policy);
@@ -90,10 +118,16 @@ describe.concurrent("GraphConditionalAccessPolicy provider", () => {
     const id = seed(fake, props);
     fake.policies.get(id)!.state = "disabled";
     fake.dropOnPatch = "state";
-    await expect(graphCaPolicyProvider.update!(id, props, props)).rejects.toThrow(/reading it back shows different state/);
+    await expect(graphCaPolicyProvider.update!(id, props, props)).rejects.toThrow(
+      /reading it back shows different state/,
+    );
   });
 
-  it("adopts the one existing policy of the same name instead of creating a duplicate", async ({ graph, fake, expect }) => {
+  it("adopts the one existing policy of the same name instead of creating a duplicate", async ({
+    graph,
+    fake,
+    expect,
+  }) => {
     const props = policyProps(graph);
     const existing = seed(fake, props);
     const again = await graphCaPolicyProvider.create(props);
@@ -106,12 +140,16 @@ describe.concurrent("GraphConditionalAccessPolicy provider", () => {
     const props = policyProps(graph);
     fake.policies.set("a", { id: "a", displayName: props.displayName });
     fake.policies.set("b", { id: "b", displayName: props.displayName });
-    await expect(graphCaPolicyProvider.create(props)).rejects.toThrow(/2 Conditional Access policies are named "entra-baseline: fresh/);
+    await expect(graphCaPolicyProvider.create(props)).rejects.toThrow(
+      /2 Conditional Access policies are named "entra-baseline: fresh/,
+    );
   });
 
   it("does not create a duplicate when a namesake comes back without an id", async ({ graph, fake, expect }) => {
     const props = policyProps(graph);
-    graph.route("GET", CA_ROUTES.policies, () => ({ body: { value: [{ displayName: props.displayName, state: "enabled" }] } }));
+    graph.route("GET", CA_ROUTES.policies, () => ({
+      body: { value: [{ displayName: props.displayName, state: "enabled" }] },
+    }));
     await expect(graphCaPolicyProvider.create(props)).rejects.toThrow(
       /GET \/v1\.0\/identity\/conditionalAccess\/policies answered \{"displayName":"entra-baseline: fresh.*, where Microsoft Graph documents an id on every policy/,
     );
@@ -130,9 +168,16 @@ describe.concurrent("GraphConditionalAccessPolicy provider", () => {
     await expect(graphCaPolicyProvider.delete!(id, props)).resolves.toBeUndefined();
   });
 
-  it("backs off by itself on a CA 429 without Retry-After, and spaces requests 1 per second", async ({ graph, fake, expect }) => {
+  it("backs off by itself on a CA 429 without Retry-After, and spaces requests 1 per second", async ({
+    graph,
+    fake,
+    expect,
+  }) => {
     const props = policyProps(graph);
-    graph.failNext("GET", CA_ROUTES.policies, { status: 429, body: graphError("TooManyRequests", "Too many requests") });
+    graph.failNext("GET", CA_ROUTES.policies, {
+      status: 429,
+      body: graphError("TooManyRequests", "Too many requests"),
+    });
     const { id } = await graphCaPolicyProvider.create(props);
     expect(fake.policies.has(id)).toBe(true);
     // 429 on the list, the retried list, POST, read-back GET.
@@ -144,9 +189,14 @@ describe.concurrent("GraphConditionalAccessPolicy provider", () => {
   });
 
   it("names the missing permission when Graph denies the write", async ({ graph, expect }) => {
-    graph.failNext("POST", CA_ROUTES.policies, { status: 403, body: graphError("AccessDenied", "You cannot perform the requested operation.") });
+    graph.failNext("POST", CA_ROUTES.policies, {
+      status: 403,
+      body: graphError("AccessDenied", "You cannot perform the requested operation."),
+    });
     const error = await graphCaPolicyProvider.create(policyProps(graph)).catch((e: Error) => e);
-    expect(String((error as Error).message)).toMatch(/POST \/v1\.0\/identity\/conditionalAccess\/policies was denied \(403 AccessDenied.*Policy\.ReadWrite\.ConditionalAccess/);
+    expect(String((error as Error).message)).toMatch(
+      /POST \/v1\.0\/identity\/conditionalAccess\/policies was denied \(403 AccessDenied.*Policy\.ReadWrite\.ConditionalAccess/,
+    );
   });
 });
 
@@ -159,23 +209,42 @@ describe.concurrent("AuthenticationContext provider", () => {
     isAvailable: true,
   });
 
-  it("creates the context with PATCH (Graph's upsert) and the exact body, then reads it back", async ({ graph, expect }) => {
+  it("creates the context with PATCH (Graph's upsert) and the exact body, then reads it back", async ({
+    graph,
+    expect,
+  }) => {
     const created = await authenticationContextProvider.create(props(graph));
     expect(created.id).toBe("c7");
     const patches = graph.requestsTo("PATCH", CA_ROUTES.context);
-    expect(patches.map((p) => p.url.pathname)).toEqual(["/v1.0/identity/conditionalAccess/authenticationContextClassReferences/c7"]);
-    expect(patches[0]!.body).toEqual({ displayName: "Privileged role activation", description: "Required by PIM", isAvailable: true });
+    expect(patches.map((p) => p.url.pathname)).toEqual([
+      "/v1.0/identity/conditionalAccess/authenticationContextClassReferences/c7",
+    ]);
+    expect(patches[0]!.body).toEqual({
+      displayName: "Privileged role activation",
+      description: "Required by PIM",
+      isAvailable: true,
+    });
     expect(graph.requests.map((r) => r.method)).toEqual(["GET", "PATCH", "GET"]);
   });
 
   it("leaves a compliant context alone", async ({ graph, fake, expect }) => {
-    fake.contexts.set("c7", { id: "c7", displayName: "Privileged role activation", description: "Required by PIM", isAvailable: true });
+    fake.contexts.set("c7", {
+      id: "c7",
+      displayName: "Privileged role activation",
+      description: "Required by PIM",
+      isAvailable: true,
+    });
     await authenticationContextProvider.update!("c7", props(graph), props(graph));
     expect(writes(graph)).toEqual([]);
   });
 
   it("makes an unavailable context available again and reads the live state", async ({ graph, fake, expect }) => {
-    fake.contexts.set("c7", { id: "c7", displayName: "Privileged role activation", description: "Required by PIM", isAvailable: false });
+    fake.contexts.set("c7", {
+      id: "c7",
+      displayName: "Privileged role activation",
+      description: "Required by PIM",
+      isAvailable: false,
+    });
     const read = await authenticationContextProvider.read!("c7", props(graph));
     expect(read.props).toEqual({ ...props(graph), isAvailable: false });
     await authenticationContextProvider.update!("c7", read.props!, props(graph));
@@ -183,8 +252,15 @@ describe.concurrent("AuthenticationContext provider", () => {
   });
 
   it("replaces on a new context id and ignores the endpoint", async ({ graph, expect }) => {
-    expect(await authenticationContextProvider.diff!("c7", props(graph), { ...props(graph), contextId: "c8" })).toMatchObject({ changes: true, replaces: ["contextId"] });
-    expect(await authenticationContextProvider.diff!("c7", props(graph), { ...props(graph), graphEndpoint: "https://graph.microsoft.us" })).toMatchObject({ changes: false });
+    expect(
+      await authenticationContextProvider.diff!("c7", props(graph), { ...props(graph), contextId: "c8" }),
+    ).toMatchObject({ changes: true, replaces: ["contextId"] });
+    expect(
+      await authenticationContextProvider.diff!("c7", props(graph), {
+        ...props(graph),
+        graphEndpoint: "https://graph.microsoft.us",
+      }),
+    ).toMatchObject({ changes: false });
   });
 
   it("leaves the context in the tenant on delete: PIM may still require it", async ({ graph, fake, expect }) => {

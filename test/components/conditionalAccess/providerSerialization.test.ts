@@ -10,15 +10,30 @@ import { FIDO2_POLICY_PATH } from "../../../src/components/breakglass/fido2Metho
 import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
 import type { FakeGraph } from "../../support/fakes/graphServer";
 import { graphTest as it } from "../../support/fakes/loopbackGraph";
-import { expectPortableProviderText, runSerialized, serializeProviders, SERIALIZED_FROM, type SerializedFrom } from "../../support/fakes/serializedProvider";
+import {
+  expectPortableProviderText,
+  runSerialized,
+  serializeProviders,
+  SERIALIZED_FROM,
+  type SerializedFrom,
+} from "../../support/fakes/serializedProvider";
 import { CA_ROUTES, FakeConditionalAccess } from "../../support/fakes/conditionalAccess";
 
 const GROUP = "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d";
 
 const PROVIDERS = {
-  authenticationContext: { module: "src/components/conditionalAccess/authenticationContext.ts", exportName: "authenticationContextProvider" },
-  graphConditionalAccessPolicy: { module: "src/components/conditionalAccess/graphPolicy.ts", exportName: "graphCaPolicyProvider" },
-  fido2MethodPolicy: { module: "src/components/breakglass/fido2MethodPolicy.ts", exportName: "fido2MethodPolicyProvider" },
+  authenticationContext: {
+    module: "src/components/conditionalAccess/authenticationContext.ts",
+    exportName: "authenticationContextProvider",
+  },
+  graphConditionalAccessPolicy: {
+    module: "src/components/conditionalAccess/graphPolicy.ts",
+    exportName: "graphCaPolicyProvider",
+  },
+  fido2MethodPolicy: {
+    module: "src/components/breakglass/fido2MethodPolicy.ts",
+    exportName: "fido2MethodPolicyProvider",
+  },
 };
 type ProviderName = keyof typeof PROVIDERS;
 const NAMES = Object.keys(PROVIDERS) as ProviderName[];
@@ -32,13 +47,30 @@ beforeAll(async () => {
 function inputs(name: ProviderName, graph: FakeGraph): Record<string, unknown> {
   switch (name) {
     case "authenticationContext":
-      return { graphEndpoint: graph.url, contextId: "c9", displayName: "Privileged role activation", description: "PIM", isAvailable: true };
+      return {
+        graphEndpoint: graph.url,
+        contextId: "c9",
+        displayName: "Privileged role activation",
+        description: "PIM",
+        isAvailable: true,
+      };
     case "graphConditionalAccessPolicy": {
       const body = activationPolicyBody("c9", "enabled");
-      return { graphEndpoint: graph.url, ...body, conditions: { ...body.conditions, users: { includeUsers: ["All"], excludeGroups: [GROUP] } } };
+      return {
+        graphEndpoint: graph.url,
+        ...body,
+        conditions: { ...body.conditions, users: { includeUsers: ["All"], excludeGroups: [GROUP] } },
+      };
     }
     case "fido2MethodPolicy":
-      return { graphEndpoint: graph.url, state: "enabled", targetGroupId: GROUP, isAttestationEnforced: true, isSelfServiceRegistrationAllowed: true, aaGuids: [] };
+      return {
+        graphEndpoint: graph.url,
+        state: "enabled",
+        targetGroupId: GROUP,
+        isAttestationEnforced: true,
+        isSelfServiceRegistrationAllowed: true,
+        aaGuids: [],
+      };
   }
 }
 
@@ -68,17 +100,33 @@ describe.concurrent.each(SERIALIZED_FROM)("providers under closure serialization
     expectPortableProviderText(fs.readFileSync(files[from][name], "utf8"));
   });
 
-  it.for(NAMES)("%s runs from its text in a fresh node process: create, read", { timeout: 60_000 }, async (name, { graph, expect }) => {
-    const ca = installTenant(graph);
-    const { code, stdout, stderr } = await runSerialized(files[from][name], inputs(name, graph));
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
-    const { created, read } = JSON.parse(stdout) as { created: { id: string; outs: Record<string, unknown> }; read: { props: Record<string, unknown> } };
-    expect(read.props).toMatchObject(Object.fromEntries(Object.entries(inputs(name, graph)).filter(([k]) => k !== "graphEndpoint")));
-    // The resource id is the tenant object's own id: the context id, the fixed FIDO2 configuration, the new policy's id.
-    const expectedIds = { authenticationContext: ["c9"], fido2MethodPolicy: ["fido2"], graphConditionalAccessPolicy: [...ca.policies.keys()] };
-    expect(expectedIds[name]).toEqual([created.id]);
-    expect(graph.requests.filter((r) => r.method !== "GET").length).toBeGreaterThan(0);
-    if (name === "graphConditionalAccessPolicy") expect(graph.requestsTo("POST", CA_ROUTES.policies).length + graph.requestsTo("PATCH", CA_ROUTES.policy).length).toBe(1);
-  });
+  it.for(NAMES)(
+    "%s runs from its text in a fresh node process: create, read",
+    { timeout: 60_000 },
+    async (name, { graph, expect }) => {
+      const ca = installTenant(graph);
+      const { code, stdout, stderr } = await runSerialized(files[from][name], inputs(name, graph));
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+      const { created, read } = JSON.parse(stdout) as {
+        created: { id: string; outs: Record<string, unknown> };
+        read: { props: Record<string, unknown> };
+      };
+      expect(read.props).toMatchObject(
+        Object.fromEntries(Object.entries(inputs(name, graph)).filter(([k]) => k !== "graphEndpoint")),
+      );
+      // The resource id is the tenant object's own id: the context id, the fixed FIDO2 configuration, the new policy's id.
+      const expectedIds = {
+        authenticationContext: ["c9"],
+        fido2MethodPolicy: ["fido2"],
+        graphConditionalAccessPolicy: [...ca.policies.keys()],
+      };
+      expect(expectedIds[name]).toEqual([created.id]);
+      expect(graph.requests.filter((r) => r.method !== "GET").length).toBeGreaterThan(0);
+      if (name === "graphConditionalAccessPolicy")
+        expect(
+          graph.requestsTo("POST", CA_ROUTES.policies).length + graph.requestsTo("PATCH", CA_ROUTES.policy).length,
+        ).toBe(1);
+    },
+  );
 });

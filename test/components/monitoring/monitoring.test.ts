@@ -7,7 +7,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setBaselineMocks, unwrap, type DeclaredResource, type MockState } from "../../support/pulumiMocks";
 import type { BaselineConfig } from "../../../src/config/validate";
-import { ALERT_RULE_KEYS, ALERT_RULES, componentTypes, durationSeconds, logAlertQueryViolations, providerTypes, TRIPWIRE_RULE_KEYS, tripwireQueryCoversAccount, tripwireRuleProblems } from "@entra-baseline/model";
+import {
+  ALERT_RULE_KEYS,
+  ALERT_RULES,
+  componentTypes,
+  durationSeconds,
+  logAlertQueryViolations,
+  providerTypes,
+  TRIPWIRE_RULE_KEYS,
+  tripwireQueryCoversAccount,
+  tripwireRuleProblems,
+} from "@entra-baseline/model";
 import { analyzeKql } from "../../support/kusto";
 import { prodConfig } from "../../support/config/validConfig";
 
@@ -15,14 +25,22 @@ const UPNS = ["breakglass-01@contoso.onmicrosoft.com", "breakglass-02@contoso.on
 const IDS = ["0b1c2d3e-1111-4aaa-8bbb-000000000001", "0b1c2d3e-2222-4aaa-8bbb-000000000002"];
 const GROUP = "0b1c2d3e-3333-4aaa-8bbb-000000000003";
 const WEBHOOK = "https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=SECRET";
-const EXISTING = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc";
+const EXISTING =
+  "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc";
 
 let state: MockState;
 let config: BaselineConfig;
-let outputs: { workspaceId: string; tripwireRuleId: string; nonInteractiveTripwireRuleId: string; alertRuleIds: Record<string, string>; actionGroupId: string };
+let outputs: {
+  workspaceId: string;
+  tripwireRuleId: string;
+  nonInteractiveTripwireRuleId: string;
+  alertRuleIds: Record<string, string>;
+  actionGroupId: string;
+};
 let existingOutputs: { workspaceId: string };
 
-const of = (prefix: string, type: string) => state.resources.filter((r) => r.type === type && r.name.startsWith(`${prefix}-`));
+const of = (prefix: string, type: string) =>
+  state.resources.filter((r) => r.type === type && r.name.startsWith(`${prefix}-`));
 const one = (prefix: string, type: string): DeclaredResource => {
   const found = of(prefix, type);
   expect(found, `${type} under ${prefix}`).toHaveLength(1);
@@ -88,7 +106,16 @@ describe("logging", () => {
     expect(ds.inputs.resourceGroupName).toBeUndefined();
     expect(ds.inputs.logs).toEqual(config.monitoring.logCategories.map((category) => ({ category, enabled: true })));
     expect(config.monitoring.logCategories).toEqual(
-      expect.arrayContaining(["AuditLogs", "SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs", "ManagedIdentitySignInLogs", "ProvisioningLogs", "RiskyUsers", "UserRiskEvents"]),
+      expect.arrayContaining([
+        "AuditLogs",
+        "SignInLogs",
+        "NonInteractiveUserSignInLogs",
+        "ServicePrincipalSignInLogs",
+        "ManagedIdentitySignInLogs",
+        "ProvisioningLogs",
+        "RiskyUsers",
+        "UserRiskEvents",
+      ]),
     );
   });
 
@@ -97,7 +124,9 @@ describe("logging", () => {
     expect(existingOutputs.workspaceId).toBe(EXISTING);
     const ds = one("soc", providerTypes.diagnosticSetting);
     expect(ds.inputs.workspaceId).toBe(EXISTING);
-    expect(ds.inputs.logs).toEqual(["AuditLogs", "SignInLogs", "NonInteractiveUserSignInLogs"].map((category) => ({ category, enabled: true })));
+    expect(ds.inputs.logs).toEqual(
+      ["AuditLogs", "SignInLogs", "NonInteractiveUserSignInLogs"].map((category) => ({ category, enabled: true })),
+    );
     const rules = of("soc", providerTypes.scheduledQueryRule);
     expect(rules).toHaveLength(5);
     for (const r of rules) expect(r.inputs.scopes).toEqual([EXISTING]);
@@ -138,11 +167,16 @@ describe("action group webhooks", () => {
 
 describe("alert rules", () => {
   const rules = () => of("monitoring", providerTypes.scheduledQueryRule);
-  const rule = (key: (typeof ALERT_RULE_KEYS)[number]) => rules().find((r) => r.inputs.ruleName === ALERT_RULES[key].ruleName)!;
+  const rule = (key: (typeof ALERT_RULE_KEYS)[number]) =>
+    rules().find((r) => r.inputs.ruleName === ALERT_RULES[key].ruleName)!;
   const query = (r: DeclaredResource) => (r.inputs.criteria as { allOf: { query: string }[] }).allOf[0]!.query;
 
   it("declares the five rules under the names the policy pack looks for", () => {
-    expect(rules().map((r) => r.name).sort()).toEqual(ALERT_RULE_KEYS.map((k) => `monitoring-${ALERT_RULES[k].ruleName}`).sort());
+    expect(
+      rules()
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(ALERT_RULE_KEYS.map((k) => `monitoring-${ALERT_RULES[k].ruleName}`).sort());
     for (const key of ALERT_RULE_KEYS) expect(rule(key).inputs.displayName).toBe(ALERT_RULES[key].displayName);
   });
 
@@ -170,8 +204,12 @@ describe("alert rules", () => {
     expect(rule("roleAssignedOutsidePim").inputs.severity).toBe(1);
     expect(rule("routineJitUse").inputs.severity).toBe(3);
     const changed = of("soc", providerTypes.scheduledQueryRule);
-    expect(changed.find((r) => r.inputs.ruleName === ALERT_RULES.breakglassAccountChanged.ruleName)!.inputs.severity).toBe(2);
-    expect(changed.find((r) => r.inputs.ruleName === ALERT_RULES.roleAssignedOutsidePim.ruleName)!.inputs.severity).toBe(0);
+    expect(
+      changed.find((r) => r.inputs.ruleName === ALERT_RULES.breakglassAccountChanged.ruleName)!.inputs.severity,
+    ).toBe(2);
+    expect(
+      changed.find((r) => r.inputs.ruleName === ALERT_RULES.roleAssignedOutsidePim.ruleName)!.inputs.severity,
+    ).toBe(0);
   });
 
   it("the tripwires: every minute over a 15-minute window, stateful, naming both accounts by id and UPN", () => {
@@ -182,7 +220,17 @@ describe("alert rules", () => {
       expect(r.inputs.muteActionsDuration).toBeUndefined();
       for (const account of accounts) expect(tripwireQueryCoversAccount(query(r), account)).toBe(true);
       expect(
-        tripwireRuleProblems(key, { query: query(r), severity: r.inputs.severity as number, enabled: r.inputs.enabled as boolean, evaluationFrequency: r.inputs.evaluationFrequency as string }, accounts, config.limits.tripwireMaxEvaluationFrequency),
+        tripwireRuleProblems(
+          key,
+          {
+            query: query(r),
+            severity: r.inputs.severity as number,
+            enabled: r.inputs.enabled as boolean,
+            evaluationFrequency: r.inputs.evaluationFrequency as string,
+          },
+          accounts,
+          config.limits.tripwireMaxEvaluationFrequency,
+        ),
       ).toEqual([]);
     }
     expect(query(rule("breakglassSignIn"))).toMatch(/^SigninLogs$/m);
@@ -197,7 +245,11 @@ describe("alert rules", () => {
       const window = durationSeconds(r.inputs.windowSize as string)!;
       expect(window, r.name).toBeGreaterThanOrEqual(durationSeconds(r.inputs.evaluationFrequency as string)!);
       expect(allowedMinutes, r.name).toContain(window / 60);
-      expect(logAlertQueryViolations(query(r), { evaluationFrequencySeconds: durationSeconds(r.inputs.evaluationFrequency as string)! })).toEqual([]);
+      expect(
+        logAlertQueryViolations(query(r), {
+          evaluationFrequencySeconds: durationSeconds(r.inputs.evaluationFrequency as string)!,
+        }),
+      ).toEqual([]);
     }
   });
 
@@ -213,7 +265,10 @@ describe("alert rules", () => {
   it("routine JIT use: daily over Azure's longest lookback (P2D, one period), the configured ticket pattern, day count capped at two", () => {
     const r = rule("routineJitUse");
     expect(r.inputs).toMatchObject({ evaluationFrequency: "P1D", windowSize: "P2D", autoMitigate: false });
-    expect((r.inputs.criteria as { allOf: { failingPeriods: unknown }[] }).allOf[0]!.failingPeriods).toEqual({ numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 });
+    expect((r.inputs.criteria as { allOf: { failingPeriods: unknown }[] }).allOf[0]!.failingPeriods).toEqual({
+      numberOfEvaluationPeriods: 1,
+      minFailingPeriodsToAlert: 1,
+    });
     expect(query(r)).toContain('matches regex "(INC|CHG)[0-9]{6,}"');
     expect(query(r)).toContain("| where TimeGenerated > ago(2d)");
     // minActiveDays (4 of 7) needs a week of history the alert cannot query: two consecutive days is its signal.
@@ -233,7 +288,11 @@ describe("PIM activation review workbook", () => {
       location: "westeurope",
     });
     expect(wb.inputs.resourceName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    const content = JSON.parse(wb.inputs.serializedData as string) as { version: string; items: { type: number; name: string; content: { query?: string } }[]; fallbackResourceIds: string[] };
+    const content = JSON.parse(wb.inputs.serializedData as string) as {
+      version: string;
+      items: { type: number; name: string; content: { query?: string } }[];
+      fallbackResourceIds: string[];
+    };
     expect(content.version).toBe("Notebook/1.0");
     expect(content.fallbackResourceIds).toEqual([outputs.workspaceId]);
     const kql = content.items.filter((i) => i.type === 3);

@@ -70,7 +70,11 @@ describe("JitGlobalAdmin (prod stack, mocks)", () => {
       "jit-global-admin-eligible-megan-bowen-contoso-com",
       "jit-global-admin-eligible-nestor-wilke-contoso-com",
     ]);
-    for (const [i, upn] of ["adele.vance@contoso.com", "megan.bowen@contoso.com", "nestor.wilke@contoso.com"].entries()) {
+    for (const [i, upn] of [
+      "adele.vance@contoso.com",
+      "megan.bowen@contoso.com",
+      "nestor.wilke@contoso.com",
+    ].entries()) {
       expect(requests[i]!.inputs).toEqual({
         roleDefinitionId: GLOBAL_ADMINISTRATOR,
         principalId: fakeObjectId(upn),
@@ -82,21 +86,34 @@ describe("JitGlobalAdmin (prod stack, mocks)", () => {
 
   it("declares nothing standing for the admins: no role assignment, membership or permanent group assignment", async () => {
     const { state } = await declare();
-    for (const type of [providerTypes.directoryRoleAssignment, providerTypes.directoryRoleMember, providerTypes.privilegedAccessGroupAssignmentSchedule]) {
+    for (const type of [
+      providerTypes.directoryRoleAssignment,
+      providerTypes.directoryRoleMember,
+      providerTypes.privilegedAccessGroupAssignmentSchedule,
+    ]) {
       expect(ofType(state, type)).toEqual([]);
     }
-    expect(state.resources.map((r) => r.type).sort()).toEqual([
-      POLICY_TOKEN,
-      ...Array(3).fill(providerTypes.directoryRoleEligibilityScheduleRequest),
-      "entra-baseline:pim:JitGlobalAdmin",
-      "test:index:AuthenticationContext",
-    ].sort());
+    expect(state.resources.map((r) => r.type).sort()).toEqual(
+      [
+        POLICY_TOKEN,
+        ...Array(3).fill(providerTypes.directoryRoleEligibilityScheduleRequest),
+        "entra-baseline:pim:JitGlobalAdmin",
+        "test:index:AuthenticationContext",
+      ].sort(),
+    );
   });
 
   it("resolves each user once by UPN (an admin who also approves is looked up once)", async () => {
     const { state } = await declare();
-    const lookups = state.calls.filter((c) => c.token === "azuread:index/getUser:getUser").map((c) => c.args.userPrincipalName);
-    expect(lookups.sort()).toEqual(["adele.vance@contoso.com", "lidia.holloway@contoso.com", "megan.bowen@contoso.com", "nestor.wilke@contoso.com"]);
+    const lookups = state.calls
+      .filter((c) => c.token === "azuread:index/getUser:getUser")
+      .map((c) => c.args.userPrincipalName);
+    expect(lookups.sort()).toEqual([
+      "adele.vance@contoso.com",
+      "lidia.holloway@contoso.com",
+      "megan.bowen@contoso.com",
+      "nestor.wilke@contoso.com",
+    ]);
   });
 
   it("declares the activation policy with its own token and exactly the settings shape plus graphEndpoint", async () => {
@@ -153,13 +170,23 @@ describe("JitGlobalAdmin (prod stack, mocks)", () => {
       [`jit-global-admin-eligible-${adminId.toLowerCase()}`, adminId.toLowerCase()],
       ["jit-global-admin-eligible-megan-bowen-contoso-com", fakeObjectId("megan.bowen@contoso.com")],
     ]);
-    expect(ofType(state, POLICY_TOKEN)[0]!.inputs.approval).toEqual({ required: true, approvers: [{ kind: "group", id: groupId }] });
-    expect(await unwrap(component.eligiblePrincipalIds)).toEqual([adminId.toLowerCase(), fakeObjectId("megan.bowen@contoso.com")]);
+    expect(ofType(state, POLICY_TOKEN)[0]!.inputs.approval).toEqual({
+      required: true,
+      approvers: [{ kind: "group", id: groupId }],
+    });
+    expect(await unwrap(component.eligiblePrincipalIds)).toEqual([
+      adminId.toLowerCase(),
+      fakeObjectId("megan.bowen@contoso.com"),
+    ]);
   });
 
   it("refuses two admins whose child names would collide instead of clashing URNs", () => {
-    expect(() => new pim.JitGlobalAdmin("clash", { pim: { ...config.pim, eligibleAdmins: ["a.b@contoso.com", "a-b@contoso.com"] }, graph: config.graph })).toThrow(
-      /pim\.eligibleAdmins: "a-b@contoso\.com" and "a\.b@contoso\.com" would both be named "a-b-contoso-com"/,
-    );
+    expect(
+      () =>
+        new pim.JitGlobalAdmin("clash", {
+          pim: { ...config.pim, eligibleAdmins: ["a.b@contoso.com", "a-b@contoso.com"] },
+          graph: config.graph,
+        }),
+    ).toThrow(/pim\.eligibleAdmins: "a-b@contoso\.com" and "a\.b@contoso\.com" would both be named "a-b-contoso-com"/);
   });
 });

@@ -3,13 +3,16 @@
  * credential chain (only `az` is a fake), the documented JSON shapes of PIM policies (test/support/fakes/pimPolicy.ts).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { roleManagementPolicyProvider as provider, type RoleManagementPolicyInputs, type RoleManagementPolicyOutputs } from "../../../src/components/pim/provider";
+import {
+  roleManagementPolicyProvider as provider,
+  type RoleManagementPolicyInputs,
+  type RoleManagementPolicyOutputs,
+} from "../../../src/components/pim/provider";
 import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR } from "@entra-baseline/model";
 import { graphError, type FakeRequest } from "../../support/fakes/graphServer";
 import { useLoopbackGraph } from "../../support/fakes/loopbackGraph";
 import { FakePimPolicies, PIM_ROUTES } from "../../support/fakes/pimPolicy";
 import { activationSettings, APPROVER_GROUP, APPROVER_USER } from "../../support/builders/activationSettings";
-
 
 const graph = useLoopbackGraph();
 afterEach(() => {
@@ -26,7 +29,13 @@ function tenant(options?: ConstructorParameters<typeof FakePimPolicies>[0]): Fak
 
 const patches = () => graph.requestsTo("PATCH", PIM_ROUTES.rule);
 const ruleOf = (req: FakeRequest) => decodeURIComponent(req.url.pathname.split("/").pop()!);
-const target = (caller: string, level: string) => ({ caller, level, operations: ["All"], inheritableSettings: [], enforcedSettings: [] });
+const target = (caller: string, level: string) => ({
+  caller,
+  level,
+  operations: ["All"],
+  inheritableSettings: [],
+  enforcedSettings: [],
+});
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   const result = await promise.then(
@@ -48,7 +57,11 @@ describe("RoleManagementPolicy provider: create", () => {
     expect(lookup.url.searchParams.get("$expand")).toBe("policy($expand=rules)");
     expect(id).toBe(fake.policyIdOf(GLOBAL_ADMINISTRATOR));
     // Only the GA policy was written; the other role's rules are untouched.
-    expect(patches().every((p) => p.url.pathname.includes(`/roleManagementPolicies/${fake.policyIdOf(GLOBAL_ADMINISTRATOR)}/`))).toBe(true);
+    expect(
+      patches().every((p) =>
+        p.url.pathname.includes(`/roleManagementPolicies/${fake.policyIdOf(GLOBAL_ADMINISTRATOR)}/`),
+      ),
+    ).toBe(true);
     expect(fake.rule("Expiration_EndUser_Assignment", PRIVILEGED_ROLE_ADMINISTRATOR).maximumDuration).toBe("PT8H");
   });
 
@@ -128,7 +141,10 @@ describe("RoleManagementPolicy provider: create", () => {
       });
     }
     // And the tenant now holds them (as Graph returns them: operations lower-case).
-    expect(fake.rule("Expiration_EndUser_Assignment")).toMatchObject({ maximumDuration: "PT4H", target: { operations: ["all"] } });
+    expect(fake.rule("Expiration_EndUser_Assignment")).toMatchObject({
+      maximumDuration: "PT4H",
+      target: { operations: ["all"] },
+    });
   });
 
   it("reads back every patched rule and returns the live settings, policy id and no drift", async () => {
@@ -137,7 +153,12 @@ describe("RoleManagementPolicy provider: create", () => {
     const readBacks = graph.requestsTo("GET", PIM_ROUTES.rule).map(ruleOf);
     expect(readBacks.sort()).toEqual(patches().map(ruleOf).sort());
     const { graphEndpoint, policyId, ruleDrift, ...settings } = outs as RoleManagementPolicyOutputs;
-    expect({ id, policyId, graphEndpoint, ruleDrift }).toEqual({ id: fake.policyIdOf(), policyId: fake.policyIdOf(), graphEndpoint: graph.url, ruleDrift: [] });
+    expect({ id, policyId, graphEndpoint, ruleDrift }).toEqual({
+      id: fake.policyIdOf(),
+      policyId: fake.policyIdOf(),
+      graphEndpoint: graph.url,
+      ruleDrift: [],
+    });
     const { graphEndpoint: _e, ...wanted } = inputs();
     expect(settings).toEqual(wanted);
   });
@@ -157,8 +178,15 @@ describe("RoleManagementPolicy provider: create", () => {
     fake.setRule("Expiration_Admin_Eligibility", { isExpirationRequired: true, maximumDuration: "P90D" });
     await provider.create(inputs({ activeAssignmentExpiration: { required: true, maximumDuration: "P30D" } }));
     const sent = new Map(patches().map((p) => [ruleOf(p), p.body as Record<string, unknown>]));
-    expect(sent.get("Expiration_Admin_Eligibility")).toMatchObject({ isExpirationRequired: false, maximumDuration: "P90D" });
-    expect(sent.get("Expiration_Admin_Assignment")).toMatchObject({ isExpirationRequired: true, maximumDuration: "P30D", target: target("Admin", "Assignment") });
+    expect(sent.get("Expiration_Admin_Eligibility")).toMatchObject({
+      isExpirationRequired: false,
+      maximumDuration: "P90D",
+    });
+    expect(sent.get("Expiration_Admin_Assignment")).toMatchObject({
+      isExpirationRequired: true,
+      maximumDuration: "P30D",
+      target: target("Admin", "Assignment"),
+    });
   });
 
   it("fails, naming the rule and the field, when Graph answers 204 but does not persist the change", async () => {
@@ -175,7 +203,9 @@ describe("RoleManagementPolicy provider: create", () => {
 
   it("reports every rule whose PATCH did not persist, not just the first", async () => {
     const fake = tenant();
-    fake.dropPatches("Approval_EndUser_Assignment").dropPatches("Notification_Admin_EndUser_Assignment", "notificationRecipients");
+    fake
+      .dropPatches("Approval_EndUser_Assignment")
+      .dropPatches("Notification_Admin_EndUser_Assignment", "notificationRecipients");
     const error = await failure(provider.create(inputs()));
     expect(error.message).toContain("Approval_EndUser_Assignment.setting.isApprovalRequired is false (wanted true)");
     expect(error.message).toContain("Notification_Admin_EndUser_Assignment.notificationRecipients is []");
@@ -183,9 +213,13 @@ describe("RoleManagementPolicy provider: create", () => {
 
   it("fails clearly when the role has no policy (no PIM licence) or more than one assignment", async () => {
     tenant({ roles: [PRIVILEGED_ROLE_ADMINISTRATOR] });
-    expect((await failure(provider.create(inputs()))).message).toMatch(/expected exactly one PIM policy assignment .* found 0\. PIM for directory roles needs Entra ID P2/);
+    expect((await failure(provider.create(inputs()))).message).toMatch(
+      /expected exactly one PIM policy assignment .* found 0\. PIM for directory roles needs Entra ID P2/,
+    );
     tenant({ extraAssignments: [{ roleDefinitionId: GLOBAL_ADMINISTRATOR, policyId: "DirectoryRole_x_other" }] });
-    expect((await failure(provider.create(inputs()))).message).toMatch(/found 2 \(DirectoryRole_.*, DirectoryRole_x_other\)\. Nothing was changed\./);
+    expect((await failure(provider.create(inputs()))).message).toMatch(
+      /found 2 \(DirectoryRole_.*, DirectoryRole_x_other\)\. Nothing was changed\./,
+    );
     expect(patches()).toHaveLength(0);
   });
 });
@@ -203,12 +237,18 @@ describe("RoleManagementPolicy provider: refresh and diff", () => {
     expect(refreshed.id).toBe(created.id);
     expect(live.maxActivationDuration).toBe("PT8H");
     expect(live.requireTicket).toBe(false);
-    expect(live.ruleDrift).toEqual(['Notification_Approver_EndUser_Assignment.notificationLevel is "None" (wanted "All")']);
+    expect(live.ruleDrift).toEqual([
+      'Notification_Approver_EndUser_Assignment.notificationLevel is "None" (wanted "All")',
+    ]);
 
     expect(await provider.diff!(created.id, live, inputs())).toEqual({ changes: true, replaces: [] });
     graph.requests.length = 0;
     await provider.update!(created.id, live, inputs());
-    expect(patches().map(ruleOf).sort()).toEqual(["Enablement_EndUser_Assignment", "Expiration_EndUser_Assignment", "Notification_Approver_EndUser_Assignment"]);
+    expect(patches().map(ruleOf).sort()).toEqual([
+      "Enablement_EndUser_Assignment",
+      "Expiration_EndUser_Assignment",
+      "Notification_Approver_EndUser_Assignment",
+    ]);
     const again = (await provider.read!(created.id, live)).props as RoleManagementPolicyOutputs;
     expect(await provider.diff!(created.id, again, inputs())).toEqual({ changes: false, replaces: [] });
   });
@@ -216,8 +256,18 @@ describe("RoleManagementPolicy provider: refresh and diff", () => {
   it("read() sees approvers changed in the portal", async () => {
     const fake = tenant();
     const created = await provider.create(inputs());
-    const approval = structuredClone(fake.rule("Approval_EndUser_Assignment").setting) as { approvalStages: { primaryApprovers: unknown[] }[] };
-    approval.approvalStages[0]!.primaryApprovers = [{ "@odata.type": "#microsoft.graph.singleUser", userId: "99999999-9999-4999-8999-999999999999", isBackup: false, id: null, description: null }];
+    const approval = structuredClone(fake.rule("Approval_EndUser_Assignment").setting) as {
+      approvalStages: { primaryApprovers: unknown[] }[];
+    };
+    approval.approvalStages[0]!.primaryApprovers = [
+      {
+        "@odata.type": "#microsoft.graph.singleUser",
+        userId: "99999999-9999-4999-8999-999999999999",
+        isBackup: false,
+        id: null,
+        description: null,
+      },
+    ];
     fake.setRule("Approval_EndUser_Assignment", { setting: approval });
     const live = (await provider.read!(created.id, created.outs)).props as RoleManagementPolicyOutputs;
     expect(live.approval.approvers).toEqual([{ kind: "user", id: "99999999-9999-4999-8999-999999999999" }]);
@@ -229,18 +279,31 @@ describe("RoleManagementPolicy provider: refresh and diff", () => {
     const news = inputs({
       maxActivationDuration: "PT240M",
       notificationRecipients: ["IDENTITY-team@contoso.com", "secops@contoso.com"],
-      approval: { required: true, approvers: [{ kind: "group", id: APPROVER_GROUP.toUpperCase() }, { kind: "user", id: APPROVER_USER }] },
+      approval: {
+        required: true,
+        approvers: [
+          { kind: "group", id: APPROVER_GROUP.toUpperCase() },
+          { kind: "user", id: APPROVER_USER },
+        ],
+      },
     });
     expect(await provider.diff!("p", olds, news)).toEqual({ changes: false, replaces: [] });
     expect(await provider.diff!("p", olds, inputs({ requireTicket: false }))).toEqual({ changes: true, replaces: [] });
-    expect(await provider.diff!("p", olds, inputs({ roleDefinitionId: PRIVILEGED_ROLE_ADMINISTRATOR }))).toEqual({ changes: true, replaces: ["roleDefinitionId"] });
+    expect(await provider.diff!("p", olds, inputs({ roleDefinitionId: PRIVILEGED_ROLE_ADMINISTRATOR }))).toEqual({
+      changes: true,
+      replaces: ["roleDefinitionId"],
+    });
   });
 });
 
 describe("RoleManagementPolicy provider: Graph faults", () => {
   it("waits for Retry-After on a throttled lookup", async () => {
     tenant();
-    graph.failNext("GET", PIM_ROUTES.assignments, { status: 429, headers: { "Retry-After": "1" }, body: graphError("TooManyRequests", "slow down") });
+    graph.failNext("GET", PIM_ROUTES.assignments, {
+      status: 429,
+      headers: { "Retry-After": "1" },
+      body: graphError("TooManyRequests", "slow down"),
+    });
     const started = Date.now();
     await provider.create(inputs());
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -267,7 +330,10 @@ describe("RoleManagementPolicy provider: Graph faults", () => {
 
   it("names the write permission when a PATCH is denied", async () => {
     tenant();
-    graph.failNext("PATCH", PIM_ROUTES.rule, { status: 403, body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation.") });
+    graph.failNext("PATCH", PIM_ROUTES.rule, {
+      status: 403,
+      body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
+    });
     const error = await failure(provider.create(inputs()));
     expect(error.message).toContain("updating rule Enablement_EndUser_Assignment");
     expect(error.message).toContain("denied (403 Authorization_RequestDenied");
@@ -277,7 +343,10 @@ describe("RoleManagementPolicy provider: Graph faults", () => {
 
   it("names the read permission when the lookup is denied", async () => {
     tenant();
-    graph.failNext("GET", PIM_ROUTES.assignments, { status: 403, body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation.") });
+    graph.failNext("GET", PIM_ROUTES.assignments, {
+      status: 403,
+      body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
+    });
     const error = await failure(provider.read!("x", inputs() as RoleManagementPolicyOutputs));
     expect(error.message).toContain("looking up the PIM policy of role");
     expect(error.message).toContain("RoleManagementPolicy.Read.Directory");
@@ -293,7 +362,10 @@ describe("RoleManagementPolicy provider: Graph faults", () => {
   });
 
   it("counts assignments over every page: a second one on a later page is still ambiguous", async () => {
-    tenant({ pages: 2, extraAssignments: [{ roleDefinitionId: GLOBAL_ADMINISTRATOR, policyId: "DirectoryRole_x_other" }] });
+    tenant({
+      pages: 2,
+      extraAssignments: [{ roleDefinitionId: GLOBAL_ADMINISTRATOR, policyId: "DirectoryRole_x_other" }],
+    });
     expect((await failure(provider.create(inputs()))).message).toContain("found 2");
   });
 });
@@ -303,15 +375,23 @@ describe("RoleManagementPolicy provider: unexpected answers", () => {
     const fake = tenant();
     fake.policies.get(fake.policyIdOf())!.delete("Notification_Admin_EndUser_Assignment");
     const error = await failure(provider.create(inputs()));
-    expect(error.message).toMatch(/policy DirectoryRole_.* has no rule "Notification_Admin_EndUser_Assignment" \(expected the 17 documented rules\)\. Nothing was changed\./);
+    expect(error.message).toMatch(
+      /policy DirectoryRole_.* has no rule "Notification_Admin_EndUser_Assignment" \(expected the 17 documented rules\)\. Nothing was changed\./,
+    );
     expect(patches()).toHaveLength(0);
   });
 
   it("writes nothing when the expanded rules are not a list, and says which call answered what", async () => {
     tenant();
-    graph.route("GET", PIM_ROUTES.assignments, () => ({ body: { value: [{ id: "a", policyId: "DirectoryRole_x_y", policy: { id: "DirectoryRole_x_y", rules: { id: "oops" } } }] } }));
+    graph.route("GET", PIM_ROUTES.assignments, () => ({
+      body: {
+        value: [{ id: "a", policyId: "DirectoryRole_x_y", policy: { id: "DirectoryRole_x_y", rules: { id: "oops" } } }],
+      },
+    }));
     const error = await failure(provider.create(inputs()));
-    expect(error.message).toMatch(/RoleManagementPolicy: reading the rules of policy DirectoryRole_x_y: GET \/v1\.0\/policies\/roleManagementPolicyAssignments .* answered \{"id":"oops"\}, where Microsoft Graph documents a list of rules/);
+    expect(error.message).toMatch(
+      /RoleManagementPolicy: reading the rules of policy DirectoryRole_x_y: GET \/v1\.0\/policies\/roleManagementPolicyAssignments .* answered \{"id":"oops"\}, where Microsoft Graph documents a list of rules/,
+    );
     expect(patches()).toHaveLength(0);
   });
 
@@ -321,7 +401,9 @@ describe("RoleManagementPolicy provider: unexpected answers", () => {
     const { "@odata.type": _type, ...untyped } = rules.get("Approval_EndUser_Assignment")!;
     rules.set("Approval_EndUser_Assignment", untyped as never);
     const error = await failure(provider.read!("x", inputs() as RoleManagementPolicyOutputs));
-    expect(error.message).toMatch(/\(rule 12\) answered \{"id":"Approval_EndUser_Assignment".*where Microsoft Graph documents a rule with an id and an @odata\.type/);
+    expect(error.message).toMatch(
+      /\(rule 12\) answered \{"id":"Approval_EndUser_Assignment".*where Microsoft Graph documents a rule with an id and an @odata\.type/,
+    );
   });
 
   it("says which rules were already updated when a later PATCH fails", async () => {
@@ -343,7 +425,9 @@ describe("RoleManagementPolicy provider: unexpected answers", () => {
     tenant();
     graph.failNext("GET", PIM_ROUTES.rule, { status: 200 });
     const error = await failure(provider.create(inputs()));
-    expect(error.message).toMatch(/RoleManagementPolicy: reading back rule Enablement_EndUser_Assignment of policy .*: GET .* answered nothing, where Microsoft Graph documents an object/);
+    expect(error.message).toMatch(
+      /RoleManagementPolicy: reading back rule Enablement_EndUser_Assignment of policy .*: GET .* answered nothing, where Microsoft Graph documents an object/,
+    );
   });
 });
 

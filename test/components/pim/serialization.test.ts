@@ -10,7 +10,13 @@ import { GLOBAL_ADMINISTRATOR } from "@entra-baseline/model";
 import { graphError } from "../../support/fakes/graphServer";
 import { useLoopbackGraph } from "../../support/fakes/loopbackGraph";
 import { FakePimPolicies, PIM_ROUTES } from "../../support/fakes/pimPolicy";
-import { expectPortableProviderText, runSerialized, serializeProviders, SERIALIZED_FROM, type SerializedFrom } from "../../support/fakes/serializedProvider";
+import {
+  expectPortableProviderText,
+  runSerialized,
+  serializeProviders,
+  SERIALIZED_FROM,
+  type SerializedFrom,
+} from "../../support/fakes/serializedProvider";
 
 const graph = useLoopbackGraph();
 let files: Record<SerializedFrom, { roleManagementPolicy: string }>;
@@ -19,7 +25,9 @@ beforeAll(async () => {
   // Use the provider in this process first, so a token was fetched and could have been captured.
   new FakePimPolicies().install(graph);
   await roleManagementPolicyProvider.create(inputs());
-  files = await serializeProviders({ roleManagementPolicy: { module: "src/components/pim/provider.ts", exportName: "roleManagementPolicyProvider" } });
+  files = await serializeProviders({
+    roleManagementPolicy: { module: "src/components/pim/provider.ts", exportName: "roleManagementPolicyProvider" },
+  });
 });
 
 function inputs(): RoleManagementPolicyInputs {
@@ -49,17 +57,27 @@ describe.each(SERIALIZED_FROM)("RoleManagementPolicy provider under closure seri
     const { code, stdout, stderr } = await runSerialized(files[from].roleManagementPolicy, inputs());
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    const { created, read } = JSON.parse(stdout) as { created: { id: string; outs: Record<string, unknown> }; read: { props: Record<string, unknown> } };
+    const { created, read } = JSON.parse(stdout) as {
+      created: { id: string; outs: Record<string, unknown> };
+      read: { props: Record<string, unknown> };
+    };
     expect(created.id).toBe(fake.policyIdOf());
     expect(created.outs).toMatchObject({ maxActivationDuration: "PT2H", authenticationContextId: "c7", ruleDrift: [] });
-    expect(read.props).toMatchObject({ maxActivationDuration: "PT2H", authenticationContextId: "c7", policyId: fake.policyIdOf() });
+    expect(read.props).toMatchObject({
+      maxActivationDuration: "PT2H",
+      authenticationContextId: "c7",
+      policyId: fake.policyIdOf(),
+    });
     expect(fake.rule("AuthenticationContext_EndUser_Assignment")).toMatchObject({ isEnabled: true, claimValue: "c7" });
     expect(graph.requestsTo("PATCH", PIM_ROUTES.rule).length).toBeGreaterThan(0);
   });
 
   it("keeps Graph's error text, with the missing permission, after serialization", async () => {
     new FakePimPolicies().install(graph);
-    graph.failNext("PATCH", PIM_ROUTES.rule, { status: 403, body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation.") });
+    graph.failNext("PATCH", PIM_ROUTES.rule, {
+      status: 403,
+      body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
+    });
     const { code, stderr } = await runSerialized(files[from].roleManagementPolicy, inputs());
     expect(code).not.toBe(0);
     expect(stderr).toContain("Insufficient privileges");

@@ -4,7 +4,24 @@
  * the output columns the alert dimensions, the workbook and the review code rely on.
  */
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_CHANGED_COLUMNS, ACCOUNT_CHANGED_DIMENSIONS, type AlertRuleKey, breakglassAccountChangedQuery, breakglassSignInQuery, OUTSIDE_PIM_COLUMNS, OUTSIDE_PIM_DIMENSIONS, PIM_EVENT_COLUMNS, pimEventsQuery, pimReviewWorkbookQueries, roleAssignedOutsidePimQuery, ROUTINE_JIT_COLUMNS, ROUTINE_JIT_DIMENSIONS, routineJitUseQuery, SIGN_IN_ALERT_COLUMNS, SIGN_IN_ALERT_DIMENSIONS } from "@entra-baseline/model";
+import {
+  ACCOUNT_CHANGED_COLUMNS,
+  ACCOUNT_CHANGED_DIMENSIONS,
+  type AlertRuleKey,
+  breakglassAccountChangedQuery,
+  breakglassSignInQuery,
+  OUTSIDE_PIM_COLUMNS,
+  OUTSIDE_PIM_DIMENSIONS,
+  PIM_EVENT_COLUMNS,
+  pimEventsQuery,
+  pimReviewWorkbookQueries,
+  roleAssignedOutsidePimQuery,
+  ROUTINE_JIT_COLUMNS,
+  ROUTINE_JIT_DIMENSIONS,
+  routineJitUseQuery,
+  SIGN_IN_ALERT_COLUMNS,
+  SIGN_IN_ALERT_DIMENSIONS,
+} from "@entra-baseline/model";
 import { ALERT_RULE_SCHEDULES } from "../../../src/components/monitoring/alertRules";
 import { monitoringSchema } from "../../../src/config/schema";
 import { analyzeKql, describeErrors } from "../../support/kusto";
@@ -24,9 +41,19 @@ function columnsOf(query: string) {
 
 /** Both tripwires project the same columns, whichever sign-in table they read (its detail columns parsed alike). */
 const SIGN_IN_COLUMN_TYPES = {
-  TimeGenerated: "datetime", CreatedDateTime: "datetime", UserPrincipalName: "string", UserId: "string", Outcome: "string",
-  ResultType: "string", ResultDescription: "string", IPAddress: "string", Country: "string", AppDisplayName: "string",
-  ClientAppUsed: "string", ConditionalAccessStatus: "string", CorrelationId: "string",
+  TimeGenerated: "datetime",
+  CreatedDateTime: "datetime",
+  UserPrincipalName: "string",
+  UserId: "string",
+  Outcome: "string",
+  ResultType: "string",
+  ResultDescription: "string",
+  IPAddress: "string",
+  Country: "string",
+  AppDisplayName: "string",
+  ClientAppUsed: "string",
+  ConditionalAccessStatus: "string",
+  CorrelationId: "string",
 };
 
 describe("alert rule queries analyze cleanly against the documented schemas", () => {
@@ -47,8 +74,14 @@ describe("alert rule queries analyze cleanly against the documented schemas", ()
       name: "breakglass account changed",
       query: breakglassAccountChangedQuery(bg, 5),
       columns: {
-        TimeGenerated: "datetime", OperationName: "string", Change: "string", Category: "string", Result: "string", Actor: "string",
-        BreakglassTargets: "string", CorrelationId: "string",
+        TimeGenerated: "datetime",
+        OperationName: "string",
+        Change: "string",
+        Category: "string",
+        Result: "string",
+        Actor: "string",
+        BreakglassTargets: "string",
+        CorrelationId: "string",
       },
       dimensions: ACCOUNT_CHANGED_DIMENSIONS,
     },
@@ -56,15 +89,27 @@ describe("alert rule queries analyze cleanly against the documented schemas", ()
       name: "privileged role assigned outside PIM",
       query: roleAssignedOutsidePimQuery(bg, 5),
       columns: {
-        TimeGenerated: "datetime", OperationName: "string", RoleName: "string", PrincipalName: "string", PrincipalId: "string",
-        Actor: "string", Result: "string", CorrelationId: "string",
+        TimeGenerated: "datetime",
+        OperationName: "string",
+        RoleName: "string",
+        PrincipalName: "string",
+        PrincipalId: "string",
+        Actor: "string",
+        Result: "string",
+        CorrelationId: "string",
       },
       dimensions: OUTSIDE_PIM_DIMENSIONS,
     },
     {
       name: "routine JIT use",
       query: routineJitUseQuery(REVIEW_OPTIONS),
-      columns: { TimeGenerated: "datetime", Admin: "string", ActiveDays: "long", TicketlessRequests: "long", Reason: "string" },
+      columns: {
+        TimeGenerated: "datetime",
+        Admin: "string",
+        ActiveDays: "long",
+        TicketlessRequests: "long",
+        Reason: "string",
+      },
       dimensions: ROUTINE_JIT_DIMENSIONS,
     },
   ];
@@ -113,21 +158,41 @@ describe("review and workbook queries analyze cleanly", () => {
 
   const expected: Record<string, Record<string, string>> = {
     activations: {
-      ActivatedAt: "datetime", Admin: "string", DurationMinutes: "long", Justification: "string", Ticket: "string", ApprovedBy: "string",
+      ActivatedAt: "datetime",
+      Admin: "string",
+      DurationMinutes: "long",
+      Justification: "string",
+      Ticket: "string",
+      ApprovedBy: "string",
       OutsideWorkingHours: "bool",
     },
-    "per-admin": { Admin: "string", Activations: "long", ActiveDays: "long", WithoutTicket: "long", OutsideWorkingHours: "long", Denied: "long" },
+    "per-admin": {
+      Admin: "string",
+      Activations: "long",
+      ActiveDays: "long",
+      WithoutTicket: "long",
+      OutsideWorkingHours: "long",
+      Denied: "long",
+    },
     "outside-working-hours": {
-      ActivatedAt: "datetime", Admin: "string", DurationMinutes: "long", Justification: "string", Ticket: "string", ApprovedBy: "string",
+      ActivatedAt: "datetime",
+      Admin: "string",
+      DurationMinutes: "long",
+      Justification: "string",
+      Ticket: "string",
+      ApprovedBy: "string",
       OutsideWorkingHours: "bool",
     },
     denied: { DeniedAt: "datetime", Admin: "string", DeniedBy: "string", Justification: "string" },
   };
 
-  it.each(pimReviewWorkbookQueries(REVIEW_OPTIONS))("workbook section $name: zero diagnostics, expected columns", ({ name, query }) => {
-    const out = columnsOf(query);
-    expect(Object.fromEntries(out.map((c) => [c.name, c.type]))).toEqual(expected[name]);
-  });
+  it.each(pimReviewWorkbookQueries(REVIEW_OPTIONS))(
+    "workbook section $name: zero diagnostics, expected columns",
+    ({ name, query }) => {
+      const out = columnsOf(query);
+      expect(Object.fromEntries(out.map((c) => [c.name, c.type]))).toEqual(expected[name]);
+    },
+  );
 
   it("every workbook section starts from the review's base query", () => {
     const base = pimEventsQuery(REVIEW_OPTIONS);
@@ -135,7 +200,10 @@ describe("review and workbook queries analyze cleanly", () => {
   });
 
   it("a negative UTC offset and a backslash in the ticket pattern still analyze cleanly", () => {
-    const options = { ticketPattern: "\\b(INC|CHG)\\d{6,}\\b", workingHours: { start: 9, end: 17, utcOffsetHours: -8 } };
+    const options = {
+      ticketPattern: "\\b(INC|CHG)\\d{6,}\\b",
+      workingHours: { start: 9, end: 17, utcOffsetHours: -8 },
+    };
     for (const section of pimReviewWorkbookQueries(options)) expectClean(section.query);
     expectClean(routineJitUseQuery({ ...options, minActiveDays: 3 }));
     // A one-day threshold is kept; anything above the two days the alert can see is capped at two.
@@ -166,13 +234,19 @@ describe("the same check catches mistakes", () => {
   });
 
   it("dynamic access on the non-interactive table's string LocationDetails is a type error; the builder parses it", () => {
-    const wrong = breakglassSignInQuery("AADNonInteractiveUserSignInLogs", bg).replace("parse_json(LocationDetails)", "LocationDetails");
+    const wrong = breakglassSignInQuery("AADNonInteractiveUserSignInLogs", bg).replace(
+      "parse_json(LocationDetails)",
+      "LocationDetails",
+    );
     expect(analyzeKql(wrong).errors.length).toBeGreaterThan(0);
     expect(analyzeKql(breakglassSignInQuery("AADNonInteractiveUserSignInLogs", bg)).errors).toEqual([]);
   });
 
   it("treating ResultType (a string) as a number is a type error (KS106)", () => {
-    const wrong = breakglassSignInQuery("SigninLogs", bg).replace('iff(ResultType == "0", "success", "failure")', 'iff(ResultType > 0, "failure", "success")');
+    const wrong = breakglassSignInQuery("SigninLogs", bg).replace(
+      'iff(ResultType == "0", "success", "failure")',
+      'iff(ResultType > 0, "failure", "success")',
+    );
     expect(wrong).not.toEqual(breakglassSignInQuery("SigninLogs", bg));
     expect(analyzeKql(wrong).errors.map((e) => e.code)).toContain("KS106");
   });

@@ -4,19 +4,37 @@
  */
 import { describe, expect, it } from "vitest";
 import { ALERT_RULE_SCHEDULES } from "../../../src/components/monitoring/alertRules";
-import { type AlertRuleKey, breakglassSignInQuery, durationSeconds, logAlertQueryViolations, logAlertScheduleViolations, MAX_ALERT_QUERY_BYTES, pimReviewWorkbookQueries, type SignInTable, TRIPWIRE, TRIPWIRE_RULE_KEYS, tripwireQueryCoversAccount, tripwireRuleProblems } from "@entra-baseline/model";
+import {
+  type AlertRuleKey,
+  breakglassSignInQuery,
+  durationSeconds,
+  logAlertQueryViolations,
+  logAlertScheduleViolations,
+  MAX_ALERT_QUERY_BYTES,
+  pimReviewWorkbookQueries,
+  type SignInTable,
+  TRIPWIRE,
+  TRIPWIRE_RULE_KEYS,
+  tripwireQueryCoversAccount,
+  tripwireRuleProblems,
+} from "@entra-baseline/model";
 import { monitoringSchema } from "../../../src/config/schema";
 import { analyzeKql } from "../../support/kusto";
 import { breakglassOf, REVIEW_OPTIONS } from "../../support/kqlFixtures";
 
-const monitoring = monitoringSchema.parse({ actionGroup: { emails: ["soc@contoso.com"] }, routineJitUse: { ticketPattern: "(INC|CHG)[0-9]{6,}" } });
+const monitoring = monitoringSchema.parse({
+  actionGroup: { emails: ["soc@contoso.com"] },
+  routineJitUse: { ticketPattern: "(INC|CHG)[0-9]{6,}" },
+});
 const keys = Object.keys(ALERT_RULE_SCHEDULES) as AlertRuleKey[];
 
 describe("log alert restrictions", () => {
   it.each(keys)("%s: its query is acceptable at its own evaluation frequency", (key) => {
     const schedule = ALERT_RULE_SCHEDULES[key];
     const query = schedule.query(breakglassOf(10), monitoring);
-    expect(logAlertQueryViolations(query, { evaluationFrequencySeconds: durationSeconds(schedule.evaluationFrequency)! })).toEqual([]);
+    expect(
+      logAlertQueryViolations(query, { evaluationFrequencySeconds: durationSeconds(schedule.evaluationFrequency)! }),
+    ).toEqual([]);
   });
 
   it.each(keys)("%s: its schedule is one Azure accepts (≤ 6 periods, ≤ 48 h lookback, frequency within it)", (key) => {
@@ -32,14 +50,33 @@ describe("log alert restrictions", () => {
 
   it("rejects the schedules Azure rejects: seven daily periods, a 7-day lookback, a 1-minute rule over 12 hours", () => {
     const day = 86_400;
-    expect(logAlertScheduleViolations({ evaluationFrequencySeconds: day, windowSizeSeconds: day, numberOfEvaluationPeriods: 7, minFailingPeriodsToAlert: 1 })).toEqual([
+    expect(
+      logAlertScheduleViolations({
+        evaluationFrequencySeconds: day,
+        windowSizeSeconds: day,
+        numberOfEvaluationPeriods: 7,
+        minFailingPeriodsToAlert: 1,
+      }),
+    ).toEqual([
       "numberOfEvaluationPeriods 7 is outside 1–6",
       "the lookback windowSize × numberOfEvaluationPeriods is 168 hours; Azure allows at most 48",
     ]);
-    expect(logAlertScheduleViolations({ evaluationFrequencySeconds: 60, windowSizeSeconds: 12 * 3_600, numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 })).toEqual([
-      "windowSize may be at most 6 hours when the rule runs every minute",
-    ]);
-    expect(logAlertScheduleViolations({ evaluationFrequencySeconds: day, windowSizeSeconds: 3_600, numberOfEvaluationPeriods: 2, minFailingPeriodsToAlert: 3 })).toEqual([
+    expect(
+      logAlertScheduleViolations({
+        evaluationFrequencySeconds: 60,
+        windowSizeSeconds: 12 * 3_600,
+        numberOfEvaluationPeriods: 1,
+        minFailingPeriodsToAlert: 1,
+      }),
+    ).toEqual(["windowSize may be at most 6 hours when the rule runs every minute"]);
+    expect(
+      logAlertScheduleViolations({
+        evaluationFrequencySeconds: day,
+        windowSizeSeconds: 3_600,
+        numberOfEvaluationPeriods: 2,
+        minFailingPeriodsToAlert: 3,
+      }),
+    ).toEqual([
       "minFailingPeriodsToAlert 3 must be 1–numberOfEvaluationPeriods (2)",
       "evaluationFrequency is longer than the lookback, so records would be skipped",
     ]);
@@ -63,18 +100,28 @@ describe("log alert restrictions", () => {
 
   it("flags each forbidden construct", () => {
     const at1m = (q: string) => logAlertQueryViolations(q, { evaluationFrequencySeconds: 60 });
-    expect(at1m("union SigninLogs, AADNonInteractiveUserSignInLogs")).toEqual(["'union' is not allowed in a rule evaluated every minute"]);
+    expect(at1m("union SigninLogs, AADNonInteractiveUserSignInLogs")).toEqual([
+      "'union' is not allowed in a rule evaluated every minute",
+    ]);
     expect(at1m('search "breakglass"')).toEqual(["'search' is not allowed in a rule evaluated every minute"]);
     expect(at1m("SigninLogs | take 10")).toEqual(["'take' is not allowed in a rule evaluated every minute"]);
     expect(at1m("SigninLogs | limit 10")).toEqual(["'limit' is not allowed in a rule evaluated every minute"]);
-    expect(at1m("SigninLogs | extend i = ingestion_time()")).toEqual(["ingestion_time() is not allowed in a rule evaluated every minute"]);
+    expect(at1m("SigninLogs | extend i = ingestion_time()")).toEqual([
+      "ingestion_time() is not allowed in a rule evaluated every minute",
+    ]);
     const at5m = (q: string) => logAlertQueryViolations(q, { evaluationFrequencySeconds: 300 });
-    expect(at5m("AuditLogs | evaluate bag_unpack(InitiatedBy)")).toEqual(["bag_unpack() is not supported in log alert queries"]);
+    expect(at5m("AuditLogs | evaluate bag_unpack(InitiatedBy)")).toEqual([
+      "bag_unpack() is not supported in log alert queries",
+    ]);
     expect(at5m("AuditLogs | evaluate pivot(Category)")).toEqual(["pivot() is not supported in log alert queries"]);
     expect(at5m("AuditLogs | evaluate narrow()")).toEqual(["narrow() is not supported in log alert queries"]);
-    expect(at5m("let w = 5m; AuditLogs | where TimeGenerated > ago(w)")).toEqual(["ago(w) must take a timespan literal such as ago(5m)"]);
+    expect(at5m("let w = 5m; AuditLogs | where TimeGenerated > ago(w)")).toEqual([
+      "ago(w) must take a timespan literal such as ago(5m)",
+    ]);
     expect(at5m("AuditLogs | where TimeGenerated > ago(7d) and TimeGenerated < ago(90min)")).toEqual([]);
-    expect(at5m(`AuditLogs | where OperationName == "${"x".repeat(MAX_ALERT_QUERY_BYTES)}"`)[0]).toMatch(/at most 65536/);
+    expect(at5m(`AuditLogs | where OperationName == "${"x".repeat(MAX_ALERT_QUERY_BYTES)}"`)[0]).toMatch(
+      /at most 65536/,
+    );
   });
 
   it("ignores the forbidden words inside strings, comments and names (take_any is not take)", () => {
@@ -104,7 +151,9 @@ describe("the tripwire names every breakglass account", () => {
     const bg = breakglassOf(3);
     const query = breakglassSignInQuery(table, bg);
     for (let i = 0; i < 3; i++) {
-      expect(tripwireQueryCoversAccount(query, { upn: bg.userPrincipalNames[i]!, objectId: bg.objectIds[i]! })).toBe(true);
+      expect(tripwireQueryCoversAccount(query, { upn: bg.userPrincipalNames[i]!, objectId: bg.objectIds[i]! })).toBe(
+        true,
+      );
     }
     expect(analyzeKql(query).errors).toEqual([]);
   });
@@ -115,7 +164,13 @@ describe("the tripwire names every breakglass account", () => {
     const third = { upn: three.userPrincipalNames[2]!, objectId: three.objectIds[2]! };
     expect(tripwireQueryCoversAccount(query, third)).toBe(false);
     const accounts = three.userPrincipalNames.map((upn, i) => ({ upn, objectId: three.objectIds[i]! }));
-    expect(tripwireRuleProblems("breakglassSignIn", { query, severity: 0, enabled: true, evaluationFrequency: "PT1M" }, accounts)).toEqual([
+    expect(
+      tripwireRuleProblems(
+        "breakglassSignIn",
+        { query, severity: 0, enabled: true, evaluationFrequency: "PT1M" },
+        accounts,
+      ),
+    ).toEqual([
       "Breakglass sign-in (tripwire): the query does not name breakglass account breakglass-03@contoso.onmicrosoft.com by objectId and upn",
     ]);
   });
@@ -125,7 +180,12 @@ describe("the tripwire names every breakglass account", () => {
     const account = { upn: bg.userPrincipalNames[0]!, objectId: bg.objectIds[0]! };
     expect(tripwireQueryCoversAccount(`SigninLogs | where UserPrincipalName =~ "${account.upn}"`, account)).toBe(false);
     expect(tripwireQueryCoversAccount(`SigninLogs | where UserId == "${account.objectId}"`, account)).toBe(false);
-    expect(tripwireQueryCoversAccount(`SigninLogs | where UserId == "${account.objectId.toUpperCase()}" or UserPrincipalName =~ "${account.upn}"`, account)).toBe(true);
+    expect(
+      tripwireQueryCoversAccount(
+        `SigninLogs | where UserId == "${account.objectId.toUpperCase()}" or UserPrincipalName =~ "${account.upn}"`,
+        account,
+      ),
+    ).toBe(true);
   });
 
   it("a UPN that only contains the account's UPN, or a mention in a comment, does not count", () => {
@@ -140,7 +200,12 @@ describe("the tripwire names every breakglass account", () => {
     const bg = breakglassOf(2);
     const accounts = bg.userPrincipalNames.map((upn, i) => ({ upn, objectId: bg.objectIds[i]! }));
     const query = breakglassSignInQuery("SigninLogs", bg);
-    const good = { query, severity: TRIPWIRE.severity, enabled: true, evaluationFrequency: TRIPWIRE.evaluationFrequency };
+    const good = {
+      query,
+      severity: TRIPWIRE.severity,
+      enabled: true,
+      evaluationFrequency: TRIPWIRE.evaluationFrequency,
+    };
     expect(tripwireRuleProblems("breakglassSignIn", good, accounts, "PT5M")).toEqual([]);
     expect(tripwireRuleProblems("breakglassSignIn", { ...good, severity: 2 }, accounts)).toEqual([
       "Breakglass sign-in (tripwire): severity is 2, must be 0 (critical)",
@@ -148,15 +213,17 @@ describe("the tripwire names every breakglass account", () => {
     expect(tripwireRuleProblems("breakglassSignIn", { ...good, enabled: false }, accounts)).toEqual([
       "Breakglass sign-in (tripwire): the rule is not enabled",
     ]);
-    expect(tripwireRuleProblems("breakglassSignIn", { ...good, evaluationFrequency: "PT15M" }, accounts, "PT5M")).toEqual([
-      "Breakglass sign-in (tripwire): evaluationFrequency PT15M is slower than PT5M",
-    ]);
+    expect(
+      tripwireRuleProblems("breakglassSignIn", { ...good, evaluationFrequency: "PT15M" }, accounts, "PT5M"),
+    ).toEqual(["Breakglass sign-in (tripwire): evaluationFrequency PT15M is slower than PT5M"]);
     expect(tripwireRuleProblems("breakglassNonInteractiveSignIn", good, accounts)).toEqual([
       "Breakglass non-interactive sign-in (tripwire): the query reads SigninLogs, must read AADNonInteractiveUserSignInLogs",
     ]);
   });
 
   it("refuses to build a tripwire that names no account", () => {
-    expect(() => breakglassSignInQuery("SigninLogs", { userPrincipalNames: [], objectIds: [] })).toThrow(/every emergency account/);
+    expect(() => breakglassSignInQuery("SigninLogs", { userPrincipalNames: [], objectIds: [] })).toThrow(
+      /every emergency account/,
+    );
   });
 });

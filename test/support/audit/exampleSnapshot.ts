@@ -12,7 +12,16 @@
  */
 import { GLOBAL_ADMINISTRATOR } from "@entra-baseline/model";
 import { useFakeAzureCli } from "../fakes/azureCli";
-import { assignmentInstance, assignmentSchedule, caPolicy, guid, healthyTenant, prodConfig, startFakeTenant, user } from "../fakes/tenant";
+import {
+  assignmentInstance,
+  assignmentSchedule,
+  caPolicy,
+  guid,
+  healthyTenant,
+  prodConfig,
+  startFakeTenant,
+  user,
+} from "../fakes/tenant";
 import { readFake } from "../fakes/tenantReads";
 
 export async function exampleSnapshotJson(): Promise<string> {
@@ -20,20 +29,42 @@ export async function exampleSnapshotJson(): Promise<string> {
   const data = healthyTenant(config);
   const itOps = user(guid(77, "ad000000"), "it-ops@contoso.com", { displayName: "IT Operations" });
   data.users.push(itOps);
-  data.assignmentInstances.push(assignmentInstance(77, GLOBAL_ADMINISTRATOR, String(itOps.id), { startDateTime: "2025-03-14T09:12:00Z" }));
-  data.assignmentSchedules.push(assignmentSchedule(77, GLOBAL_ADMINISTRATOR, String(itOps.id), { createdUsing: null, createdDateTime: "2025-03-14T09:12:00Z", scheduleInfo: { startDateTime: "2025-03-14T09:12:00Z", recurrence: null, expiration: { type: "noExpiration", endDateTime: null, duration: null } } }));
+  data.assignmentInstances.push(
+    assignmentInstance(77, GLOBAL_ADMINISTRATOR, String(itOps.id), { startDateTime: "2025-03-14T09:12:00Z" }),
+  );
+  data.assignmentSchedules.push(
+    assignmentSchedule(77, GLOBAL_ADMINISTRATOR, String(itOps.id), {
+      createdUsing: null,
+      createdDateTime: "2025-03-14T09:12:00Z",
+      scheduleInfo: {
+        startDateTime: "2025-03-14T09:12:00Z",
+        recurrence: null,
+        expiration: { type: "noExpiration", endDateTime: null, duration: null },
+      },
+    }),
+  );
   const handMade = caPolicy(4, [], { state: "enabled" });
   handMade.displayName = "Require compliant device (hand-made)";
   data.caPolicies.push(handMade);
   data.caPolicies.forEach((p, i) => {
-    if (i < 3) p.displayName = ["Baseline: MFA for all users", "Baseline: block legacy authentication", "Baseline: phishing-resistant MFA for admins"][i];
+    if (i < 3)
+      p.displayName = [
+        "Baseline: MFA for all users",
+        "Baseline: block legacy authentication",
+        "Baseline: phishing-resistant MFA for admins",
+      ][i];
   });
   const rule = data.pimRules.find((r) => r.id === "Expiration_EndUser_Assignment")!;
   rule.maximumDuration = "PT8H";
   const bg2 = String(data.users[1]!.id);
   data.methods[bg2] = [
     { "@odata.type": "#microsoft.graph.passwordAuthenticationMethod", id: "28c10230-6103-485e-b985-444c60001490" },
-    { "@odata.type": "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod", id: guid(5, "a0700000"), displayName: "Pixel 8", deviceTag: "SoftwareTokenActivated" },
+    {
+      "@odata.type": "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod",
+      id: guid(5, "a0700000"),
+      displayName: "Pixel 8",
+      deviceTag: "SoftwareTokenActivated",
+    },
   ];
   const logs = (data.diagnosticSettings[0]!.properties as { logs: { category: string; enabled: boolean }[] }).logs;
   logs.find((l) => l.category === "NonInteractiveUserSignInLogs")!.enabled = false;

@@ -37,4 +37,3 @@ export function useFakeAzureCliInFile(): void {
   });
   afterAll(() => restoreCli?.());
 }
-

@@ -12,7 +12,13 @@ export function activationSettings(overrides: Partial<ActivationPolicySettings> 
     requireTicket: true,
     requireMfa: false,
     authenticationContextId: "c1",
-    approval: { required: true, approvers: [{ kind: "user", id: APPROVER_USER }, { kind: "group", id: APPROVER_GROUP }] },
+    approval: {
+      required: true,
+      approvers: [
+        { kind: "user", id: APPROVER_USER },
+        { kind: "group", id: APPROVER_GROUP },
+      ],
+    },
     eligibilityExpiration: { required: false, maximumDuration: null },
     activeAssignmentExpiration: { required: false, maximumDuration: null },
     notificationRecipients: ["secops@contoso.com", "identity-team@contoso.com"],

@@ -6,7 +6,9 @@ import { parse } from "yaml";
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
 
 export function prodConfig(): Record<string, any> {
-  const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+  };
   const raw: Record<string, any> = {};
   for (const [key, value] of Object.entries(doc.config)) {
     if (key.startsWith("entra-baseline:")) raw[key.slice("entra-baseline:".length)] = value;

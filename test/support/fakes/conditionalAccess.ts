@@ -25,40 +25,77 @@ export class FakeConditionalAccess {
   dropOnPatch?: string;
 
   install(graph: FakeGraph): this {
-    const stamp = <T>(fn: (req: FakeRequest) => T) => (req: FakeRequest) => {
-      this.times.push(Date.now());
-      return fn(req);
-    };
-    graph.route("GET", CA_ROUTES.policies, stamp(() => ({ body: { "@odata.context": "…/policies", value: [...this.policies.values()].map(render) } })));
-    graph.route("POST", CA_ROUTES.policies, stamp((req) => {
-      const id = randomUUID();
-      this.policies.set(id, { ...(req.body as Json), id });
-      return { status: 201, body: render(this.policies.get(id)!) };
-    }));
-    graph.route("GET", CA_ROUTES.policy, stamp((req) => {
-      const p = this.policies.get(last(req));
-      return p ? { body: render(p) } : notFound(req);
-    }));
-    graph.route("PATCH", CA_ROUTES.policy, stamp((req) => {
-      const p = this.policies.get(last(req));
-      if (!p) return notFound(req);
-      const patch = { ...(req.body as Json) };
-      if (this.dropOnPatch) delete patch[this.dropOnPatch];
-      Object.assign(p, patch);
-      return { status: 204 };
-    }));
-    graph.route("DELETE", CA_ROUTES.policy, stamp((req) => (this.policies.delete(last(req)) ? { status: 204 } : notFound(req))));
-    graph.route("GET", CA_ROUTES.context, stamp((req) => {
-      const c = this.contexts.get(last(req));
-      return c ? { body: { "@odata.context": "…/$entity", ...c } } : notFound(req);
-    }));
-    graph.route("PATCH", CA_ROUTES.context, stamp((req) => {
-      const id = last(req);
-      const patch = { ...(req.body as Json) };
-      if (this.dropOnPatch) delete patch[this.dropOnPatch];
-      this.contexts.set(id, { id, displayName: null, description: null, isAvailable: false, ...this.contexts.get(id), ...patch });
-      return { status: 204 };
-    }));
+    const stamp =
+      <T>(fn: (req: FakeRequest) => T) =>
+      (req: FakeRequest) => {
+        this.times.push(Date.now());
+        return fn(req);
+      };
+    graph.route(
+      "GET",
+      CA_ROUTES.policies,
+      stamp(() => ({ body: { "@odata.context": "…/policies", value: [...this.policies.values()].map(render) } })),
+    );
+    graph.route(
+      "POST",
+      CA_ROUTES.policies,
+      stamp((req) => {
+        const id = randomUUID();
+        this.policies.set(id, { ...(req.body as Json), id });
+        return { status: 201, body: render(this.policies.get(id)!) };
+      }),
+    );
+    graph.route(
+      "GET",
+      CA_ROUTES.policy,
+      stamp((req) => {
+        const p = this.policies.get(last(req));
+        return p ? { body: render(p) } : notFound(req);
+      }),
+    );
+    graph.route(
+      "PATCH",
+      CA_ROUTES.policy,
+      stamp((req) => {
+        const p = this.policies.get(last(req));
+        if (!p) return notFound(req);
+        const patch = { ...(req.body as Json) };
+        if (this.dropOnPatch) delete patch[this.dropOnPatch];
+        Object.assign(p, patch);
+        return { status: 204 };
+      }),
+    );
+    graph.route(
+      "DELETE",
+      CA_ROUTES.policy,
+      stamp((req) => (this.policies.delete(last(req)) ? { status: 204 } : notFound(req))),
+    );
+    graph.route(
+      "GET",
+      CA_ROUTES.context,
+      stamp((req) => {
+        const c = this.contexts.get(last(req));
+        return c ? { body: { "@odata.context": "…/$entity", ...c } } : notFound(req);
+      }),
+    );
+    graph.route(
+      "PATCH",
+      CA_ROUTES.context,
+      stamp((req) => {
+        const id = last(req);
+        const patch = { ...(req.body as Json) };
+        if (this.dropOnPatch) delete patch[this.dropOnPatch];
+        this.contexts.set(id, {
+          id,
+          displayName: null,
+          description: null,
+          isAvailable: false,
+          ...this.contexts.get(id),
+          ...patch,
+        });
+        return { status: 204 };
+      }),
+    );
     return this;
   }
 }
@@ -83,15 +120,31 @@ function render(p: Json): Json {
     createdDateTime: "2026-01-01T00:00:00Z",
     modifiedDateTime: null,
     state: p.state,
-    sessionControls: p.sessionControls ? { disableResilienceDefaults: null, persistentBrowser: null, cloudAppSecurity: null, ...p.sessionControls } : null,
+    sessionControls: p.sessionControls
+      ? { disableResilienceDefaults: null, persistentBrowser: null, cloudAppSecurity: null, ...p.sessionControls }
+      : null,
     conditions: {
       userRiskLevels: [],
       signInRiskLevels: [],
       clientAppTypes: p.conditions?.clientAppTypes ?? [],
       platforms: null,
       locations: null,
-      applications: { includeApplications: [], excludeApplications: [], includeUserActions: [], includeAuthenticationContextClassReferences: [], ...apps },
-      users: { includeUsers: [], excludeUsers: [], includeGroups: [], excludeGroups: [], includeRoles: [], excludeRoles: [], ...users },
+      applications: {
+        includeApplications: [],
+        excludeApplications: [],
+        includeUserActions: [],
+        includeAuthenticationContextClassReferences: [],
+        ...apps,
+      },
+      users: {
+        includeUsers: [],
+        excludeUsers: [],
+        includeGroups: [],
+        excludeGroups: [],
+        includeRoles: [],
+        excludeRoles: [],
+        ...users,
+      },
     },
     grantControls: grant && {
       operator: grant.operator,
@@ -100,7 +153,13 @@ function render(p: Json): Json {
       termsOfUse: [],
       "authenticationStrength@odata.context": "…/authenticationStrength/$entity",
       authenticationStrength: grant.authenticationStrength
-        ? { id: grant.authenticationStrength.id, displayName: "Phishing-resistant MFA", policyType: "builtIn", requirementsSatisfied: "mfa", allowedCombinations: ["windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor"] }
+        ? {
+            id: grant.authenticationStrength.id,
+            displayName: "Phishing-resistant MFA",
+            policyType: "builtIn",
+            requirementsSatisfied: "mfa",
+            allowedCombinations: ["windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor"],
+          }
         : null,
     },
   };

@@ -51,13 +51,20 @@ export class FakeGitHub {
     return this.requests.filter((r) => r.method !== "GET");
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; json?: unknown; headers?: Record<string, string> }> {
+  private async handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; json?: unknown; headers?: Record<string, string> }> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    this.requests.push({ method: req.method ?? "", path: url.pathname + url.search, body, authorization: req.headers.authorization });
+    this.requests.push({
+      method: req.method ?? "",
+      path: url.pathname + url.search,
+      body,
+      authorization: req.headers.authorization,
+    });
 
     for (const [key, status] of this.failures) {
       const [method, prefix] = key.split(" ");

@@ -78,7 +78,10 @@ export class FakeGraph {
     this.requests.push(req);
     const route = this.find(req.method, req.url.pathname);
     if (!route) {
-      return { status: 404, body: graphError("Request_ResourceNotFound", `No fake route for ${req.method} ${req.url.pathname}`) };
+      return {
+        status: 404,
+        body: graphError("Request_ResourceNotFound", `No fake route for ${req.method} ${req.url.pathname}`),
+      };
     }
     const fault = route.faults.shift();
     if (fault) return fault;
@@ -98,6 +101,8 @@ export function graphError(code: string, message: string): { error: { code: stri
 }
 
 export async function startFakeGraph(): Promise<FakeGraph> {
+  // Assigned once the server exists (below); the handler only runs after that.
+  // eslint-disable-next-line prefer-const
   let fake!: FakeGraph;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -124,7 +129,10 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
       if (res.destroyed) return;
       const status = answer.status ?? 200;
-      const headers = { ...(answer.rawBody !== undefined || answer.body !== undefined ? { "Content-Type": "application/json" } : {}), ...answer.headers };
+      const headers = {
+        ...(answer.rawBody !== undefined || answer.body !== undefined ? { "Content-Type": "application/json" } : {}),
+        ...answer.headers,
+      };
       res.writeHead(status, headers);
       res.end(answer.rawBody ?? (answer.body === undefined ? "" : JSON.stringify(answer.body)));
     });
@@ -135,7 +143,9 @@ export async function startFakeGraph(): Promise<FakeGraph> {
 }
 
 async function batch(fake: FakeGraph, outer: FakeRequest): Promise<FakeResponse> {
-  const body = outer.body as { requests?: { id: string; method: string; url: string; body?: unknown; headers?: Record<string, string> }[] };
+  const body = outer.body as {
+    requests?: { id: string; method: string; url: string; body?: unknown; headers?: Record<string, string> }[];
+  };
   if (!body?.requests || body.requests.length > 20) {
     return { status: 400, body: graphError("BadRequest", "A $batch holds 1–20 requests") };
   }

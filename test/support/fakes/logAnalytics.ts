@@ -26,11 +26,27 @@ export type Responder = (request: RecordedQuery) => { status: number; body: unkn
 
 export async function startLogAnalyticsFake(respond: Responder): Promise<LogAnalyticsFake> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "la-fake-"));
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-    "-addext", "subjectAltName=IP:127.0.0.1",
-    "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
-  ], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      path.join(dir, "key.pem"),
+      "-out",
+      path.join(dir, "cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
   const requests: RecordedQuery[] = [];
   const server = https.createServer(
     { key: fs.readFileSync(path.join(dir, "key.pem")), cert: fs.readFileSync(path.join(dir, "cert.pem")) },
@@ -38,7 +54,11 @@ export async function startLogAnalyticsFake(respond: Responder): Promise<LogAnal
       let data = "";
       req.on("data", (c) => (data += c));
       req.on("end", () => {
-        const recorded: RecordedQuery = { path: decodeURIComponent(req.url ?? ""), authorization: req.headers.authorization, body: data ? JSON.parse(data) : {} };
+        const recorded: RecordedQuery = {
+          path: decodeURIComponent(req.url ?? ""),
+          authorization: req.headers.authorization,
+          body: data ? JSON.parse(data) : {},
+        };
         requests.push(recorded);
         const { status, body } = respond(recorded);
         res.writeHead(status, { "content-type": "application/json" });

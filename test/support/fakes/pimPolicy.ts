@@ -16,7 +16,13 @@ export const FAKE_TENANT_ID = "cab01047-8ad9-4792-8e42-569340767f1b";
 type Json = Record<string, unknown>;
 
 function target(caller: string, level: string): PolicyRule["target"] {
-  return { caller: caller as PolicyRule["target"]["caller"], operations: ["all"], level: level as PolicyRule["target"]["level"], inheritableSettings: [], enforcedSettings: [] };
+  return {
+    caller: caller as PolicyRule["target"]["caller"],
+    operations: ["all"],
+    level: level as PolicyRule["target"]["level"],
+    inheritableSettings: [],
+    enforcedSettings: [],
+  };
 }
 
 const T = "#microsoft.graph.unifiedRoleManagementPolicy";
@@ -41,18 +47,51 @@ function notification(recipient: string, caller: string, level: string): PolicyR
  */
 export function defaultPolicyRules(): PolicyRule[] {
   return [
-    { "@odata.type": `${T}ExpirationRule`, id: "Expiration_Admin_Eligibility", isExpirationRequired: false, maximumDuration: "P365D", target: target("Admin", "Eligibility") },
-    { "@odata.type": `${T}EnablementRule`, id: "Enablement_Admin_Eligibility", enabledRules: [], target: target("Admin", "Eligibility") },
+    {
+      "@odata.type": `${T}ExpirationRule`,
+      id: "Expiration_Admin_Eligibility",
+      isExpirationRequired: false,
+      maximumDuration: "P365D",
+      target: target("Admin", "Eligibility"),
+    },
+    {
+      "@odata.type": `${T}EnablementRule`,
+      id: "Enablement_Admin_Eligibility",
+      enabledRules: [],
+      target: target("Admin", "Eligibility"),
+    },
     notification("Admin", "Admin", "Eligibility"),
     notification("Requestor", "Admin", "Eligibility"),
     notification("Approver", "Admin", "Eligibility"),
-    { "@odata.type": `${T}ExpirationRule`, id: "Expiration_Admin_Assignment", isExpirationRequired: false, maximumDuration: "P180D", target: target("Admin", "Assignment") },
-    { "@odata.type": `${T}EnablementRule`, id: "Enablement_Admin_Assignment", enabledRules: ["Justification"], target: target("Admin", "Assignment") },
+    {
+      "@odata.type": `${T}ExpirationRule`,
+      id: "Expiration_Admin_Assignment",
+      isExpirationRequired: false,
+      maximumDuration: "P180D",
+      target: target("Admin", "Assignment"),
+    },
+    {
+      "@odata.type": `${T}EnablementRule`,
+      id: "Enablement_Admin_Assignment",
+      enabledRules: ["Justification"],
+      target: target("Admin", "Assignment"),
+    },
     notification("Admin", "Admin", "Assignment"),
     notification("Requestor", "Admin", "Assignment"),
     notification("Approver", "Admin", "Assignment"),
-    { "@odata.type": `${T}ExpirationRule`, id: "Expiration_EndUser_Assignment", isExpirationRequired: true, maximumDuration: "PT8H", target: target("EndUser", "Assignment") },
-    { "@odata.type": `${T}EnablementRule`, id: "Enablement_EndUser_Assignment", enabledRules: ["MultiFactorAuthentication", "Justification"], target: target("EndUser", "Assignment") },
+    {
+      "@odata.type": `${T}ExpirationRule`,
+      id: "Expiration_EndUser_Assignment",
+      isExpirationRequired: true,
+      maximumDuration: "PT8H",
+      target: target("EndUser", "Assignment"),
+    },
+    {
+      "@odata.type": `${T}EnablementRule`,
+      id: "Enablement_EndUser_Assignment",
+      enabledRules: ["MultiFactorAuthentication", "Justification"],
+      target: target("EndUser", "Assignment"),
+    },
     {
       "@odata.type": `${T}ApprovalRule`,
       id: "Approval_EndUser_Assignment",
@@ -63,11 +102,24 @@ export function defaultPolicyRules(): PolicyRule[] {
         isRequestorJustificationRequired: true,
         approvalMode: "SingleStage",
         approvalStages: [
-          { approvalStageTimeOutInDays: 1, isApproverJustificationRequired: true, escalationTimeInMinutes: 0, isEscalationEnabled: false, primaryApprovers: [], escalationApprovers: [] },
+          {
+            approvalStageTimeOutInDays: 1,
+            isApproverJustificationRequired: true,
+            escalationTimeInMinutes: 0,
+            isEscalationEnabled: false,
+            primaryApprovers: [],
+            escalationApprovers: [],
+          },
         ],
       },
     },
-    { "@odata.type": `${T}AuthenticationContextRule`, id: "AuthenticationContext_EndUser_Assignment", isEnabled: false, claimValue: null, target: target("EndUser", "Assignment") },
+    {
+      "@odata.type": `${T}AuthenticationContextRule`,
+      id: "AuthenticationContext_EndUser_Assignment",
+      isEnabled: false,
+      claimValue: null,
+      target: target("EndUser", "Assignment"),
+    },
     notification("Admin", "EndUser", "Assignment"),
     notification("Requestor", "EndUser", "Assignment"),
     notification("Approver", "EndUser", "Assignment"),
@@ -93,7 +145,12 @@ function asStored(current: PolicyRule, body: Json): PolicyRule {
     for (const stage of (setting.approvalStages as Json[]) ?? []) {
       delete stage["@odata.type"];
       for (const key of ["primaryApprovers", "escalationApprovers"]) {
-        stage[key] = ((stage[key] as Json[]) ?? []).map((a) => ({ ...a, isBackup: a.isBackup ?? false, id: a.id ?? null, description: a.description ?? null }));
+        stage[key] = ((stage[key] as Json[]) ?? []).map((a) => ({
+          ...a,
+          isBackup: a.isBackup ?? false,
+          id: a.id ?? null,
+          description: a.description ?? null,
+        }));
       }
     }
   }
@@ -150,7 +207,10 @@ export class FakePimPolicies {
   /** An out-of-band change (someone in the portal): merges `fields` into the stored rule. */
   setRule(ruleId: string, fields: Json, roleDefinitionId: string = GLOBAL_ADMINISTRATOR): this {
     const policy = this.policies.get(this.policyIdOf(roleDefinitionId))!;
-    policy.set(ruleId, { ...structuredClone(this.rule(ruleId, roleDefinitionId)), ...structuredClone(fields) } as PolicyRule);
+    policy.set(ruleId, {
+      ...structuredClone(this.rule(ruleId, roleDefinitionId)),
+      ...structuredClone(fields),
+    } as PolicyRule);
     return this;
   }
 
@@ -180,7 +240,12 @@ export class FakePimPolicies {
     graph.route("GET", PIM_ROUTES.rule, (req) => {
       const rule = this.policies.get(segment(req, 4))?.get(segment(req, 6));
       if (!rule) return notFound(req);
-      return { body: { "@odata.context": `${graph.url}/v1.0/$metadata#policies/roleManagementPolicies('${segment(req, 4)}')/rules/$entity`, ...rule } };
+      return {
+        body: {
+          "@odata.context": `${graph.url}/v1.0/$metadata#policies/roleManagementPolicies('${segment(req, 4)}')/rules/$entity`,
+          ...rule,
+        },
+      };
     });
     graph.route("PATCH", PIM_ROUTES.rule, (req) => this.patch(req));
     return this;
@@ -188,7 +253,8 @@ export class FakePimPolicies {
 
   private listAssignments(graph: FakeGraph, req: FakeRequest): FakeResponse {
     const filter = req.url.searchParams.get("$filter");
-    if (!filter) return { status: 400, body: graphError("BadRequest", "The $filter query parameter is required for this API.") };
+    if (!filter)
+      return { status: 400, body: graphError("BadRequest", "The $filter query parameter is required for this API.") };
     const scopeId = /scopeId eq '([^']*)'/.exec(filter)?.[1];
     const scopeType = /scopeType eq '([^']*)'/.exec(filter)?.[1];
     const role = /roleDefinitionId eq '([^']*)'/.exec(filter)?.[1]?.toLowerCase();
@@ -199,7 +265,11 @@ export class FakePimPolicies {
     const matching = [...this.policyIdByRole.entries()]
       .filter(([r]) => role === undefined || r === role)
       .map(([r, policyId]) => ({ roleDefinitionId: r, policyId }))
-      .concat((this.options.extraAssignments ?? []).filter((a) => role === undefined || a.roleDefinitionId.toLowerCase() === role));
+      .concat(
+        (this.options.extraAssignments ?? []).filter(
+          (a) => role === undefined || a.roleDefinitionId.toLowerCase() === role,
+        ),
+      );
     const value = matching.map(({ roleDefinitionId, policyId }) => ({
       id: `${policyId}_${roleDefinitionId}`,
       policyId,
@@ -245,12 +315,17 @@ export class FakePimPolicies {
     const body = req.body as Json;
     if (!body || typeof body !== "object") return badRequest("The request body is missing.");
     if (body["@odata.type"] !== current["@odata.type"]) {
-      return badRequest(`The @odata.type of the rule must be ${current["@odata.type"]} (got ${String(body["@odata.type"])}).`);
+      return badRequest(
+        `The @odata.type of the rule must be ${current["@odata.type"]} (got ${String(body["@odata.type"])}).`,
+      );
     }
-    if (body.id !== ruleId) return badRequest(`The id in the body (${String(body.id)}) does not match the rule ${ruleId}.`);
+    if (body.id !== ruleId)
+      return badRequest(`The id in the body (${String(body.id)}) does not match the rule ${ruleId}.`);
     const t = body.target as Json | undefined;
     if (!t || t.caller !== current.target.caller || t.level !== current.target.level || !Array.isArray(t.operations)) {
-      return badRequest(`The target of rule ${ruleId} must carry caller ${current.target.caller}, level ${current.target.level} and operations.`);
+      return badRequest(
+        `The target of rule ${ruleId} must carry caller ${current.target.caller}, level ${current.target.level} and operations.`,
+      );
     }
     const stored = asStored(current, body);
     const dropped = this.dropped.get(`${policyId}/${ruleId}`);

@@ -40,13 +40,18 @@ async function serialize(provider: unknown): Promise<string> {
 }
 
 /** Serializes each provider both ways; returns the files holding the texts. */
-export async function serializeProviders<N extends string>(refs: Record<N, ProviderRef>): Promise<Record<SerializedFrom, Record<N, string>>> {
+export async function serializeProviders<N extends string>(
+  refs: Record<N, ProviderRef>,
+): Promise<Record<SerializedFrom, Record<N, string>>> {
   const fromCommonJs = await new Promise<Record<N, string>>((resolve, reject) =>
     execFile(
       process.execPath,
       ["--require", "tsx/cjs", path.join(__dirname, "serializeProviders.ts"), JSON.stringify(refs)],
       { cwd: ROOT, maxBuffer: 64 << 20 },
-      (e, out, err) => (e ? reject(new Error(`serializing under CommonJS failed: ${err}`)) : resolve(JSON.parse(out) as Record<N, string>)),
+      (e, out, err) =>
+        e
+          ? reject(new Error(`serializing under CommonJS failed: ${err}`))
+          : resolve(JSON.parse(out) as Record<N, string>),
     ),
   );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dynamic-providers-"));
@@ -54,7 +59,10 @@ export async function serializeProviders<N extends string>(refs: Record<N, Provi
   for (const name of Object.keys(refs) as N[]) {
     const ref = refs[name];
     const module = (await import(path.join(ROOT, ref.module))) as Record<string, unknown>;
-    for (const [from, text] of [["vitest", await serialize(module[ref.exportName])], ["commonjs", fromCommonJs[name]]] as const) {
+    for (const [from, text] of [
+      ["vitest", await serialize(module[ref.exportName])],
+      ["commonjs", fromCommonJs[name]],
+    ] as const) {
       const file = path.join(dir, `${name}.${from}.js`);
       fs.writeFileSync(file, text);
       files[from][name] = file;
@@ -86,8 +94,12 @@ export interface SerializedRun {
 /** Runs a serialized provider file in a fresh node process: create(inputs), then read. */
 export function runSerialized(file: string, inputs: unknown): Promise<SerializedRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["-e", HOST, file, JSON.stringify(inputs)], { cwd: ROOT, env: process.env, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["-e", HOST, file, JSON.stringify(inputs)],
+      { cwd: ROOT, env: process.env, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

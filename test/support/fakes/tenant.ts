@@ -8,8 +8,18 @@
  * Lookups are indexed so that the benchmark's 100,000 users cost the fake nothing per request.
  */
 import type { BaselineConfig } from "../../../src/config/validate";
-import { ALERT_RULES, breakglassSignInQuery, desiredRules, GLOBAL_ADMINISTRATOR, TRIPWIRE, TRIPWIRE_RULE_KEYS } from "@entra-baseline/model";
-import { activationPolicyBody, PHISHING_RESISTANT_MFA_STRENGTH_ID } from "../../../src/components/conditionalAccess/policies";
+import {
+  ALERT_RULES,
+  breakglassSignInQuery,
+  desiredRules,
+  GLOBAL_ADMINISTRATOR,
+  TRIPWIRE,
+  TRIPWIRE_RULE_KEYS,
+} from "@entra-baseline/model";
+import {
+  activationPolicyBody,
+  PHISHING_RESISTANT_MFA_STRENGTH_ID,
+} from "../../../src/components/conditionalAccess/policies";
 import { loadStackConfig } from "../../../src/config/stackConfig";
 import { desiredActivationSettings } from "../../../src/tools/audit/checks/pimPolicy";
 import { FakePimPolicies } from "./pimPolicy";
@@ -98,14 +108,26 @@ export function activationCaPolicy(contextId: string, excludeGroups: string[]): 
     id: guid(1, "ac7c0000"),
     conditions: {
       ...body.conditions,
-      users: { includeUsers: ["All"], excludeUsers: [], includeGroups: [], excludeGroups, includeRoles: [], excludeRoles: [] },
+      users: {
+        includeUsers: ["All"],
+        excludeUsers: [],
+        includeGroups: [],
+        excludeGroups,
+        includeRoles: [],
+        excludeRoles: [],
+      },
     },
     grantControls: {
       operator: "OR",
       builtInControls: [],
       customAuthenticationFactors: [],
       termsOfUse: [],
-      authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID, displayName: "Phishing-resistant MFA", policyType: "builtIn", requirementsSatisfied: "mfa" },
+      authenticationStrength: {
+        id: PHISHING_RESISTANT_MFA_STRENGTH_ID,
+        displayName: "Phishing-resistant MFA",
+        policyType: "builtIn",
+        requirementsSatisfied: "mfa",
+      },
     },
   } as Json;
 }
@@ -137,7 +159,11 @@ export function assignmentSchedule(n: number, roleId: string, principalId: strin
     status: "Provisioned",
     assignmentType: "Assigned",
     memberType: "Direct",
-    scheduleInfo: { startDateTime: "2024-01-01T00:00:00Z", recurrence: null, expiration: { type: "noExpiration", endDateTime: null, duration: null } },
+    scheduleInfo: {
+      startDateTime: "2024-01-01T00:00:00Z",
+      recurrence: null,
+      expiration: { type: "noExpiration", endDateTime: null, duration: null },
+    },
     ...extra,
   };
 }
@@ -152,7 +178,11 @@ export function eligibilityInstance(n: number, roleId: string, principalId: stri
   };
 }
 
-export function tripwireRule(key: (typeof TRIPWIRE_RULE_KEYS)[number], accounts: { upn: string; id: string }[], extra: Json = {}): Json {
+export function tripwireRule(
+  key: (typeof TRIPWIRE_RULE_KEYS)[number],
+  accounts: { upn: string; id: string }[],
+  extra: Json = {},
+): Json {
   const { ruleName, displayName, table } = ALERT_RULES[key];
   return {
     id: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.Insights/scheduledQueryRules/${ruleName}`,
@@ -166,7 +196,9 @@ export function tripwireRule(key: (typeof TRIPWIRE_RULE_KEYS)[number], accounts:
       severity: TRIPWIRE.severity,
       evaluationFrequency: TRIPWIRE.evaluationFrequency,
       windowSize: TRIPWIRE.windowSize,
-      scopes: [`/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/law-entra-baseline-prod`],
+      scopes: [
+        `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/law-entra-baseline-prod`,
+      ],
       criteria: {
         allOf: [
           {
@@ -181,7 +213,11 @@ export function tripwireRule(key: (typeof TRIPWIRE_RULE_KEYS)[number], accounts:
           },
         ],
       },
-      actions: { actionGroups: [`/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.Insights/actionGroups/ag-entra-baseline-prod`] },
+      actions: {
+        actionGroups: [
+          `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.Insights/actionGroups/ag-entra-baseline-prod`,
+        ],
+      },
       ...extra,
     },
   };
@@ -191,9 +227,13 @@ export function tripwireRule(key: (typeof TRIPWIRE_RULE_KEYS)[number], accounts:
 export function healthyTenant(config: BaselineConfig): TenantData {
   let n = 1;
   const domain = config.breakglass.domain!;
-  const breakglass = config.breakglass.accounts.map((a) => user(guid(n++, "b0000000"), `${a.name}@${domain}`, { displayName: a.displayName }));
+  const breakglass = config.breakglass.accounts.map((a) =>
+    user(guid(n++, "b0000000"), `${a.name}@${domain}`, { displayName: a.displayName }),
+  );
   const admins = config.pim.eligibleAdmins.map((upn) => user(guid(n++, "ad000000"), upn));
-  const approvers = config.pim.approvers.users.filter((u) => !config.pim.eligibleAdmins.includes(u)).map((upn) => user(guid(n++, "ad000000"), upn));
+  const approvers = config.pim.approvers.users
+    .filter((u) => !config.pim.eligibleAdmins.includes(u))
+    .map((upn) => user(guid(n++, "ad000000"), upn));
   const users = [...breakglass, ...admins, ...approvers];
   const group = {
     "@odata.type": "#microsoft.graph.group",
@@ -203,27 +243,44 @@ export function healthyTenant(config: BaselineConfig): TenantData {
     securityEnabled: true,
     members: breakglass.map((b) => String(b.id)),
   };
-  const resolve = (ref: string) => users.find((u) => String(u.userPrincipalName).toLowerCase() === ref.toLowerCase())?.id as string | undefined;
+  const resolve = (ref: string) =>
+    users.find((u) => String(u.userPrincipalName).toLowerCase() === ref.toLowerCase())?.id as string | undefined;
   const pimRules = desiredRules(desiredActivationSettings(config, resolve).settings) as unknown as Json[];
   const accounts = breakglass.map((b) => ({ upn: String(b.userPrincipalName), id: String(b.id) }));
   return {
     users,
     groups: [group],
     caPolicies: [
-      ...[1, 2, 3].map((i) => caPolicy(i, [group.id], { state: i === 3 ? "enabledForReportingButNotEnforced" : "enabled" })),
-      ...(config.pim.authenticationContextId ? [activationCaPolicy(config.pim.authenticationContextId, [group.id])] : []),
+      ...[1, 2, 3].map((i) =>
+        caPolicy(i, [group.id], { state: i === 3 ? "enabledForReportingButNotEnforced" : "enabled" }),
+      ),
+      ...(config.pim.authenticationContextId
+        ? [activationCaPolicy(config.pim.authenticationContextId, [group.id])]
+        : []),
     ],
     assignmentInstances: breakglass.map((b, i) => assignmentInstance(i + 1, GLOBAL_ADMINISTRATOR, String(b.id))),
     // Breakglass GA is granted through the legacy endpoint: outside PIM by design (createdUsing null).
-    assignmentSchedules: breakglass.map((b, i) => assignmentSchedule(i + 1, GLOBAL_ADMINISTRATOR, String(b.id), { createdUsing: null })),
+    assignmentSchedules: breakglass.map((b, i) =>
+      assignmentSchedule(i + 1, GLOBAL_ADMINISTRATOR, String(b.id), { createdUsing: null }),
+    ),
     eligibilityInstances: admins.map((a, i) => eligibilityInstance(i + 1, GLOBAL_ADMINISTRATOR, String(a.id))),
     servicePrincipals: [],
     methods: Object.fromEntries(
       breakglass.map((b, i) => [
         String(b.id),
         [
-          { "@odata.type": "#microsoft.graph.passwordAuthenticationMethod", id: "28c10230-6103-485e-b985-444c60001490" },
-          { "@odata.type": "#microsoft.graph.fido2AuthenticationMethod", id: guid(i + 1, "f1d00000"), displayName: "YubiKey 5 NFC", aaGuid: "ee882879-721c-4913-9775-3dfcce97072a", model: "YubiKey 5 NFC", attestationLevel: "attested" },
+          {
+            "@odata.type": "#microsoft.graph.passwordAuthenticationMethod",
+            id: "28c10230-6103-485e-b985-444c60001490",
+          },
+          {
+            "@odata.type": "#microsoft.graph.fido2AuthenticationMethod",
+            id: guid(i + 1, "f1d00000"),
+            displayName: "YubiKey 5 NFC",
+            aaGuid: "ee882879-721c-4913-9775-3dfcce97072a",
+            model: "YubiKey 5 NFC",
+            attestationLevel: "attested",
+          },
         ],
       ]),
     ),
@@ -235,7 +292,11 @@ export function healthyTenant(config: BaselineConfig): TenantData {
         type: "microsoft.aadiam/diagnosticSettings",
         properties: {
           workspaceId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/law-entra-baseline-prod`,
-          logs: config.monitoring.logCategories.map((category) => ({ category, enabled: true, retentionPolicy: { enabled: false, days: 0 } })),
+          logs: config.monitoring.logCategories.map((category) => ({
+            category,
+            enabled: true,
+            retentionPolicy: { enabled: false, days: 0 },
+          })),
         },
       },
     ],
@@ -300,13 +361,18 @@ export class FakeTenant {
       const m = /^(userPrincipalName|id|mailNickname) in \((.*)\)$/.exec(filter);
       if (!m) return { status: 400, body: graphError("BadRequest", `fake: unsupported users filter ${filter}`) };
       const values = [...m[2]!.matchAll(/'((?:[^']|'')*)'/g)].map((x) => x[1]!.replace(/''/g, "'").toLowerCase());
-      const index = m[1] === "id" ? this.usersById : m[1] === "userPrincipalName" ? this.usersByUpn : this.usersByNickname;
+      const index =
+        m[1] === "id" ? this.usersById : m[1] === "userPrincipalName" ? this.usersByUpn : this.usersByNickname;
       return { body: { value: values.map((v) => index.get(v)).filter(Boolean) } };
     });
     g.route("GET", "/v1.0/groups", (req) => {
-      const name = /^displayName eq '((?:[^']|'')*)'$/.exec(req.url.searchParams.get("$filter") ?? "")?.[1]?.replace(/''/g, "'");
+      const name = /^displayName eq '((?:[^']|'')*)'$/
+        .exec(req.url.searchParams.get("$filter") ?? "")?.[1]
+        ?.replace(/''/g, "'");
       if (name === undefined) return { status: 400, body: graphError("BadRequest", "fake: unsupported groups filter") };
-      return { body: { value: this.data.groups.filter((x) => x.displayName === name).map(({ members: _m, ...rest }) => rest) } };
+      return {
+        body: { value: this.data.groups.filter((x) => x.displayName === name).map(({ members: _m, ...rest }) => rest) },
+      };
     });
     g.route("GET", /^\/v1\.0\/groups\/[^/]+\/transitiveMembers$/, (req) => {
       const group = this.data.groups.find((x) => x.id === req.url.pathname.split("/")[3]);
@@ -315,10 +381,18 @@ export class FakeTenant {
     });
     g.route("GET", /^\/v1\.0\/users\/[^/]+\/transitiveMemberOf$/, (req) => {
       const id = req.url.pathname.split("/")[3]!;
-      if (!this.usersById.has(id.toLowerCase())) return { status: 404, body: graphError("Request_ResourceNotFound", "no such user") };
+      if (!this.usersById.has(id.toLowerCase()))
+        return { status: 404, body: graphError("Request_ResourceNotFound", "no such user") };
       return {
         body: {
-          value: this.data.groups.filter((x) => x.members.includes(id)).map((x) => ({ "@odata.type": "#microsoft.graph.group", id: x.id, displayName: x.displayName, isAssignableToRole: x.isAssignableToRole })),
+          value: this.data.groups
+            .filter((x) => x.members.includes(id))
+            .map((x) => ({
+              "@odata.type": "#microsoft.graph.group",
+              id: x.id,
+              displayName: x.displayName,
+              isAssignableToRole: x.isAssignableToRole,
+            })),
         },
       };
     });
@@ -326,14 +400,18 @@ export class FakeTenant {
       const id = req.url.pathname.split("/")[3]!;
       return { body: { value: this.data.methods[id] ?? [] } };
     });
-    g.route("GET", "/v1.0/identity/conditionalAccess/policies", (req) => this.page(g, req, this.data.caPolicies, this.options.caPageSize ?? 50));
+    g.route("GET", "/v1.0/identity/conditionalAccess/policies", (req) =>
+      this.page(g, req, this.data.caPolicies, this.options.caPageSize ?? 50),
+    );
     const roleRoute = (name: string, items: () => Json[]) =>
       g.route("GET", `/v1.0/roleManagement/directory/${name}`, (req) => {
         const filter = req.url.searchParams.get("$filter") ?? "";
         const role = /roleDefinitionId eq '([^']+)'/.exec(filter)?.[1];
-        if (!role) return { status: 400, body: graphError("BadRequest", `fake: ${name} needs a roleDefinitionId filter`) };
+        if (!role)
+          return { status: 400, body: graphError("BadRequest", `fake: ${name} needs a roleDefinitionId filter`) };
         let value = items().filter((i) => i.roleDefinitionId === role);
-        if (req.url.searchParams.get("$expand") === "principal") value = value.map((i) => ({ ...i, principal: this.principal(String(i.principalId)) ?? null }));
+        if (req.url.searchParams.get("$expand") === "principal")
+          value = value.map((i) => ({ ...i, principal: this.principal(String(i.principalId)) ?? null }));
         return this.page(g, req, value, this.options.rolePageSize ?? 100);
       });
     roleRoute("roleAssignmentScheduleInstances", () => this.data.assignmentInstances);
@@ -341,14 +419,33 @@ export class FakeTenant {
     roleRoute("roleEligibilityScheduleInstances", () => this.data.eligibilityInstances);
 
     const a = this.arm;
-    a.route("GET", "/providers/microsoft.aadiam/diagnosticSettings", (req) => this.armPage(a, req, this.data.diagnosticSettings));
+    a.route("GET", "/providers/microsoft.aadiam/diagnosticSettings", (req) =>
+      this.armPage(a, req, this.data.diagnosticSettings),
+    );
     // Later routes win: any other subscription or group answers as ARM does for a group that does not exist.
-    a.route("GET", /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Insights\/scheduledQueryRules$/, (req) => ({
-      status: 404,
-      body: { error: { code: "ResourceGroupNotFound", message: `Resource group '${req.url.pathname.split("/")[4]}' could not be found.` } },
+    a.route(
+      "GET",
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Insights\/scheduledQueryRules$/,
+      (req) => ({
+        status: 404,
+        body: {
+          error: {
+            code: "ResourceGroupNotFound",
+            message: `Resource group '${req.url.pathname.split("/")[4]}' could not be found.`,
+          },
+        },
+      }),
+    );
+    a.route(
+      "GET",
+      `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.Insights/scheduledQueryRules`,
+      (req) => this.armPage(a, req, this.data.scheduledQueryRules),
+    );
+    a.route("GET", "/subscriptions", () => ({
+      body: {
+        value: [{ id: `/subscriptions/${SUBSCRIPTION_ID}`, subscriptionId: SUBSCRIPTION_ID, displayName: "prod" }],
+      },
     }));
-    a.route("GET", `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.Insights/scheduledQueryRules`, (req) => this.armPage(a, req, this.data.scheduledQueryRules));
-    a.route("GET", "/subscriptions", () => ({ body: { value: [{ id: `/subscriptions/${SUBSCRIPTION_ID}`, subscriptionId: SUBSCRIPTION_ID, displayName: "prod" }] } }));
   }
 
   /** Graph pages with `@odata.nextLink`. */
@@ -363,7 +460,13 @@ export class FakeTenant {
 }
 
 /** One page of `items` at `$skiptoken`, with the link to the next page under `linkKey` unless it is the last. */
-export function pageOf(server: FakeGraph, req: FakeRequest, items: Json[], size: number, linkKey: "@odata.nextLink" | "nextLink" = "@odata.nextLink"): FakeResponse {
+export function pageOf(
+  server: FakeGraph,
+  req: FakeRequest,
+  items: Json[],
+  size: number,
+  linkKey: "@odata.nextLink" | "nextLink" = "@odata.nextLink",
+): FakeResponse {
   const skip = Number(req.url.searchParams.get("$skiptoken") ?? 0);
   const value = items.slice(skip, skip + size);
   if (skip + size >= items.length) return { body: { value } };

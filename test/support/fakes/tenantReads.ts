@@ -9,12 +9,19 @@ import { readTenant } from "../../../src/tools/audit/read";
 import type { AuditSnapshot } from "../../../src/tools/audit/snapshot";
 import { SUBSCRIPTION_ID, type FakeTenant } from "./tenant";
 
-export function clients(tenant: FakeTenant, options: { timeoutMs?: number; maxRetries?: number } = {}): { graph: GraphClient; arm: GraphClient } {
+export function clients(
+  tenant: FakeTenant,
+  options: { timeoutMs?: number; maxRetries?: number } = {},
+): { graph: GraphClient; arm: GraphClient } {
   const common = { retryBaseDelayMs: 10, maxRetryDelayMs: 2_000, ...options };
   return { graph: createGraphClient(tenant.graph.url, common), arm: createGraphClient(tenant.arm.url, common) };
 }
 
-export async function readFake(tenant: FakeTenant, config: BaselineConfig, options: { timeoutMs?: number; maxRetries?: number } = {}): Promise<AuditSnapshot> {
+export async function readFake(
+  tenant: FakeTenant,
+  config: BaselineConfig,
+  options: { timeoutMs?: number; maxRetries?: number } = {},
+): Promise<AuditSnapshot> {
   const { graph, arm } = clients(tenant, options);
   return readTenant({ graph, arm, config, subscriptions: [SUBSCRIPTION_ID] });
 }

@@ -4,7 +4,12 @@
  * to resource objects, `getConfig` returning only what was configured. Unknown-value errors become the advisory
  * "can't run … during preview" the server reports, so a test sees a silent skip as such.
  */
-import { UnknownValueError, unknownCheckingProxy, type PolicyResource, type StackValidationPolicy } from "@pulumi/policy";
+import {
+  UnknownValueError,
+  unknownCheckingProxy,
+  type PolicyResource,
+  type StackValidationPolicy,
+} from "@pulumi/policy";
 import { SECRET_SIG, SECRET_SIG_KEY, type PlannedResource } from "../../../src/tools/engine/analyzer";
 
 export interface Reported {
@@ -31,7 +36,13 @@ export function policyResources(stack: PlannedResource[]): PolicyResource[] {
       props,
       urn: r.urn,
       name: r.name,
-      opts: { protect: r.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+      opts: {
+        protect: r.protect,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+      },
       dependencies: [],
       propertyDependencies: {},
       isType: () => false,
@@ -49,7 +60,11 @@ export function policyResources(stack: PlannedResource[]): PolicyResource[] {
   return resources;
 }
 
-export async function runStackPolicy(policy: StackValidationPolicy, stack: PlannedResource[], config: Record<string, unknown> = {}): Promise<Reported[]> {
+export async function runStackPolicy(
+  policy: StackValidationPolicy,
+  stack: PlannedResource[],
+  config: Record<string, unknown> = {},
+): Promise<Reported[]> {
   const reported: Reported[] = [];
   const args = {
     resources: policyResources(stack),
@@ -60,9 +75,12 @@ export async function runStackPolicy(policy: StackValidationPolicy, stack: Plann
     },
   };
   try {
-    await policy.validateStack(args, (message, urn) => reported.push({ message: typeof message === "string" ? message : JSON.stringify(message), urn }));
+    await policy.validateStack(args, (message, urn) =>
+      reported.push({ message: typeof message === "string" ? message : JSON.stringify(message), urn }),
+    );
   } catch (e) {
-    if (e instanceof UnknownValueError) reported.push({ message: `can't run policy during preview: ${(e as Error).message}` });
+    if (e instanceof UnknownValueError)
+      reported.push({ message: `can't run policy during preview: ${(e as Error).message}` });
     else throw e;
   }
   return reported;

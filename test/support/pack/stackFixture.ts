@@ -6,18 +6,31 @@
  */
 import { unknownStringValue } from "./unknowns";
 import type { PlannedResource } from "../../../src/tools/engine/analyzer";
-import { ALERT_RULES, breakglassSignInQuery, dynamicTypeToken, GLOBAL_ADMINISTRATOR, providerTypes, REQUIRED_LOG_CATEGORIES, TRIPWIRE } from "@entra-baseline/model";
+import {
+  ALERT_RULES,
+  breakglassSignInQuery,
+  dynamicTypeToken,
+  GLOBAL_ADMINISTRATOR,
+  providerTypes,
+  REQUIRED_LOG_CATEGORIES,
+  TRIPWIRE,
+} from "@entra-baseline/model";
 
 export type Mode = "update" | "preview";
 
 export const DOMAIN = "contoso.onmicrosoft.com";
 export const BREAKGLASS_UPNS = [`breakglass-01@${DOMAIN}`, `breakglass-02@${DOMAIN}`];
 export const GROUP_NAME = "Emergency access accounts";
-export const ELIGIBLE_IDS = ["aaaaaaaa-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-000000000002", "aaaaaaaa-0000-4000-8000-000000000003"];
+export const ELIGIBLE_IDS = [
+  "aaaaaaaa-0000-4000-8000-000000000001",
+  "aaaaaaaa-0000-4000-8000-000000000002",
+  "aaaaaaaa-0000-4000-8000-000000000003",
+];
 export const APPROVER_IDS = ["bbbbbbbb-0000-4000-8000-000000000001", ELIGIBLE_IDS[0]!];
 export const USER_IDS = ["cccccccc-0000-4000-8000-000000000001", "cccccccc-0000-4000-8000-000000000002"];
 export const GROUP_ID = "dddddddd-0000-4000-8000-000000000001";
-export const WORKSPACE_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-entra-baseline/providers/Microsoft.OperationalInsights/workspaces/law-entra-baseline";
+export const WORKSPACE_ID =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-entra-baseline/providers/Microsoft.OperationalInsights/workspaces/law-entra-baseline";
 
 /** The pack config `derivePackConfig` produces for this stack (see src/config/packConfig.ts). */
 export const PACK_CONFIG = {
@@ -43,8 +56,23 @@ export interface StackShape {
   eligibilityRequests?: number;
 }
 
-export function resource(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
-  return { urn: urnOf(type, name), type, name, custom: true, inputs, protect: false, dependencies: [], propertyDependencies: {}, ...extra };
+export function resource(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  extra: Partial<PlannedResource> = {},
+): PlannedResource {
+  return {
+    urn: urnOf(type, name),
+    type,
+    name,
+    custom: true,
+    inputs,
+    protect: false,
+    dependencies: [],
+    propertyDependencies: {},
+    ...extra,
+  };
 }
 
 function dependsOn(r: PlannedResource, property: string, ...sources: PlannedResource[]): PlannedResource {
@@ -59,7 +87,9 @@ export function compliantStack(shape: StackShape): PlannedResource[] {
   const known = (value: string) => (preview ? unknownStringValue : value);
   const out: PlannedResource[] = [];
 
-  const passwords = [0, 1].map((i) => resource(providerTypes.randomPassword, `breakglass-0${i + 1}-password`, { length: 256, special: true }));
+  const passwords = [0, 1].map((i) =>
+    resource(providerTypes.randomPassword, `breakglass-0${i + 1}-password`, { length: 256, special: true }),
+  );
   const users = [0, 1].map((i) =>
     dependsOn(
       resource(
@@ -69,7 +99,10 @@ export function compliantStack(shape: StackShape): PlannedResource[] {
           userPrincipalName: BREAKGLASS_UPNS[i],
           displayName: `Emergency access breakglass-0${i + 1}`,
           mailNickname: `breakglass-0${i + 1}`,
-          password: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: preview ? unknownStringValue : "x".repeat(256) },
+          password: {
+            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+            value: preview ? unknownStringValue : "x".repeat(256),
+          },
           disablePasswordExpiration: true,
           accountEnabled: true,
           objectId: known(USER_IDS[i]!),
@@ -81,23 +114,33 @@ export function compliantStack(shape: StackShape): PlannedResource[] {
     ),
   );
   const group = dependsOn(
-    resource(providerTypes.group, "breakglass-group", {
-      displayName: GROUP_NAME,
-      securityEnabled: true,
-      assignableToRole: true,
-      members: users.map((_, i) => known(USER_IDS[i]!)),
-      objectId: known(GROUP_ID),
-    }, { protect: true }),
+    resource(
+      providerTypes.group,
+      "breakglass-group",
+      {
+        displayName: GROUP_NAME,
+        securityEnabled: true,
+        assignableToRole: true,
+        members: users.map((_, i) => known(USER_IDS[i]!)),
+        objectId: known(GROUP_ID),
+      },
+      { protect: true },
+    ),
     "members",
     ...users,
   );
   const gaAssignments = users.map((u, i) =>
     dependsOn(
-      resource(providerTypes.directoryRoleAssignment, `breakglass-0${i + 1}-global-admin`, {
-        roleId: GLOBAL_ADMINISTRATOR,
-        principalObjectId: known(USER_IDS[i]!),
-        directoryScopeId: "/",
-      }, { protect: true }),
+      resource(
+        providerTypes.directoryRoleAssignment,
+        `breakglass-0${i + 1}-global-admin`,
+        {
+          roleId: GLOBAL_ADMINISTRATOR,
+          principalObjectId: known(USER_IDS[i]!),
+          directoryScopeId: "/",
+        },
+        { protect: true },
+      ),
       "principalObjectId",
       u,
     ),
@@ -114,7 +157,11 @@ export function compliantStack(shape: StackShape): PlannedResource[] {
   );
   out.push(...eligible);
 
-  const context = resource(dynamicTypeToken("authenticationContext"), "activation-context", { id: "c1", displayName: "PIM activation", isAvailable: true });
+  const context = resource(dynamicTypeToken("authenticationContext"), "activation-context", {
+    id: "c1",
+    displayName: "PIM activation",
+    isAvailable: true,
+  });
   const contextPolicy = dependsOn(
     resource(dynamicTypeToken("graphConditionalAccessPolicy"), "activation-context-policy", {
       displayName: "Fresh phishing-resistant MFA for PIM activation",
@@ -125,7 +172,13 @@ export function compliantStack(shape: StackShape): PlannedResource[] {
         clientAppTypes: ["all"],
       },
       grantControls: { operator: "OR", authenticationStrength: { id: "00000000-0000-0000-0000-000000000004" } },
-      sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: "everyTime", authenticationType: "primaryAndSecondaryAuthentication" } },
+      sessionControls: {
+        signInFrequency: {
+          isEnabled: true,
+          frequencyInterval: "everyTime",
+          authenticationType: "primaryAndSecondaryAuthentication",
+        },
+      },
     }),
     "conditions",
     group,
@@ -169,7 +222,11 @@ export function compliantStack(shape: StackShape): PlannedResource[] {
     );
   }
 
-  const workspace = resource(providerTypes.workspace, "workspace", { workspaceName: "law-entra-baseline", retentionInDays: 180, resourceGroupName: "rg-entra-baseline" });
+  const workspace = resource(providerTypes.workspace, "workspace", {
+    workspaceName: "law-entra-baseline",
+    retentionInDays: 180,
+    resourceGroupName: "rg-entra-baseline",
+  });
   const diagnostic = dependsOn(
     resource(providerTypes.diagnosticSetting, "entra-logs", {
       name: "entra-baseline",
@@ -179,12 +236,18 @@ export function compliantStack(shape: StackShape): PlannedResource[] {
     "workspaceId",
     workspace,
   );
-  const actionGroup = resource(providerTypes.actionGroup, "action-group", { groupShortName: "entrabase", enabled: true });
+  const actionGroup = resource(providerTypes.actionGroup, "action-group", {
+    groupShortName: "entrabase",
+    enabled: true,
+  });
   out.push(workspace, diagnostic, actionGroup);
 
   for (const key of ["breakglassSignIn", "breakglassNonInteractiveSignIn"] as const) {
     const { ruleName, displayName, table } = ALERT_RULES[key];
-    const query = breakglassSignInQuery(table as "SigninLogs" | "AADNonInteractiveUserSignInLogs", { userPrincipalNames: BREAKGLASS_UPNS, objectIds: USER_IDS });
+    const query = breakglassSignInQuery(table as "SigninLogs" | "AADNonInteractiveUserSignInLogs", {
+      userPrincipalNames: BREAKGLASS_UPNS,
+      objectIds: USER_IDS,
+    });
     out.push(
       dependsOn(
         dependsOn(
@@ -196,7 +259,16 @@ export function compliantStack(shape: StackShape): PlannedResource[] {
             evaluationFrequency: TRIPWIRE.evaluationFrequency,
             windowSize: TRIPWIRE.windowSize,
             scopes: [known(WORKSPACE_ID)],
-            criteria: { allOf: [{ query: preview ? unknownStringValue : query, timeAggregation: "Count", operator: "GreaterThan", threshold: 0 }] },
+            criteria: {
+              allOf: [
+                {
+                  query: preview ? unknownStringValue : query,
+                  timeAggregation: "Count",
+                  operator: "GreaterThan",
+                  threshold: 0,
+                },
+              ],
+            },
             actions: { actionGroups: [known(`${WORKSPACE_ID}/../actionGroups/ag-entra-baseline`)] },
           }),
           "criteria",

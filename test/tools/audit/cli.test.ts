@@ -64,13 +64,20 @@ describe("the bundled example snapshot", () => {
   });
 
   it("--fail-on decides the exit code", async () => {
-    expect((await cli(["--snapshot", "examples/audit-snapshot.json", "--fail-on", "critical"])).code).toBe(EXIT.findings);
+    expect((await cli(["--snapshot", "examples/audit-snapshot.json", "--fail-on", "critical"])).code).toBe(
+      EXIT.findings,
+    );
     // Without the two critical changes, only high and lower findings remain.
     const trimmed = JSON.parse(fs.readFileSync(EXAMPLE, "utf8")) as {
-      sources: { caPolicies: { displayName: string }[]; roleAssignmentScheduleInstances: { principal?: { userPrincipalName?: string } }[] };
+      sources: {
+        caPolicies: { displayName: string }[];
+        roleAssignmentScheduleInstances: { principal?: { userPrincipalName?: string } }[];
+      };
     };
     trimmed.sources.caPolicies = trimmed.sources.caPolicies.filter((p) => !p.displayName.includes("hand-made"));
-    trimmed.sources.roleAssignmentScheduleInstances = trimmed.sources.roleAssignmentScheduleInstances.filter((i) => i.principal?.userPrincipalName !== "it-ops@contoso.com");
+    trimmed.sources.roleAssignmentScheduleInstances = trimmed.sources.roleAssignmentScheduleInstances.filter(
+      (i) => i.principal?.userPrincipalName !== "it-ops@contoso.com",
+    );
     const file = path.join(tmp, "no-critical.json");
     fs.writeFileSync(file, JSON.stringify(trimmed));
     expect((await cli(["--snapshot", file, "--fail-on", "critical"])).code).toBe(EXIT.ok);
@@ -117,7 +124,9 @@ describe("usage errors exit 2", () => {
     expect((await cli(["--cwd", dir, "--snapshot", EXAMPLE, "--json"], { cwd: elsewhere })).code).toBe(EXIT.findings);
     const missing = await cli(["--cwd", path.join(dir, "nope"), "--snapshot", EXAMPLE], { cwd: elsewhere });
     expect(missing.code).toBe(EXIT.invalidInput);
-    expect(missing.stderr).toBe(`error: ${path.join(dir, "nope")}: no such directory (--cwd names the project directory)\n`);
+    expect(missing.stderr).toBe(
+      `error: ${path.join(dir, "nope")}: no such directory (--cwd names the project directory)\n`,
+    );
   });
 
   it("--help names the npm script and lists the exit codes", async () => {
@@ -134,7 +143,9 @@ describe("usage errors exit 2", () => {
       const { code, stdout, stderr } = await cli(["--snapshot", EXAMPLE]);
       expect(code).toBe(EXIT.invalidInput);
       expect(stdout).toBe("");
-      expect(stderr).toContain("npm took --json as its own option, so audit never saw it: put -- before the command's options, e.g. npm run audit -- --json");
+      expect(stderr).toContain(
+        "npm took --json as its own option, so audit never saw it: put -- before the command's options, e.g. npm run audit -- --json",
+      );
     } finally {
       for (const k of ["npm_lifecycle_event", "npm_config_json"]) if (saved[k] === undefined) delete process.env[k];
       Object.assign(process.env, saved);
@@ -146,14 +157,24 @@ describe("usage errors exit 2", () => {
     fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  entra-baseline:pim:\n    eligibleAdmins: []\n");
     const { code, stderr } = await cli(["--stack", "bad", "--snapshot", EXAMPLE], { cwd: dir });
     expect(code).toBe(EXIT.invalidInput);
-    expect(stderr).toMatch(/^error: \S*Pulumi\.bad\.yaml: invalid entra-baseline configuration \(\d+ problems?\)\n {2}- pim\.eligibleAdmins/);
+    expect(stderr).toMatch(
+      /^error: \S*Pulumi\.bad\.yaml: invalid entra-baseline configuration \(\d+ problems?\)\n {2}- pim\.eligibleAdmins/,
+    );
   });
 });
 
 describe("live runs against the fake tenant", () => {
   const config = prodConfig();
   const tenant = useFakeTenant(() => healthyTenant(config));
-  const live = (extra: string[] = []) => ["--graph-endpoint", tenant().graph.url, "--arm-endpoint", tenant().arm.url, "--subscription", SUBSCRIPTION_ID, ...extra];
+  const live = (extra: string[] = []) => [
+    "--graph-endpoint",
+    tenant().graph.url,
+    "--arm-endpoint",
+    tenant().arm.url,
+    "--subscription",
+    SUBSCRIPTION_ID,
+    ...extra,
+  ];
 
   it("a matching tenant exits 0; --save-snapshot writes what was read, and auditing it offline agrees", async () => {
     const file = path.join(tmp, "saved.json");
@@ -175,7 +196,9 @@ describe("live runs against the fake tenant", () => {
     tenant().data.caPolicies.push(caPolicy(41, []));
     const run = await cli(live(["--save-snapshot", file, "--json"]));
     expect(run.code).toBe(EXIT.findings);
-    expect((JSON.parse(run.stdout) as { findings: { id: string }[] }).findings.map((f) => f.id)).toEqual(["AUD-CA-NO-BREAKGLASS-EXCLUSION"]);
+    expect((JSON.parse(run.stdout) as { findings: { id: string }[] }).findings.map((f) => f.id)).toEqual([
+      "AUD-CA-NO-BREAKGLASS-EXCLUSION",
+    ]);
     tenant().data.caPolicies.pop();
     const offline = await cli(["--snapshot", file, "--json"]);
     expect(offline.code).toBe(EXIT.findings);
@@ -183,7 +206,10 @@ describe("live runs against the fake tenant", () => {
   });
 
   describe("without --subscription, the tripwire's subscription", () => {
-    const saved = { ARM_SUBSCRIPTION_ID: process.env.ARM_SUBSCRIPTION_ID, AZURE_SUBSCRIPTION_ID: process.env.AZURE_SUBSCRIPTION_ID };
+    const saved = {
+      ARM_SUBSCRIPTION_ID: process.env.ARM_SUBSCRIPTION_ID,
+      AZURE_SUBSCRIPTION_ID: process.env.AZURE_SUBSCRIPTION_ID,
+    };
     afterEach(() => {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];
@@ -197,7 +223,10 @@ describe("live runs against the fake tenant", () => {
       process.env.ARM_SUBSCRIPTION_ID = guid(9, "99999999"); // the stack file wins over the environment
       const dir = fs.mkdtempSync(path.join(tmp, "stack-"));
       const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
-      fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), prod.replace("config:\n", `config:\n  azure-native:subscriptionId: ${SUBSCRIPTION_ID}\n`));
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.prod.yaml"),
+        prod.replace("config:\n", `config:\n  azure-native:subscriptionId: ${SUBSCRIPTION_ID}\n`),
+      );
       const run = await cli(endpoints(), { cwd: dir });
       expect(run.stderr).toBe("");
       expect(run.code).toBe(EXIT.ok);

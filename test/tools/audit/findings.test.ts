@@ -3,7 +3,16 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FINDING_KINDS } from "../../../src/tools/audit/findings";
 import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR, SECURITY_ADMINISTRATOR } from "@entra-baseline/model";
-import { assignmentInstance, assignmentSchedule, caPolicy, eligibilityInstance, guid, healthyTenant, prodConfig, user } from "../../support/fakes/tenant";
+import {
+  assignmentInstance,
+  assignmentSchedule,
+  caPolicy,
+  eligibilityInstance,
+  guid,
+  healthyTenant,
+  prodConfig,
+  user,
+} from "../../support/fakes/tenant";
 import { auditSnapshot } from "../../../src/tools/audit/audit";
 import { readTenant } from "../../../src/tools/audit/read";
 import { auditFake, clients, ids, useFakeTenant } from "../../support/audit/harness";
@@ -18,7 +27,6 @@ describe("audit of a tenant that matches the model", () => {
     expect(result.complete).toBe(true);
   });
 });
-
 
 const bg = () => tenant().data.users.slice(0, 2);
 const groupId = () => String(tenant().data.groups[0]!.id);
@@ -42,7 +50,10 @@ describe("Tier-0 role assignments", () => {
     tenant().data.assignmentInstances.push(
       assignmentInstance(51, PRIVILEGED_ROLE_ADMINISTRATOR, String(admin.id)),
       assignmentInstance(52, SECURITY_ADMINISTRATOR, String(admin.id), { endDateTime: "2099-01-01T00:00:00Z" }),
-      assignmentInstance(53, GLOBAL_ADMINISTRATOR, String(admin.id), { assignmentType: "Activated", endDateTime: "2099-01-01T04:00:00Z" }),
+      assignmentInstance(53, GLOBAL_ADMINISTRATOR, String(admin.id), {
+        assignmentType: "Activated",
+        endDateTime: "2099-01-01T04:00:00Z",
+      }),
     );
     const result = await auditFake(tenant(), config);
     const found = find(result, "AUD-PERMANENT-TIER0");
@@ -54,19 +65,28 @@ describe("Tier-0 role assignments", () => {
   it("exempts a breakglass account's permanent GA only: its other permanent Tier-0 roles are findings", async () => {
     const account = bg()[0]!;
     tenant().data.assignmentInstances.push(assignmentInstance(54, PRIVILEGED_ROLE_ADMINISTRATOR, String(account.id)));
-    tenant().data.assignmentSchedules.push(assignmentSchedule(54, PRIVILEGED_ROLE_ADMINISTRATOR, String(account.id), { createdUsing: null }));
+    tenant().data.assignmentSchedules.push(
+      assignmentSchedule(54, PRIVILEGED_ROLE_ADMINISTRATOR, String(account.id), { createdUsing: null }),
+    );
     const result = await auditFake(tenant(), config);
     const permanent = find(result, "AUD-PERMANENT-TIER0");
     expect(permanent).toHaveLength(1);
-    expect(permanent[0]).toMatchObject({ severity: "high", expected: "breakglass accounts hold Global Administrator permanently and no other Tier-0 role" });
-    expect(permanent[0]!.object).toContain(`${String(account.userPrincipalName)} (${String(account.id)}) → Privileged Role Administrator`);
+    expect(permanent[0]).toMatchObject({
+      severity: "high",
+      expected: "breakglass accounts hold Global Administrator permanently and no other Tier-0 role",
+    });
+    expect(permanent[0]!.object).toContain(
+      `${String(account.userPrincipalName)} (${String(account.id)}) → Privileged Role Administrator`,
+    );
     const outside = find(result, "AUD-OUTSIDE-PIM");
     expect(outside.map((f) => f.object)).toEqual([expect.stringContaining("Privileged Role Administrator")]);
   });
 
   it("reports a Tier-0 role assigned outside PIM (createdUsing null), but not the breakglass accounts' GA", async () => {
     const admin = tenant().data.users[2]!;
-    tenant().data.assignmentSchedules.push(assignmentSchedule(60, SECURITY_ADMINISTRATOR, String(admin.id), { createdUsing: null }));
+    tenant().data.assignmentSchedules.push(
+      assignmentSchedule(60, SECURITY_ADMINISTRATOR, String(admin.id), { createdUsing: null }),
+    );
     const result = await auditFake(tenant(), config);
     const found = find(result, "AUD-OUTSIDE-PIM");
     expect(found).toHaveLength(1);
@@ -77,12 +97,21 @@ describe("Tier-0 role assignments", () => {
   it("reports a Global Administrator count above limits.globalAdmins.max, counting group members", async () => {
     const extra = Array.from({ length: 6 }, (_, i) => user(guid(200 + i, "cc000000"), `extra${i}@contoso.com`));
     tenant().data.users.push(...extra);
-    tenant().data.groups.push({ "@odata.type": "#microsoft.graph.group", id: guid(2, "9b000000"), displayName: "GA holders", isAssignableToRole: true, members: extra.map((u) => String(u.id)) });
+    tenant().data.groups.push({
+      "@odata.type": "#microsoft.graph.group",
+      id: guid(2, "9b000000"),
+      displayName: "GA holders",
+      isAssignableToRole: true,
+      members: extra.map((u) => String(u.id)),
+    });
     tenant().reindex();
     tenant().data.eligibilityInstances.push(eligibilityInstance(70, GLOBAL_ADMINISTRATOR, guid(2, "9b000000")));
     const result = await auditFake(tenant(), config);
     // 2 breakglass + 3 eligible admins + 6 group members = 11 > 8
-    expect(find(result, "AUD-GA-COUNT")[0]).toMatchObject({ actual: "11 holders", controls: expect.arrayContaining(["MS.AAD.7.1"]) });
+    expect(find(result, "AUD-GA-COUNT")[0]).toMatchObject({
+      actual: "11 holders",
+      controls: expect.arrayContaining(["MS.AAD.7.1"]),
+    });
     expect(find(result, "AUD-GA-ELIGIBLE-UNMANAGED")[0]!.object).toContain("GA holders");
   });
 
@@ -91,7 +120,9 @@ describe("Tier-0 role assignments", () => {
     tenant().data.assignmentInstances = tenant().data.assignmentInstances.slice(0, 1);
     const result = await auditFake(tenant(), config);
     expect(find(result, "AUD-GA-COUNT")[0]!.actual).toBe("1 holders");
-    expect(find(result, "AUD-GA-ELIGIBLE-MISSING").map((f) => f.object)).toEqual(config.pim.eligibleAdmins.map((a) => `user ${a}`));
+    expect(find(result, "AUD-GA-ELIGIBLE-MISSING").map((f) => f.object)).toEqual(
+      config.pim.eligibleAdmins.map((a) => `user ${a}`),
+    );
   });
 });
 
@@ -109,28 +140,62 @@ describe("Global Administrator PIM policy", () => {
   });
 
   it("reports changed approvers and removed notification recipients as drift", async () => {
-    const rule = tenant().pim.rule("Approval_EndUser_Assignment") as unknown as { setting: { approvalStages: { primaryApprovers: unknown[] }[] } };
+    const rule = tenant().pim.rule("Approval_EndUser_Assignment") as unknown as {
+      setting: { approvalStages: { primaryApprovers: unknown[] }[] };
+    };
     const setting = structuredClone(rule.setting);
-    setting.approvalStages[0]!.primaryApprovers = [{ "@odata.type": "#microsoft.graph.singleUser", userId: guid(999, "dd000000") }];
+    setting.approvalStages[0]!.primaryApprovers = [
+      { "@odata.type": "#microsoft.graph.singleUser", userId: guid(999, "dd000000") },
+    ];
     tenant().pim.setRule("Approval_EndUser_Assignment", { setting });
     tenant().pim.setRule("Notification_Admin_EndUser_Assignment", { notificationRecipients: [] });
     const result = await auditFake(tenant(), config);
     const drift = find(result, "AUD-PIM-POLICY-DRIFT").map((f) => f.object);
-    expect(drift).toContain("Global Administrator PIM policy: rule Approval_EndUser_Assignment setting.approvalStages[0].primaryApprovers");
-    expect(drift).toContain("Global Administrator PIM policy: rule Notification_Admin_EndUser_Assignment notificationRecipients");
+    expect(drift).toContain(
+      "Global Administrator PIM policy: rule Approval_EndUser_Assignment setting.approvalStages[0].primaryApprovers",
+    );
+    expect(drift).toContain(
+      "Global Administrator PIM policy: rule Notification_Admin_EndUser_Assignment notificationRecipients",
+    );
   });
 
   // One mutation per setting the issue names (MFA/authentication context, justification, ticket, approval):
   // each is drift from the config, and each that loosens the model is also reported as weakened.
   it.each([
-    ["authentication context switched off", "AuthenticationContext_EndUser_Assignment", { isEnabled: false }, "isEnabled", /authentication context/],
-    ["another authentication context", "AuthenticationContext_EndUser_Assignment", { claimValue: "c9" }, "claimValue", undefined],
-    ["justification no longer required", "Enablement_EndUser_Assignment", { enabledRules: ["Ticketing"] }, "enabledRules", /justification/],
-    ["ticket no longer required", "Enablement_EndUser_Assignment", { enabledRules: ["Justification"] }, "enabledRules", /ticket/],
+    [
+      "authentication context switched off",
+      "AuthenticationContext_EndUser_Assignment",
+      { isEnabled: false },
+      "isEnabled",
+      /authentication context/,
+    ],
+    [
+      "another authentication context",
+      "AuthenticationContext_EndUser_Assignment",
+      { claimValue: "c9" },
+      "claimValue",
+      undefined,
+    ],
+    [
+      "justification no longer required",
+      "Enablement_EndUser_Assignment",
+      { enabledRules: ["Ticketing"] },
+      "enabledRules",
+      /justification/,
+    ],
+    [
+      "ticket no longer required",
+      "Enablement_EndUser_Assignment",
+      { enabledRules: ["Justification"] },
+      "enabledRules",
+      /ticket/,
+    ],
   ] as const)("reports %s", async (_, ruleId, change, field, weakened) => {
     tenant().pim.setRule(ruleId, change);
     const result = await auditFake(tenant(), config);
-    expect(find(result, "AUD-PIM-POLICY-DRIFT").map((f) => f.object)).toContain(`Global Administrator PIM policy: rule ${ruleId} ${field}`);
+    expect(find(result, "AUD-PIM-POLICY-DRIFT").map((f) => f.object)).toContain(
+      `Global Administrator PIM policy: rule ${ruleId} ${field}`,
+    );
     const weak = find(result, "AUD-PIM-POLICY-WEAKENED").map((f) => f.actual);
     if (weakened) expect(weak.some((w) => weakened.test(w))).toBe(true);
     else expect(weak).toEqual([]);
@@ -138,10 +203,16 @@ describe("Global Administrator PIM policy", () => {
 
   it("reports approval no longer required as weakened and as drift", async () => {
     const rule = tenant().pim.rule("Approval_EndUser_Assignment") as unknown as { setting: Record<string, unknown> };
-    tenant().pim.setRule("Approval_EndUser_Assignment", { setting: { ...structuredClone(rule.setting), isApprovalRequired: false } });
+    tenant().pim.setRule("Approval_EndUser_Assignment", {
+      setting: { ...structuredClone(rule.setting), isApprovalRequired: false },
+    });
     const result = await auditFake(tenant(), config);
-    expect(find(result, "AUD-PIM-POLICY-WEAKENED").map((f) => f.actual)).toContain("activation does not require approval (CISA MS.AAD.7.6)");
-    expect(find(result, "AUD-PIM-POLICY-DRIFT").map((f) => f.object)).toContain("Global Administrator PIM policy: rule Approval_EndUser_Assignment setting.isApprovalRequired");
+    expect(find(result, "AUD-PIM-POLICY-WEAKENED").map((f) => f.actual)).toContain(
+      "activation does not require approval (CISA MS.AAD.7.6)",
+    );
+    expect(find(result, "AUD-PIM-POLICY-DRIFT").map((f) => f.object)).toContain(
+      "Global Administrator PIM policy: rule Approval_EndUser_Assignment setting.isApprovalRequired",
+    );
   });
 
   it("reports a missing policy assignment", async () => {
@@ -170,7 +241,9 @@ describe("Conditional Access", () => {
       ["CA policy 12", "critical"],
       ["CA policy 11", "high"],
     ]);
-    expect(found.find((f) => f.object.includes("CA policy 12"))!.actual).toBe(`does not exclude ${String(bg()[1]!.userPrincipalName)}`);
+    expect(found.find((f) => f.object.includes("CA policy 12"))!.actual).toBe(
+      `does not exclude ${String(bg()[1]!.userPrincipalName)}`,
+    );
     expect(found[0]!.controls).toContain("MT.1005");
   });
 
@@ -183,28 +256,61 @@ describe("Conditional Access", () => {
   });
 
   it("reports policies that target the breakglass group or accounts", async () => {
-    tenant().data.caPolicies.push(caPolicy(20, [groupId()], { users: { includeUsers: [], includeGroups: [groupId()] } }));
+    tenant().data.caPolicies.push(
+      caPolicy(20, [groupId()], { users: { includeUsers: [], includeGroups: [groupId()] } }),
+    );
     tenant().data.caPolicies.push(caPolicy(21, [groupId()], { users: { includeUsers: [String(bg()[1]!.id)] } }));
     const result = await auditFake(tenant(), config);
     const found = find(result, "AUD-CA-TARGETS-BREAKGLASS");
-    expect(found.map((f) => f.actual)).toEqual([`includes group "${config.breakglass.groupName}"`, `includes user ${String(bg()[1]!.userPrincipalName)}`]);
+    expect(found.map((f) => f.actual)).toEqual([
+      `includes group "${config.breakglass.groupName}"`,
+      `includes user ${String(bg()[1]!.userPrincipalName)}`,
+    ]);
   });
 });
 
 describe("activation authentication context", () => {
-  const activationPolicy = () => tenant().data.caPolicies.find((p) => p.id === guid(1, "ac7c0000")) as Record<string, any>;
-  const expected = 'an enabled CA policy on the context with sign-in frequency "everyTime" and the phishing-resistant MFA authentication strength as its grant';
+  const activationPolicy = () =>
+    tenant().data.caPolicies.find((p) => p.id === guid(1, "ac7c0000")) as Record<string, any>;
+  const expected =
+    'an enabled CA policy on the context with sign-in frequency "everyTime" and the phishing-resistant MFA authentication strength as its grant';
 
   it.each<[string, (p: Record<string, any>) => void, string]>([
-    ["granted with plain MFA", (p) => (p.grantControls = { operator: "OR", builtInControls: ["mfa"], authenticationStrength: null }), "its grant does not require the phishing-resistant MFA authentication strength"],
-    ["granted with the strength OR a compliant device", (p) => p.grantControls.builtInControls.push("compliantDevice"), "its grant (operator OR) can be met without"],
-    ["re-prompting only every 8 hours", (p) => (p.sessionControls.signInFrequency = { isEnabled: true, frequencyInterval: "timeBased", value: 8, type: "hours" }), 'sign-in frequency is "timeBased", not "everyTime"'],
-    ["switched to report-only", (p) => (p.state = "enabledForReportingButNotEnforced"), 'state is "enabledForReportingButNotEnforced", not "enabled"'],
+    [
+      "granted with plain MFA",
+      (p) => (p.grantControls = { operator: "OR", builtInControls: ["mfa"], authenticationStrength: null }),
+      "its grant does not require the phishing-resistant MFA authentication strength",
+    ],
+    [
+      "granted with the strength OR a compliant device",
+      (p) => p.grantControls.builtInControls.push("compliantDevice"),
+      "its grant (operator OR) can be met without",
+    ],
+    [
+      "re-prompting only every 8 hours",
+      (p) =>
+        (p.sessionControls.signInFrequency = {
+          isEnabled: true,
+          frequencyInterval: "timeBased",
+          value: 8,
+          type: "hours",
+        }),
+      'sign-in frequency is "timeBased", not "everyTime"',
+    ],
+    [
+      "switched to report-only",
+      (p) => (p.state = "enabledForReportingButNotEnforced"),
+      'state is "enabledForReportingButNotEnforced", not "enabled"',
+    ],
   ])("reports the context's CA policy %s", async (_, change, gap) => {
     change(activationPolicy());
     const found = find(await auditFake(tenant(), config), "AUD-ACTIVATION-CONTEXT-NOT-ENFORCED");
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ severity: "high", expected, object: 'authentication context "c1" (required by the Global Administrator activation policy)' });
+    expect(found[0]).toMatchObject({
+      severity: "high",
+      expected,
+      object: 'authentication context "c1" (required by the Global Administrator activation policy)',
+    });
     expect(found[0]!.actual).toContain(gap);
     expect(found[0]!.actual).toContain(String(activationPolicy().displayName));
   });
@@ -213,12 +319,21 @@ describe("activation authentication context", () => {
     tenant().pim.setRule("AuthenticationContext_EndUser_Assignment", { claimValue: "c9" });
     const found = find(await auditFake(tenant(), config), "AUD-ACTIVATION-CONTEXT-NOT-ENFORCED");
     expect(found.map((f) => [f.object, f.actual])).toEqual([
-      ['authentication context "c9" (required by the Global Administrator activation policy)', "no CA policy targets the context, so activation forces no fresh MFA"],
+      [
+        'authentication context "c9" (required by the Global Administrator activation policy)',
+        "no CA policy targets the context, so activation forces no fresh MFA",
+      ],
     ]);
   });
 
   it("is satisfied by one enforcing policy even when another on the context is weaker", async () => {
-    tenant().data.caPolicies.push({ ...caPolicy(30, [groupId()]), conditions: { ...(caPolicy(30, [groupId()]).conditions as object), applications: { includeAuthenticationContextClassReferences: ["c1"] } } });
+    tenant().data.caPolicies.push({
+      ...caPolicy(30, [groupId()]),
+      conditions: {
+        ...(caPolicy(30, [groupId()]).conditions as object),
+        applications: { includeAuthenticationContextClassReferences: ["c1"] },
+      },
+    });
     expect(find(await auditFake(tenant(), config), "AUD-ACTIVATION-CONTEXT-NOT-ENFORCED")).toEqual([]);
   });
 });
@@ -229,8 +344,13 @@ describe("breakglass accounts", () => {
     tenant().data.users.splice(1, 1);
     tenant().reindex();
     const result = await auditFake(tenant(), config);
-    expect(find(result, "AUD-BREAKGLASS-MISSING")[0]!.object).toBe("breakglass account breakglass-02@contoso.onmicrosoft.com");
-    expect(find(result, "AUD-BREAKGLASS-DOMAIN")[0]).toMatchObject({ actual: "breakglass-01@contoso.com", expected: "breakglass-01@contoso.onmicrosoft.com" });
+    expect(find(result, "AUD-BREAKGLASS-MISSING")[0]!.object).toBe(
+      "breakglass account breakglass-02@contoso.onmicrosoft.com",
+    );
+    expect(find(result, "AUD-BREAKGLASS-DOMAIN")[0]).toMatchObject({
+      actual: "breakglass-01@contoso.com",
+      expected: "breakglass-01@contoso.onmicrosoft.com",
+    });
   });
 
   it("reports a disabled account, a synced account and an eligible account", async () => {
@@ -239,12 +359,18 @@ describe("breakglass accounts", () => {
     tenant().data.eligibilityInstances.push(eligibilityInstance(80, GLOBAL_ADMINISTRATOR, String(bg()[1]!.id)));
     const result = await auditFake(tenant(), config);
     expect(find(result, "AUD-BREAKGLASS-DISABLED")[0]!.object).toContain("breakglass-01");
-    expect(find(result, "AUD-BREAKGLASS-SYNCED")[0]).toMatchObject({ severity: "high", controls: expect.arrayContaining(["MS.AAD.7.3"]) });
+    expect(find(result, "AUD-BREAKGLASS-SYNCED")[0]).toMatchObject({
+      severity: "high",
+      controls: expect.arrayContaining(["MS.AAD.7.3"]),
+    });
     expect(find(result, "AUD-BREAKGLASS-ELIGIBLE")[0]!.object).toContain("breakglass-02");
   });
 
   it("reports an account whose GA is no longer permanent", async () => {
-    tenant().data.assignmentInstances[1] = { ...tenant().data.assignmentInstances[1]!, endDateTime: "2099-01-01T00:00:00Z" };
+    tenant().data.assignmentInstances[1] = {
+      ...tenant().data.assignmentInstances[1]!,
+      endDateTime: "2099-01-01T00:00:00Z",
+    };
     const result = await auditFake(tenant(), config);
     const [f] = find(result, "AUD-BREAKGLASS-NO-PERMANENT-GA");
     expect(f!.object).toContain("breakglass-02");
@@ -273,37 +399,54 @@ describe("breakglass accounts", () => {
 
 describe("monitoring", () => {
   it("reports a diagnostic setting missing a required category (high) and a configured one (medium)", async () => {
-    const logs = (tenant().data.diagnosticSettings[0]!.properties as { logs: { category: string; enabled: boolean }[] }).logs;
+    const logs = (tenant().data.diagnosticSettings[0]!.properties as { logs: { category: string; enabled: boolean }[] })
+      .logs;
     logs.find((l) => l.category === "SignInLogs")!.enabled = false;
-    tenant().data.diagnosticSettings[0]!.properties = { ...(tenant().data.diagnosticSettings[0]!.properties as object), logs: logs.filter((l) => l.category !== "RiskyUsers") };
+    tenant().data.diagnosticSettings[0]!.properties = {
+      ...(tenant().data.diagnosticSettings[0]!.properties as object),
+      logs: logs.filter((l) => l.category !== "RiskyUsers"),
+    };
     const result = await auditFake(tenant(), config);
-    expect(find(result, "AUD-DIAGNOSTICS-CATEGORY").map((f) => [f.object.split(": category ")[1], f.severity])).toEqual([
-      ["SignInLogs", "high"],
-      ["RiskyUsers", "medium"],
-    ]);
+    expect(find(result, "AUD-DIAGNOSTICS-CATEGORY").map((f) => [f.object.split(": category ")[1], f.severity])).toEqual(
+      [
+        ["SignInLogs", "high"],
+        ["RiskyUsers", "medium"],
+      ],
+    );
   });
 
-  it("reports no diagnostic setting at all, and one that streams to storage only (ARM's workspaceId \"\")", async () => {
+  it('reports no diagnostic setting at all, and one that streams to storage only (ARM\'s workspaceId "")', async () => {
     const setting = tenant().data.diagnosticSettings[0]!;
     tenant().data.diagnosticSettings = [];
     expect(ids(await auditFake(tenant(), config))).toContain("AUD-DIAGNOSTICS-MISSING");
-    const properties = { ...(setting.properties as object), workspaceId: "", storageAccountId: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/z" };
+    const properties = {
+      ...(setting.properties as object),
+      workspaceId: "",
+      storageAccountId: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/z",
+    };
     tenant().data.diagnosticSettings = [{ ...setting, properties }];
     const [f] = find(await auditFake(tenant(), config), "AUD-DIAGNOSTICS-MISSING");
     expect(f!.actual).toBe("1 settings, none sending to a workspace");
   });
 
   it("reports a missing tripwire, a disabled one, and one that no longer names an account", async () => {
-    const [interactive, nonInteractive] = tenant().data.scheduledQueryRules as { properties: Record<string, unknown> }[];
+    const [interactive, nonInteractive] = tenant().data.scheduledQueryRules as {
+      properties: Record<string, unknown>;
+    }[];
     tenant().data.scheduledQueryRules = [interactive!];
     (interactive!.properties as Record<string, unknown>).enabled = false;
     const criteria = interactive!.properties.criteria as { allOf: { query: string }[] };
-    criteria.allOf[0]!.query = criteria.allOf[0]!.query.replace(String(bg()[1]!.id), "00000000-0000-0000-0000-000000000000");
+    criteria.allOf[0]!.query = criteria.allOf[0]!.query.replace(
+      String(bg()[1]!.id),
+      "00000000-0000-0000-0000-000000000000",
+    );
     void nonInteractive;
     const result = await auditFake(tenant(), config);
     expect(find(result, "AUD-TRIPWIRE-MISSING")[0]!.object).toContain("breakglass-non-interactive-sign-in-tripwire");
     expect(find(result, "AUD-TRIPWIRE-DISABLED")).toHaveLength(1);
-    expect(find(result, "AUD-TRIPWIRE-COVERAGE")[0]).toMatchObject({ actual: "the query does not name it by objectId" });
+    expect(find(result, "AUD-TRIPWIRE-COVERAGE")[0]).toMatchObject({
+      actual: "the query does not name it by objectId",
+    });
   });
 
   it("reports both tripwires missing when the monitoring resource group does not exist (ARM 404), not a failed read", async () => {

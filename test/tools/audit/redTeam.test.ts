@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { GLOBAL_ADMINISTRATOR } from "@entra-baseline/model";
-import { assignmentInstance, caPolicy, eligibilityInstance, guid, healthyTenant, prodConfig } from "../../support/fakes/tenant";
+import {
+  assignmentInstance,
+  caPolicy,
+  eligibilityInstance,
+  guid,
+  healthyTenant,
+  prodConfig,
+} from "../../support/fakes/tenant";
 import { auditFake, useFakeTenant } from "../../support/audit/harness";
 
 const config = prodConfig();
@@ -15,7 +22,14 @@ const find = (result: Awaited<ReturnType<typeof auditFake>>, id: string) => resu
 
 function addGroup(n: number, displayName: string, members: string[], isAssignableToRole = true): string {
   const id = guid(n, "9c000000");
-  tenant().data.groups.push({ "@odata.type": "#microsoft.graph.group", id, displayName, isAssignableToRole, securityEnabled: true, members });
+  tenant().data.groups.push({
+    "@odata.type": "#microsoft.graph.group",
+    id,
+    displayName,
+    isAssignableToRole,
+    securityEnabled: true,
+    members,
+  });
   tenant().reindex();
   return id;
 }
@@ -48,14 +62,18 @@ describe("audit red team", () => {
   });
 
   it("held: a disabled CA policy that includes the breakglass group is reported as targeting it", async () => {
-    tenant().data.caPolicies.push(caPolicy(31, [groupId()], { state: "disabled", users: { includeUsers: [], includeGroups: [groupId()] } }));
+    tenant().data.caPolicies.push(
+      caPolicy(31, [groupId()], { state: "disabled", users: { includeUsers: [], includeGroups: [groupId()] } }),
+    );
     const found = find(await auditFake(tenant(), config), "AUD-CA-TARGETS-BREAKGLASS");
     expect(found.map((f) => f.object)).toEqual([expect.stringContaining("CA policy 31")]);
   });
 
   it("held: a breakglass account with onPremisesSyncEnabled true (no immutable id) is reported", async () => {
     Object.assign(bg()[1]!, { onPremisesSyncEnabled: true });
-    expect(find(await auditFake(tenant(), config), "AUD-BREAKGLASS-SYNCED").map((f) => f.object)).toEqual([expect.stringContaining("breakglass-02")]);
+    expect(find(await auditFake(tenant(), config), "AUD-BREAKGLASS-SYNCED").map((f) => f.object)).toEqual([
+      expect.stringContaining("breakglass-02"),
+    ]);
   });
 
   it("hole: a tripwire scoped to another workspace is reported as critical", async () => {

@@ -7,7 +7,15 @@ import { auditSnapshot } from "../../../src/tools/audit/audit";
 import { AuditAuthError } from "../../../src/tools/audit/read";
 import { PRIVILEGED_ROLE_ADMINISTRATOR } from "@entra-baseline/model";
 import { graphError } from "../../support/fakes/graphServer";
-import { activationCaPolicy, assignmentInstance, caPolicy, guid, healthyTenant, pageOf, prodConfig } from "../../support/fakes/tenant";
+import {
+  activationCaPolicy,
+  assignmentInstance,
+  caPolicy,
+  guid,
+  healthyTenant,
+  pageOf,
+  prodConfig,
+} from "../../support/fakes/tenant";
 import { readFake, useFakeTenant } from "../../support/audit/harness";
 
 const config = prodConfig();
@@ -19,7 +27,11 @@ const tenant = useFakeTenant(
     const data = healthyTenant(config);
     // 40 compliant policies, the activation context's, and one without the exclusion, last: a read that stops early misses it.
     const groupId = String(data.groups[0]!.id);
-    data.caPolicies = [...Array.from({ length: 40 }, (_, i) => caPolicy(100 + i, [groupId])), activationCaPolicy("c1", [groupId]), caPolicy(999, [])];
+    data.caPolicies = [
+      ...Array.from({ length: 40 }, (_, i) => caPolicy(100 + i, [groupId])),
+      activationCaPolicy("c1", [groupId]),
+      caPolicy(999, []),
+    ];
     return data;
   },
   // Role assignments and ARM collections one item a page: every later page goes through nextLink. CA pages stay
@@ -33,15 +45,24 @@ describe("paging", () => {
     // Twelve time-bound activations of a Tier-0 role: twelve pages, and nothing the audit may report.
     for (let i = 0; i < 12; i++) {
       tenant().data.assignmentInstances.push(
-        assignmentInstance(300 + i, PRIVILEGED_ROLE_ADMINISTRATOR, guid(i, "ad100000"), { assignmentType: "Activated", endDateTime: "2099-01-01T04:00:00Z" }),
+        assignmentInstance(300 + i, PRIVILEGED_ROLE_ADMINISTRATOR, guid(i, "ad100000"), {
+          assignmentType: "Activated",
+          endDateTime: "2099-01-01T04:00:00Z",
+        }),
       );
     }
-    tenant().data.scheduledQueryRules.push({ id: "/x/other", name: "unrelated-rule", properties: { displayName: "Other", enabled: true } });
+    tenant().data.scheduledQueryRules.push({
+      id: "/x/other",
+      name: "unrelated-rule",
+      properties: { displayName: "Other", enabled: true },
+    });
     const started = Date.now();
     const snapshot = await readFake(tenant(), config);
     expect(snapshot.errors).toBeUndefined();
     expect(snapshot.sources.roleAssignmentScheduleInstances).toHaveLength(14);
-    expect(tenant().graph.requests.filter((r) => r.url.pathname === INSTANCES && r.url.searchParams.has("$skiptoken"))).toHaveLength(11 + 1);
+    expect(
+      tenant().graph.requests.filter((r) => r.url.pathname === INSTANCES && r.url.searchParams.has("$skiptoken")),
+    ).toHaveLength(11 + 1);
     expect(snapshot.sources.scheduledQueryRules).toHaveLength(3);
     expect(snapshot.sources.caPolicies).toHaveLength(42);
     // 3 CA pages (the first inside a $batch), spaced by the built-in CA throttle.
@@ -54,7 +75,11 @@ describe("paging", () => {
 
 describe("transient failures", () => {
   it("retries a 429 with Retry-After, a 429 without it (CA's way) and a 503, inside $batch", async () => {
-    tenant().graph.failNext("GET", "/v1.0/groups", { status: 429, headers: { "Retry-After": "1" }, body: graphError("TooManyRequests", "slow down") });
+    tenant().graph.failNext("GET", "/v1.0/groups", {
+      status: 429,
+      headers: { "Retry-After": "1" },
+      body: graphError("TooManyRequests", "slow down"),
+    });
     tenant().graph.failNext("GET", CA, { status: 429, body: graphError("TooManyRequests", "slow down") });
     tenant().graph.failNext("GET", INSTANCES, { status: 503, body: graphError("ServiceUnavailable", "try later") });
     const started = Date.now();
@@ -69,7 +94,10 @@ describe("transient failures", () => {
   });
 
   it("retries a request that times out", async () => {
-    tenant().arm.failNext("GET", "/providers/microsoft.aadiam/diagnosticSettings", { delayMs: 1_500, body: { value: [] } });
+    tenant().arm.failNext("GET", "/providers/microsoft.aadiam/diagnosticSettings", {
+      delayMs: 1_500,
+      body: { value: [] },
+    });
     const snapshot = await readFake(tenant(), config, { timeoutMs: 500 });
     expect(snapshot.sources.diagnosticSettings).toHaveLength(1);
   });
@@ -92,7 +120,10 @@ describe("failures that persist", () => {
   });
 
   it("a timeout that outlasts the retries is a finding naming the timeout", async () => {
-    tenant().arm.route("GET", "/providers/microsoft.aadiam/diagnosticSettings", () => ({ delayMs: 800, body: { value: [] } }));
+    tenant().arm.route("GET", "/providers/microsoft.aadiam/diagnosticSettings", () => ({
+      delayMs: 800,
+      body: { value: [] },
+    }));
     const snapshot = await readFake(tenant(), config, { timeoutMs: 200, maxRetries: 1 });
     expect(snapshot.errors?.diagnosticSettings).toMatch(/timed out after 200 ms/);
     expect(auditSnapshot(snapshot, config).findings[0]!.id).toBe("AUD-READ-FAILED");
@@ -103,11 +134,18 @@ describe("failures that persist", () => {
     t.graph.route("GET", INSTANCES, (req) => {
       if (req.url.searchParams.has("$skiptoken")) return { rawBody: '{"value": [ {"id": ' };
       const role = /roleDefinitionId eq '([^']+)'/.exec(req.url.searchParams.get("$filter") ?? "")?.[1];
-      return pageOf(t.graph, req, t.data.assignmentInstances.filter((i) => i.roleDefinitionId === role), 1);
+      return pageOf(
+        t.graph,
+        req,
+        t.data.assignmentInstances.filter((i) => i.roleDefinitionId === role),
+        1,
+      );
     });
     const snapshot = await readFake(t, config);
     expect(snapshot.sources.roleAssignmentScheduleInstances).toBeUndefined();
-    expect(snapshot.errors?.roleAssignmentScheduleInstances).toMatch(/GET \/v1\.0\/roleManagement\/directory\/roleAssignmentScheduleInstances returned malformed JSON/);
+    expect(snapshot.errors?.roleAssignmentScheduleInstances).toMatch(
+      /GET \/v1\.0\/roleManagement\/directory\/roleAssignmentScheduleInstances returned malformed JSON/,
+    );
     expect(auditSnapshot(snapshot, config).complete).toBe(false);
   });
 
@@ -119,9 +157,13 @@ describe("failures that persist", () => {
 
   it("an item that is not an object, or a user without an id, is an error naming where, not a crash or a dropped item", async () => {
     tenant().graph.route("GET", "/v1.0/groups", () => ({ body: { value: [null] } }));
-    tenant().graph.route("GET", "/v1.0/users", () => ({ body: { value: [{ userPrincipalName: "breakglass-01@contoso.onmicrosoft.com" }] } }));
+    tenant().graph.route("GET", "/v1.0/users", () => ({
+      body: { value: [{ userPrincipalName: "breakglass-01@contoso.onmicrosoft.com" }] },
+    }));
     const snapshot = await readFake(tenant(), config);
-    expect(snapshot.errors?.breakglassGroups).toBe("GET /v1.0/groups returned a malformed item at value[0]: null is not an object");
+    expect(snapshot.errors?.breakglassGroups).toBe(
+      "GET /v1.0/groups returned a malformed item at value[0]: null is not an object",
+    );
     expect(snapshot.errors?.users).toBe("GET /v1.0/users returned an object without an id at value[0]");
     // The per-account reads depend on the users: failed too, never empty.
     expect(snapshot.errors?.authenticationMethods).toMatch(/not read: the breakglass accounts could not be looked up/);
@@ -129,8 +171,14 @@ describe("failures that persist", () => {
   });
 
   it("a 403 stops the run with the missing Graph permission named", async () => {
-    tenant().graph.route("GET", CA, () => ({ status: 403, body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation.") }));
-    tenant().graph.route("GET", /^\/v1\.0\/users\/[^/]+\/authentication\/methods$/, () => ({ status: 403, body: graphError("Forbidden", "denied") }));
+    tenant().graph.route("GET", CA, () => ({
+      status: 403,
+      body: graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
+    }));
+    tenant().graph.route("GET", /^\/v1\.0\/users\/[^/]+\/authentication\/methods$/, () => ({
+      status: 403,
+      body: graphError("Forbidden", "denied"),
+    }));
     const error = (await readFake(tenant(), config).catch((e: unknown) => e)) as AuditAuthError;
     expect(error).toBeInstanceOf(AuditAuthError);
     expect(error.message).toContain("Policy.Read.All");
@@ -138,7 +186,10 @@ describe("failures that persist", () => {
   });
 
   it("an ARM 403 names the Azure role to grant", async () => {
-    tenant().arm.route("GET", /scheduledQueryRules$/, () => ({ status: 403, body: { error: { code: "AuthorizationFailed", message: "no access" } } }));
+    tenant().arm.route("GET", /scheduledQueryRules$/, () => ({
+      status: 403,
+      body: { error: { code: "AuthorizationFailed", message: "no access" } },
+    }));
     const error = (await readFake(tenant(), config).catch((e: unknown) => e)) as AuditAuthError;
     expect(error.message).toContain("Reader (or Monitoring Reader) on the monitoring resource group");
     expect(error.message).not.toContain("Graph permissions");

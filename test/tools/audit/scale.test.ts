@@ -7,7 +7,19 @@ import { describe, expect, it } from "vitest";
 import { auditSnapshot } from "../../../src/tools/audit/audit";
 import { readTenant } from "../../../src/tools/audit/read";
 import { GLOBAL_ADMINISTRATOR, TIER0_ROLE_IDS } from "@entra-baseline/model";
-import { SUBSCRIPTION_ID, activationCaPolicy, assignmentInstance, assignmentSchedule, caPolicy, guid, healthyTenant, prodConfig, startFakeTenant, user, type TenantData } from "../../support/fakes/tenant";
+import {
+  SUBSCRIPTION_ID,
+  activationCaPolicy,
+  assignmentInstance,
+  assignmentSchedule,
+  caPolicy,
+  guid,
+  healthyTenant,
+  prodConfig,
+  startFakeTenant,
+  user,
+  type TenantData,
+} from "../../support/fakes/tenant";
 import { clients, useFakeAzureCliInFile } from "../../support/audit/harness";
 
 const config = prodConfig();
@@ -17,12 +29,22 @@ function bigTenant(): TenantData {
   const groupId = String(data.groups[0]!.id);
   for (let i = 0; i < 100_000; i++) data.users.push(user(guid(i, "5e000000"), `user${i}@contoso.com`));
   // 500 policies (one page), the activation context's among them.
-  data.caPolicies = [...Array.from({ length: 499 }, (_, i) => caPolicy(i + 1, [groupId])), activationCaPolicy("c1", [groupId])];
+  data.caPolicies = [
+    ...Array.from({ length: 499 }, (_, i) => caPolicy(i + 1, [groupId])),
+    activationCaPolicy("c1", [groupId]),
+  ];
   const roles = TIER0_ROLE_IDS.filter((r) => r !== GLOBAL_ADMINISTRATOR);
   for (let i = 0; i < 2_000; i++) {
     const role = roles[i % roles.length]!;
-    data.assignmentInstances.push(assignmentInstance(1_000 + i, role, guid(i, "5e000000"), { assignmentType: "Activated", endDateTime: "2099-01-01T04:00:00Z" }));
-    data.assignmentSchedules.push(assignmentSchedule(1_000 + i, role, guid(i, "5e000000"), { assignmentType: "Activated" }));
+    data.assignmentInstances.push(
+      assignmentInstance(1_000 + i, role, guid(i, "5e000000"), {
+        assignmentType: "Activated",
+        endDateTime: "2099-01-01T04:00:00Z",
+      }),
+    );
+    data.assignmentSchedules.push(
+      assignmentSchedule(1_000 + i, role, guid(i, "5e000000"), { assignmentType: "Activated" }),
+    );
   }
   return data;
 }
@@ -34,7 +56,11 @@ async function graphRequests(data: TenantData): Promise<{ count: number; paths: 
     const snapshot = await readTenant({ graph, arm, config, subscriptions: [SUBSCRIPTION_ID] });
     const result = auditSnapshot(snapshot, config);
     expect(result.complete).toBe(true);
-    return { count: graph.requestCount, paths: tenant.graph.requests.map((r) => r.url.pathname), findings: result.findings.length };
+    return {
+      count: graph.requestCount,
+      paths: tenant.graph.requests.map((r) => r.url.pathname),
+      findings: result.findings.length,
+    };
   } finally {
     await tenant.close();
   }

@@ -10,26 +10,51 @@ function file(name: string, text: string): string {
   fs.writeFileSync(p, text);
   return p;
 }
-const resource = { urn: "urn:pulumi:prod::entra-baseline::azuread:index/group:Group::g", custom: true, type: "azuread:index/group:Group", inputs: {} };
+const resource = {
+  urn: "urn:pulumi:prod::entra-baseline::azuread:index/group:Group::g",
+  custom: true,
+  type: "azuread:index/group:Group",
+  inputs: {},
+};
 const manifest = { time: "2026-01-01T00:00:00Z", magic: "", version: "v3.200.0" };
 
 const cases: { name: string; text: string; problem: RegExp }[] = [
   { name: "not-json.json", text: "{ this is not json", problem: /not JSON/ },
   { name: "array.json", text: "[]", problem: /top level is not a JSON object/ },
-  { name: "no-version.json", text: JSON.stringify({ deployment: { manifest, resources: [] } }), problem: /"version" is missing/ },
-  { name: "version-2.json", text: JSON.stringify({ version: 2, deployment: { manifest, resources: [] } }), problem: /"version" is 2; npm run check reads deployment version 3/ },
+  {
+    name: "no-version.json",
+    text: JSON.stringify({ deployment: { manifest, resources: [] } }),
+    problem: /"version" is missing/,
+  },
+  {
+    name: "version-2.json",
+    text: JSON.stringify({ version: 2, deployment: { manifest, resources: [] } }),
+    problem: /"version" is 2; npm run check reads deployment version 3/,
+  },
   { name: "no-deployment.json", text: JSON.stringify({ version: 3 }), problem: /"deployment" is missing/ },
-  { name: "no-resources.json", text: JSON.stringify({ version: 3, deployment: { manifest } }), problem: /"deployment.resources" is missing/ },
-  { name: "resources-object.json", text: JSON.stringify({ version: 3, deployment: { manifest, resources: {} } }), problem: /"deployment.resources" is not a list/ },
+  {
+    name: "no-resources.json",
+    text: JSON.stringify({ version: 3, deployment: { manifest } }),
+    problem: /"deployment.resources" is missing/,
+  },
+  {
+    name: "resources-object.json",
+    text: JSON.stringify({ version: 3, deployment: { manifest, resources: {} } }),
+    problem: /"deployment.resources" is not a list/,
+  },
   {
     name: "no-urn.json",
-    text: JSON.stringify({ version: 3, deployment: { manifest, resources: [resource, { custom: true, type: "azuread:index/user:User" }] } }),
+    text: JSON.stringify({
+      version: 3,
+      deployment: { manifest, resources: [resource, { custom: true, type: "azuread:index/user:User" }] },
+    }),
     problem: /deployment\.resources\[1\]: "urn" is missing/,
   },
   {
     name: "no-type.json",
     text: JSON.stringify({ version: 3, deployment: { manifest, resources: [{ urn: resource.urn, custom: true }] } }),
-    problem: /deployment\.resources\[0\] \(urn:pulumi:prod::entra-baseline::azuread:index\/group:Group::g\): "type" is missing/,
+    problem:
+      /deployment\.resources\[0\] \(urn:pulumi:prod::entra-baseline::azuread:index\/group:Group::g\): "type" is missing/,
   },
   {
     name: "bad-urn.json",
@@ -38,7 +63,10 @@ const cases: { name: string; text: string; problem: RegExp }[] = [
   },
   {
     name: "bad-deps.json",
-    text: JSON.stringify({ version: 3, deployment: { manifest, resources: [{ ...resource, propertyDependencies: { members: "x" } }] } }),
+    text: JSON.stringify({
+      version: 3,
+      deployment: { manifest, resources: [{ ...resource, propertyDependencies: { members: "x" } }] },
+    }),
     problem: /"propertyDependencies" is not a map of property name to a list of URNs/,
   },
 ];

@@ -35,7 +35,8 @@ function drifted(name: string, mutate: (resources: any[]) => void): string {
 function replaceDeep(value: any, from: unknown, to: unknown): any {
   if (value === from) return to;
   if (Array.isArray(value)) return value.map((v) => replaceDeep(v, from, to));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceDeep(v, from, to)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceDeep(v, from, to)]));
   return value;
 }
 
@@ -50,13 +51,29 @@ describe.concurrent("npm run check on drifted state", () => {
   it("permanent Global Administrator for a regular user → no-standing-tier0-assignment", async () => {
     const type = providerTypes.directoryRoleAssignment;
     const urn = `urn:pulumi:prod::entra-baseline::${type}::ga-for-adele`;
-    const props = { roleId: GLOBAL_ADMINISTRATOR, principalObjectId: "5f0e7c1a-1111-4222-8333-444455556666", directoryScopeId: "/" };
+    const props = {
+      roleId: GLOBAL_ADMINISTRATOR,
+      principalObjectId: "5f0e7c1a-1111-4222-8333-444455556666",
+      directoryScopeId: "/",
+    };
     const file = drifted("permanent-ga", (rs) =>
-      rs.push({ urn, custom: true, type, id: "assignment-1", inputs: props, outputs: props, parent: stackUrn, dependencies: [], propertyDependencies: {} }),
+      rs.push({
+        urn,
+        custom: true,
+        type,
+        id: "assignment-1",
+        inputs: props,
+        outputs: props,
+        parent: stackUrn,
+        dependencies: [],
+        propertyDependencies: {},
+      }),
     );
     const res = await runCli("check", [file]);
     expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(/no-standing-tier0-assignment \(mandatory\)\n {4}✗ ga-for-adele {2}urn:pulumi:prod::entra-baseline::azuread:index\/directoryRoleAssignment:DirectoryRoleAssignment::ga-for-adele/);
+    expect(res.stdout).toMatch(
+      /no-standing-tier0-assignment \(mandatory\)\n {4}✗ ga-for-adele {2}urn:pulumi:prod::entra-baseline::azuread:index\/directoryRoleAssignment:DirectoryRoleAssignment::ga-for-adele/,
+    );
     expect(res.stdout).toContain("5f0e7c1a-1111-4222-8333-444455556666");
   });
 
@@ -70,13 +87,17 @@ describe.concurrent("npm run check on drifted state", () => {
     });
     const res = await runCli("check", [file]);
     expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(/ga-activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/);
+    expect(res.stdout).toMatch(
+      /ga-activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/,
+    );
   });
 
   it("a Conditional Access policy without the breakglass exclusion → ca-policies-exclude-breakglass", async () => {
     let name = "";
     const file = drifted("ca-no-exclusion", (rs) => {
-      const policy = rs.find((r) => r.type === providerTypes.conditionalAccessPolicy && r.inputs.conditions.users.excludedGroups?.length > 0);
+      const policy = rs.find(
+        (r) => r.type === providerTypes.conditionalAccessPolicy && r.inputs.conditions.users.excludedGroups?.length > 0,
+      );
       name = policy.urn.split("::").pop();
       for (const bag of [policy.inputs, policy.outputs]) {
         bag.conditions.users.excludedGroups = [];
@@ -86,7 +107,9 @@ describe.concurrent("npm run check on drifted state", () => {
     });
     const res = await runCli("check", [file]);
     expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(new RegExp(`ca-policies-exclude-breakglass \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:prod::entra-baseline::`));
+    expect(res.stdout).toMatch(
+      new RegExp(`ca-policies-exclude-breakglass \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:prod::entra-baseline::`),
+    );
   });
 
   it("approval to activate Global Administrator turned off → ga-activation-policy", async () => {
@@ -100,7 +123,9 @@ describe.concurrent("npm run check on drifted state", () => {
     });
     const res = await runCli("check", [file]);
     expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(/ga-activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/);
+    expect(res.stdout).toMatch(
+      /ga-activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/,
+    );
     expect(res.stdout).toContain("activation does not require approval (CISA MS.AAD.7.6)");
   });
 
@@ -123,7 +148,11 @@ describe.concurrent("npm run check on drifted state", () => {
     });
     const res = await runCli("check", [file]);
     expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(new RegExp(`breakglass-tripwire \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:prod::entra-baseline::azure-native:monitor:ScheduledQueryRule::${name}`));
+    expect(res.stdout).toMatch(
+      new RegExp(
+        `breakglass-tripwire \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:prod::entra-baseline::azure-native:monitor:ScheduledQueryRule::${name}`,
+      ),
+    );
     expect(res.stdout).toContain("the rule is not enabled");
   });
 

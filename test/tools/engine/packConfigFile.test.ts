@@ -5,7 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { policies as ALL_POLICIES } from "../../../policies/rules";
 import type { PackPolicyInfo } from "../../../src/tools/engine/analyzer";
-import { packConfigProblems, policiesTakenFromStack, resolvePackConfig } from "../../../src/tools/engine/packConfigFile";
+import {
+  packConfigProblems,
+  policiesTakenFromStack,
+  resolvePackConfig,
+} from "../../../src/tools/engine/packConfigFile";
 
 // What readInfo builds from GetAnalyzerInfo: each policy's configSchema properties.
 const POLICIES: PackPolicyInfo[] = ALL_POLICIES.map((p) => ({
@@ -17,24 +21,70 @@ const POLICIES: PackPolicyInfo[] = ALL_POLICIES.map((p) => ({
 
 describe("packConfigProblems", () => {
   it("accepts a valid file, enforcement level shorthands and `all`", () => {
-    expect(packConfigProblems({ all: "advisory", "global-admin-count": { min: 2, max: 4, enforcementLevel: "mandatory" }, "breakglass-tripwire": "disabled" }, POLICIES)).toEqual([]);
+    expect(
+      packConfigProblems(
+        {
+          all: "advisory",
+          "global-admin-count": { min: 2, max: 4, enforcementLevel: "mandatory" },
+          "breakglass-tripwire": "disabled",
+        },
+        POLICIES,
+      ),
+    ).toEqual([]);
   });
 
   it.each<[string, Record<string, unknown>, string[]]>([
-    ["a wrong type", { "global-admin-count": { min: "two" } }, ['policy "global-admin-count": property "min" must be integer, got "two"']],
-    ["a value below its minimum", { "global-admin-count": { min: 0 } }, ['policy "global-admin-count": property "min" must be >= 1, got 0']],
-    ["a wrongly typed array item", { "no-standing-tier0-assignment": { breakglassUpns: ["a@b.com", 7] } }, ['policy "no-standing-tier0-assignment": property "breakglassUpns.1" must be string, got 7']],
-    ["an unknown property", { "global-admin-count": { maximum: 4 } }, ['policy "global-admin-count": unknown property "maximum" (the policy\'s properties: min, max, enforcementLevel)']],
-    ["a policy that is not an object", { "global-admin-count": 3 }, ['policy "global-admin-count": must be an object of the policy\'s properties or an enforcement level, got 3']],
-    ["a bad level shorthand", { "global-admin-count": "strict" }, ['policy "global-admin-count": "strict" is not an enforcement level (advisory, mandatory, disabled, remediate)']],
-    ["an unknown policy", { "global-admins": {} }, [expect.stringMatching(/^policy "global-admins": the pack has no such policy \(known: no-standing-tier0-assignment, /) as unknown as string]],
+    [
+      "a wrong type",
+      { "global-admin-count": { min: "two" } },
+      ['policy "global-admin-count": property "min" must be integer, got "two"'],
+    ],
+    [
+      "a value below its minimum",
+      { "global-admin-count": { min: 0 } },
+      ['policy "global-admin-count": property "min" must be >= 1, got 0'],
+    ],
+    [
+      "a wrongly typed array item",
+      { "no-standing-tier0-assignment": { breakglassUpns: ["a@b.com", 7] } },
+      ['policy "no-standing-tier0-assignment": property "breakglassUpns.1" must be string, got 7'],
+    ],
+    [
+      "an unknown property",
+      { "global-admin-count": { maximum: 4 } },
+      [
+        'policy "global-admin-count": unknown property "maximum" (the policy\'s properties: min, max, enforcementLevel)',
+      ],
+    ],
+    [
+      "a policy that is not an object",
+      { "global-admin-count": 3 },
+      ['policy "global-admin-count": must be an object of the policy\'s properties or an enforcement level, got 3'],
+    ],
+    [
+      "a bad level shorthand",
+      { "global-admin-count": "strict" },
+      ['policy "global-admin-count": "strict" is not an enforcement level (advisory, mandatory, disabled, remediate)'],
+    ],
+    [
+      "an unknown policy",
+      { "global-admins": {} },
+      [
+        expect.stringMatching(
+          /^policy "global-admins": the pack has no such policy \(known: no-standing-tier0-assignment, /,
+        ) as unknown as string,
+      ],
+    ],
   ])("reports %s, naming the policy and the property", (_, config, problems) => {
     expect(packConfigProblems(config, POLICIES)).toEqual(problems);
   });
 });
 
 describe("resolvePackConfig", () => {
-  const fromStack = { "global-admin-count": { min: 3, max: 5 }, "breakglass-tripwire": { breakglassUpns: ["bg@contoso.onmicrosoft.com"] } };
+  const fromStack = {
+    "global-admin-count": { min: 3, max: 5 },
+    "breakglass-tripwire": { breakglassUpns: ["bg@contoso.onmicrosoft.com"] },
+  };
 
   it("takes a named policy as written and the others from the stack; `all` and shorthands set levels only", () => {
     const file = { all: "advisory", "global-admin-count": { max: 9 }, "breakglass-tripwire": "mandatory" };
@@ -42,7 +92,10 @@ describe("resolvePackConfig", () => {
     expect(policiesTakenFromStack(file, POLICIES)).toContain("breakglass-tripwire");
     const resolved = resolvePackConfig(file, POLICIES, fromStack);
     expect(resolved["global-admin-count"]).toEqual({ enforcementLevel: "advisory", max: 9 });
-    expect(resolved["breakglass-tripwire"]).toEqual({ breakglassUpns: ["bg@contoso.onmicrosoft.com"], enforcementLevel: "mandatory" });
+    expect(resolved["breakglass-tripwire"]).toEqual({
+      breakglassUpns: ["bg@contoso.onmicrosoft.com"],
+      enforcementLevel: "mandatory",
+    });
     expect(Object.keys(resolved).sort()).toEqual(POLICIES.map((p) => p.name).sort());
   });
 });

@@ -11,7 +11,10 @@ import { readStackExport, toStackExport } from "../../../src/tools/engine/stackE
 import type { BaselineConfig } from "../../../src/config/validate";
 import { declareTiny } from "../../support/fixtures/tinyProgram";
 
-const config = { tenant: { tenantId: "11111111-2222-3333-4444-555555555555", initialDomain: "contoso.onmicrosoft.com" }, breakglass: {} } as unknown as BaselineConfig;
+const config = {
+  tenant: { tenantId: "11111111-2222-3333-4444-555555555555", initialDomain: "contoso.onmicrosoft.com" },
+  breakglass: {},
+} as unknown as BaselineConfig;
 const base = "urn:pulumi:dev::entra-baseline::";
 let run: ProgramRun;
 const byName = (name: string): RecordedResource => {
@@ -48,7 +51,9 @@ describe("runProgram", () => {
 
   it("computes URNs with the full parent type chain, as the engine does", () => {
     expect(byName("tiny").urn).toBe(`${base}fixture:tiny:Tiny::tiny`);
-    expect(byName("tiny-inner-user").urn).toBe(`${base}fixture:tiny:Tiny$fixture:tiny:Inner$azuread:index/user:User::tiny-inner-user`);
+    expect(byName("tiny-inner-user").urn).toBe(
+      `${base}fixture:tiny:Tiny$fixture:tiny:Inner$azuread:index/user:User::tiny-inner-user`,
+    );
     expect(byName("tiny-inner-user").parent).toBe(byName("tiny-inner").urn);
     expect(byName("standalone").parent).toBe(run.stack.urn);
   });

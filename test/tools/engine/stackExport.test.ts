@@ -5,14 +5,22 @@ import { nameOfUrn, readStackExport } from "../../../src/tools/engine/stackExpor
 
 const sig = { [SECRET_SIG_KEY]: SECRET_SIG };
 const urn = (type: string, name: string) => `urn:pulumi:prod::entra-baseline::${type}::${name}`;
-const exportOf = (resources: unknown[]) => ({ version: 3, deployment: { manifest: { time: "", magic: "", version: "" }, resources } });
+const exportOf = (resources: unknown[]) => ({
+  version: 3,
+  deployment: { manifest: { time: "", magic: "", version: "" }, resources },
+});
 
 describe("readStackExport", () => {
   it("leaves out the root stack, providers and resources pending deletion, as the engine does", () => {
     const planned = readStackExport(
       exportOf([
         { urn: urn("pulumi:pulumi:Stack", "entra-baseline-prod"), custom: false, type: "pulumi:pulumi:Stack" },
-        { urn: urn("pulumi:providers:azuread", "default_6_9_1"), custom: true, type: "pulumi:providers:azuread", id: "p1" },
+        {
+          urn: urn("pulumi:providers:azuread", "default_6_9_1"),
+          custom: true,
+          type: "pulumi:providers:azuread",
+          id: "p1",
+        },
         { urn: urn("azuread:index/group:Group", "old"), custom: true, type: "azuread:index/group:Group", delete: true },
         {
           urn: urn("azuread:index/group:Group", "kept"),
@@ -65,7 +73,9 @@ describe("readStackExport", () => {
   });
 
   it("reports every malformed resource at once", () => {
-    expect(() => readStackExport(exportOf([{ custom: true }, { urn: urn("a:b:C", "n"), type: 3, custom: "yes" }]), "f.json")).toThrow(
+    expect(() =>
+      readStackExport(exportOf([{ custom: true }, { urn: urn("a:b:C", "n"), type: 3, custom: "yes" }]), "f.json"),
+    ).toThrow(
       /f\.json is not a usable pulumi stack export:\n {2}- deployment\.resources\[0\]: "urn" is missing\n {2}- deployment\.resources\[0\]: "type" is missing\n {2}- deployment\.resources\[1\] \(urn:pulumi:prod::entra-baseline::a:b:C::n\): "type" is not a string\n {2}- deployment\.resources\[1\] \(urn:pulumi:prod::entra-baseline::a:b:C::n\): "custom" is not true\/false$/,
     );
   });

@@ -9,7 +9,8 @@ const config = {
   breakglass: { domain: "fabrikam.onmicrosoft.com" },
 } as unknown as BaselineConfig;
 const mocks = planMocks(config);
-const call = (token: string, inputs: Record<string, unknown>) => mocks.call({ token, inputs, provider: "" }) as Record<string, any>;
+const call = (token: string, inputs: Record<string, unknown>) =>
+  mocks.call({ token, inputs, provider: "" }) as Record<string, any>;
 
 describe("plan mocks", () => {
   it("getUser: a stable GUID object id per UPN, case-insensitive", () => {
@@ -26,19 +27,39 @@ describe("plan mocks", () => {
     expect(call("azuread:index/getDomains:getDomains", { onlyInitial: true }).domains).toEqual([
       expect.objectContaining({ domainName: "fabrikam.onmicrosoft.com", initial: true }),
     ]);
-    expect(call("azuread:index/getClientConfig:getClientConfig", {}).tenantId).toBe("11111111-2222-3333-4444-555555555555");
+    expect(call("azuread:index/getClientConfig:getClientConfig", {}).tenantId).toBe(
+      "11111111-2222-3333-4444-555555555555",
+    );
   });
 
   it("refuses a function it has no answer for, naming its token", () => {
-    expect(() => call("azuread:index/getGroup:getGroup", {})).toThrow(/no offline answer for the function azuread:index\/getGroup:getGroup/);
+    expect(() => call("azuread:index/getGroup:getGroup", {})).toThrow(
+      /no offline answer for the function azuread:index\/getGroup:getGroup/,
+    );
   });
 
   it("gives a RandomPassword a stand-in of the requested length, and components nothing", () => {
-    const pw = mocks.newResource({ type: "random:index/randomPassword:RandomPassword", name: "bg-pw", inputs: { length: 256 }, custom: true }) as any;
+    const pw = mocks.newResource({
+      type: "random:index/randomPassword:RandomPassword",
+      name: "bg-pw",
+      inputs: { length: 256 },
+      custom: true,
+    }) as any;
     expect(pw.state.result).toBe(planPassword("bg-pw", 256));
     expect(pw.state.result).toHaveLength(256);
-    const user = mocks.newResource({ type: "azuread:index/user:User", name: "u", inputs: { displayName: "u" }, custom: true }) as any;
-    expect(user).toEqual({ id: planObjectId("azuread:index/user:User/u"), state: { displayName: "u", objectId: user.id } });
-    expect(mocks.newResource({ type: "x:y:Component", name: "c", inputs: {}, custom: false })).toEqual({ id: "", state: {} });
+    const user = mocks.newResource({
+      type: "azuread:index/user:User",
+      name: "u",
+      inputs: { displayName: "u" },
+      custom: true,
+    }) as any;
+    expect(user).toEqual({
+      id: planObjectId("azuread:index/user:User/u"),
+      state: { displayName: "u", objectId: user.id },
+    });
+    expect(mocks.newResource({ type: "x:y:Component", name: "c", inputs: {}, custom: false })).toEqual({
+      id: "",
+      state: {},
+    });
   });
 });

@@ -22,7 +22,9 @@ describe("npm run plan with an invalid stack", () => {
     const dir = stackDir("broken", text);
     const res = await runCli("plan", ["--stack", "broken", "--cwd", dir]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain("Pulumi.broken.yaml: invalid entra-baseline configuration (3 problems); nothing was declared");
+    expect(res.stderr).toContain(
+      "Pulumi.broken.yaml: invalid entra-baseline configuration (3 problems); nothing was declared",
+    );
     expect(res.stderr).toMatch(/pim\.maxActivationDuration: "PT9H" is longer than the allowed 4 hours/);
     expect(res.stderr).toMatch(/pim\.eligibleAdmins\[1\]: "not-a-upn" must be a user principal name/);
     expect(res.stderr).toMatch(/monitoring\.retentionInDays: 30 is below the required 90 days/);
@@ -30,7 +32,10 @@ describe("npm run plan with an invalid stack", () => {
   });
 
   it("with --json prints the errors as JSON and an empty resource list", async () => {
-    const dir = stackDir("broken", prodStackText().replace("authenticationContextId: c1", "authenticationContextId: c100"));
+    const dir = stackDir(
+      "broken",
+      prodStackText().replace("authenticationContextId: c1", "authenticationContextId: c100"),
+    );
     const res = await runCli("plan", ["--stack", "broken", "--cwd", dir, "--json"]);
     expect(res.code).toBe(2);
     const out = JSON.parse(res.stdout);
@@ -40,12 +45,17 @@ describe("npm run plan with an invalid stack", () => {
 
   it("refuses an encrypted secure: value of ours, naming the key, and ignores one of another namespace", async () => {
     const text = prodStackText()
-      .replace("  azure-native:location: westeurope", "  azure-native:location: westeurope\n  azure-native:clientSecret:\n    secure: v1:abc")
+      .replace(
+        "  azure-native:location: westeurope",
+        "  azure-native:location: westeurope\n  azure-native:clientSecret:\n    secure: v1:abc",
+      )
       .replace("    shortName: entrabg-prod", "    shortName:\n        secure: v1:AAAABBBB");
     const dir = stackDir("enc", text);
     const res = await runCli("plan", ["--stack", "enc", "--cwd", dir]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain("monitoring.actionGroup.shortName: is an encrypted secure: value, which cannot be decrypted here");
+    expect(res.stderr).toContain(
+      "monitoring.actionGroup.shortName: is an encrypted secure: value, which cannot be decrypted here",
+    );
     expect(res.stderr).toContain("this key holds no secret, so set it in clear text");
     expect(res.stderr).not.toContain("clientSecret");
     expect(res.stderr).toContain("(1 problem)");

@@ -38,7 +38,9 @@ describe.concurrent("npm run plan on the bundled prod stack", () => {
   it("exits 0 with a tree of the four components and the pack's clean verdict", () => {
     expect(tree.stderr).toBe("");
     expect(tree.code).toBe(0);
-    expect(tree.stdout).toMatch(/^Plan of stack "prod" \(Pulumi\.prod\.yaml\): \d+ resources under 4 top-level components/);
+    expect(tree.stdout).toMatch(
+      /^Plan of stack "prod" \(Pulumi\.prod\.yaml\): \d+ resources under 4 top-level components/,
+    );
     for (const [name, type] of [
       ["breakglass", componentTypes.breakglass],
       ["conditional-access", componentTypes.conditionalAccess],
@@ -47,7 +49,9 @@ describe.concurrent("npm run plan on the bundled prod stack", () => {
     ]) {
       expect(tree.stdout).toMatch(new RegExp(`^${name}  ${type.replace(/\$/g, "\\$")}$`, "m"));
     }
-    expect(tree.stdout).toMatch(/├── .+ {2}azuread:index\/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest/);
+    expect(tree.stdout).toMatch(
+      /├── .+ {2}azuread:index\/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest/,
+    );
     // Key properties under each resource, from the stack's config.
     expect(tree.stdout).toMatch(/^│ +maxActivationDuration: "PT4H"$/m);
     expect(tree.stdout).toMatch(/^│ +userPrincipalName: "breakglass-01@contoso\.onmicrosoft\.com"$/m);
@@ -67,16 +71,23 @@ describe.concurrent("npm run plan on the bundled prod stack", () => {
       expect(r.urn.split("::")[2].endsWith(r.type)).toBe(true);
       expect(Object.keys(r.options).sort()).toEqual(["dependsOn", "protect", "retainOnDelete"]);
       // Every parent is a planned resource or the root stack.
-      expect(urns.has(r.parent) || r.parent === "urn:pulumi:prod::entra-baseline::pulumi:pulumi:Stack::entra-baseline-prod").toBe(true);
+      expect(
+        urns.has(r.parent) || r.parent === "urn:pulumi:prod::entra-baseline::pulumi:pulumi:Stack::entra-baseline-prod",
+      ).toBe(true);
       for (const dep of r.options.dependsOn) expect(urns.has(dep)).toBe(true);
     }
-    const eligibility = plan.resources.filter((r: any) => r.type === providerTypes.directoryRoleEligibilityScheduleRequest);
+    const eligibility = plan.resources.filter(
+      (r: any) => r.type === providerTypes.directoryRoleEligibilityScheduleRequest,
+    );
     expect(eligibility).toHaveLength(3);
     // Activation requires the authentication context only once the context and its every-time MFA policy exist.
     const byType = (t: string) => plan.resources.filter((r: any) => r.type === t).map((r: any) => r.urn);
     const [activationRules] = plan.resources.filter((r: any) => r.type === dynamicTypeToken("roleManagementPolicy"));
     expect(activationRules.options.dependsOn).toEqual(
-      expect.arrayContaining([...byType(dynamicTypeToken("authenticationContext")), ...byType(dynamicTypeToken("graphConditionalAccessPolicy"))]),
+      expect.arrayContaining([
+        ...byType(dynamicTypeToken("authenticationContext")),
+        ...byType(dynamicTypeToken("graphConditionalAccessPolicy")),
+      ]),
     );
     expect(plan.policy).toMatchObject({ mandatory: 0, violations: [] });
   });
@@ -94,7 +105,9 @@ describe.concurrent("npm run plan on the bundled prod stack", () => {
     for (const u of users) expect(u.inputs.password).toBe("[secret]");
     expect(tree.stdout).toMatch(/password: \[secret\]/);
     expect(json.stdout).not.toContain("__provider");
-    const dynamic = JSON.parse(exported).deployment.resources.filter((r: any) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    const dynamic = JSON.parse(exported).deployment.resources.filter((r: any) =>
+      r.type.startsWith("pulumi-nodejs:dynamic/"),
+    );
     expect(dynamic.length).toBeGreaterThan(0);
     for (const r of dynamic) expect(r.inputs.__provider).toBe(DYNAMIC_PROVIDER_PLACEHOLDER);
   });
@@ -117,24 +130,37 @@ describe.concurrent("npm run plan on the bundled prod stack", () => {
     expect(Object.keys(packConfig).sort()).toEqual([...ALL_POLICY_NAMES].sort());
     // A stricter limit in the file changes check's verdict: the file is what the pack is configured with.
     const strict = path.join(out, "strict.json");
-    const holders = plan.resources.filter((r: any) => r.type === providerTypes.directoryRoleEligibilityScheduleRequest).length;
-    fs.writeFileSync(strict, JSON.stringify({ ...packConfig, "global-admin-count": { ...packConfig["global-admin-count"], max: holders } }));
+    const holders = plan.resources.filter(
+      (r: any) => r.type === providerTypes.directoryRoleEligibilityScheduleRequest,
+    ).length;
+    fs.writeFileSync(
+      strict,
+      JSON.stringify({ ...packConfig, "global-admin-count": { ...packConfig["global-admin-count"], max: holders } }),
+    );
     const res = await runCli("check", [exportFile, "--policy-config", strict]);
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/global-admin-count \(mandatory\)/);
   });
 
   it("a partial pack config takes the policies it leaves out from the stack file, or says why it cannot", async () => {
-    const holders = plan.resources.filter((r: any) => r.type === providerTypes.directoryRoleEligibilityScheduleRequest).length;
+    const holders = plan.resources.filter(
+      (r: any) => r.type === providerTypes.directoryRoleEligibilityScheduleRequest,
+    ).length;
     const partial = path.join(out, "partial.json");
     fs.writeFileSync(partial, JSON.stringify({ "global-admin-count": { max: holders } }));
     // Only the named limit bites: the breakglass policies got the stack's accounts, not their fail-closed defaults.
     const res = await runCli("check", [exportFile, "--policy-config", partial, "--json"]);
     expect(res.code).toBe(1);
-    expect([...new Set(JSON.parse(res.stdout).policy.violations.map((v: { policyName: string }) => v.policyName))]).toEqual(["global-admin-count"]);
+    expect([
+      ...new Set(JSON.parse(res.stdout).policy.violations.map((v: { policyName: string }) => v.policyName)),
+    ]).toEqual(["global-admin-count"]);
     const noStack = await runCli("check", [exportFile, "--policy-config", partial, "--cwd", out]);
     expect(noStack.code).toBe(2);
-    expect(noStack.stderr).toMatch(new RegExp(`^error: ${partial.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} does not configure no-standing-tier0-assignment, .*; their settings come from the stack file, which cannot be used:\n {2}.*has no Pulumi\.<stack>\.yaml: pass --cwd`));
+    expect(noStack.stderr).toMatch(
+      new RegExp(
+        `^error: ${partial.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} does not configure no-standing-tier0-assignment, .*; their settings come from the stack file, which cannot be used:\n {2}.*has no Pulumi\\.<stack>\\.yaml: pass --cwd`,
+      ),
+    );
     expect(noStack.stderr).toContain("list every policy in");
   });
 });
@@ -151,11 +177,15 @@ describe("npm run plan --stack NAME --cwd DIR on a valid stack the pack rejects"
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/^Plan of stack "weak" \(Pulumi\.weak\.yaml\)/);
     expect(text.stdout).toMatch(/warnings:\n {2}- conditionalAccess\.activationPolicyState: /);
-    expect(text.stdout).toMatch(/Policy pack .+: 1 violation \(1 mandatory\)\n\n {2}ga-activation-policy \(mandatory\)\n {4}✗ jit-global-admin-activation-policy {2}urn:pulumi:weak::/);
+    expect(text.stdout).toMatch(
+      /Policy pack .+: 1 violation \(1 mandatory\)\n\n {2}ga-activation-policy \(mandatory\)\n {4}✗ jit-global-admin-activation-policy {2}urn:pulumi:weak::/,
+    );
     // The stack's name is in every URN, and its own values (not prod's) were planned.
     const resources = JSON.parse(fs.readFileSync(exported, "utf8")).deployment.resources;
     for (const r of resources) expect(r.urn.startsWith("urn:pulumi:weak::entra-baseline::")).toBe(true);
-    expect(resources.find((r: any) => r.type === providerTypes.workspace).inputs.workspaceName).toBe("law-entra-baseline-weak");
+    expect(resources.find((r: any) => r.type === providerTypes.workspace).inputs.workspaceName).toBe(
+      "law-entra-baseline-weak",
+    );
     const check = await runCli("check", [exported, "--stack", "weak", "--cwd", dir]);
     expect(check.code).toBe(1);
     // One renderer, one verdict: the pack's section of both outputs is identical.

@@ -45,29 +45,64 @@ describe("buildPimReview", () => {
       ["adele.vance@contoso.com", false],
       ["megan.bowen@contoso.com", false],
     ]);
-    expect(renderReviewMarkdown(review)).toMatch(/\| adele\.vance@contoso\.com \| 4 \| 4 \| \*\*yes\*\* \(≥ 4 days\) \|/);
+    expect(renderReviewMarkdown(review)).toMatch(
+      /\| adele\.vance@contoso\.com \| 4 \| 4 \| \*\*yes\*\* \(≥ 4 days\) \|/,
+    );
     expect(renderReviewMarkdown(review)).toContain("**1** admin using JIT routinely (active on 4+ days)");
   });
 
   it("counts per admin: activations, active days, without ticket, outside working hours, denied", () => {
     expect(review.perAdmin).toEqual([
-      { admin: "adele.vance@contoso.com", activations: 4, activeDays: 4, withoutTicket: 1, outsideWorkingHours: 1, denied: 0, routine: true },
-      { admin: "megan.bowen@contoso.com", activations: 1, activeDays: 1, withoutTicket: 0, outsideWorkingHours: 0, denied: 1, routine: false },
+      {
+        admin: "adele.vance@contoso.com",
+        activations: 4,
+        activeDays: 4,
+        withoutTicket: 1,
+        outsideWorkingHours: 1,
+        denied: 0,
+        routine: true,
+      },
+      {
+        admin: "megan.bowen@contoso.com",
+        activations: 1,
+        activeDays: 1,
+        withoutTicket: 0,
+        outsideWorkingHours: 0,
+        denied: 1,
+        routine: false,
+      },
     ]);
     expect(review.outsideWorkingHours.map((a) => a.activatedAt)).toEqual(["2025-06-04T21:59:01.000Z"]);
     expect(review.denied).toEqual([
-      { deniedAt: "2025-06-06T14:22:40.000Z", admin: "megan.bowen@contoso.com", deniedBy: "lidia.holloway@contoso.com", justification: "Use License Administrator for this, not Global Administrator" },
+      {
+        deniedAt: "2025-06-06T14:22:40.000Z",
+        admin: "megan.bowen@contoso.com",
+        deniedBy: "lidia.holloway@contoso.com",
+        justification: "Use License Administrator for this, not Global Administrator",
+      },
     ]);
     expect(review.period).toEqual({ from: "2025-06-02T09:12:31.000Z", to: "2025-06-08T07:10:00.000Z" });
   });
 
   it("takes the justification and ticket from the request when the activation record has none", () => {
     const rows = [
-      row({ TimeGenerated: "2025-06-02T09:00:00Z", Event: "requested", Admin: "a@contoso.com", Justification: "INC1234567 fix", Ticket: "INC1234567", CorrelationId: "c1" }),
+      row({
+        TimeGenerated: "2025-06-02T09:00:00Z",
+        Event: "requested",
+        Admin: "a@contoso.com",
+        Justification: "INC1234567 fix",
+        Ticket: "INC1234567",
+        CorrelationId: "c1",
+      }),
       row({ TimeGenerated: "2025-06-02T09:05:00Z", Event: "activated", Admin: "a@contoso.com", CorrelationId: "c1" }),
     ];
     const [activation] = buildPimReview(rows, { workingHours: HOURS, now: NOW }).activations;
-    expect(activation).toMatchObject({ justification: "INC1234567 fix", ticket: "INC1234567", approvedBy: null, durationMinutes: null });
+    expect(activation).toMatchObject({
+      justification: "INC1234567 fix",
+      ticket: "INC1234567",
+      approvedBy: null,
+      durationMinutes: null,
+    });
   });
 
   it("ends an activation at the admin's next expiry, not an earlier one", () => {
@@ -92,23 +127,55 @@ describe("buildPimReview", () => {
 describe("renderReviewMarkdown", () => {
   it("has the review's sections and flags activations without a ticket", () => {
     const md = renderReviewMarkdown(buildPimReview(readRowsFile(SAMPLE), { workingHours: HOURS, now: NOW }));
-    for (const heading of ["## Activations", "## Per admin", "## Outside working hours (8:00–18:00 UTC)", "## Denied requests"]) expect(md).toContain(heading);
-    expect(md).toContain("| 2025-06-04T21:59:01.000Z | adele.vance@contoso.com | 240 min | urgent fix for the payroll app consent | **none** | lidia.holloway@contoso.com |");
-    expect(md).toContain("**5** activations by **2** admins, **1** without a ticket reference, **1** outside working hours, **1** denied request, **1** admin using JIT routinely (active on 4+ days).");
+    for (const heading of [
+      "## Activations",
+      "## Per admin",
+      "## Outside working hours (8:00–18:00 UTC)",
+      "## Denied requests",
+    ])
+      expect(md).toContain(heading);
+    expect(md).toContain(
+      "| 2025-06-04T21:59:01.000Z | adele.vance@contoso.com | 240 min | urgent fix for the payroll app consent | **none** | lidia.holloway@contoso.com |",
+    );
+    expect(md).toContain(
+      "**5** activations by **2** admins, **1** without a ticket reference, **1** outside working hours, **1** denied request, **1** admin using JIT routinely (active on 4+ days).",
+    );
   });
 
   it("counts in the singular when there is one of a thing", () => {
     const rows = [
-      row({ TimeGenerated: "2025-06-02T09:05:00Z", Event: "activated", Admin: "a@contoso.com", Justification: "CHG-1 fix", Ticket: "CHG-1", CorrelationId: "x" }),
-      row({ TimeGenerated: "2025-06-03T09:05:00Z", Event: "denied", Admin: "a@contoso.com", Actor: "b@contoso.com", CorrelationId: "y" }),
+      row({
+        TimeGenerated: "2025-06-02T09:05:00Z",
+        Event: "activated",
+        Admin: "a@contoso.com",
+        Justification: "CHG-1 fix",
+        Ticket: "CHG-1",
+        CorrelationId: "x",
+      }),
+      row({
+        TimeGenerated: "2025-06-03T09:05:00Z",
+        Event: "denied",
+        Admin: "a@contoso.com",
+        Actor: "b@contoso.com",
+        CorrelationId: "y",
+      }),
     ];
     const md = renderReviewMarkdown(buildPimReview(rows, { workingHours: HOURS, now: NOW, minActiveDays: 1 }));
     expect(md).toMatch(/^2 PIM events from /m);
-    expect(md).toContain("**1** activation by **1** admin, **0** without a ticket reference, **0** outside working hours, **1** denied request, **1** admin using JIT routinely (active on 1+ days).");
+    expect(md).toContain(
+      "**1** activation by **1** admin, **0** without a ticket reference, **0** outside working hours, **1** denied request, **1** admin using JIT routinely (active on 1+ days).",
+    );
   });
 
   it("keeps free-text justifications inside their table cell", () => {
-    const rows = [row({ TimeGenerated: "2025-06-02T09:05:00Z", Event: "activated", Admin: "a@contoso.com", Justification: "fix | the\nthing" })];
+    const rows = [
+      row({
+        TimeGenerated: "2025-06-02T09:05:00Z",
+        Event: "activated",
+        Admin: "a@contoso.com",
+        Justification: "fix | the\nthing",
+      }),
+    ];
     const md = renderReviewMarkdown(buildPimReview(rows, { workingHours: HOURS, now: NOW }));
     expect(md).toContain("| fix \\| the thing |");
   });
@@ -127,19 +194,26 @@ describe("rows", () => {
   });
 
   it("names the file, the row and the column of each bad value", () => {
-    const bad = [{ TimeGenerated: "last tuesday", Event: "activated", Admin: "a@contoso.com" }, { TimeGenerated: "2025-06-02T09:00:00Z", Event: "elevated", Admin: "" }];
+    const bad = [
+      { TimeGenerated: "last tuesday", Event: "activated", Admin: "a@contoso.com" },
+      { TimeGenerated: "2025-06-02T09:00:00Z", Event: "elevated", Admin: "" },
+    ];
     expect(() => rowsFromJson(bad, "week.json")).toThrow(RowsError);
     expect(() => rowsFromJson(bad, "week.json")).toThrow(
       /^week\.json: 3 invalid values in the PIM event rows:\n {2}row 1: TimeGenerated: "last tuesday" is not an ISO 8601 date-time\n {2}row 2: Event: "elevated" is not one of .*activated.*\n {2}row 2: Admin: "" is empty \(expected the admin's UPN\)$/,
     );
-    expect(() => rowsFromJson([{ TimeGenerated: "2025-06-02T09:00:00Z", Event: "activated", Admin: 42, Ticket: 7 }], "week.json")).toThrow(
-      /row 1: Admin: 42 is not the admin's UPN \(a string\)\n {2}row 1: Ticket: 7 is not a string$/,
+    expect(() =>
+      rowsFromJson([{ TimeGenerated: "2025-06-02T09:00:00Z", Event: "activated", Admin: 42, Ticket: 7 }], "week.json"),
+    ).toThrow(/row 1: Admin: 42 is not the admin's UPN \(a string\)\n {2}row 1: Ticket: 7 is not a string$/);
+    expect(() => rowsFromJson({ rows: [] }, "week.json")).toThrow(
+      /^week\.json: expected a JSON array of rows with columns TimeGenerated, Event/,
     );
-    expect(() => rowsFromJson({ rows: [] }, "week.json")).toThrow(/^week\.json: expected a JSON array of rows with columns TimeGenerated, Event/);
   });
 
   it("reports a renamed column once, naming the missing and the unknown columns, in both file shapes", () => {
-    const objects = (JSON.parse(fs.readFileSync(SAMPLE, "utf8")) as Record<string, unknown>[]).map(({ Event, Ticket, ...rest }) => ({ ...rest, EventType: Event, TicketRef: Ticket }));
+    const objects = (JSON.parse(fs.readFileSync(SAMPLE, "utf8")) as Record<string, unknown>[]).map(
+      ({ Event, Ticket, ...rest }) => ({ ...rest, EventType: Event, TicketRef: Ticket }),
+    );
     const expected =
       "week.json: the PIM event rows do not have the query's columns: missing required column Event; unknown columns EventType, TicketRef (expected TimeGenerated, Event, Admin, AdminId, Actor, Justification, Ticket, Result, CorrelationId; required: TimeGenerated, Event, Admin)";
     expect(() => rowsFromJson(objects, "week.json")).toThrow(new RowsError(expected));
@@ -149,9 +223,9 @@ describe("rows", () => {
   it("reads a column an export dropped everywhere as empty, and still reports a row that lacks a required one", () => {
     const noTicket = [{ TimeGenerated: "2025-06-02T09:00:00Z", Event: "activated", Admin: "a@contoso.com" }];
     expect(rowsFromJson(noTicket, "week.json")[0]).toMatchObject({ Ticket: "", Justification: "" });
-    expect(() => rowsFromJson([...noTicket, { TimeGenerated: "2025-06-02T10:00:00Z", Admin: "a@contoso.com" }], "week.json")).toThrow(
-      /^week\.json: 1 invalid value in the PIM event rows:\n {2}row 2: Event: is missing$/,
-    );
+    expect(() =>
+      rowsFromJson([...noTicket, { TimeGenerated: "2025-06-02T10:00:00Z", Admin: "a@contoso.com" }], "week.json"),
+    ).toThrow(/^week\.json: 1 invalid value in the PIM event rows:\n {2}row 2: Event: is missing$/);
   });
 });
 
@@ -184,9 +258,17 @@ describe("npm run review (cli main)", () => {
   });
 
   it.each([
-    ["a missing rows file", [path.join(tmp, "absent.json")], /absent\.json: cannot read the rows file: no such file or directory/],
+    [
+      "a missing rows file",
+      [path.join(tmp, "absent.json")],
+      /absent\.json: cannot read the rows file: no such file or directory/,
+    ],
     ["invalid JSON", ["{not json"], /bad-\d\.json: the rows file is not valid JSON/],
-    ["a row with a bad date", [JSON.stringify([{ TimeGenerated: "soon", Event: "activated", Admin: "a@contoso.com" }])], /bad-\d\.json: 1 invalid value in the PIM event rows:\n {2}row 1: TimeGenerated: "soon"/],
+    [
+      "a row with a bad date",
+      [JSON.stringify([{ TimeGenerated: "soon", Event: "activated", Admin: "a@contoso.com" }])],
+      /bad-\d\.json: 1 invalid value in the PIM event rows:\n {2}row 1: TimeGenerated: "soon"/,
+    ],
   ])("exits 2 naming the file for %s", async (_label, [content], message) => {
     let file = content!;
     if (!content!.startsWith("/")) {
@@ -200,15 +282,24 @@ describe("npm run review (cli main)", () => {
   it("exits 2 without a workspace, and for --rows with --workspace", async () => {
     expect(await run("--stack", stack)).toBe(2);
     expect(stderr.join("")).toContain("no workspace: pass --workspace <id>");
-    expect(await run("--stack", stack, "--rows", SAMPLE, "--workspace", "00000000-0000-0000-0000-000000000000")).toBe(2);
+    expect(await run("--stack", stack, "--rows", SAMPLE, "--workspace", "00000000-0000-0000-0000-000000000000")).toBe(
+      2,
+    );
     expect(await run("--bogus")).toBe(2);
   });
 
   it("exits 2 naming the stack file when its config is invalid", async () => {
     const bad = path.join(tmp, "Pulumi.bad.yaml");
-    fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("ticketPattern: \"(INC|CHG)[0-9]{6,}\"", "ticketPattern: \"(INC\""));
+    fs.writeFileSync(
+      bad,
+      fs
+        .readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
+        .replace('ticketPattern: "(INC|CHG)[0-9]{6,}"', 'ticketPattern: "(INC"'),
+    );
     expect(await run("--rows", SAMPLE, "--cwd", tmp, "--stack", "bad")).toBe(2);
-    expect(stderr.join("")).toMatch(/^error: \S*Pulumi\.bad\.yaml: invalid entra-baseline configuration \(1 problem\)\n {2}- monitoring\.routineJitUse\.ticketPattern/);
+    expect(stderr.join("")).toMatch(
+      /^error: \S*Pulumi\.bad\.yaml: invalid entra-baseline configuration \(1 problem\)\n {2}- monitoring\.routineJitUse\.ticketPattern/,
+    );
   });
 
   it("--json without a file prints only the JSON on stdout, as plan/check/audit --json do; --json - is stdout, not a file named -", async () => {
@@ -235,14 +326,18 @@ describe("npm run review (cli main)", () => {
 
   it("a --cwd that does not exist is named as such", async () => {
     expect(await run("--rows", SAMPLE, "--cwd", path.join(tmp, "nope"))).toBe(2);
-    expect(stderr.join("")).toContain(`${path.join(tmp, "nope")}: no such directory (--cwd names the project directory)`);
+    expect(stderr.join("")).toContain(
+      `${path.join(tmp, "nope")}: no such directory (--cwd names the project directory)`,
+    );
   });
 
   it("--help names the npm script and lists the exit codes plan and check use", async () => {
     expect(await run("--help")).toBe(0);
     const help = stdout.join("");
     expect(help).toMatch(/^Usage: npm run review -- \[options\]/);
-    expect(help).toMatch(/Exit codes:\n {2}0 {2}review written\n {2}2 {2}bad input.*\n {2}3 {2}the workspace query failed/);
+    expect(help).toMatch(
+      /Exit codes:\n {2}0 {2}review written\n {2}2 {2}bad input.*\n {2}3 {2}the workspace query failed/,
+    );
   });
 
   it("--print-query prints the workbook's base query with the stack's ticket pattern", async () => {
@@ -261,7 +356,15 @@ describe("online: the workspace query over the real SDK against a loopback fake"
     // The fake's certificate is self-signed; this worker process talks to nothing else.
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
     fake = await startLogAnalyticsFake((req) =>
-      req.path.includes("broken") ? { status: 200, body: { ...(logAnalyticsTable(sample) as object), error: { code: "PartialError", message: "shard timed out" } } } : { status: 200, body: logAnalyticsTable(sample) },
+      req.path.includes("broken")
+        ? {
+            status: 200,
+            body: {
+              ...(logAnalyticsTable(sample) as object),
+              error: { code: "PartialError", message: "shard timed out" },
+            },
+          }
+        : { status: 200, body: logAnalyticsTable(sample) },
     );
   });
   afterAll(async () => {
@@ -272,7 +375,12 @@ describe("online: the workspace query over the real SDK against a loopback fake"
 
   it("queries a workspace id for the last 7 days with the review's KQL and a bearer token", async () => {
     const query = pimEventsQuery({ ticketPattern: "(INC|CHG)[0-9]{6,}" });
-    const rows = await queryPimEvents({ workspace: "6e2a1c3b-0000-4000-8000-00000000abcd", query, credential, endpoint: fake.endpoint });
+    const rows = await queryPimEvents({
+      workspace: "6e2a1c3b-0000-4000-8000-00000000abcd",
+      query,
+      credential,
+      endpoint: fake.endpoint,
+    });
     expect(rows).toEqual(rowsFromJson(sample, "sample"));
     const request = fake.requests.at(-1)!;
     expect(request.path).toBe("/v1/workspaces/6e2a1c3b-0000-4000-8000-00000000abcd/query");
@@ -281,13 +389,17 @@ describe("online: the workspace query over the real SDK against a loopback fake"
   });
 
   it("queries by resource id when given the workspace's ARM id", async () => {
-    const id = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law";
+    const id =
+      "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law";
     await queryPimEvents({ workspace: id, query: "AuditLogs", credential, endpoint: fake.endpoint });
     expect(fake.requests.at(-1)!.path).toBe(`/v1${id}/query`);
   });
 
   it("refuses a partial result rather than reviewing half a week", async () => {
-    const id = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/broken";
-    await expect(queryPimEvents({ workspace: id, query: "AuditLogs", credential, endpoint: fake.endpoint })).rejects.toThrow(/partial result: .*shard timed out/);
+    const id =
+      "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/broken";
+    await expect(
+      queryPimEvents({ workspace: id, query: "AuditLogs", credential, endpoint: fake.endpoint }),
+    ).rejects.toThrow(/partial result: .*shard timed out/);
   });
 });

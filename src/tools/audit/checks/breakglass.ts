@@ -10,7 +10,11 @@ import { isPermanentActive } from "./roleAssignments";
 
 const FIDO2 = "#microsoft.graph.fido2authenticationmethod";
 /** Methods that do not weaken an emergency account: FIDO2/passkeys, certificates (CBA) and the password itself. */
-const STRONG_OR_PASSWORD = new Set([FIDO2, "#microsoft.graph.x509certificateauthenticationmethod", "#microsoft.graph.passwordauthenticationmethod"]);
+const STRONG_OR_PASSWORD = new Set([
+  FIDO2,
+  "#microsoft.graph.x509certificateauthenticationmethod",
+  "#microsoft.graph.passwordauthenticationmethod",
+]);
 
 function label(b: BreakglassAccountState): string {
   return `breakglass account ${breakglassLabel(b)}`;
@@ -21,13 +25,28 @@ export function breakglassAccountFindings(ctx: AuditContext): Finding[] {
   for (const b of ctx.breakglass) {
     const user = b.user;
     if (!user) {
-      out.push(finding("AUD-BREAKGLASS-MISSING", { object: label(b), expected: `user ${b.expectedUpn ?? b.name} exists`, actual: "no such user (by UPN or mail nickname)" }));
+      out.push(
+        finding("AUD-BREAKGLASS-MISSING", {
+          object: label(b),
+          expected: `user ${b.expectedUpn ?? b.name} exists`,
+          actual: "no such user (by UPN or mail nickname)",
+        }),
+      );
       continue;
     }
     if (user.accountEnabled !== true) {
-      out.push(finding("AUD-BREAKGLASS-DISABLED", { object: label(b), expected: "accountEnabled = true", actual: `accountEnabled = ${JSON.stringify(user.accountEnabled ?? null)}` }));
+      out.push(
+        finding("AUD-BREAKGLASS-DISABLED", {
+          object: label(b),
+          expected: "accountEnabled = true",
+          actual: `accountEnabled = ${JSON.stringify(user.accountEnabled ?? null)}`,
+        }),
+      );
     }
-    if (user.onPremisesSyncEnabled === true || (typeof user.onPremisesImmutableId === "string" && user.onPremisesImmutableId !== "")) {
+    if (
+      user.onPremisesSyncEnabled === true ||
+      (typeof user.onPremisesImmutableId === "string" && user.onPremisesImmutableId !== "")
+    ) {
       out.push(
         finding("AUD-BREAKGLASS-SYNCED", {
           object: label(b),
@@ -38,7 +57,13 @@ export function breakglassAccountFindings(ctx: AuditContext): Finding[] {
     }
     const upn = typeof user.userPrincipalName === "string" ? user.userPrincipalName : "";
     if (!isOnMicrosoftDomain(upn) || (b.expectedUpn && upn.toLowerCase() !== b.expectedUpn)) {
-      out.push(finding("AUD-BREAKGLASS-DOMAIN", { object: label(b), expected: b.expectedUpn ?? "<name>@<tenant>.onmicrosoft.com", actual: upn || "(no UPN)" }));
+      out.push(
+        finding("AUD-BREAKGLASS-DOMAIN", {
+          object: label(b),
+          expected: b.expectedUpn ?? "<name>@<tenant>.onmicrosoft.com",
+          actual: upn || "(no UPN)",
+        }),
+      );
     }
   }
   return out;
@@ -51,9 +76,17 @@ export function breakglassRoleFindings(ctx: AuditContext): Finding[] {
   for (const b of ctx.breakglass) {
     const id = lower(b.user?.id);
     if (!id) continue;
-    const mine = (i: Record<string, unknown>) => lower(i.principalId) === id && lower(i.roleDefinitionId) === GLOBAL_ADMINISTRATOR;
-    if (!active.some((i) => mine(i) && isPermanentActive(i) && (i.memberType === undefined || i.memberType === "Direct"))) {
-      const other = active.filter(mine).map((i) => `${String(i.assignmentType)} until ${String(i.endDateTime ?? "never")} (${String(i.memberType ?? "Direct")})`);
+    const mine = (i: Record<string, unknown>) =>
+      lower(i.principalId) === id && lower(i.roleDefinitionId) === GLOBAL_ADMINISTRATOR;
+    if (
+      !active.some((i) => mine(i) && isPermanentActive(i) && (i.memberType === undefined || i.memberType === "Direct"))
+    ) {
+      const other = active
+        .filter(mine)
+        .map(
+          (i) =>
+            `${String(i.assignmentType)} until ${String(i.endDateTime ?? "never")} (${String(i.memberType ?? "Direct")})`,
+        );
       out.push(
         finding("AUD-BREAKGLASS-NO-PERMANENT-GA", {
           object: label(b),
@@ -63,12 +96,22 @@ export function breakglassRoleFindings(ctx: AuditContext): Finding[] {
       );
     }
     if (eligible.some(mine)) {
-      out.push(finding("AUD-BREAKGLASS-ELIGIBLE", { object: label(b), expected: "not eligible in PIM (permanent GA only)", actual: "eligible for Global Administrator" }));
+      out.push(
+        finding("AUD-BREAKGLASS-ELIGIBLE", {
+          object: label(b),
+          expected: "not eligible in PIM (permanent GA only)",
+          actual: "eligible for Global Administrator",
+        }),
+      );
     }
     // Eligible through a group: a PIM eligibility of any group the account is (transitively) in is the same second,
     // PIM-governed path, only better hidden.
-    const groups = new Map(((ctx.snapshot.sources.transitiveMemberOf ?? {})[String(b.user!.id)] ?? []).map((g) => [lower(g.id), g]));
-    const viaGroups = eligible.filter((i) => lower(i.roleDefinitionId) === GLOBAL_ADMINISTRATOR && groups.has(lower(i.principalId)));
+    const groups = new Map(
+      ((ctx.snapshot.sources.transitiveMemberOf ?? {})[String(b.user!.id)] ?? []).map((g) => [lower(g.id), g]),
+    );
+    const viaGroups = eligible.filter(
+      (i) => lower(i.roleDefinitionId) === GLOBAL_ADMINISTRATOR && groups.has(lower(i.principalId)),
+    );
     for (const i of viaGroups) {
       const group = groups.get(lower(i.principalId))!;
       out.push(
@@ -88,20 +131,31 @@ export function breakglassMethodFindings(ctx: AuditContext): Finding[] {
   const methods = ctx.snapshot.sources.authenticationMethods ?? {};
   for (const b of ctx.breakglass) {
     if (typeof b.user?.id !== "string") continue;
-    const registered = (methods[b.user.id] ?? []).map((m) => (typeof m["@odata.type"] === "string" ? m["@odata.type"] : "(unknown)"));
+    const registered = (methods[b.user.id] ?? []).map((m) =>
+      typeof m["@odata.type"] === "string" ? m["@odata.type"] : "(unknown)",
+    );
     const types = registered.map((t) => t.toLowerCase());
     if (!types.includes(FIDO2)) {
       out.push(
         finding("AUD-BREAKGLASS-NO-FIDO2", {
           object: label(b),
           expected: "at least one FIDO2 security key or passkey (fido2AuthenticationMethod)",
-          actual: registered.length > 0 ? `registered: ${registered.map(shortType).join(", ")}` : "no authentication method registered",
+          actual:
+            registered.length > 0
+              ? `registered: ${registered.map(shortType).join(", ")}`
+              : "no authentication method registered",
         }),
       );
     }
     const weak = registered.filter((t) => !STRONG_OR_PASSWORD.has(t.toLowerCase()));
     if (weak.length > 0) {
-      out.push(finding("AUD-BREAKGLASS-WEAK-METHODS", { object: label(b), expected: "FIDO2 (or certificate) methods only", actual: `also registered: ${weak.map(shortType).join(", ")}` }));
+      out.push(
+        finding("AUD-BREAKGLASS-WEAK-METHODS", {
+          object: label(b),
+          expected: "FIDO2 (or certificate) methods only",
+          actual: `also registered: ${weak.map(shortType).join(", ")}`,
+        }),
+      );
     }
   }
   return out;
@@ -110,7 +164,13 @@ export function breakglassMethodFindings(ctx: AuditContext): Finding[] {
 export function breakglassGroupFindings(ctx: AuditContext): Finding[] {
   const name = ctx.config.breakglass.groupName;
   if (ctx.breakglassGroups.length === 0) {
-    return [finding("AUD-BREAKGLASS-GROUP-MISSING", { object: `group "${name}"`, expected: "exists (breakglass.groupName)", actual: "no group with that display name" })];
+    return [
+      finding("AUD-BREAKGLASS-GROUP-MISSING", {
+        object: `group "${name}"`,
+        expected: "exists (breakglass.groupName)",
+        actual: "no group with that display name",
+      }),
+    ];
   }
   const out: Finding[] = [];
   const groupIds = new Set(ctx.breakglassGroups.map((g) => lower(g.id)));
@@ -130,7 +190,13 @@ export function breakglassGroupFindings(ctx: AuditContext): Finding[] {
     if (typeof b.user?.id !== "string") continue;
     const groups = (memberships[b.user.id] ?? []).map((g) => lower(g.id));
     if (!groups.some((g) => groupIds.has(g))) {
-      out.push(finding("AUD-BREAKGLASS-GROUP-MEMBERSHIP", { object: label(b), expected: `member of group "${name}"`, actual: "not a member" }));
+      out.push(
+        finding("AUD-BREAKGLASS-GROUP-MEMBERSHIP", {
+          object: label(b),
+          expected: `member of group "${name}"`,
+          actual: "not a member",
+        }),
+      );
     }
   }
   return out;

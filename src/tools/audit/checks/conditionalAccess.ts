@@ -5,7 +5,12 @@
  * The authentication context the live GA activation policy requires must be enforced by an enabled CA policy with
  * every-time sign-in and a phishing-resistant MFA grant (activationContextPolicy.ts, the pack's definition too).
  */
-import { activationContextPolicyGaps, breakglassExclusionGaps, excludesBreakglassGroup, targetsAuthenticationContext } from "@entra-baseline/model";
+import {
+  activationContextPolicyGaps,
+  breakglassExclusionGaps,
+  excludesBreakglassGroup,
+  targetsAuthenticationContext,
+} from "@entra-baseline/model";
 import { asRecord, breakglassLabel, lower, stringList, type AuditContext } from "../context";
 import { finding, type Finding } from "../findings";
 import type { RawObject } from "../snapshot";
@@ -38,7 +43,15 @@ export function caExclusionFindings(ctx: AuditContext): Finding[] {
       // No account to test against (all missing: reported separately): the group exclusion is what is left.
       if (groupIds.length > 0 && !excludesBreakglassGroup(conditions, groupIds)) {
         out.push(
-          finding("AUD-CA-NO-BREAKGLASS-EXCLUSION", { object: describePolicy(policy), expected: `excludes group "${groupName}"`, actual: "does not exclude it" }, { severity }),
+          finding(
+            "AUD-CA-NO-BREAKGLASS-EXCLUSION",
+            {
+              object: describePolicy(policy),
+              expected: `excludes group "${groupName}"`,
+              actual: "does not exclude it",
+            },
+            { severity },
+          ),
         );
       }
       continue;
@@ -72,7 +85,9 @@ export function caTargetsBreakglassFindings(ctx: AuditContext): Finding[] {
     const c = userConditions(policy);
     const targeted = [
       ...c.includeGroups.filter((g) => groupIds.has(g)).map(() => `group "${ctx.config.breakglass.groupName}"`),
-      ...ctx.breakglass.filter((b) => b.user && c.includeUsers.includes(lower(b.user.id) ?? "")).map((b) => `user ${breakglassLabel(b)}`),
+      ...ctx.breakglass
+        .filter((b) => b.user && c.includeUsers.includes(lower(b.user.id) ?? ""))
+        .map((b) => `user ${breakglassLabel(b)}`),
     ];
     if (targeted.length === 0) continue;
     out.push(
@@ -99,7 +114,8 @@ export function activationContextFindings(ctx: AuditContext): Finding[] {
   return [
     finding("AUD-ACTIVATION-CONTEXT-NOT-ENFORCED", {
       object: `authentication context "${contextId}" (required by the Global Administrator activation policy)`,
-      expected: 'an enabled CA policy on the context with sign-in frequency "everyTime" and the phishing-resistant MFA authentication strength as its grant',
+      expected:
+        'an enabled CA policy on the context with sign-in frequency "everyTime" and the phishing-resistant MFA authentication strength as its grant',
       actual:
         targeting.length === 0
           ? "no CA policy targets the context, so activation forces no fresh MFA"

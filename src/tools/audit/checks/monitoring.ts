@@ -3,7 +3,16 @@
  * a Log Analytics workspace (MS.AAD.4.1, ZTA 21860), and the two breakglass tripwires (src/model/tripwire.ts) —
  * present, enabled, naming every account, and as strong as the model.
  */
-import { ALERT_RULES, missingIdentifiers, REQUIRED_LOG_CATEGORIES, TRIPWIRE_RULE_KEYS, type TripwireCondition, tripwireCriteriaProblems, tripwireRuleKey, tripwireRuleProblems } from "@entra-baseline/model";
+import {
+  ALERT_RULES,
+  missingIdentifiers,
+  REQUIRED_LOG_CATEGORIES,
+  TRIPWIRE_RULE_KEYS,
+  type TripwireCondition,
+  tripwireCriteriaProblems,
+  tripwireRuleKey,
+  tripwireRuleProblems,
+} from "@entra-baseline/model";
 import { asRecord, breakglassLabel, type AuditContext } from "../context";
 import { finding, type Finding } from "../findings";
 import type { RawObject } from "../snapshot";
@@ -42,7 +51,9 @@ export function diagnosticSettingFindings(ctx: AuditContext): Finding[] {
         "AUD-DIAGNOSTICS-CATEGORY",
         {
           object: `Entra diagnostic setting(s) ${names}: category ${category}`,
-          expected: isRequired ? "enabled (required: the tripwire and the PIM review read it)" : "enabled (monitoring.logCategories)",
+          expected: isRequired
+            ? "enabled (required: the tripwire and the PIM review read it)"
+            : "enabled (monitoring.logCategories)",
           actual: "not streamed to any workspace",
         },
         { severity: isRequired ? "high" : "medium" },
@@ -54,13 +65,17 @@ export function diagnosticSettingFindings(ctx: AuditContext): Finding[] {
 
 function ruleFacts(rule: RawObject) {
   const p = asRecord(rule.properties);
-  const criteria = Array.isArray(asRecord(p.criteria).allOf) ? (asRecord(p.criteria).allOf as unknown[]).map(asRecord) : [];
+  const criteria = Array.isArray(asRecord(p.criteria).allOf)
+    ? (asRecord(p.criteria).allOf as unknown[]).map(asRecord)
+    : [];
   return {
     query: criteria.map((c) => (typeof c.query === "string" ? c.query : "")).join("\n"),
     severity: typeof p.severity === "number" ? p.severity : undefined,
     enabled: typeof p.enabled === "boolean" ? p.enabled : undefined,
     evaluationFrequency: typeof p.evaluationFrequency === "string" ? p.evaluationFrequency : undefined,
-    actionGroups: Array.isArray(asRecord(p.actions).actionGroups) ? (asRecord(p.actions).actionGroups as unknown[]) : [],
+    actionGroups: Array.isArray(asRecord(p.actions).actionGroups)
+      ? (asRecord(p.actions).actionGroups as unknown[])
+      : [],
     displayName: p.displayName,
     conditions: criteria as TripwireCondition[],
     muteActionsDuration: p.muteActionsDuration,
@@ -84,7 +99,9 @@ export function tripwireFindings(ctx: AuditContext): Finding[] {
   );
   for (const key of TRIPWIRE_RULE_KEYS) {
     const { ruleName, displayName } = ALERT_RULES[key];
-    const matching = rules.filter((r) => tripwireRuleKey({ ruleName: r.name, displayName: asRecord(r.properties).displayName }) === key);
+    const matching = rules.filter(
+      (r) => tripwireRuleKey({ ruleName: r.name, displayName: asRecord(r.properties).displayName }) === key,
+    );
     if (matching.length === 0) {
       out.push(
         finding("AUD-TRIPWIRE-MISSING", {
@@ -99,7 +116,13 @@ export function tripwireFindings(ctx: AuditContext): Finding[] {
       const facts = ruleFacts(rule);
       const object = `scheduled query rule ${String(rule.name)} (${String(rule.id ?? "no id")})`;
       if (facts.enabled !== true) {
-        out.push(finding("AUD-TRIPWIRE-DISABLED", { object, expected: "enabled = true", actual: `enabled = ${JSON.stringify(facts.enabled ?? null)}` }));
+        out.push(
+          finding("AUD-TRIPWIRE-DISABLED", {
+            object,
+            expected: "enabled = true",
+            actual: `enabled = ${JSON.stringify(facts.enabled ?? null)}`,
+          }),
+        );
       }
       for (const account of accounts) {
         const missing = missingIdentifiers(facts.query, account.ref);
@@ -114,11 +137,32 @@ export function tripwireFindings(ctx: AuditContext): Finding[] {
         }
       }
       // Everything else the model requires (severity, frequency, table, query limits); enabled and accounts are above.
-      for (const problem of tripwireRuleProblems(key, { ...facts, enabled: true }, [], ctx.config.limits.tripwireMaxEvaluationFrequency)) {
-        out.push(finding("AUD-TRIPWIRE-WEAK", { object, expected: "as declared by the baseline (src/model/tripwire.ts)", actual: problem }));
+      for (const problem of tripwireRuleProblems(
+        key,
+        { ...facts, enabled: true },
+        [],
+        ctx.config.limits.tripwireMaxEvaluationFrequency,
+      )) {
+        out.push(
+          finding("AUD-TRIPWIRE-WEAK", {
+            object,
+            expected: "as declared by the baseline (src/model/tripwire.ts)",
+            actual: problem,
+          }),
+        );
       }
       for (const problem of tripwireCriteriaProblems(facts.conditions, facts.muteActionsDuration)) {
-        out.push(finding("AUD-TRIPWIRE-WEAK", { object, expected: "fires on the first matching sign-in (src/model/tripwire.ts)", actual: `the rule ${problem}` }, { severity: "high" }));
+        out.push(
+          finding(
+            "AUD-TRIPWIRE-WEAK",
+            {
+              object,
+              expected: "fires on the first matching sign-in (src/model/tripwire.ts)",
+              actual: `the rule ${problem}`,
+            },
+            { severity: "high" },
+          ),
+        );
       }
       // A tripwire that reads another workspace never sees a sign-in: as bad as no tripwire.
       if (!facts.scopes.some((sc) => logWorkspaces.has(sc.trim().toLowerCase()))) {
@@ -135,7 +179,13 @@ export function tripwireFindings(ctx: AuditContext): Finding[] {
         );
       }
       if (facts.actionGroups.length === 0) {
-        out.push(finding("AUD-TRIPWIRE-WEAK", { object, expected: "at least one action group", actual: "no action group: the alert notifies nobody" }));
+        out.push(
+          finding("AUD-TRIPWIRE-WEAK", {
+            object,
+            expected: "at least one action group",
+            actual: "no action group: the alert notifies nobody",
+          }),
+        );
       }
     }
   }

@@ -3,7 +3,16 @@
  * every owned rule field that differs from what the stack config would write (src/model/pimPolicyRules.ts).
  */
 import type { BaselineConfig } from "../../../config/validate";
-import { type ActivationPolicySettings, activationPolicyWeaknesses, type ApproverRef, desiredRules, GLOBAL_ADMINISTRATOR, policyDifferences, type PolicyRule, settingsFromRules } from "@entra-baseline/model";
+import {
+  type ActivationPolicySettings,
+  activationPolicyWeaknesses,
+  type ApproverRef,
+  desiredRules,
+  GLOBAL_ADMINISTRATOR,
+  policyDifferences,
+  type PolicyRule,
+  settingsFromRules,
+} from "@entra-baseline/model";
 import { activationPolicySettings } from "../../../config/activationSettings";
 import { asRecord, lower, type AuditContext } from "../context";
 import { finding, type Finding } from "../findings";
@@ -12,7 +21,10 @@ import type { RawObject } from "../snapshot";
 const OBJECT = "Global Administrator PIM policy";
 
 /** The settings the stack declares (src/config/activationSettings.ts, shared with the PIM component), approver UPNs resolved to ids. */
-export function desiredActivationSettings(config: BaselineConfig, resolveUser: (ref: string) => string | undefined): { settings: ActivationPolicySettings; unresolved: string[] } {
+export function desiredActivationSettings(
+  config: BaselineConfig,
+  resolveUser: (ref: string) => string | undefined,
+): { settings: ActivationPolicySettings; unresolved: string[] } {
   const unresolved: string[] = [];
   const approvers: ApproverRef[] = [];
   for (const ref of config.pim.approvers.users) {
@@ -71,12 +83,30 @@ export function pimPolicyFindings(ctx: AuditContext): Finding[] {
   try {
     live = settingsFromRules(GLOBAL_ADMINISTRATOR, rules);
   } catch (e) {
-    out.push(finding("AUD-PIM-POLICY-WEAKENED", { object: OBJECT, expected: "the 17 documented rules", actual: (e as Error).message }));
+    out.push(
+      finding("AUD-PIM-POLICY-WEAKENED", {
+        object: OBJECT,
+        expected: "the 17 documented rules",
+        actual: (e as Error).message,
+      }),
+    );
   }
   if (live) {
-    const requesters = ctx.config.pim.eligibleAdmins.map((r) => ctx.resolveUser(r)).filter((id): id is string => id !== undefined);
-    for (const weakness of activationPolicyWeaknesses(live, { maxActivationDuration: ctx.config.limits.activationDuration.max }, requesters)) {
-      out.push(finding("AUD-PIM-POLICY-WEAKENED", { object: OBJECT, expected: `activation ≤ ${ctx.config.limits.activationDuration.max}, justification, ticket, authentication context, approval by someone else, notification recipients (docs/pim.md)`, actual: weakness }));
+    const requesters = ctx.config.pim.eligibleAdmins
+      .map((r) => ctx.resolveUser(r))
+      .filter((id): id is string => id !== undefined);
+    for (const weakness of activationPolicyWeaknesses(
+      live,
+      { maxActivationDuration: ctx.config.limits.activationDuration.max },
+      requesters,
+    )) {
+      out.push(
+        finding("AUD-PIM-POLICY-WEAKENED", {
+          object: OBJECT,
+          expected: `activation ≤ ${ctx.config.limits.activationDuration.max}, justification, ticket, authentication context, approval by someone else, notification recipients (docs/pim.md)`,
+          actual: weakness,
+        }),
+      );
     }
   }
   for (const d of policyDifferences(desiredRules(desired), rules)) {

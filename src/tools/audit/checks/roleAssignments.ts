@@ -97,7 +97,9 @@ export function globalAdminCountFindings(ctx: AuditContext): Finding[] {
 
 export function eligibilityFindings(ctx: AuditContext): Finding[] {
   const out: Finding[] = [];
-  const eligible = (ctx.snapshot.sources.roleEligibilityScheduleInstances ?? []).filter((i) => lower(i.roleDefinitionId) === GLOBAL_ADMINISTRATOR);
+  const eligible = (ctx.snapshot.sources.roleEligibilityScheduleInstances ?? []).filter(
+    (i) => lower(i.roleDefinitionId) === GLOBAL_ADMINISTRATOR,
+  );
   const eligibleIds = new Set(eligible.map((i) => lower(i.principalId)));
   const configured = new Set<string>();
   for (const ref of ctx.config.pim.eligibleAdmins) {
@@ -133,5 +135,7 @@ function isBreakglassGlobalAdmin(ctx: AuditContext, roleId: string, principalId:
 }
 
 export function isPermanentActive(instance: RawObject): boolean {
-  return instance.assignmentType === "Assigned" && (instance.endDateTime === null || instance.endDateTime === undefined);
+  return (
+    instance.assignmentType === "Assigned" && (instance.endDateTime === null || instance.endDateTime === undefined)
+  );
 }
