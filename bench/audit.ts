@@ -16,7 +16,7 @@ import {
   caPolicy,
   guid,
   healthyTenant,
-  prodConfig,
+  testConfig,
   startFakeTenant,
   user,
 } from "../test/support/fakes/tenant";
@@ -27,7 +27,7 @@ const CA_PAGE = 50;
 const ASSIGNMENTS = 2_000;
 
 async function main(): Promise<void> {
-  const config = prodConfig();
+  const config = testConfig();
   const data = healthyTenant(config);
   const groupId = String(data.groups[0]!.id);
   for (let i = 0; i < USERS; i++) data.users.push(user(guid(i, "5e000000"), `user${i}@contoso.com`));

@@ -23,6 +23,9 @@ import {
   GLOBAL_ADMINISTRATOR,
   policyNames,
   providerTypes,
+  ACTIVATION_STRENGTHS,
+  STRENGTH_PHRASES,
+  type ActivationStrength,
 } from "@entra-baseline/model";
 import { policyConfig, schema } from "../lib/config";
 import { dependenciesOf, describeResource, indexStack, type StackIndex } from "../lib/stack";
@@ -34,6 +37,8 @@ export interface GaActivationPolicyConfig {
   authenticationContextId: string;
   /** Also require an enabled CA policy forcing sign-in every time with phishing-resistant MFA on that context. */
   requireFreshSignIn: boolean;
+  /** The strength the context's CA policy must demand at least (pim.activationStrength). */
+  activationStrength: ActivationStrength;
 }
 
 const types = {
@@ -58,6 +63,13 @@ export const gaActivationPolicy: StackValidationPolicy = {
       type: "string",
       default: "",
       description: "Authentication context (c1…c99) the activation must require; empty = any.",
+    },
+    activationStrength: {
+      type: "string",
+      enum: [...ACTIVATION_STRENGTHS],
+      default: "mfa",
+      description:
+        "Authentication strength the activation context's CA policy must demand at least (pim.activationStrength).",
     },
     requireFreshSignIn: {
       type: "boolean",
@@ -114,7 +126,7 @@ export const gaActivationPolicy: StackValidationPolicy = {
         );
       }
       if (context && cfg.requireFreshSignIn) {
-        for (const problem of contextProblems(context, index))
+        for (const problem of contextProblems(context, index, cfg.activationStrength))
           reportViolation(`${describeResource(policy)}: ${problem}.`, policy.urn);
       }
     }
@@ -167,7 +179,7 @@ function contextIdOf(resource: PolicyResource): string | undefined {
 }
 
 /** The context must exist, be available, and be targeted by an enabled CA policy forcing fresh phishing-resistant MFA. */
-function contextProblems(contextId: string, index: StackIndex): string[] {
+function contextProblems(contextId: string, index: StackIndex, strength: ActivationStrength): string[] {
   const problems: string[] = [];
   const contexts = index.of(types.authenticationContext).filter((c) => contextIdOf(c) === contextId);
   if (contexts.length === 0) {
@@ -196,16 +208,16 @@ function contextProblems(contextId: string, index: StackIndex): string[] {
       (key) => read(ca.props, key) === UNKNOWN || containsUnknown(read(ca.props, key)),
     );
   const known = targeting.filter((ca) => unknownFields(ca).length === 0);
-  if (known.some((ca) => activationContextPolicyGaps(raw(ca.props)).length === 0)) return problems;
+  if (known.some((ca) => activationContextPolicyGaps(raw(ca.props), strength).length === 0)) return problems;
   for (const ca of targeting.filter((t) => !known.includes(t))) {
     problems.push(
-      `${unknownFields(ca).join(", ")} of the Conditional Access policy ${ca.name} on authentication context "${contextId}" ${unknownFields(ca).length > 1 ? "are" : "is"} unknown at preview, so the fresh phishing-resistant MFA on activation cannot be verified; declare it from config`,
+      `${unknownFields(ca).join(", ")} of the Conditional Access policy ${ca.name} on authentication context "${contextId}" ${unknownFields(ca).length > 1 ? "are" : "is"} unknown at preview, so the fresh MFA on activation cannot be verified; declare it from config`,
     );
   }
   if (known.length > 0) {
     problems.push(
-      `no Conditional Access policy on authentication context "${contextId}" is enabled with sign-in frequency "everyTime" and a grant of phishing-resistant MFA, so activation does not force a fresh phishing-resistant MFA: ${known
-        .map((ca) => `${ca.name}: ${activationContextPolicyGaps(raw(ca.props)).join("; ")}`)
+      `no Conditional Access policy on authentication context "${contextId}" is enabled with sign-in frequency "everyTime" and a grant of ${STRENGTH_PHRASES[strength]}, so activation does not force a fresh ${STRENGTH_PHRASES[strength]}: ${known
+        .map((ca) => `${ca.name}: ${activationContextPolicyGaps(raw(ca.props), strength).join("; ")}`)
         .join(" | ")}`,
     );
   }

@@ -4,6 +4,7 @@
  */
 import type { BaselineConfig } from "../config/validate";
 import { Breakglass } from "./breakglass";
+import { activationContexts } from "../config/activationSettings";
 import { ConditionalAccessBaseline } from "./conditionalAccess";
 import { JitGlobalAdmin } from "./pim";
 import { Monitoring } from "./monitoring";
@@ -12,21 +13,24 @@ export function declareBaseline(config: BaselineConfig) {
   const breakglass = new Breakglass("breakglass", {
     breakglass: config.breakglass,
     tenant: config.tenant,
-    graph: config.graph,
+    endpoints: config.endpoints,
   });
 
   const conditionalAccess = new ConditionalAccessBaseline("conditional-access", {
     conditionalAccess: config.conditionalAccess,
-    authenticationContextId: config.pim.authenticationContextId,
+    activationContexts: activationContexts(config),
     exclusionGroupId: breakglass.groupObjectId,
-    graph: config.graph,
+    endpoints: config.endpoints,
   });
 
   const jitGlobalAdmin = new JitGlobalAdmin("jit-global-admin", {
     pim: config.pim,
-    graph: config.graph,
+    endpoints: config.endpoints,
     // The activation rule names the authentication context, which must exist with its CA policy first.
-    activationPrerequisites: [conditionalAccess.authenticationContext, conditionalAccess.activationPolicy],
+    activationPrerequisites: [
+      ...Object.values(conditionalAccess.authenticationContexts),
+      ...Object.values(conditionalAccess.activationPolicies),
+    ],
   });
 
   const monitoring = new Monitoring("monitoring", {

@@ -10,8 +10,9 @@
  * - permanent active assignment stays allowed, so the breakglass accounts' permanent GA keeps working; the policy
  *   pack, the audit and the "assigned outside PIM" alert allow it for breakglass only.
  */
+import { GLOBAL_ADMINISTRATOR, type ActivationPolicySettings, type ActivationStrength } from "@entra-baseline/model";
 import type { PimConfig } from "./schema";
-import { type ActivationPolicySettings, GLOBAL_ADMINISTRATOR } from "@entra-baseline/model";
+import type { BaselineConfig } from "./validate";
 
 export type ActivationPolicySettingsWith<A> = Omit<ActivationPolicySettings, "approval"> & {
   approval: { required: true; approvers: A };
@@ -30,4 +31,14 @@ export function activationPolicySettings<A>(pim: PimConfig, approvers: A): Activ
     activeAssignmentExpiration: { required: false, maximumDuration: null },
     notificationRecipients: [...pim.notificationRecipients],
   };
+}
+
+/**
+ * The authentication contexts the stack's activation rules require, one per strength (its CA policy demands that
+ * strength every time).
+ */
+export function activationContexts(
+  config: Pick<BaselineConfig, "pim">,
+): { contextId: string; strength: ActivationStrength }[] {
+  return [{ contextId: config.pim.authenticationContextId, strength: config.pim.activationStrength }];
 }

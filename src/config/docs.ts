@@ -108,18 +108,18 @@ export function renderConfigReference(): string {
 }
 
 /**
- * Pulumi.yaml's project `config:` types are limited to string/integer/boolean/array, so our structured keys are
- * declared in `template.config` (description + default), which `pulumi new` uses and which allows objects.
+ * The `template.config` section of Pulumi.yaml: one description per structured key. The Pulumi CLI decodes each
+ * entry into `apitype.ProjectTemplateConfigValue { description, default, secret }` with `default` a Go string
+ * (CLI v3.248.0, sdk/go/common/apitype/templates.go; docs/references.md), so an object default would stop every
+ * `pulumi` command from loading the project. No default is written at all: `pulumi new` would copy a string
+ * default into the user's stack as text, which every reader of the stack would then have to parse alike; the
+ * defaults live in the schema and docs/configuration.md.
  */
 export function renderPulumiYamlTemplate(current: string): string {
   const doc = parseDocument(current);
-  const config: Record<string, { description: string; default?: unknown }> = {};
+  const config: Record<string, { description: string }> = {};
   for (const key of CONFIG_KEYS) {
-    const schema = configJsonSchema(key);
-    config[`${CONFIG_NAMESPACE}:${key}`] = {
-      description: schema.description ?? "",
-      ...(schema.default !== undefined ? { default: schema.default } : {}),
-    };
+    config[`${CONFIG_NAMESPACE}:${key}`] = { description: configJsonSchema(key).description ?? "" };
   }
   doc.setIn(["template", "config"], doc.createNode(config));
   return doc.toString({ lineWidth: 0 });

@@ -26,6 +26,7 @@ export function derivePackConfig(config: BaselineConfig): Record<string, Record<
     [policyNames.gaActivationPolicy]: {
       maxActivationDuration: config.limits.activationDuration.max,
       authenticationContextId: config.pim.authenticationContextId,
+      activationStrength: config.pim.activationStrength,
     },
     [policyNames.globalAdminCount]: { min: config.limits.globalAdmins.min, max: config.limits.globalAdmins.max },
     [policyNames.breakglassAccounts]: { breakglassUpns, minAccounts: 2, breakglassGroupName },
@@ -33,7 +34,6 @@ export function derivePackConfig(config: BaselineConfig): Record<string, Record<
     [policyNames.entraDiagnosticSetting]: { minRetentionInDays: config.limits.minRetentionInDays },
     [policyNames.breakglassTripwire]: {
       breakglassUpns,
-      maxEvaluationFrequency: config.limits.tripwireMaxEvaluationFrequency,
     },
   };
 }

@@ -1,46 +1,65 @@
 /**
- * The one place the stack configuration is read and validated.
+ * The one place the stack configuration is validated.
  *
  * Validation is complete before a single resource is declared and reports every problem at once, each naming the
  * key path, quoting the offending value and saying what is expected. The checks that relate keys to each other
  * (a breakglass account listed as eligible, self-approval, limits) run even when other keys are broken, so a user
- * fixes their stack file in one pass.
+ * fixes their stack file in one pass. Renamed and removed keys are reported with what replaces them (migrations.ts).
  */
 import type { z } from "zod";
+import {
+  describeSeconds,
+  durationSeconds,
+  exceptionRefusals,
+  GUID,
+  isExpired,
+  limitsProblems,
+  MODEL_BOUNDS,
+  REQUIRED_LOG_CATEGORIES,
+  resolveEndpoints,
+  STRENGTH_NAMES,
+  UPN_MAX_LENGTH,
+  type CloudName,
+  type Endpoints,
+} from "@entra-baseline/model";
 import { UserInputError } from "../cli/errors";
+import { didYouMean, duplicates, formatIssue, isRecord, quote, salvage, zodIssues, type ConfigIssue } from "./issues";
+import { migrate } from "./migrations";
 import {
   CONFIG_KEYS,
   REQUIRED_CONFIG_KEYS,
   configSchemas,
+  type BreakglassAccountConfig,
   type BreakglassConfig,
   type ConditionalAccessConfig,
   type ConfigKey,
-  type GraphConfig,
+  type ExceptionConfig,
   type LimitsConfig,
   type MonitoringConfig,
   type PimConfig,
   type TenantConfig,
 } from "./schema";
-import { describeSeconds, durationSeconds, GUID, REQUIRED_LOG_CATEGORIES, UPN_MAX_LENGTH } from "@entra-baseline/model";
+
+export { formatIssue, formatPath, type ConfigIssue } from "./issues";
 
 export const CONFIG_NAMESPACE = "entra-baseline";
-
-/** One problem with the configuration. `path` is a key path such as `pim.eligibleAdmins[2]`. */
-export interface ConfigIssue {
-  path: string;
-  message: string;
-}
 
 export interface BreakglassAccount {
   /** Local part of the UPN. */
   name: string;
   displayName: string;
+  /** Object id of an existing account this stack adopts. */
+  objectId?: string;
+  /** Whether the stack sets the password (a generated secret) or leaves an adopted account's own. */
+  password: NonNullable<BreakglassAccountConfig["password"]>;
 }
 
 export interface BaselineConfig {
-  tenant: TenantConfig;
-  graph: GraphConfig;
+  tenant: TenantConfig & { cloud: CloudName };
+  /** The hosts of the tenant's cloud (or their loopback overrides): the only places a token is sent. */
+  endpoints: Endpoints;
   pim: PimConfig;
+  exceptions: ExceptionConfig[];
   breakglass: Omit<BreakglassConfig, "accounts"> & { accounts: BreakglassAccount[] };
   conditionalAccess: ConditionalAccessConfig;
   monitoring: MonitoringConfig;
@@ -56,20 +75,17 @@ export class ConfigError extends UserInputError {
   }
 }
 
-export function formatIssue(issue: ConfigIssue): string {
-  return `${issue.path}: ${issue.message}`;
-}
-
 export interface ValidationResult {
   config?: BaselineConfig;
   errors: ConfigIssue[];
-  /** Sound but not recommended settings (e.g. a single approver). */
+  /** Sound but not recommended settings (e.g. a single approver), always shown, never silently accepted. */
   warnings: ConfigIssue[];
 }
 
 /** Validates raw config values keyed by their name without the namespace (`pim`, `breakglass`, …). */
-export function validateConfig(raw: Record<string, unknown>): ValidationResult {
-  const errors: ConfigIssue[] = [];
+export function validateConfig(input: Record<string, unknown>): ValidationResult {
+  const { issues: migrationErrors, raw } = migrate(input);
+  const errors: ConfigIssue[] = [...migrationErrors];
   const warnings: ConfigIssue[] = [];
   const parsed: Partial<Record<ConfigKey, unknown>> = {};
   const partial: Partial<Record<ConfigKey, unknown>> = {};
@@ -99,13 +115,8 @@ export function validateConfig(raw: Record<string, unknown>): ValidationResult {
   }
 
   // Sections with errors still take part in the cross-key checks with the fields that did parse.
-  const c = parsed as Partial<BaselineConfig> & { breakglass?: BreakglassConfig };
-  const p = partial as {
-    pim?: Partial<PimConfig>;
-    limits?: LimitsConfig;
-    breakglass?: BreakglassConfig;
-    monitoring?: Partial<MonitoringConfig>;
-  };
+  const c = parsed as Partial<Omit<BaselineConfig, "breakglass">> & { breakglass?: BreakglassConfig };
+  const p = partial as { pim?: Partial<PimConfig>; breakglass?: BreakglassConfig };
   const bgSource = c.breakglass ?? p.breakglass;
   const breakglass = bgSource ? resolveBreakglass(bgSource, raw.breakglass, c.tenant, errors) : undefined;
   if (c.limits) checkLimits(c.limits, errors);
@@ -113,6 +124,7 @@ export function validateConfig(raw: Record<string, unknown>): ValidationResult {
   if (pim) checkPim(pim, c.limits, breakglass, errors, warnings);
   if (c.conditionalAccess) checkConditionalAccess(c.conditionalAccess, warnings);
   if (c.monitoring) checkMonitoring(c.monitoring, c.limits, errors);
+  if (c.exceptions) checkExceptions(c.exceptions, breakglass, errors, warnings);
   if (c.pim && breakglass && c.limits && errors.length === 0) {
     const holders = c.pim.eligibleAdmins.length + breakglass.accounts.length;
     const { min, max } = c.limits.globalAdmins;
@@ -124,35 +136,15 @@ export function validateConfig(raw: Record<string, unknown>): ValidationResult {
     }
   }
 
-  if (errors.length > 0) return { errors, warnings };
-  return { config: { ...(c as BaselineConfig), breakglass: breakglass! }, errors, warnings };
-}
-
-/**
- * The fields of an invalid section that are valid on their own (defaults applied), so that the cross-key checks
- * can still report problems in them.
- */
-function salvage(schema: z.ZodType, value: unknown): Record<string, unknown> | undefined {
-  let inner: unknown = schema;
-  while (
-    inner &&
-    typeof inner === "object" &&
-    "unwrap" in inner &&
-    typeof (inner as { unwrap: unknown }).unwrap === "function"
-  ) {
-    inner = (inner as { unwrap(): unknown }).unwrap();
-  }
-  const shape = (inner as { shape?: Record<string, z.ZodType> }).shape;
-  if (!shape || !isRecord(value)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const [field, fieldSchema] of Object.entries(shape)) {
-    const r = fieldSchema.safeParse(value[field]);
-    if (r.success && r.data !== undefined) out[field] = r.data;
-    else if (Array.isArray(value[field]) && (value[field] as unknown[]).every((v) => typeof v === "string"))
-      out[field] = value[field];
-    else if (isRecord(value[field])) out[field] = salvage(fieldSchema, value[field]);
-  }
-  return out;
+  if (errors.length > 0 || !c.tenant) return { errors, warnings };
+  const tenant = c.tenant as BaselineConfig["tenant"];
+  const config: BaselineConfig = {
+    ...(c as Omit<BaselineConfig, "breakglass" | "endpoints">),
+    tenant,
+    endpoints: resolveEndpoints(tenant.cloud, tenant.endpoints),
+    breakglass: breakglass!,
+  };
+  return { config, errors, warnings };
 }
 
 function resolveBreakglass(
@@ -169,23 +161,30 @@ function resolveBreakglass(
     });
   }
   const count = typeof rawCount === "number" && rawCount > 0 && rawCount <= 10 ? rawCount : (bg.count ?? 2);
-  const generated = Array.from({ length: count }, (_, i) => ({
+  const generated: BreakglassAccountConfig[] = Array.from({ length: count }, (_, i) => ({
     name: `${bg.namePrefix ?? "breakglass"}-${String(i + 1).padStart(2, "0")}`,
   }));
-  const accounts: BreakglassAccount[] = (bg.accounts ?? generated).map((a: { name: string; displayName?: string }) => ({
+  const accounts: BreakglassAccount[] = (bg.accounts ?? generated).map((a) => ({
     name: a.name,
     displayName: a.displayName ?? `Emergency access ${a.name}`,
+    ...(a.objectId ? { objectId: a.objectId.toLowerCase() } : {}),
+    // An adopted account keeps its password unless the stack says otherwise: a silent reset would break the
+    // custodians' sealed copies.
+    password: a.password ?? (a.objectId ? "keepExisting" : "generate"),
   }));
-  const seen = new Map<string, number>();
   accounts.forEach((a, i) => {
-    const prior = seen.get(a.name.toLowerCase());
-    if (prior !== undefined)
+    if (a.password === "keepExisting" && !a.objectId) {
       errors.push({
-        path: `breakglass.accounts[${i}].name`,
-        message: `${quote(a.name)} is listed twice (also at [${prior}])`,
+        path: `breakglass.accounts[${i}].password`,
+        message: `"keepExisting" needs breakglass.accounts[${i}].objectId: only an existing (adopted) account has a password to keep`,
       });
-    else seen.set(a.name.toLowerCase(), i);
+    }
   });
+  duplicates(
+    accounts.map((a) => a.name),
+    "breakglass.accounts",
+    errors,
+  );
   if (bg.domain && tenant?.initialDomain && bg.domain.toLowerCase() !== tenant.initialDomain.toLowerCase()) {
     errors.push({
       path: "breakglass.domain",
@@ -204,7 +203,20 @@ function resolveBreakglass(
       }
     });
   }
-  if (bg.fido2) duplicates(bg.fido2.aaguids, "breakglass.fido2.aaguids", errors);
+  if (bg.fido2) {
+    duplicates(bg.fido2.profile.aaguids, "breakglass.fido2.profile.aaguids", errors);
+    const wide = bg.fido2.tenantWide;
+    if (wide.aaguids) duplicates(wide.aaguids, "breakglass.fido2.tenantWide.aaguids", errors);
+    const narrows = (wide.aaguids?.length ?? 0) > 0 || wide.enforceAttestation === true;
+    if (narrows && !wide.acknowledgeRestrictsEveryone) {
+      errors.push({
+        path: "breakglass.fido2.tenantWide",
+        message:
+          "narrows the FIDO2 settings of EVERY user of a tenant without passkey profiles (allowed models or attestation): set acknowledgeRestrictsEveryone: true to confirm, or leave tenantWide empty and rely on the emergency group's own passkey profile",
+      });
+    }
+  }
+  if (bg.groupOwners) duplicates(bg.groupOwners, "breakglass.groupOwners", errors);
   return { ...(bg as BreakglassConfig), domain, accounts };
 }
 
@@ -213,38 +225,20 @@ function checkConditionalAccess(ca: ConditionalAccessConfig, warnings: ConfigIss
   if (ca.activationPolicyState !== "enabled") {
     warnings.push({
       path: "conditionalAccess.activationPolicyState",
-      message: `${quote(ca.activationPolicyState)} does not enforce the activation policy: activating Global Administrator will not ask for a fresh phishing-resistant MFA (the policy pack's ga-activation-policy rejects it)`,
+      message: `${quote(ca.activationPolicyState)} does not enforce the activation policy: activating a Tier-0 role will not ask for a fresh MFA (the policy pack rejects it)`,
+    });
+  }
+  if (ca.adminMfa.strength !== "phishingResistant") {
+    warnings.push({
+      path: "conditionalAccess.adminMfa.strength",
+      message: `${quote(ca.adminMfa.strength)} (${STRENGTH_NAMES[ca.adminMfa.strength]}) is below the phishing-resistant MFA CISA MS.AAD.3.6 asks of Tier-0 admins; "phishingResistant" needs every admin to hold a FIDO2 key, Windows Hello or a certificate before the policy is enforced`,
     });
   }
 }
 
 function checkLimits(limits: LimitsConfig, errors: ConfigIssue[]): void {
-  const min = durationSeconds(limits.activationDuration.min)!;
-  const max = durationSeconds(limits.activationDuration.max)!;
-  if (min > max) {
-    errors.push({
-      path: "limits.activationDuration",
-      message: `min ${quote(limits.activationDuration.min)} is longer than max ${quote(limits.activationDuration.max)}`,
-    });
-  }
-  if (max > 24 * 3600) {
-    errors.push({
-      path: "limits.activationDuration.max",
-      message: `${quote(limits.activationDuration.max)} is longer than the 24 hours PIM allows`,
-    });
-  }
-  if (limits.globalAdmins.min > limits.globalAdmins.max) {
-    errors.push({
-      path: "limits.globalAdmins",
-      message: `min ${limits.globalAdmins.min} is greater than max ${limits.globalAdmins.max}`,
-    });
-  }
-  if (limits.globalAdmins.min < 2) {
-    errors.push({
-      path: "limits.globalAdmins.min",
-      message: `${limits.globalAdmins.min} is below 2: the breakglass accounts alone are two Global Administrators`,
-    });
-  }
+  for (const problem of limitsProblems(limits))
+    errors.push({ path: `limits.${problem.path}`, message: problem.message });
 }
 
 function checkPim(
@@ -257,21 +251,41 @@ function checkPim(
   const eligibleAdmins = pim.eligibleAdmins ?? [];
   const approverUsers = pim.approvers?.users ?? [];
   const approverGroups = pim.approvers?.groups ?? [];
-  if (limits && pim.maxActivationDuration) {
+  if (pim.maxActivationDuration) {
     const seconds = durationSeconds(pim.maxActivationDuration)!;
-    const max = durationSeconds(limits.activationDuration.max)!;
-    const min = durationSeconds(limits.activationDuration.min)!;
+    const max = Math.min(
+      durationSeconds(limits?.activationDuration.max ?? "") ?? MODEL_BOUNDS.tier0MaxActivationSeconds,
+      MODEL_BOUNDS.tier0MaxActivationSeconds,
+    );
     if (seconds > max) {
       errors.push({
         path: "pim.maxActivationDuration",
         message: `${quote(pim.maxActivationDuration)} is longer than the allowed ${describeSeconds(max)} (limits.activationDuration.max)`,
       });
-    } else if (seconds < min) {
+    } else if (seconds < MODEL_BOUNDS.minActivationSeconds) {
       errors.push({
         path: "pim.maxActivationDuration",
-        message: `${quote(pim.maxActivationDuration)} is shorter than the allowed ${describeSeconds(min)} (limits.activationDuration.min)`,
+        message: `${quote(pim.maxActivationDuration)} is shorter than PIM accepts (${describeSeconds(MODEL_BOUNDS.minActivationSeconds)})`,
       });
     }
+  }
+  if (pim.requireJustification === false) {
+    errors.push({
+      path: "pim.requireJustification",
+      message: "false loosens the model: every Tier-0 activation requires a justification",
+    });
+  }
+  if (pim.requireTicket === false) {
+    errors.push({
+      path: "pim.requireTicket",
+      message: "false loosens the model: every Tier-0 activation requires a ticket reference",
+    });
+  }
+  if (pim.activationStrength && pim.activationStrength !== "phishingResistant") {
+    warnings.push({
+      path: "pim.activationStrength",
+      message: `${quote(pim.activationStrength)} (${STRENGTH_NAMES[pim.activationStrength]}): activation asks for a fresh MFA every time, but not a phishing-resistant one; "phishingResistant" is recommended (CISA MS.AAD.3.6) once every eligible admin holds a FIDO2 key, Windows Hello or a certificate`,
+    });
   }
   duplicates(eligibleAdmins, "pim.eligibleAdmins", errors);
   duplicates(approverUsers, "pim.approvers.users", errors);
@@ -308,14 +322,19 @@ function checkPim(
   if (breakglass) {
     const domain = breakglass.domain?.toLowerCase();
     const names = new Map(breakglass.accounts.map((a) => [a.name.toLowerCase(), a.name]));
+    const ids = new Map(breakglass.accounts.filter((a) => a.objectId).map((a) => [a.objectId!, a.name]));
     const check = (values: string[], path: string, role: string) =>
       values.forEach((value, i) => {
-        if (GUID.test(value)) return;
-        const [local, upnDomain] = value.toLowerCase().split("@");
-        if (names.has(local) && (!domain || upnDomain === domain)) {
+        const v = value.toLowerCase();
+        const account = GUID.test(v) ? ids.get(v) : undefined;
+        const [local, upnDomain] = v.split("@");
+        const byName =
+          !GUID.test(v) && names.has(local!) && (!domain || upnDomain === domain) ? names.get(local!) : undefined;
+        const name = account ?? byName;
+        if (name) {
           errors.push({
             path: `${path}[${i}]`,
-            message: `${quote(value)} is breakglass account ${quote(names.get(local))}: emergency accounts hold permanent Global Administrator and must never be ${role}`,
+            message: `${quote(value)} is breakglass account ${quote(name)}: emergency accounts hold permanent Global Administrator and must never be ${role}`,
           });
         }
       });
@@ -334,17 +353,29 @@ function checkMonitoring(monitoring: MonitoringConfig, limits: LimitsConfig | un
       });
     }
   }
-  if (limits && !monitoring.existingWorkspaceId && monitoring.retentionInDays < limits.minRetentionInDays) {
+  const minRetention = Math.max(
+    limits?.minRetentionInDays ?? MODEL_BOUNDS.minRetentionInDays,
+    MODEL_BOUNDS.minRetentionInDays,
+  );
+  if (!monitoring.existingWorkspaceId && monitoring.retentionInDays < minRetention) {
     errors.push({
       path: "monitoring.retentionInDays",
-      message: `${monitoring.retentionInDays} is below the required ${limits.minRetentionInDays} days (limits.minRetentionInDays)`,
+      message: `${monitoring.retentionInDays} is below the required ${minRetention} days (limits.minRetentionInDays)`,
     });
   }
+  for (const key of ["breakglassSignIn", "breakglassNonInteractiveSignIn"] as const) {
+    if (monitoring.severities[key] !== 0) {
+      errors.push({
+        path: `monitoring.severities.${key}`,
+        message: `${monitoring.severities[key]} loosens the model: a breakglass sign-in is a severity 0 (critical) alert`,
+      });
+    }
+  }
   const ag = monitoring.actionGroup;
-  if (ag.emails.length + ag.sms.length + ag.webhooks.length === 0) {
+  if (ag.emails.length + ag.sms.length + ag.webhooks.length + ag.teams.length + ag.slack.length === 0) {
     errors.push({
       path: "monitoring.actionGroup",
-      message: "has no receiver: a tripwire nobody hears is no tripwire (add emails, sms or webhooks)",
+      message: "has no receiver: a tripwire nobody hears is no tripwire (add emails, sms, webhooks, teams or slack)",
     });
   }
   if (monitoring.workingHours.start >= monitoring.workingHours.end) {
@@ -355,123 +386,29 @@ function checkMonitoring(monitoring: MonitoringConfig, limits: LimitsConfig | un
   }
 }
 
-function duplicates(values: string[], path: string, errors: ConfigIssue[]): void {
-  const seen = new Map<string, number>();
-  values.forEach((value, i) => {
-    const prior = seen.get(value.toLowerCase());
-    if (prior !== undefined)
-      errors.push({ path: `${path}[${i}]`, message: `${quote(value)} is listed twice (also at [${prior}])` });
-    else seen.set(value.toLowerCase(), i);
+/** The exceptions as the model judges them (exceptions.ts), plus what only config can tell (duplicates, expiry now). */
+function checkExceptions(
+  exceptions: ExceptionConfig[],
+  breakglass: BaselineConfig["breakglass"] | undefined,
+  errors: ConfigIssue[],
+  warnings: ConfigIssue[],
+): void {
+  const ids = new Map((breakglass?.accounts ?? []).filter((a) => a.objectId).map((a) => [a.objectId!, a.name]));
+  const now = new Date();
+  exceptions.forEach((e, i) => {
+    for (const problem of exceptionRefusals(e, new Set(ids.keys()))) {
+      errors.push({ path: `exceptions[${i}].${problem.path}`, message: problem.message });
+    }
+    if (isExpired(e, now)) {
+      warnings.push({
+        path: `exceptions[${i}].expires`,
+        message: `${quote(e.expires)} has passed: the exception covers nothing any more, and every enforcer reports ${e.label ?? e.principal} as standing access (renew it with a reason, or make the principal eligible)`,
+      });
+    }
   });
-}
-
-function zodIssues(key: string, schema: z.ZodType, root: unknown, issue: z.core.$ZodIssue): ConfigIssue[] {
-  const segments = issue.path as PropertyKey[];
-  if (issue.code === "unrecognized_keys") {
-    const known = knownKeysAt(schema, segments);
-    return issue.keys.map((unknown) => ({
-      path: formatPath([key, ...segments, unknown]),
-      message: `unknown key${didYouMean(unknown, known)} (expected one of: ${known.join(", ")})`,
-    }));
-  }
-  return [zodIssue(key, root, issue, segments)];
-}
-
-function zodIssue(key: string, root: unknown, issue: z.core.$ZodIssue, segments: PropertyKey[]): ConfigIssue {
-  const path = formatPath([key, ...segments]);
-  const value = valueAt(root, segments);
-  if (value === undefined) return { path, message: "is required" };
-  let message = issue.message;
-  if (issue.code === "invalid_type") message = `must be ${article(issue.expected)}`;
-  else if (issue.code === "too_small" && issue.origin === "array" && !/^must/.test(message))
-    message = `must have at least ${issue.minimum} entries`;
-  else if (issue.code === "too_small" || issue.code === "too_big") {
-    if (!/^must/.test(message))
-      message = `must be ${issue.code === "too_small" ? "at least" : "at most"} ${String((issue as { minimum?: unknown; maximum?: unknown }).minimum ?? (issue as { maximum?: unknown }).maximum)}`;
-  }
-  return { path, message: `${quote(value)} ${message}` };
-}
-
-/** The keys an object schema accepts at `segments` (through defaults, optionals and list elements). */
-function knownKeysAt(schema: z.ZodType, segments: PropertyKey[]): string[] {
-  let node: unknown = schema;
-  const unwrap = () => {
-    for (;;) {
-      if (
-        node &&
-        typeof node === "object" &&
-        "unwrap" in node &&
-        typeof (node as { unwrap: unknown }).unwrap === "function"
-      )
-        node = (node as { unwrap(): unknown }).unwrap();
-      else if (node && typeof node === "object" && "element" in node) node = (node as { element: unknown }).element;
-      else return;
-    }
-  };
-  for (const segment of segments) {
-    unwrap();
-    if (typeof segment === "number") continue;
-    node = (node as { shape?: Record<string, unknown> }).shape?.[String(segment)];
-  }
-  unwrap();
-  return Object.keys((node as { shape?: Record<string, unknown> } | undefined)?.shape ?? {});
-}
-
-/** ` (did you mean "x"?)` when one known key is a small edit away from `key`. */
-function didYouMean(key: string, known: readonly string[]): string {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let diagonal = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const above = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-        diagonal = above;
-      }
-    }
-    return row[b.length]!;
-  };
-  const lower = key.toLowerCase();
-  // An abbreviation ("blockLegacyAuth") is as likely a slip as a typo.
-  const scored = known
-    .map((k) => ({
-      k,
-      d: k.toLowerCase().startsWith(lower) && lower.length >= 4 ? 1 : distance(lower, k.toLowerCase()),
-    }))
-    .sort((x, y) => x.d - y.d);
-  const best = scored[0];
-  return best && best.d <= Math.max(2, Math.floor(key.length / 4)) ? ` (did you mean "${best.k}"?)` : "";
-}
-
-function article(type: string): string {
-  if (type === "array") return "a list";
-  if (type === "object") return "a map of keys";
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-function valueAt(root: unknown, segments: PropertyKey[]): unknown {
-  let v: unknown = root;
-  for (const s of segments) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[s];
-  }
-  return v;
-}
-
-export function formatPath(segments: PropertyKey[]): string {
-  return segments.reduce<string>(
-    (acc, s) => (typeof s === "number" ? `${acc}[${s}]` : acc ? `${acc}.${String(s)}` : String(s)),
-    "",
+  duplicates(
+    exceptions.map((e) => e.principal),
+    "exceptions",
+    errors,
   );
-}
-
-function quote(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

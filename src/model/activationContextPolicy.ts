@@ -6,6 +6,14 @@
  * One definition for the policy pack (ga-activation-policy) and the audit (AUD-ACTIVATION-CONTEXT-NOT-ENFORCED).
  */
 
+import {
+  STRENGTH_NAMES,
+  STRENGTH_POLICY_IDS,
+  strengthAtLeast,
+  strengthOfPolicyId,
+  type ActivationStrength,
+} from "./strengths";
+
 /**
  * Built-in authentication strength "Phishing-resistant MFA": a fixed id in every tenant (reference §3).
  * src/components/conditionalAccess/policies.ts writes the same id (test/policies/activationContextPolicy.test.ts keeps them equal).
@@ -37,9 +45,13 @@ export function targetsAuthenticationContext(policy: unknown, contextId: string)
  * each satisfy the policy on their own). Under AND the other controls only add to it.
  */
 export function grantRequiresPhishingResistantMfa(grantControls: unknown): boolean {
-  const strengthId = field(grantControls, "authenticationStrength", "id");
-  if (typeof strengthId !== "string" || strengthId.trim().toLowerCase() !== PHISHING_RESISTANT_MFA_STRENGTH_ID)
-    return false;
+  return grantRequiresStrength(grantControls, "phishingResistant");
+}
+
+/** True when the grant can only be satisfied with a built-in strength at least `strength` (see above). */
+export function grantRequiresStrength(grantControls: unknown, strength: ActivationStrength): boolean {
+  const granted = strengthOfPolicyId(field(grantControls, "authenticationStrength", "id"));
+  if (granted === undefined || !strengthAtLeast(granted, strength)) return false;
   const operator = field(grantControls, "operator");
   if (typeof operator === "string" && operator.toUpperCase() === "AND") return true;
   const alternatives = [
@@ -50,8 +62,11 @@ export function grantRequiresPhishingResistantMfa(grantControls: unknown): boole
   return alternatives.length === 0;
 }
 
-/** Why a CA policy on the activation context does not force a fresh phishing-resistant MFA; [] when it does. */
-export function activationContextPolicyGaps(policy: unknown): string[] {
+/** Why a CA policy on the activation context does not force a fresh MFA of `strength`; [] when it does. */
+export function activationContextPolicyGaps(
+  policy: unknown,
+  strength: ActivationStrength = "phishingResistant",
+): string[] {
   const gaps: string[] = [];
   const state = field(policy, "state");
   if (state !== "enabled") gaps.push(`state is ${JSON.stringify(state ?? null)}, not "enabled"`);
@@ -63,12 +78,12 @@ export function activationContextPolicyGaps(policy: unknown): string[] {
     );
   }
   const grant = field(policy, "grantControls");
-  if (!grantRequiresPhishingResistantMfa(grant)) {
-    const strength = field(grant, "authenticationStrength", "id");
+  if (!grantRequiresStrength(grant, strength)) {
+    const granted = strengthOfPolicyId(field(grant, "authenticationStrength", "id"));
     gaps.push(
-      strength === PHISHING_RESISTANT_MFA_STRENGTH_ID
-        ? `its grant (operator OR) can be met without the phishing-resistant MFA authentication strength (${describeGrant(grant)})`
-        : `its grant does not require the phishing-resistant MFA authentication strength ${PHISHING_RESISTANT_MFA_STRENGTH_ID} (${describeGrant(grant)})`,
+      granted !== undefined && strengthAtLeast(granted, strength)
+        ? `its grant (operator OR) can be met without authentication strength ${STRENGTH_NAMES[strength]} (${describeGrant(grant)})`
+        : `its grant does not require authentication strength ${STRENGTH_NAMES[strength]} (${STRENGTH_POLICY_IDS[strength]}) or a stronger one (${describeGrant(grant)})`,
     );
   }
   return gaps;

@@ -1,3 +1,5 @@
+import { BUILT_IN_ROLES } from "./builtInRoles";
+
 /**
  * Well-known directory role template ids (identical in every tenant).
  * Source: shared/reference/graph-arm-kql.md §2. Template ids, not per-tenant role object ids.
@@ -51,5 +53,36 @@ export function isTier0Role(roleTemplateId: string): boolean {
 }
 
 export function roleName(roleTemplateId: string): string {
-  return TIER0_ROLES[roleTemplateId.toLowerCase()] ?? roleTemplateId;
+  const id = roleTemplateId.trim().toLowerCase();
+  return TIER0_ROLES[id] ?? BUILT_IN_ROLES.find((r) => r.templateId === id)?.name ?? roleTemplateId;
+}
+
+const GUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface RoleRef {
+  /** Template id of a built-in role (the same in every tenant), or a custom role's definition id; lower-case. */
+  templateId: string;
+  /** Display name for messages: the built-in name, else the id. */
+  name: string;
+  tier0: boolean;
+}
+
+/**
+ * A role named in config: a built-in role's display name (case-insensitive) or any template / role definition id.
+ * Undefined for a name that is no built-in role.
+ */
+export function resolveRole(ref: string): RoleRef | undefined {
+  const trimmed = ref.trim();
+  if (GUID_SHAPE.test(trimmed)) {
+    const id = trimmed.toLowerCase();
+    return { templateId: id, name: roleName(id), tier0: isTier0Role(id) };
+  }
+  const wanted = trimmed.toLowerCase();
+  const found = BUILT_IN_ROLES.find((r) => r.name.toLowerCase() === wanted);
+  return found ? { templateId: found.templateId, name: found.name, tier0: isTier0Role(found.templateId) } : undefined;
+}
+
+/** The built-in role display names config accepts. */
+export function knownRoleNames(): string[] {
+  return BUILT_IN_ROLES.map((r) => r.name);
 }

@@ -5,17 +5,17 @@
 import { describe, expect, it } from "vitest";
 import { formatIssue, validateConfig } from "../../src/config/validate";
 import { BAD_INPUTS } from "../support/config/badInputs";
-import { prodConfig } from "../support/config/rawConfig";
+import { rawConfig } from "../support/stack";
 
 describe("config validation", () => {
-  it("accepts the bundled Pulumi.prod.yaml", () => {
-    const result = validateConfig(prodConfig());
+  it("accepts the test stack (Pulumi.test.yaml)", () => {
+    const result = validateConfig(rawConfig());
     expect(result.errors).toEqual([]);
     expect(result.config?.breakglass.accounts.map((a) => a.name)).toEqual(["breakglass-01", "breakglass-02"]);
   });
 
   it.each(BAD_INPUTS)("rejects %s", (_name, mutate, expected) => {
-    const raw = prodConfig();
+    const raw = rawConfig();
     mutate(raw);
     const result = validateConfig(raw);
     expect(result.config).toBeUndefined();
@@ -27,10 +27,10 @@ describe("config validation", () => {
   });
 
   it("reports every problem at once, across sections", () => {
-    const raw = prodConfig();
+    const raw = rawConfig();
     raw.pim.maxActivationDuration = "PT9H";
     raw.pim.eligibleAdmins.push("breakglass-01@contoso.onmicrosoft.com", "not a upn");
-    raw.breakglass.fido2.aaguids = ["nope"];
+    raw.breakglass.fido2.profile.aaguids = ["nope"];
     raw.monitoring.retentionInDays = 7;
     const messages = validateConfig(raw).errors.map(formatIssue);
     expect(messages).toEqual(
@@ -38,30 +38,61 @@ describe("config validation", () => {
         expect.stringMatching(/^pim\.maxActivationDuration: "PT9H" is longer/),
         expect.stringMatching(/^pim\.eligibleAdmins\[3\]: .* must never be PIM-eligible/),
         expect.stringMatching(/^pim\.eligibleAdmins\[4\]: "not a upn" must be/),
-        expect.stringMatching(/^breakglass\.fido2\.aaguids\[0\]: "nope"/),
+        expect.stringMatching(/^breakglass\.fido2\.profile\.aaguids\[0\]: "nope"/),
         expect.stringMatching(/^monitoring\.retentionInDays: 7 must be 30–730/),
       ]),
     );
   });
 
   it("warns, without failing, when a single approver is configured", () => {
-    const raw = prodConfig();
+    const raw = rawConfig();
     raw.pim.approvers = { users: ["lidia.holloway@contoso.com"] };
     const result = validateConfig(raw);
     expect(result.errors).toEqual([]);
-    expect(result.warnings.map(formatIssue)).toEqual([
+    expect(result.warnings.map(formatIssue)).toContainEqual(
       expect.stringMatching(/^pim\.approvers: has a single approver; Microsoft recommends at least two/),
-    ]);
+    );
+  });
+
+  it("shows, never silently accepts, an activation strength below phishing-resistant", () => {
+    const result = validateConfig(rawConfig());
+    expect(result.config?.pim.activationStrength).toBe("mfa");
+    expect(result.warnings.map(formatIssue)).toContainEqual(
+      expect.stringMatching(
+        /^pim\.activationStrength: "mfa" \(Multifactor authentication\): activation asks for a fresh MFA every time, but not a phishing-resistant one/,
+      ),
+    );
+  });
+
+  it("gives every host of the tenant's cloud together, or a loopback emulator's", () => {
+    const gov = rawConfig();
+    gov.tenant.cloud = "usGovernmentDoD";
+    expect(validateConfig(gov).config?.endpoints).toEqual({
+      graph: "https://dod-graph.microsoft.us",
+      arm: "https://management.usgovcloudapi.net",
+      login: "https://login.microsoftonline.us",
+      logAnalytics: "https://api.loganalytics.us",
+    });
+    const local = rawConfig();
+    local.tenant.endpoints = { graph: "http://127.0.0.1:8443/" };
+    expect(validateConfig(local).config?.endpoints.graph).toBe("http://127.0.0.1:8443");
   });
 
   it("applies documented defaults", () => {
-    const raw = prodConfig();
+    const raw = rawConfig();
     delete raw.limits;
     delete raw.conditionalAccess;
     delete raw.pim.maxActivationDuration;
     const config = validateConfig(raw).config!;
     expect(config.pim.maxActivationDuration).toBe("PT4H");
-    expect(config.limits.activationDuration).toEqual({ min: "PT2H", max: "PT4H" });
+    expect(config.limits.activationDuration).toEqual({ max: "PT4H" });
+    expect(config.tenant.cloud).toBe("public");
+    expect(config.endpoints).toEqual({
+      graph: "https://graph.microsoft.com",
+      arm: "https://management.azure.com",
+      login: "https://login.microsoftonline.com",
+      logAnalytics: "https://api.loganalytics.io",
+    });
     expect(config.conditionalAccess.mfaAllUsers.state).toBe("enabledForReportingButNotEnforced");
   });
 });

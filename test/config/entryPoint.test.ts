@@ -12,7 +12,7 @@ import { formatIssue, type ConfigError } from "../../src/config/validate";
 import { componentTypes } from "@entra-baseline/model";
 import { runProgram, setStackConfig, type ProgramRun } from "../support/pulumiMocks";
 import { BAD_INPUTS } from "../support/config/badInputs";
-import { prodConfig } from "../support/config/rawConfig";
+import { rawConfig } from "../support/stack";
 
 const STACK = "pulumi:pulumi:Stack";
 
@@ -42,7 +42,7 @@ const declared = (run: ProgramRun) => ({
 
 describe("src/index.ts under mocks", () => {
   it("declares the baseline for the bundled Pulumi.prod.yaml", async () => {
-    const { run, error } = await runEntryPoint(prodConfig());
+    const { run, error } = await runEntryPoint(rawConfig());
     expect(error).toBeUndefined();
     const { constructed } = declared(run);
     for (const component of Object.values(componentTypes))
@@ -55,7 +55,7 @@ describe("src/index.ts under mocks", () => {
   it.each(BAD_INPUTS)(
     "%s: throws ConfigError with the message and declares nothing",
     async (_name, mutate, expected) => {
-      const raw = prodConfig();
+      const raw = rawConfig();
       mutate(raw);
       const { run, error, ConfigErrorClass } = await runEntryPoint(raw);
       expect(error).toBeInstanceOf(ConfigErrorClass);

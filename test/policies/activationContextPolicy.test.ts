@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  PHISHING_RESISTANT_MFA_STRENGTH_ID as WRITTEN_ID,
-  activationPolicyBody,
-} from "../../src/components/conditionalAccess/policies";
+import { activationPolicyBody } from "../../src/components/conditionalAccess/policies";
 import {
   PHISHING_RESISTANT_MFA_STRENGTH_ID,
   activationContextPolicyGaps,
@@ -13,23 +10,22 @@ import {
 describe("the activation context CA policy model (pack and audit)", () => {
   it("uses the documented built-in phishing-resistant strength, the one the program writes", () => {
     expect(PHISHING_RESISTANT_MFA_STRENGTH_ID).toBe("00000000-0000-0000-0000-000000000004");
-    expect(activationPolicyBody("c1", "enabled").grantControls).toMatchObject({
-      authenticationStrength: { id: WRITTEN_ID },
+    expect(activationPolicyBody("c1", "enabled", "phishingResistant").grantControls).toMatchObject({
+      authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID },
     });
-    expect(WRITTEN_ID).toBe(PHISHING_RESISTANT_MFA_STRENGTH_ID);
   });
 
   it("accepts the policy the program writes, and only on its context", () => {
-    const body = activationPolicyBody("c1", "enabled");
+    const body = activationPolicyBody("c1", "enabled", "phishingResistant");
     expect(activationContextPolicyGaps(body)).toEqual([]);
     expect(targetsAuthenticationContext(body, "c1")).toBe(true);
     expect(targetsAuthenticationContext(body, "c2")).toBe(false);
   });
 
   it("rejects the program's policy in report-only state", () => {
-    expect(activationContextPolicyGaps(activationPolicyBody("c1", "enabledForReportingButNotEnforced"))).toEqual([
-      'state is "enabledForReportingButNotEnforced", not "enabled"',
-    ]);
+    expect(
+      activationContextPolicyGaps(activationPolicyBody("c1", "enabledForReportingButNotEnforced", "phishingResistant")),
+    ).toEqual(['state is "enabledForReportingButNotEnforced", not "enabled"']);
   });
 
   it.each<[string, unknown, boolean]>([

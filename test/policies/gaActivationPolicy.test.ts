@@ -80,12 +80,12 @@ describe("ga-activation-policy", () => {
     [
       "plain MFA instead of the phishing-resistant strength",
       { operator: "OR", builtInControls: ["mfa"] },
-      'its grant does not require the phishing-resistant MFA authentication strength 00000000-0000-0000-0000-000000000004 (operator "OR", authenticationStrength null, builtInControls ["mfa"])',
+      'its grant does not require authentication strength Phishing-resistant MFA (00000000-0000-0000-0000-000000000004) or a stronger one (operator "OR", authenticationStrength null, builtInControls ["mfa"])',
     ],
     [
       "the MFA strength (…0002) instead of phishing-resistant MFA",
       { operator: "OR", authenticationStrength: { id: "00000000-0000-0000-0000-000000000002" } },
-      'its grant does not require the phishing-resistant MFA authentication strength 00000000-0000-0000-0000-000000000004 (operator "OR", authenticationStrength "00000000-0000-0000-0000-000000000002")',
+      'its grant does not require authentication strength Phishing-resistant MFA (00000000-0000-0000-0000-000000000004) or a stronger one (operator "OR", authenticationStrength "00000000-0000-0000-0000-000000000002")',
     ],
     [
       "the strength OR a compliant device",
@@ -94,7 +94,7 @@ describe("ga-activation-policy", () => {
         builtInControls: ["compliantDevice"],
         authenticationStrength: { id: "00000000-0000-0000-0000-000000000004" },
       },
-      'its grant (operator OR) can be met without the phishing-resistant MFA authentication strength (operator "OR", authenticationStrength "00000000-0000-0000-0000-000000000004", builtInControls ["compliantDevice"])',
+      'its grant (operator OR) can be met without authentication strength Phishing-resistant MFA (operator "OR", authenticationStrength "00000000-0000-0000-0000-000000000004", builtInControls ["compliantDevice"])',
     ],
   ];
   it.each(grantCases)("rejects an activation CA policy granting with %s", async (_, grantControls, detail) => {
@@ -120,7 +120,7 @@ describe("ga-activation-policy", () => {
     );
     expect(await run(stack)).toEqual([
       prefix +
-        'grantControls of the Conditional Access policy activation-context-policy on authentication context "c1" is unknown at preview, so the fresh phishing-resistant MFA on activation cannot be verified; declare it from config.',
+        'grantControls of the Conditional Access policy activation-context-policy on authentication context "c1" is unknown at preview, so the fresh MFA on activation cannot be verified; declare it from config.',
     ]);
   });
 

@@ -37,7 +37,4 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `entra-baseline-${prefix}-`));
 }
 
-/** The bundled prod stack's text, for tests that derive a variant of it. */
-export function prodStackText(): string {
-  return fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
-}
+export { STACK, STACK_DIR, stackText } from "./stack";

@@ -12,15 +12,17 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { BaselineConfig } from "../../config/validate";
-import type { GraphConfig, TenantConfig } from "../../config/schema";
+import type { TenantConfig } from "../../config/schema";
 import { componentTypes, GLOBAL_ADMINISTRATOR, isOnMicrosoftDomain } from "@entra-baseline/model";
+import type { Endpoints } from "@entra-baseline/model";
 import { Fido2MethodPolicy } from "./fido2MethodPolicy";
 import { PASSWORD_ARGS } from "./password";
 
 export interface BreakglassArgs {
   breakglass: BaselineConfig["breakglass"];
   tenant: TenantConfig;
-  graph: GraphConfig;
+  /** The tenant cloud's hosts (config `endpoints`). */
+  endpoints: Endpoints;
 }
 
 export class Breakglass extends pulumi.ComponentResource {
@@ -89,12 +91,12 @@ export class Breakglass extends pulumi.ComponentResource {
     this.fido2MethodPolicy = new Fido2MethodPolicy(
       `${name}-fido2`,
       {
-        graphEndpoint: args.graph.endpoint,
+        graphEndpoint: args.endpoints.graph,
         state: "enabled",
         targetGroupId: this.group.objectId,
-        isAttestationEnforced: bg.fido2.enforceAttestation,
+        isAttestationEnforced: bg.fido2.profile.enforceAttestation,
         isSelfServiceRegistrationAllowed: true,
-        aaGuids: bg.fido2.aaguids.map((a) => a.toLowerCase()),
+        aaGuids: bg.fido2.profile.aaguids.map((a) => a.toLowerCase()),
       },
       { parent: this },
     );

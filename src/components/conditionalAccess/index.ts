@@ -1,12 +1,20 @@
 /**
- * The Conditional Access baseline: the activation authentication context and its every-time phishing-resistant
- * MFA policy (through Graph), the azuread baseline policies, and the stack-wide guarantee that every CA policy
- * excludes the breakglass group (src/components/conditionalAccess/exclusion.ts).
+ * The Conditional Access baseline: each activation authentication context and its every-time MFA policy of the
+ * configured strength (through Graph: azuread cannot target authentication contexts), the azuread baseline
+ * policies, and the stack-wide guarantee that every CA policy excludes the breakglass group
+ * (src/components/conditionalAccess/exclusion.ts).
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import type { ConditionalAccessConfig, GraphConfig } from "../../config/schema";
-import { componentTypes, dynamicTypeToken, providerTypes } from "@entra-baseline/model";
+import {
+  componentTypes,
+  dynamicTypeToken,
+  providerTypes,
+  STRENGTH_PHRASES,
+  type ActivationStrength,
+  type Endpoints,
+} from "@entra-baseline/model";
+import type { ConditionalAccessConfig } from "../../config/schema";
 import { AuthenticationContext } from "./authenticationContext";
 import {
   breakglassExclusionTransformation,
@@ -17,20 +25,28 @@ import {
 import { GraphConditionalAccessPolicy } from "./graphPolicy";
 import { activationPolicyBody, BASELINE_POLICY_KEYS, baselinePolicyArgs } from "./policies";
 
+/** One authentication context per activation strength: the strength is a property of the context's CA policy. */
+export interface ActivationContext {
+  /** `c1` … `c99`. */
+  contextId: string;
+  strength: ActivationStrength;
+}
+
 export interface ConditionalAccessBaselineArgs {
   conditionalAccess: ConditionalAccessConfig;
-  /** `c1` … `c99` (config `pim.authenticationContextId`). */
-  authenticationContextId: string;
+  /** The contexts PIM's activation rules require (config `pim.authenticationContextId` / `activationStrength`). */
+  activationContexts: readonly ActivationContext[];
   /** Object id of the breakglass group, excluded from every CA policy of the stack. */
   exclusionGroupId: pulumi.Input<string>;
-  graph: GraphConfig;
+  /** The tenant cloud's hosts (config `endpoints`). */
+  endpoints: Endpoints;
 }
 
 export class ConditionalAccessBaseline extends pulumi.ComponentResource {
-  /** The authentication context PIM's activation rule requires (depend on it before requiring it). */
-  readonly authenticationContext: AuthenticationContext;
-  /** The Graph-written policy that makes that context mean "fresh phishing-resistant MFA, every time". */
-  readonly activationPolicy: GraphConditionalAccessPolicy;
+  /** The authentication contexts PIM's activation rules require, by context id (depend on them before requiring). */
+  readonly authenticationContexts: Record<string, AuthenticationContext>;
+  /** The Graph-written policies that make each context mean "fresh MFA of its strength, every time", by context id. */
+  readonly activationPolicies: Record<string, GraphConditionalAccessPolicy>;
   /** The azuread baseline policies, by config key. */
   readonly policies: Record<string, azuread.ConditionalAccessPolicy>;
 
@@ -46,40 +62,42 @@ export class ConditionalAccessBaseline extends pulumi.ComponentResource {
     registerBreakglassExclusion(args.exclusionGroupId);
 
     const ca = args.conditionalAccess;
-    const contextId = args.authenticationContextId;
-    this.authenticationContext = new AuthenticationContext(
-      `${name}-context-${contextId}`,
-      {
-        graphEndpoint: args.graph.endpoint,
-        contextId,
-        displayName: "Privileged role activation",
-        description:
-          "Required by PIM when Global Administrator is activated; its Conditional Access policy asks for phishing-resistant MFA every time (entra-baseline).",
-        isAvailable: true,
-      },
-      { parent: this },
-    );
-
-    const activation = activationPolicyBody(contextId, ca.activationPolicyState);
-    this.activationPolicy = new GraphConditionalAccessPolicy(
-      `${name}-activation-${contextId}`,
-      {
-        graphEndpoint: args.graph.endpoint,
-        ...activation,
-        // The literal id (not the context's output) keeps the target known at preview; dependsOn orders the writes.
-        conditions: excludeBreakglassGroup(
-          activation.displayName,
-          activation.conditions,
-          args.exclusionGroupId,
-          CA_POLICY_TYPES[dynamicTypeToken("graphConditionalAccessPolicy")]!,
-        ),
-      },
-      { parent: this, dependsOn: [this.authenticationContext] },
-    );
+    this.authenticationContexts = {};
+    this.activationPolicies = {};
+    for (const { contextId, strength } of args.activationContexts) {
+      const context = new AuthenticationContext(
+        `${name}-context-${contextId}`,
+        {
+          graphEndpoint: args.endpoints.graph,
+          contextId,
+          displayName: "Privileged role activation",
+          description: `Required by PIM when a privileged role is activated; its Conditional Access policy asks for ${STRENGTH_PHRASES[strength]} every time (entra-baseline).`,
+          isAvailable: true,
+        },
+        { parent: this },
+      );
+      const activation = activationPolicyBody(contextId, ca.activationPolicyState, strength);
+      this.authenticationContexts[contextId] = context;
+      this.activationPolicies[contextId] = new GraphConditionalAccessPolicy(
+        `${name}-activation-${contextId}`,
+        {
+          graphEndpoint: args.endpoints.graph,
+          ...activation,
+          // The literal id (not the context's output) keeps the target known at preview; dependsOn orders the writes.
+          conditions: excludeBreakglassGroup(
+            activation.displayName,
+            activation.conditions,
+            args.exclusionGroupId,
+            CA_POLICY_TYPES[dynamicTypeToken("graphConditionalAccessPolicy")]!,
+          ),
+        },
+        { parent: this, dependsOn: [context] },
+      );
+    }
 
     this.policies = {};
     for (const key of BASELINE_POLICY_KEYS) {
-      const policy = baselinePolicyArgs(key, ca[key].state);
+      const policy = baselinePolicyArgs(key, ca[key].state, key === "adminMfa" ? ca.adminMfa.strength : undefined);
       this.policies[key] = new azuread.ConditionalAccessPolicy(
         `${name}-${kebab(key)}`,
         {
@@ -91,7 +109,11 @@ export class ConditionalAccessBaseline extends pulumi.ComponentResource {
             CA_POLICY_TYPES[providerTypes.conditionalAccessPolicy]!,
           ),
         },
-        { parent: this },
+        // The admin policy's key was adminPhishingResistantMfa until 0.2.0: the alias keeps the deployed policy.
+        {
+          parent: this,
+          ...(key === "adminMfa" ? { aliases: [{ name: `${name}-admin-phishing-resistant-mfa` }] } : {}),
+        },
       );
     }
 

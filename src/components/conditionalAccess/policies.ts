@@ -6,14 +6,17 @@ import type * as azuread from "@pulumi/azuread";
 import type { CaPolicyState } from "../../config/schema";
 import {
   DIRECTORY_SYNCHRONIZATION_ACCOUNTS,
-  PHISHING_RESISTANT_MFA_STRENGTH_ID,
+  STRENGTH_PHRASES,
+  STRENGTH_POLICY_IDS,
   TIER0_ROLE_IDS,
+  type ActivationStrength,
 } from "@entra-baseline/model";
 import type { GraphCaPolicyBody } from "./graphPolicy";
 
-export { PHISHING_RESISTANT_MFA_STRENGTH_ID };
 /** How azuread wants an authentication strength reference. */
-export const PHISHING_RESISTANT_MFA_STRENGTH_POLICY_ID = `/policies/authenticationStrengthPolicies/${PHISHING_RESISTANT_MFA_STRENGTH_ID}`;
+export function strengthPolicyReference(strength: ActivationStrength): string {
+  return `/policies/authenticationStrengthPolicies/${STRENGTH_POLICY_IDS[strength]}`;
+}
 
 export const DISPLAY_NAME_PREFIX = "entra-baseline:";
 
@@ -21,25 +24,33 @@ export const DISPLAY_NAME_PREFIX = "entra-baseline:";
  * Roles the admin policy covers: Tier-0 without Directory Synchronization Accounts, whose holder is Entra Connect's
  * service account — it cannot perform MFA, so requiring it would stop directory synchronisation.
  */
-export const PHISHING_RESISTANT_ADMIN_ROLE_IDS: readonly string[] = TIER0_ROLE_IDS.filter(
+export const TIER0_ADMIN_ROLE_IDS: readonly string[] = TIER0_ROLE_IDS.filter(
   (id) => id !== DIRECTORY_SYNCHRONIZATION_ACCOUNTS,
 );
 
-export type BaselinePolicyKey = "adminPhishingResistantMfa" | "blockLegacyAuthentication" | "mfaAllUsers";
+export type BaselinePolicyKey = "adminMfa" | "blockLegacyAuthentication" | "mfaAllUsers";
 
-/** The azuread policies, keyed by their config key (`conditionalAccess.<key>.state`). Exclusions are added later. */
-export function baselinePolicyArgs(key: BaselinePolicyKey, state: CaPolicyState): azuread.ConditionalAccessPolicyArgs {
+/**
+ * The azuread policies, keyed by their config key (`conditionalAccess.<key>`). Exclusions are added later.
+ * `strength` is the admin policy's (conditionalAccess.adminMfa.strength); the others ignore it.
+ */
+export function baselinePolicyArgs(
+  key: BaselinePolicyKey,
+  state: CaPolicyState,
+  strength: ActivationStrength = "phishingResistant",
+): azuread.ConditionalAccessPolicyArgs {
   switch (key) {
-    case "adminPhishingResistantMfa":
+    case "adminMfa":
       return {
-        displayName: `${DISPLAY_NAME_PREFIX} phishing-resistant MFA for Tier-0 admin roles (CISA MS.AAD.3.6)`,
+        // The CISA control is named only when the policy meets it (MS.AAD.3.6 asks for phishing-resistant MFA).
+        displayName: `${DISPLAY_NAME_PREFIX} ${STRENGTH_PHRASES[strength]} for Tier-0 admin roles${strength === "phishingResistant" ? " (CISA MS.AAD.3.6)" : ""}`,
         state,
         conditions: {
           clientAppTypes: ["all"],
           applications: { includedApplications: ["All"] },
-          users: { includedRoles: [...PHISHING_RESISTANT_ADMIN_ROLE_IDS] },
+          users: { includedRoles: [...TIER0_ADMIN_ROLE_IDS] },
         },
-        grantControls: { operator: "OR", authenticationStrengthPolicyId: PHISHING_RESISTANT_MFA_STRENGTH_POLICY_ID },
+        grantControls: { operator: "OR", authenticationStrengthPolicyId: strengthPolicyReference(strength) },
       };
     case "blockLegacyAuthentication":
       return {
@@ -60,7 +71,7 @@ export function baselinePolicyArgs(key: BaselinePolicyKey, state: CaPolicyState)
         conditions: {
           clientAppTypes: ["all"],
           applications: { includedApplications: ["All"] },
-          // Entra Connect's sync account cannot do MFA (see PHISHING_RESISTANT_ADMIN_ROLE_IDS).
+          // Entra Connect's sync account cannot do MFA (see TIER0_ADMIN_ROLE_IDS).
           users: { includedUsers: ["All"], excludedRoles: [DIRECTORY_SYNCHRONIZATION_ACCOUNTS] },
         },
         grantControls: { operator: "OR", builtInControls: ["mfa"] },
@@ -69,25 +80,31 @@ export function baselinePolicyArgs(key: BaselinePolicyKey, state: CaPolicyState)
 }
 
 export const BASELINE_POLICY_KEYS: readonly BaselinePolicyKey[] = [
-  "adminPhishingResistantMfa",
+  "adminMfa",
   "blockLegacyAuthentication",
   "mfaAllUsers",
 ];
 
 /**
  * The policy behind PIM's activation rule: on the authentication context, everyone (but the breakglass group) must
- * present phishing-resistant MFA, every time — "require MFA on activation" alone does not re-prompt (reference §1).
+ * present MFA of the configured strength, every time — "require MFA on activation" alone does not re-prompt
+ * (docs/references.md, "PIM activation and authentication context"). Whatever the strength, sign-in frequency stays
+ * "every time": the strength decides which methods count, never whether the challenge is fresh.
  */
-export function activationPolicyBody(contextId: string, state: CaPolicyState): GraphCaPolicyBody {
+export function activationPolicyBody(
+  contextId: string,
+  state: CaPolicyState,
+  strength: ActivationStrength,
+): GraphCaPolicyBody {
   return {
-    displayName: `${DISPLAY_NAME_PREFIX} fresh phishing-resistant MFA on authentication context ${contextId} (PIM activation)`,
+    displayName: `${DISPLAY_NAME_PREFIX} fresh ${STRENGTH_PHRASES[strength]} on authentication context ${contextId} (PIM activation)`,
     state,
     conditions: {
       clientAppTypes: ["all"],
       applications: { includeAuthenticationContextClassReferences: [contextId] },
       users: { includeUsers: ["All"] },
     },
-    grantControls: { operator: "OR", authenticationStrength: { id: PHISHING_RESISTANT_MFA_STRENGTH_ID } },
+    grantControls: { operator: "OR", authenticationStrength: { id: STRENGTH_POLICY_IDS[strength] } },
     sessionControls: {
       signInFrequency: {
         isEnabled: true,

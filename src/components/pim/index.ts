@@ -5,8 +5,9 @@
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import type { GraphConfig, PimConfig } from "../../config/schema";
+import type { PimConfig } from "../../config/schema";
 import { type ApproverRef, componentTypes, GLOBAL_ADMINISTRATOR } from "@entra-baseline/model";
+import type { Endpoints } from "@entra-baseline/model";
 import { principalSlugs, userResolver } from "./principals";
 import { RoleManagementPolicy } from "./roleManagementPolicy";
 import { activationPolicySettings } from "../../config/activationSettings";
@@ -16,7 +17,8 @@ export { activationPolicySettings } from "../../config/activationSettings";
 
 export interface JitGlobalAdminArgs {
   pim: PimConfig;
-  graph: GraphConfig;
+  /** The tenant cloud's hosts (config `endpoints`). */
+  endpoints: Endpoints;
   /**
    * The authentication context the activation requires and its Conditional Access policy: the activation rule is
    * written only once both exist, so that requiring the context always means a fresh phishing-resistant MFA.
@@ -41,7 +43,7 @@ export class JitGlobalAdmin extends pulumi.ComponentResource {
 
     this.activationPolicy = new RoleManagementPolicy(
       `${name}-activation-policy`,
-      { ...activationPolicySettings(pim, pulumi.all(approvers)), graphEndpoint: args.graph.endpoint },
+      { ...activationPolicySettings(pim, pulumi.all(approvers)), graphEndpoint: args.endpoints.graph },
       { parent: this, dependsOn: args.activationPrerequisites ?? [] },
     );
 

@@ -21,8 +21,6 @@ import { readTenant, type ReadProgress } from "./read";
 import { renderJson, renderMarkdown, renderTable } from "./report";
 import { readSnapshotFile, writeSnapshotFile } from "./snapshot";
 
-export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
-
 interface CliOptions extends StackFlags {
   snapshot?: string;
   saveSnapshot?: string;
@@ -30,7 +28,7 @@ interface CliOptions extends StackFlags {
   markdown?: boolean;
   failOn: Severity;
   graphEndpoint?: string;
-  armEndpoint: string;
+  armEndpoint?: string;
   subscription?: string[];
   timeout: string;
 }
@@ -49,7 +47,7 @@ function program(io: CliIo): Command {
           .default("high"),
       )
       .option("--graph-endpoint <url>", "Microsoft Graph base URL (default: graph.endpoint of the stack config)")
-      .option("--arm-endpoint <url>", "Azure Resource Manager base URL", DEFAULT_ARM_ENDPOINT)
+      .option("--arm-endpoint <url>", "Azure Resource Manager base URL (default: the stack's cloud)")
       .option(
         "--subscription <id...>",
         "subscription(s) holding the tripwire alert rules (default: the stack's azure-native:subscriptionId, see docs/audit.md)",
@@ -102,8 +100,10 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
     return auditSnapshot(readSnapshotFile(file), config, file);
   }
 
-  const graph = createGraphClient(options.graphEndpoint ?? config.graph.endpoint, { timeoutMs: timeoutSeconds * 1000 });
-  const arm = createGraphClient(options.armEndpoint, { timeoutMs: timeoutSeconds * 1000 });
+  const graph = createGraphClient(options.graphEndpoint ?? config.endpoints.graph, {
+    timeoutMs: timeoutSeconds * 1000,
+  });
+  const arm = createGraphClient(options.armEndpoint ?? config.endpoints.arm, { timeoutMs: timeoutSeconds * 1000 });
   const progress = io.stderrIsTTY
     ? (p: ReadProgress) =>
         io.stderr(`\rReading the tenant: ${p.sourcesDone}/${p.sourcesTotal} sources, ${p.requests} requests `)

@@ -7,11 +7,11 @@ import { Breakglass, breakglassDomain } from "../../../src/components/breakglass
 import { PASSWORD_SYMBOLS } from "../../../src/components/breakglass/password";
 import { validateConfig, type BaselineConfig } from "../../../src/config/validate";
 import { dynamicTypeToken, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
-import { prodConfig } from "../../support/config/rawConfig";
+import { rawConfig } from "../../support/stack";
 import { promiseOf, runProgram, type ProgramRun } from "../../support/pulumiMocks";
 
 function config(mutate: (raw: Record<string, any>) => void = () => undefined): BaselineConfig {
-  const raw = prodConfig();
+  const raw = rawConfig();
   mutate(raw);
   const result = validateConfig(raw);
   if (!result.config) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join("\n"));
@@ -22,7 +22,11 @@ async function declare(cfg: BaselineConfig, domains?: { domainName: string; init
   let component!: Breakglass;
   const run = await runProgram(
     () => {
-      component = new Breakglass("breakglass", { breakglass: cfg.breakglass, tenant: cfg.tenant, graph: cfg.graph });
+      component = new Breakglass("breakglass", {
+        breakglass: cfg.breakglass,
+        tenant: cfg.tenant,
+        endpoints: cfg.endpoints,
+      });
     },
     { domains },
   );

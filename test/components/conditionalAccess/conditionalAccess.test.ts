@@ -14,7 +14,8 @@ import {
   breakglassExclusionTransformation,
   excludedGroupsWith,
 } from "../../../src/components/conditionalAccess/exclusion";
-import { PHISHING_RESISTANT_ADMIN_ROLE_IDS } from "../../../src/components/conditionalAccess/policies";
+import { TIER0_ADMIN_ROLE_IDS } from "../../../src/components/conditionalAccess/policies";
+import { activationContexts } from "../../../src/config/activationSettings";
 import {
   DIRECTORY_SYNCHRONIZATION_ACCOUNTS,
   dynamicTypeToken,
@@ -22,14 +23,14 @@ import {
   PRIVILEGED_ROLE_ADMINISTRATOR,
   providerTypes,
 } from "@entra-baseline/model";
-import { prodConfig } from "../../support/config/rawConfig";
+import { rawConfig } from "../../support/stack";
 import { promiseOf, runProgram } from "../../support/pulumiMocks";
 
 const GRAPH_CA = dynamicTypeToken("graphConditionalAccessPolicy");
 const CONTEXT = dynamicTypeToken("authenticationContext");
 
 function config(mutate: (raw: Record<string, any>) => void = () => undefined): BaselineConfig {
-  const raw = prodConfig();
+  const raw = rawConfig();
   mutate(raw);
   return validateConfig(raw).config!;
 }
@@ -40,13 +41,13 @@ async function declare(cfg: BaselineConfig, extra: (groupId: pulumi.Output<strin
     const breakglass = new Breakglass("breakglass", {
       breakglass: cfg.breakglass,
       tenant: cfg.tenant,
-      graph: cfg.graph,
+      endpoints: cfg.endpoints,
     });
     baseline = new ConditionalAccessBaseline("conditional-access", {
       conditionalAccess: cfg.conditionalAccess,
-      authenticationContextId: cfg.pim.authenticationContextId,
+      activationContexts: activationContexts(cfg),
       exclusionGroupId: breakglass.groupObjectId,
-      graph: cfg.graph,
+      endpoints: cfg.endpoints,
     });
     extra(breakglass.groupObjectId);
   });
@@ -55,8 +56,13 @@ async function declare(cfg: BaselineConfig, extra: (groupId: pulumi.Output<strin
 }
 
 describe("ConditionalAccessBaseline", () => {
-  it("declares the authentication context (available) and a Graph policy on it: phishing-resistant MFA, every time", async () => {
-    const { run, groupId } = await declare(config((c) => (c.pim.authenticationContextId = "c7")));
+  it("declares the authentication context (available) and a Graph policy on it: MFA of the configured strength, every time", async () => {
+    const { run, groupId } = await declare(
+      config((c) => {
+        c.pim.authenticationContextId = "c7";
+        c.pim.activationStrength = "phishingResistant";
+      }),
+    );
     const [context] = run.ofType(CONTEXT);
     expect(context!.inputs).toMatchObject({
       contextId: "c7",
@@ -85,9 +91,9 @@ describe("ConditionalAccessBaseline", () => {
   it("orders the policy after the context it targets, and exposes the context for PIM to depend on", async () => {
     const { run, baseline } = await declare(config());
     const policy = run.constructed.find((c) => c.type === GRAPH_CA)!;
-    expect(policy.opts.dependsOn).toEqual([baseline.authenticationContext]);
-    expect(baseline.authenticationContext).toBeInstanceOf(pulumi.CustomResource);
-    expect(await promiseOf(baseline.authenticationContext.urn)).toMatch(
+    expect(policy.opts.dependsOn).toEqual([baseline.authenticationContexts.c1]);
+    expect(baseline.authenticationContexts.c1).toBeInstanceOf(pulumi.CustomResource);
+    expect(await promiseOf(baseline.authenticationContexts.c1!.urn)).toMatch(
       /pulumi-nodejs:dynamic\/conditionalAccess:AuthenticationContext::conditional-access-context-c1$/,
     );
   });
@@ -95,29 +101,30 @@ describe("ConditionalAccessBaseline", () => {
   it("declares the three azuread baseline policies with the states from config (report-only by default)", async () => {
     const { run } = await declare(config((c) => delete c.conditionalAccess));
     const policies = run.ofType(providerTypes.conditionalAccessPolicy);
-    expect(policies.map((p) => [p.name, p.inputs.state])).toEqual([
-      ["conditional-access-admin-phishing-resistant-mfa", "enabledForReportingButNotEnforced"],
+    expect(policies.map((p) => [p.name, p.inputs.state]).sort()).toEqual([
+      ["conditional-access-admin-mfa", "enabledForReportingButNotEnforced"],
       ["conditional-access-block-legacy-authentication", "enabledForReportingButNotEnforced"],
       ["conditional-access-mfa-all-users", "enabledForReportingButNotEnforced"],
     ]);
     const enforced = await declare(config((c) => (c.conditionalAccess.blockLegacyAuthentication.state = "enabled")));
-    expect(enforced.run.ofType(providerTypes.conditionalAccessPolicy).map((p) => p.inputs.state)).toEqual([
-      "enabledForReportingButNotEnforced",
-      "enabled",
-      "enabledForReportingButNotEnforced",
-    ]);
+    const states = Object.fromEntries(
+      enforced.run.ofType(providerTypes.conditionalAccessPolicy).map((p) => [p.name, p.inputs.state]),
+    );
+    expect(states).toEqual({
+      "conditional-access-admin-mfa": "enabledForReportingButNotEnforced",
+      "conditional-access-block-legacy-authentication": "enabled",
+      "conditional-access-mfa-all-users": "enabledForReportingButNotEnforced",
+    });
   });
 
   it("requires the phishing-resistant strength for the Tier-0 roles (MS.AAD.3.6), sparing Entra Connect's sync role", async () => {
     const { run } = await declare(config());
-    const admin = run
-      .ofType(providerTypes.conditionalAccessPolicy)
-      .find((p) => p.name.endsWith("admin-phishing-resistant-mfa"))!;
+    const admin = run.ofType(providerTypes.conditionalAccessPolicy).find((p) => p.name.endsWith("admin-mfa"))!;
     expect(admin.inputs.grantControls).toEqual({
       operator: "OR",
       authenticationStrengthPolicyId: "/policies/authenticationStrengthPolicies/00000000-0000-0000-0000-000000000004",
     });
-    expect(admin.inputs.conditions.users.includedRoles).toEqual(PHISHING_RESISTANT_ADMIN_ROLE_IDS);
+    expect(admin.inputs.conditions.users.includedRoles).toEqual(TIER0_ADMIN_ROLE_IDS);
     expect(admin.inputs.conditions.users.includedRoles).toEqual(
       expect.arrayContaining([GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR]),
     );
@@ -238,9 +245,9 @@ describe("ConditionalAccessBaseline", () => {
       () =>
         new ConditionalAccessBaseline("conditional-access", {
           conditionalAccess: cfg.conditionalAccess,
-          authenticationContextId: "c1",
+          activationContexts: [{ contextId: "c1", strength: "mfa" }],
           exclusionGroupId: "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d",
-          graph: cfg.graph,
+          endpoints: cfg.endpoints,
         }),
     ).toThrow(/must be declared inside a Pulumi stack/);
   });

@@ -9,11 +9,11 @@ import { declareBaseline } from "../../../src/components/baseline";
 import { validateConfig, type BaselineConfig } from "../../../src/config/validate";
 import { CA_POLICY_TYPES, isCaPolicyType } from "../../../src/components/conditionalAccess/exclusion";
 import { breakglassExclusionGaps, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
-import { prodConfig } from "../../support/config/rawConfig";
+import { rawConfig } from "../../support/stack";
 import { runProgram, type Registered } from "../../support/pulumiMocks";
 
 const CONFIGS: [string, (c: Record<string, any>) => void][] = [
-  ["the bundled Pulumi.prod.yaml", () => undefined],
+  ["the test stack", () => undefined],
   [
     "defaults: no CA section, domain looked up",
     (c) => {
@@ -34,7 +34,7 @@ const CONFIGS: [string, (c: Record<string, any>) => void][] = [
       c.pim.authenticationContextId = "c42";
       c.conditionalAccess = {
         activationPolicyState: "enabled",
-        adminPhishingResistantMfa: { state: "enabled" },
+        adminMfa: { state: "enabled", strength: "phishingResistant" },
         blockLegacyAuthentication: { state: "enabled" },
         mfaAllUsers: { state: "enabled" },
       };
@@ -46,10 +46,10 @@ const CONFIGS: [string, (c: Record<string, any>) => void][] = [
       c.breakglass.count = 4;
       c.breakglass.namePrefix = "ea";
       c.pim.eligibleAdmins = ["adele.vance@contoso.com", "megan.bowen@contoso.com"];
-      c.graph = { endpoint: "https://graph.microsoft.us" };
+      c.tenant.cloud = "usGovernment";
       c.conditionalAccess = {
         activationPolicyState: "disabled",
-        adminPhishingResistantMfa: { state: "disabled" },
+        adminMfa: { state: "disabled" },
         blockLegacyAuthentication: { state: "disabled" },
         mfaAllUsers: { state: "disabled" },
       };
@@ -58,7 +58,7 @@ const CONFIGS: [string, (c: Record<string, any>) => void][] = [
 ];
 
 function config(mutate: (c: Record<string, any>) => void): BaselineConfig {
-  const raw = prodConfig();
+  const raw = rawConfig();
   mutate(raw);
   const result = validateConfig(raw);
   if (!result.config) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join("\n"));

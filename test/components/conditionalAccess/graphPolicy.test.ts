@@ -30,7 +30,7 @@ const it = graphTest.extend<{ fake: FakeConditionalAccess }>({
 });
 
 function policyProps(graph: FakeGraph, state: GraphCaPolicyProps["state"] = "enabled"): GraphCaPolicyProps {
-  const body = activationPolicyBody("c1", state);
+  const body = activationPolicyBody("c1", state, "phishingResistant");
   return {
     graphEndpoint: graph.url,
     ...body,

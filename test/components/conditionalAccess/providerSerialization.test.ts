@@ -55,7 +55,7 @@ function inputs(name: ProviderName, graph: FakeGraph): Record<string, unknown> {
         isAvailable: true,
       };
     case "graphConditionalAccessPolicy": {
-      const body = activationPolicyBody("c9", "enabled");
+      const body = activationPolicyBody("c9", "enabled", "phishingResistant");
       return {
         graphEndpoint: graph.url,
         ...body,

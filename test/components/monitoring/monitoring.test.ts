@@ -17,9 +17,10 @@ import {
   TRIPWIRE_RULE_KEYS,
   tripwireQueryCoversAccount,
   tripwireRuleProblems,
+  TRIPWIRE,
 } from "@entra-baseline/model";
 import { analyzeKql } from "../../support/kusto";
-import { prodConfig } from "../../support/config/validConfig";
+import { validConfig } from "../../support/stack";
 
 const UPNS = ["breakglass-01@contoso.onmicrosoft.com", "breakglass-02@contoso.onmicrosoft.com"];
 const IDS = ["0b1c2d3e-1111-4aaa-8bbb-000000000001", "0b1c2d3e-2222-4aaa-8bbb-000000000002"];
@@ -49,7 +50,7 @@ const one = (prefix: string, type: string): DeclaredResource => {
 
 beforeAll(async () => {
   state = await setBaselineMocks({});
-  config = prodConfig();
+  config = validConfig();
   const { Monitoring } = await import("../../../src/components/monitoring");
   const breakglass = {
     userPrincipalNames: pulumi.output(UPNS),
@@ -67,7 +68,7 @@ beforeAll(async () => {
   };
   await unwrap(monitoring.workbookId);
 
-  const existing = prodConfig((raw) => {
+  const existing = validConfig((raw) => {
     raw.monitoring.existingWorkspaceId = EXISTING;
     raw.monitoring.resourceGroupName = "rg-entra-alerts";
     raw.monitoring.severities = { breakglassAccountChanged: 2, roleAssignedOutsidePim: 0 };
@@ -229,7 +230,7 @@ describe("alert rules", () => {
             evaluationFrequency: r.inputs.evaluationFrequency as string,
           },
           accounts,
-          config.limits.tripwireMaxEvaluationFrequency,
+          TRIPWIRE.evaluationFrequency,
         ),
       ).toEqual([]);
     }

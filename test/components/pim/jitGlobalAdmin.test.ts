@@ -6,13 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateConfig, type BaselineConfig } from "../../../src/config/validate";
 import { dynamicTypeToken, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
-import { prodConfig } from "../../support/config/rawConfig";
+import { rawConfig } from "../../support/stack";
 import { fakeObjectId, setBaselineMocks, unwrap, type MockState } from "../../support/pulumiMocks";
 
 const POLICY_TOKEN = "pulumi-nodejs:dynamic/pim:RoleManagementPolicy";
 
 function bundledStack(): { raw: Record<string, unknown>; config: BaselineConfig } {
-  const raw = prodConfig();
+  const raw = rawConfig();
   const { config, errors } = validateConfig(raw);
   if (!config) throw new Error(`Pulumi.prod.yaml is invalid: ${JSON.stringify(errors)}`);
   return { raw, config };
@@ -43,7 +43,7 @@ async function declare(pimConfig = config.pim, name = "jit-global-admin"): Promi
   const authContext = new FakeAuthenticationContext(`${name}-ctx`);
   const component = new pim.JitGlobalAdmin(
     name,
-    { pim: pimConfig, graph: config.graph, activationPrerequisites: [authContext] },
+    { pim: pimConfig, endpoints: config.endpoints, activationPrerequisites: [authContext] },
     { transformations: [(args) => void options.set(args.name, args.opts) as undefined] },
   );
   await unwrap(component.eligiblePrincipalIds);
@@ -185,7 +185,7 @@ describe("JitGlobalAdmin (prod stack, mocks)", () => {
       () =>
         new pim.JitGlobalAdmin("clash", {
           pim: { ...config.pim, eligibleAdmins: ["a.b@contoso.com", "a-b@contoso.com"] },
-          graph: config.graph,
+          endpoints: config.endpoints,
         }),
     ).toThrow(/pim\.eligibleAdmins: "a-b@contoso\.com" and "a\.b@contoso\.com" would both be named "a-b-contoso-com"/);
   });

@@ -1,5 +1,5 @@
 /**
- * Builds examples/audit-snapshot.json: the bundled example stack's tenant (Pulumi.prod.yaml) read from the fake
+ * Builds examples/audit-snapshot.json: the tenant of the examples' own stack (examples/Pulumi.example.yaml) read from the fake
  * tenant through the real reader, with five things changed outside Pulumi (docs/audit.md lists them):
  *
  *   1. it-ops@contoso.com was made Global Administrator permanently, in the portal (outside PIM);
@@ -18,14 +18,21 @@ import {
   caPolicy,
   guid,
   healthyTenant,
-  prodConfig,
   startFakeTenant,
   user,
 } from "../fakes/tenant";
 import { readFake } from "../fakes/tenantReads";
+import { requireStackConfig } from "../../../src/config/stackConfig";
+import { ROOT } from "../stack";
+import * as path from "node:path";
+
+/** The stack the examples are for (examples/Pulumi.example.yaml). */
+export function exampleConfig() {
+  return requireStackConfig(path.join(ROOT, "examples"), "example").config;
+}
 
 export async function exampleSnapshotJson(): Promise<string> {
-  const config = prodConfig();
+  const config = exampleConfig();
   const data = healthyTenant(config);
   const itOps = user(guid(77, "ad000000"), "it-ops@contoso.com", { displayName: "IT Operations" });
   data.users.push(itOps);

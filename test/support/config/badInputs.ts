@@ -1,5 +1,5 @@
 /**
- * The one table of bad stack input: each case mutates the bundled, valid Pulumi.prod.yaml config and names the
+ * The one table of bad stack input: each case mutates the valid test stack's config (test/support/stack.ts) and names the
  * message (key path, quoted value, what is expected) that validation must give. test/config/config.test.ts runs it
  * through validateConfig; test/config/entryPoint.test.ts runs it through the Pulumi entry point under mocks and
  * checks that nothing was declared.
@@ -18,9 +18,17 @@ export const BAD_INPUTS: BadInput[] = [
     /^pim\.maxActivationDuration: "PT9H" is longer than the allowed 4 hours/,
   ],
   [
-    "activation shorter than the limit",
-    (c) => (c.pim.maxActivationDuration = "PT1H"),
-    /^pim\.maxActivationDuration: "PT1H" is shorter than the allowed 2 hours/,
+    "activation shorter than PIM accepts",
+    (c) => (c.pim.maxActivationDuration = "PT10M"),
+    /^pim\.maxActivationDuration: "PT10M" is shorter than PIM accepts \(30 minutes\)/,
+  ],
+  [
+    "activation longer than a tightened limit",
+    (c) => {
+      c.limits.activationDuration = { max: "PT2H" };
+      c.pim.maxActivationDuration = "PT3H";
+    },
+    /^pim\.maxActivationDuration: "PT3H" is longer than the allowed 2 hours \(limits\.activationDuration\.max\)/,
   ],
   [
     "activation not ISO 8601",
@@ -114,7 +122,7 @@ export const BAD_INPUTS: BadInput[] = [
   [
     "unknown top-level key",
     (c) => (c.breakglas = { count: 2 }),
-    /^breakglas: unknown key \(did you mean "breakglass"\?\) \(expected one of: tenant, graph, pim/,
+    /^breakglas: unknown key \(did you mean "breakglass"\?\) \(expected one of: tenant, pim, exceptions, breakglass/,
   ],
   ["missing required section", (c) => delete c.pim, /^pim: is required/],
   ["tenant id not a GUID", (c) => (c.tenant.tenantId = "contoso"), /^tenant\.tenantId: "contoso" must be a GUID/],
@@ -203,7 +211,7 @@ export const BAD_INPUTS: BadInput[] = [
   [
     "breakglass accounts with the same name",
     (c) => explicitAccounts(c, [{ name: "bg-a" }, { name: "BG-A" }]),
-    /^breakglass\.accounts\[1\]\.name: "BG-A" is listed twice \(also at \[0\]\)/,
+    /^breakglass\.accounts\[1\]: "BG-A" is listed twice \(also at \[0\]\)/,
   ],
   [
     "an account name that is not a mail nickname",
@@ -238,7 +246,7 @@ export const BAD_INPUTS: BadInput[] = [
         count: undefined,
         accounts: [{ name: "bg-a", displayname: "A" }, { name: "bg-b" }],
       }),
-    /^breakglass\.accounts\[0\]\.displayname: unknown key \(did you mean "displayName"\?\) \(expected one of: name, displayName\)/,
+    /^breakglass\.accounts\[0\]\.displayname: unknown key \(did you mean "displayName"\?\) \(expected one of: name, displayName, objectId, password\)/,
   ],
   [
     "an unknown breakglass key",
@@ -253,28 +261,28 @@ export const BAD_INPUTS: BadInput[] = [
   // FIDO2 allow-list.
   [
     "an AAGUID that is a model name",
-    (c) => (c.breakglass.fido2.aaguids = ["yubikey-5"]),
-    /^breakglass\.fido2\.aaguids\[0\]: "yubikey-5" must be an AAGUID \(GUID\)/,
+    (c) => (c.breakglass.fido2.profile.aaguids = ["yubikey-5"]),
+    /^breakglass\.fido2\.profile\.aaguids\[0\]: "yubikey-5" must be an AAGUID \(GUID\)/,
   ],
   [
     "a truncated AAGUID",
-    (c) => (c.breakglass.fido2.aaguids = ["cb69481e-8ff7-4039-93ec-0a2729a154a"]),
-    /^breakglass\.fido2\.aaguids\[0\]: "cb69481e-8ff7-4039-93ec-0a2729a154a" must be an AAGUID/,
+    (c) => (c.breakglass.fido2.profile.aaguids = ["cb69481e-8ff7-4039-93ec-0a2729a154a"]),
+    /^breakglass\.fido2\.profile\.aaguids\[0\]: "cb69481e-8ff7-4039-93ec-0a2729a154a" must be an AAGUID/,
   ],
   [
     "a braced AAGUID",
-    (c) => (c.breakglass.fido2.aaguids = ["{cb69481e-8ff7-4039-93ec-0a2729a154a8}"]),
-    /^breakglass\.fido2\.aaguids\[0\]: "\{cb69481e-8ff7-4039-93ec-0a2729a154a8\}" must be an AAGUID/,
+    (c) => (c.breakglass.fido2.profile.aaguids = ["{cb69481e-8ff7-4039-93ec-0a2729a154a8}"]),
+    /^breakglass\.fido2\.profile\.aaguids\[0\]: "\{cb69481e-8ff7-4039-93ec-0a2729a154a8\}" must be an AAGUID/,
   ],
   [
     "an AAGUID listed twice",
-    (c) => c.breakglass.fido2.aaguids.push("CB69481E-8FF7-4039-93EC-0A2729A154A8"),
-    /^breakglass\.fido2\.aaguids\[2\]: "CB69481E-8FF7-4039-93EC-0A2729A154A8" is listed twice \(also at \[0\]\)/,
+    (c) => c.breakglass.fido2.profile.aaguids.push("CB69481E-8FF7-4039-93EC-0A2729A154A8"),
+    /^breakglass\.fido2\.profile\.aaguids\[2\]: "CB69481E-8FF7-4039-93EC-0A2729A154A8" is listed twice \(also at \[0\]\)/,
   ],
   [
     "attestation as text",
-    (c) => (c.breakglass.fido2.enforceAttestation = "yes"),
-    /^breakglass\.fido2\.enforceAttestation: "yes" must be a boolean/,
+    (c) => (c.breakglass.fido2.profile.enforceAttestation = "yes"),
+    /^breakglass\.fido2\.profile\.enforceAttestation: "yes" must be a boolean/,
   ],
   // Conditional Access states.
   [
@@ -299,13 +307,13 @@ export const BAD_INPUTS: BadInput[] = [
   ],
   [
     "a CA state as a boolean",
-    (c) => (c.conditionalAccess.adminPhishingResistantMfa.state = true),
-    /^conditionalAccess\.adminPhishingResistantMfa\.state: true must be one of/,
+    (c) => (c.conditionalAccess.adminMfa.state = true),
+    /^conditionalAccess\.adminMfa\.state: true must be one of/,
   ],
   [
     "an unknown CA policy key",
     (c) => (c.conditionalAccess.blockLegacyAuth = { state: "enabled" }),
-    /^conditionalAccess\.blockLegacyAuth: unknown key \(did you mean "blockLegacyAuthentication"\?\) \(expected one of: activationPolicyState, adminPhishingResistantMfa, blockLegacyAuthentication, mfaAllUsers\)/,
+    /^conditionalAccess\.blockLegacyAuth: unknown key \(did you mean "blockLegacyAuthentication"\?\) \(expected one of: activationPolicyState, adoptAuthenticationContext, adminMfa, blockLegacyAuthentication, mfaAllUsers\)/,
   ],
   // Monitoring.
   [
@@ -346,7 +354,174 @@ export const BAD_INPUTS: BadInput[] = [
   // Limits.
   [
     "limits inverted",
-    (c) => (c.limits.activationDuration = { min: "PT4H", max: "PT2H" }),
-    /^limits\.activationDuration: min "PT4H" is longer than max "PT2H"/,
+    (c) => (c.limits.globalAdmins = { min: 6, max: 4 }),
+    /^limits\.globalAdmins: min 6 is greater than max 4/,
+  ],
+  // The stack is pinned to its tenant, in its cloud; tokens only ever go to Microsoft (or a loopback emulator).
+  ["no tenant id", (c) => delete c.tenant.tenantId, /^tenant\.tenantId: is required/],
+  ["no tenant section", (c) => delete c.tenant, /^tenant: is required/],
+  [
+    "an unknown cloud",
+    (c) => (c.tenant.cloud = "germany"),
+    /^tenant\.cloud: "germany" must be one of "public", "usGovernment", "usGovernmentDoD", "china"/,
+  ],
+  [
+    "a Graph endpoint that is not Microsoft's",
+    (c) => (c.tenant.endpoints = { graph: "https://graph.evil.example" }),
+    /^tenant\.endpoints\.graph: "https:\/\/graph\.evil\.example" must be a loopback URL/,
+  ],
+  [
+    "a private-network emulator (not loopback)",
+    (c) => (c.tenant.endpoints = { arm: "http://10.0.0.5:8080" }),
+    /^tenant\.endpoints\.arm: "http:\/\/10\.0\.0\.5:8080" must be a loopback URL/,
+  ],
+  // Renamed and removed keys name what replaces them.
+  [
+    "the removed graph key",
+    (c) => (c.graph = { endpoint: "https://graph.microsoft.us" }),
+    /^graph: was removed in 0\.2\.0: set tenant\.cloud \(public, usGovernment, usGovernmentDoD or china\)/,
+  ],
+  [
+    "the removed minimum activation",
+    (c) => (c.limits.activationDuration = { min: "PT2H", max: "PT4H" }),
+    /^limits\.activationDuration\.min: was removed in 0\.2\.0: remove it: a shorter activation only tightens the model/,
+  ],
+  [
+    "the removed tripwire frequency limit",
+    (c) => (c.limits.tripwireMaxEvaluationFrequency = "PT5M"),
+    /^limits\.tripwireMaxEvaluationFrequency: was removed in 0\.2\.0: remove it: the tripwire is evaluated every minute/,
+  ],
+  [
+    "the renamed admin MFA policy",
+    (c) => (c.conditionalAccess.adminPhishingResistantMfa = { state: "enabled" }),
+    /^conditionalAccess\.adminPhishingResistantMfa: was removed in 0\.2\.0: use conditionalAccess\.adminMfa \{ state, strength \}/,
+  ],
+  [
+    "the moved FIDO2 allow-list",
+    (c) => (c.breakglass.fido2.aaguids = ["cb69481e-8ff7-4039-93ec-0a2729a154a8"]),
+    /^breakglass\.fido2\.aaguids: was removed in 0\.2\.0: use breakglass\.fido2\.profile\.aaguids/,
+  ],
+  // Limits only tighten.
+  [
+    "a loosened activation limit",
+    (c) => (c.limits.activationDuration = { max: "PT8H" }),
+    /^limits\.activationDuration\.max: "PT8H" loosens the model's bound: Tier-0 activations last at most 4 hours/,
+  ],
+  [
+    "a loosened minimum of Global Administrators",
+    (c) => (c.limits.globalAdmins = { min: 1, max: 8 }),
+    /^limits\.globalAdmins\.min: 1 loosens the model's bound: at least 2/,
+  ],
+  [
+    "a loosened maximum of Global Administrators",
+    (c) => (c.limits.globalAdmins = { min: 2, max: 12 }),
+    /^limits\.globalAdmins\.max: 12 loosens the model's bound: at most 8/,
+  ],
+  [
+    "a loosened log retention",
+    (c) => (c.limits.minRetentionInDays = 30),
+    /^limits\.minRetentionInDays: 30 loosens the model's bound: logs are kept at least 90 days/,
+  ],
+  [
+    "a tripwire that is not critical",
+    (c) => (c.monitoring.severities = { breakglassSignIn: 2 }),
+    /^monitoring\.severities\.breakglassSignIn: 2 loosens the model: a breakglass sign-in is a severity 0/,
+  ],
+  [
+    "activation without a justification",
+    (c) => (c.pim.requireJustification = false),
+    /^pim\.requireJustification: false loosens the model/,
+  ],
+  ["activation without a ticket", (c) => (c.pim.requireTicket = false), /^pim\.requireTicket: false loosens the model/],
+  [
+    "an unknown activation strength",
+    (c) => (c.pim.activationStrength = "fido2"),
+    /^pim\.activationStrength: "fido2" must be one of "mfa", "passwordlessMfa", "phishingResistant"/,
+  ],
+  // FIDO2: the tenant-wide settings change things for everyone, so narrowing them is acknowledged.
+  [
+    "a tenant-wide allow-list without acknowledgement",
+    (c) => (c.breakglass.fido2.tenantWide = { aaguids: ["cb69481e-8ff7-4039-93ec-0a2729a154a8"] }),
+    /^breakglass\.fido2\.tenantWide: narrows the FIDO2 settings of EVERY user of a tenant without passkey profiles/,
+  ],
+  // Declared exceptions.
+  [
+    "an exception without a reason",
+    (c) =>
+      (c.exceptions = [
+        {
+          principal: "3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b",
+          principalType: "servicePrincipal",
+          roles: ["Privileged Role Administrator"],
+          owner: "identity-team@contoso.com",
+          expires: "2030-01-01",
+        },
+      ]),
+    /^exceptions\[0\]\.reason: is required/,
+  ],
+  [
+    "an exception giving a person Global Administrator",
+    (c) =>
+      (c.exceptions = [
+        {
+          principal: "3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b",
+          principalType: "user",
+          roles: ["Global Administrator"],
+          reason: "the CIO wants it",
+          owner: "cio@contoso.com",
+          expires: "2030-01-01",
+        },
+      ]),
+    /^exceptions\[0\]\.roles\[0\]: Global Administrator is never held standing by a person/,
+  ],
+  [
+    "an exception for an unknown role name",
+    (c) =>
+      (c.exceptions = [
+        {
+          principal: "3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b",
+          principalType: "servicePrincipal",
+          roles: ["Global Admin"],
+          reason: "deploys the baseline",
+          owner: "identity-team@contoso.com",
+          expires: "2030-01-01",
+        },
+      ]),
+    /^exceptions\[0\]\.roles\[0\]: "Global Admin" is not a directory role this model knows/,
+  ],
+  [
+    "an exception with a date that does not exist",
+    (c) =>
+      (c.exceptions = [
+        {
+          principal: "3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b",
+          principalType: "servicePrincipal",
+          roles: ["Privileged Role Administrator"],
+          reason: "deploys the baseline",
+          owner: "identity-team@contoso.com",
+          expires: "2027-02-30",
+        },
+      ]),
+    /^exceptions\[0\]\.expires: "2027-02-30" must be a real calendar date/,
+  ],
+  [
+    "an exception for an adopted emergency account",
+    (c) => {
+      explicitAccounts(c, [
+        { name: "bg-a", objectId: "3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b" } as never,
+        { name: "bg-b" },
+      ]);
+      c.exceptions = [
+        {
+          principal: "3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b",
+          principalType: "user",
+          roles: ["Directory Synchronization Accounts"],
+          reason: "why not at all",
+          owner: "x@contoso.com",
+          expires: "2030-01-01",
+        },
+      ];
+    },
+    /^exceptions\[0\]\.principal: is an emergency account/,
   ],
 ];

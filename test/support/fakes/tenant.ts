@@ -15,12 +15,10 @@ import {
   GLOBAL_ADMINISTRATOR,
   TRIPWIRE,
   TRIPWIRE_RULE_KEYS,
+  STRENGTH_POLICY_IDS,
 } from "@entra-baseline/model";
-import {
-  activationPolicyBody,
-  PHISHING_RESISTANT_MFA_STRENGTH_ID,
-} from "../../../src/components/conditionalAccess/policies";
-import { loadStackConfig } from "../../../src/config/stackConfig";
+import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
+import { validConfig } from "../stack";
 import { desiredActivationSettings } from "../../../src/tools/audit/checks/pimPolicy";
 import { FakePimPolicies } from "./pimPolicy";
 import { graphError, startFakeGraph, type FakeGraph, type FakeRequest, type FakeResponse } from "./graphServer";
@@ -36,11 +34,9 @@ export function guid(n: number, prefix = "00000000"): string {
   return `${prefix}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 }
 
-/** The bundled example stack (Pulumi.prod.yaml), validated. */
-export function prodConfig(): BaselineConfig {
-  const loaded = loadStackConfig(ROOT, "prod");
-  if (!loaded.ok) throw new Error(`Pulumi.prod.yaml is invalid: ${JSON.stringify(loaded.errors)}`);
-  return loaded.config;
+/** The test stack (test/support/fixtures/stack/Pulumi.test.yaml), validated. */
+export function testConfig(): BaselineConfig {
+  return validConfig();
 }
 
 export interface TenantData {
@@ -102,7 +98,7 @@ export function caPolicy(n: number, excludeGroups: string[], extra: { state?: st
  * authenticationStrength comes back inline with the strength's own fields (docs example of GET policies).
  */
 export function activationCaPolicy(contextId: string, excludeGroups: string[]): Json {
-  const body = activationPolicyBody(contextId, "enabled");
+  const body = activationPolicyBody(contextId, "enabled", "phishingResistant");
   return {
     ...body,
     id: guid(1, "ac7c0000"),
@@ -123,7 +119,7 @@ export function activationCaPolicy(contextId: string, excludeGroups: string[]): 
       customAuthenticationFactors: [],
       termsOfUse: [],
       authenticationStrength: {
-        id: PHISHING_RESISTANT_MFA_STRENGTH_ID,
+        id: STRENGTH_POLICY_IDS.phishingResistant,
         displayName: "Phishing-resistant MFA",
         policyType: "builtIn",
         requirementsSatisfied: "mfa",

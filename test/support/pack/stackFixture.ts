@@ -36,7 +36,11 @@ export const WORKSPACE_ID =
 export const PACK_CONFIG = {
   "no-standing-tier0-assignment": { breakglassUpns: BREAKGLASS_UPNS },
   "eligible-assignment-principals": { breakglassUpns: BREAKGLASS_UPNS, breakglassGroupName: GROUP_NAME },
-  "ga-activation-policy": { maxActivationDuration: "PT4H", authenticationContextId: "c1" },
+  "ga-activation-policy": {
+    maxActivationDuration: "PT4H",
+    authenticationContextId: "c1",
+    activationStrength: "phishingResistant",
+  },
   "global-admin-count": { min: 2, max: 8 },
   "breakglass-accounts": { breakglassUpns: BREAKGLASS_UPNS, breakglassGroupName: GROUP_NAME },
   "ca-policies-exclude-breakglass": { breakglassUpns: BREAKGLASS_UPNS, breakglassGroupName: GROUP_NAME },

@@ -10,14 +10,14 @@ import {
   eligibilityInstance,
   guid,
   healthyTenant,
-  prodConfig,
+  testConfig,
   user,
 } from "../../support/fakes/tenant";
 import { auditSnapshot } from "../../../src/tools/audit/audit";
 import { readTenant } from "../../../src/tools/audit/read";
 import { auditFake, clients, ids, useFakeTenant } from "../../support/audit/harness";
 
-const config = prodConfig();
+const config = testConfig();
 const tenant = useFakeTenant(() => healthyTenant(config));
 
 describe("audit of a tenant that matches the model", () => {
@@ -273,13 +273,13 @@ describe("activation authentication context", () => {
   const activationPolicy = () =>
     tenant().data.caPolicies.find((p) => p.id === guid(1, "ac7c0000")) as Record<string, any>;
   const expected =
-    'an enabled CA policy on the context with sign-in frequency "everyTime" and the phishing-resistant MFA authentication strength as its grant';
+    'an enabled CA policy on the context with sign-in frequency "everyTime" and authentication strength Multifactor authentication (or a stronger one) as its grant';
 
   it.each<[string, (p: Record<string, any>) => void, string]>([
     [
       "granted with plain MFA",
       (p) => (p.grantControls = { operator: "OR", builtInControls: ["mfa"], authenticationStrength: null }),
-      "its grant does not require the phishing-resistant MFA authentication strength",
+      "its grant does not require authentication strength Multifactor authentication",
     ],
     [
       "granted with the strength OR a compliant device",

@@ -10,11 +10,11 @@ import {
   eligibilityInstance,
   guid,
   healthyTenant,
-  prodConfig,
+  testConfig,
 } from "../../support/fakes/tenant";
 import { auditFake, useFakeTenant } from "../../support/audit/harness";
 
-const config = prodConfig();
+const config = testConfig();
 const tenant = useFakeTenant(() => healthyTenant(config));
 const bg = () => tenant().data.users.slice(0, 2);
 const groupId = () => String(tenant().data.groups[0]!.id);

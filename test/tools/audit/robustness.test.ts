@@ -14,11 +14,11 @@ import {
   guid,
   healthyTenant,
   pageOf,
-  prodConfig,
+  testConfig,
 } from "../../support/fakes/tenant";
 import { readFake, useFakeTenant } from "../../support/audit/harness";
 
-const config = prodConfig();
+const config = testConfig();
 const CA = "/v1.0/identity/conditionalAccess/policies";
 const INSTANCES = "/v1.0/roleManagement/directory/roleAssignmentScheduleInstances";
 

@@ -15,14 +15,14 @@ import {
   caPolicy,
   guid,
   healthyTenant,
-  prodConfig,
+  testConfig,
   startFakeTenant,
   user,
   type TenantData,
 } from "../../support/fakes/tenant";
 import { clients, useFakeAzureCliInFile } from "../../support/audit/harness";
 
-const config = prodConfig();
+const config = testConfig();
 
 function bigTenant(): TenantData {
   const data = healthyTenant(config);

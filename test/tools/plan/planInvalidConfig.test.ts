@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { prodStackText, runCli, tempDir } from "../../support/cli";
+import { stackText, runCli, tempDir } from "../../support/cli";
 
 function stackDir(name: string, text: string): string {
   const dir = tempDir("plan");
@@ -15,7 +15,7 @@ function stackDir(name: string, text: string): string {
 
 describe("npm run plan with an invalid stack", () => {
   it("prints every error with key path and value, exits 2 and declares nothing", async () => {
-    const text = prodStackText()
+    const text = stackText()
       .replace("maxActivationDuration: PT4H", "maxActivationDuration: PT9H")
       .replace("- megan.bowen@contoso.com", "- not-a-upn")
       .replace("retentionInDays: 180", "retentionInDays: 30");
@@ -32,10 +32,7 @@ describe("npm run plan with an invalid stack", () => {
   });
 
   it("with --json prints the errors as JSON and an empty resource list", async () => {
-    const dir = stackDir(
-      "broken",
-      prodStackText().replace("authenticationContextId: c1", "authenticationContextId: c100"),
-    );
+    const dir = stackDir("broken", stackText().replace("authenticationContextId: c1", "authenticationContextId: c100"));
     const res = await runCli("plan", ["--stack", "broken", "--cwd", dir, "--json"]);
     expect(res.code).toBe(2);
     const out = JSON.parse(res.stdout);
@@ -44,7 +41,7 @@ describe("npm run plan with an invalid stack", () => {
   });
 
   it("refuses an encrypted secure: value of ours, naming the key, and ignores one of another namespace", async () => {
-    const text = prodStackText()
+    const text = stackText()
       .replace(
         "  azure-native:location: westeurope",
         "  azure-native:location: westeurope\n  azure-native:clientSecret:\n    secure: v1:abc",

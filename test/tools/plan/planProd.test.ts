@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ALL_POLICY_NAMES, componentTypes, dynamicTypeToken, providerTypes } from "@entra-baseline/model";
 import { planPassword } from "../../../src/tools/plan/mocks";
 import { DYNAMIC_PROVIDER_PLACEHOLDER } from "../../../src/tools/engine/stackExport";
-import { prodStackText, runCli, tempDir, type CliResult } from "../../support/cli";
+import { stackText, runCli, tempDir, type CliResult } from "../../support/cli";
 
 const out = tempDir("plan-prod");
 const exportFile = path.join(out, "prod.export.json");
@@ -168,7 +168,7 @@ describe.concurrent("npm run plan on the bundled prod stack", () => {
 describe("npm run plan --stack NAME --cwd DIR on a valid stack the pack rejects", () => {
   it("reads Pulumi.NAME.yaml from DIR, exits 1 with the violation grouped by rule, and check on its --export gives the same verdict", async () => {
     const dir = tempDir("plan-weak");
-    const weakStack = prodStackText()
+    const weakStack = stackText()
       .replace("activationPolicyState: enabled", "activationPolicyState: disabled")
       .replace(/law-entra-baseline-prod/g, "law-entra-baseline-weak");
     fs.writeFileSync(path.join(dir, "Pulumi.weak.yaml"), weakStack);
@@ -176,7 +176,7 @@ describe("npm run plan --stack NAME --cwd DIR on a valid stack the pack rejects"
     const text = await runCli("plan", ["--stack", "weak", "--cwd", dir, "--export", exported]);
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/^Plan of stack "weak" \(Pulumi\.weak\.yaml\)/);
-    expect(text.stdout).toMatch(/warnings:\n {2}- conditionalAccess\.activationPolicyState: /);
+    expect(text.stdout).toMatch(/warnings:\n( {2}- .*\n)* {2}- conditionalAccess\.activationPolicyState: /);
     expect(text.stdout).toMatch(
       /Policy pack .+: 1 violation \(1 mandatory\)\n\n {2}ga-activation-policy \(mandatory\)\n {4}✗ jit-global-admin-activation-policy {2}urn:pulumi:weak::/,
     );

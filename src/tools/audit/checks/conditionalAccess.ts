@@ -10,6 +10,7 @@ import {
   breakglassExclusionGaps,
   excludesBreakglassGroup,
   targetsAuthenticationContext,
+  STRENGTH_NAMES,
 } from "@entra-baseline/model";
 import { asRecord, breakglassLabel, lower, stringList, type AuditContext } from "../context";
 import { finding, type Finding } from "../findings";
@@ -110,16 +111,20 @@ export function activationContextFindings(ctx: AuditContext): Finding[] {
   const contextId = liveActivationSettings(ctx)?.authenticationContextId;
   if (!contextId) return [];
   const targeting = (ctx.snapshot.sources.caPolicies ?? []).filter((p) => targetsAuthenticationContext(p, contextId));
-  if (targeting.some((p) => activationContextPolicyGaps(p).length === 0)) return [];
+  if (targeting.some((p) => activationContextPolicyGaps(p, ctx.config.pim.activationStrength).length === 0)) return [];
   return [
     finding("AUD-ACTIVATION-CONTEXT-NOT-ENFORCED", {
       object: `authentication context "${contextId}" (required by the Global Administrator activation policy)`,
-      expected:
-        'an enabled CA policy on the context with sign-in frequency "everyTime" and the phishing-resistant MFA authentication strength as its grant',
+      expected: `an enabled CA policy on the context with sign-in frequency "everyTime" and authentication strength ${STRENGTH_NAMES[ctx.config.pim.activationStrength]} (or a stronger one) as its grant`,
       actual:
         targeting.length === 0
           ? "no CA policy targets the context, so activation forces no fresh MFA"
-          : targeting.map((p) => `${describePolicy(p)}: ${activationContextPolicyGaps(p).join("; ")}`).join(" | "),
+          : targeting
+              .map(
+                (p) =>
+                  `${describePolicy(p)}: ${activationContextPolicyGaps(p, ctx.config.pim.activationStrength).join("; ")}`,
+              )
+              .join(" | "),
     }),
   ];
 }

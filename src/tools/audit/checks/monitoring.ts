@@ -7,6 +7,7 @@ import {
   ALERT_RULES,
   missingIdentifiers,
   REQUIRED_LOG_CATEGORIES,
+  TRIPWIRE,
   TRIPWIRE_RULE_KEYS,
   type TripwireCondition,
   tripwireCriteriaProblems,
@@ -137,12 +138,7 @@ export function tripwireFindings(ctx: AuditContext): Finding[] {
         }
       }
       // Everything else the model requires (severity, frequency, table, query limits); enabled and accounts are above.
-      for (const problem of tripwireRuleProblems(
-        key,
-        { ...facts, enabled: true },
-        [],
-        ctx.config.limits.tripwireMaxEvaluationFrequency,
-      )) {
+      for (const problem of tripwireRuleProblems(key, { ...facts, enabled: true }, [], TRIPWIRE.evaluationFrequency)) {
         out.push(
           finding("AUD-TRIPWIRE-WEAK", {
             object,
