@@ -1,5 +1,6 @@
 /**
  * eligible-assignment-principals — severity high, mandatory.
+ * Catalogue: ELIGIBLE-PRINCIPALS (src/model/catalogue.ts).
  * Controls: CISA MS.AAD.7.4 (privileged access through PIM), ZTA 21835 (emergency accounts stay out of PIM),
  * Microsoft Learn emergency-access guidance. Only users and role-assignable groups can be PIM-eligible (service
  * principals only take active assignments); breakglass accounts hold permanent Global Administrator and are never
@@ -11,7 +12,7 @@
  */
 import { policyNames, providerTypes, roleName } from "@entra-baseline/model";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { breakglassView, mayBeBreakglass } from "../lib/breakglass";
+import { breakglassView, mayBeBreakglass, objectIdOf } from "../lib/breakglass";
 import {
   breakglassGroupNameSchema,
   breakglassObjectIdsSchema,
@@ -19,6 +20,8 @@ import {
   policyConfig,
   schema,
 } from "../lib/config";
+import { ROLE_ELIGIBILITY_TYPES } from "../lib/eligibilities";
+import { isRoleAssignable } from "../lib/holdings";
 import { dependenciesOf, describeResource, indexStack } from "../lib/stack";
 import { readString } from "../lib/values";
 
@@ -31,14 +34,14 @@ export interface EligibleAssignmentPrincipalsConfig {
 const ELIGIBLE_PRINCIPAL_TYPES = new Set<string>([providerTypes.user, providerTypes.group]);
 
 const eligibilityTypes: { type: string; principal: string; what: (r: PolicyResource) => string }[] = [
-  {
-    type: providerTypes.directoryRoleEligibilityScheduleRequest,
+  ...ROLE_ELIGIBILITY_TYPES.map((type) => ({
+    type,
     principal: "principalId",
-    what: (r) => {
+    what: (r: PolicyResource) => {
       const role = readString(r.props, "roleDefinitionId");
       return typeof role === "string" ? roleName(role) : "a directory role";
     },
-  },
+  })),
   {
     type: providerTypes.privilegedAccessGroupEligibilitySchedule,
     principal: "principalId",
@@ -49,7 +52,7 @@ const eligibilityTypes: { type: string; principal: string; what: (r: PolicyResou
 export const eligibleAssignmentPrincipals: StackValidationPolicy = {
   name: policyNames.eligibleAssignmentPrincipals,
   description:
-    "PIM eligibility only for users and groups, never for a breakglass account (CISA MS.AAD.7.4, ZTA 21835).",
+    "PIM eligibility, for any role or PIM-for-Groups group, only for users and role-assignable groups, never for a breakglass account or the exclusion group (CISA MS.AAD.7.4, ZTA 21835).",
   enforcementLevel: "mandatory",
   configSchema: schema({
     breakglassUpns: breakglassUpnsSchema,
@@ -87,6 +90,23 @@ export const eligibleAssignmentPrincipals: StackValidationPolicy = {
             `${describeResource(r)} makes ${describeResource(wrong)} eligible for ${what(r)}; only users and groups can be eligible (service principals take no PIM eligibility).`,
             r.urn,
           );
+          continue;
+        }
+        // A group eligible for a role must be role-assignable: otherwise a Groups or User Administrator controls
+        // who may activate it (Graph refuses the request too).
+        const groups = [
+          ...sources.filter((d) => d.type === providerTypes.group),
+          ...index
+            .of(providerTypes.group)
+            .filter((g) => typeof value === "string" && objectIdOf(g) === value.trim().toLowerCase()),
+        ];
+        for (const g of groups) {
+          if (type !== providerTypes.privilegedAccessGroupEligibilitySchedule && isRoleAssignable(g) !== true) {
+            reportViolation(
+              `${describeResource(r)} makes ${describeResource(g)} eligible for ${what(r)}, but the group is not role-assignable (assignableToRole: true): anyone who manages groups would decide who may activate the role.`,
+              r.urn,
+            );
+          }
         }
       }
     }

@@ -1,74 +1,92 @@
 /**
  * global-admin-count — severity high, mandatory.
  * Controls: CISA MS.AAD.7.1 (2 to 8 Global Administrators), ZTA 21812 (≤ 8 GA), Maester MT.1032 (too many GAs).
+ * Catalogue: GA-COUNT (src/model/catalogue.ts).
  *
- * Counts the distinct principals that hold Global Administrator through this stack: eligible (PIM eligibility
- * requests) plus permanent (DirectoryRoleAssignment). Too few locks the tenant out when one is lost; too many widens
- * the blast radius. Preview: principals whose id is unknown are counted once per resource (by URN), which is exact
- * for the one-request-per-admin shape the program declares.
+ * Counts the distinct principals that hold Global Administrator through this stack, every path at once: eligible
+ * (role eligibilities, members of an eligible group, eligible members of a PIM-for-Groups group holding the role) and
+ * active (every holding policies/lib/holdings.ts finds: direct, legacy, through a group). A group whose members the
+ * stack cannot show counts once, and is said so. Too few locks the tenant out when one is lost; too many widens the
+ * blast radius. Preview: a principal whose id is unknown is identified by the resource it came from.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { GLOBAL_ADMINISTRATOR, policyNames, providerTypes } from "@entra-baseline/model";
-import { policyConfig, schema } from "../lib/config";
-import { dependenciesOf, indexStack } from "../lib/stack";
-import { readString } from "../lib/values";
+import { GLOBAL_ADMINISTRATOR, MODEL_BOUNDS, policyNames } from "@entra-baseline/model";
+import { breakglassView } from "../lib/breakglass";
+import { breakglassObjectIdsSchema, breakglassUpnsSchema, pimGroupsSchema, policyConfig, schema } from "../lib/config";
+import { groupEligibilities, roleEligibilities } from "../lib/eligibilities";
+import { declaredGroupMembers, groupGrants, stackHoldings } from "../lib/holdings";
+import { canonicalId } from "../lib/roles";
+import { indexStack } from "../lib/stack";
 
 export interface GlobalAdminCountConfig {
   min: number;
   max: number;
+  breakglassUpns: string[];
+  breakglassObjectIds: string[];
+  pimGroups: { group: string; roles: string[] }[];
 }
-
-// Permanent first: a principal that is both counts as permanent (standing access is what matters).
-const holders = [
-  { type: providerTypes.directoryRoleAssignment, role: "roleId", principal: "principalObjectId", permanent: true },
-  {
-    type: providerTypes.directoryRoleEligibilityScheduleRequest,
-    role: "roleDefinitionId",
-    principal: "principalId",
-    permanent: false,
-  },
-];
 
 export const globalAdminCount: StackValidationPolicy = {
   name: policyNames.globalAdminCount,
-  description: "Between 2 and 8 Global Administrators, eligible plus permanent (CISA MS.AAD.7.1).",
+  description:
+    "Between 2 and 8 Global Administrators, eligible plus active, counted through every path (CISA MS.AAD.7.1).",
   enforcementLevel: "mandatory",
   configSchema: schema({
     min: {
       type: "integer",
-      minimum: 1,
-      default: 2,
-      description: "Fewest Global Administrators (limits.globalAdmins.min).",
+      minimum: MODEL_BOUNDS.globalAdmins.min,
+      maximum: MODEL_BOUNDS.globalAdmins.max,
+      default: MODEL_BOUNDS.globalAdmins.min,
+      description: "Fewest Global Administrators (limits.globalAdmins.min; at least 2 by the model).",
     },
     max: {
       type: "integer",
-      minimum: 1,
-      default: 8,
-      description: "Most Global Administrators (limits.globalAdmins.max).",
+      minimum: MODEL_BOUNDS.globalAdmins.min,
+      maximum: MODEL_BOUNDS.globalAdmins.max,
+      default: MODEL_BOUNDS.globalAdmins.max,
+      description: "Most Global Administrators (limits.globalAdmins.max; at most 8 by the model).",
     },
+    breakglassUpns: breakglassUpnsSchema,
+    breakglassObjectIds: breakglassObjectIdsSchema,
+    pimGroups: pimGroupsSchema,
   }),
   validateStack: (args, reportViolation) => {
     const cfg = policyConfig<GlobalAdminCountConfig>(args, globalAdminCount.configSchema);
     const index = indexStack(args);
-    const principals = new Set<string>();
-    let eligible = 0;
-    let permanent = 0;
-    for (const { type, role, principal, permanent: isPermanent } of holders) {
-      for (const r of index.of(type)) {
-        if (readString(r.props, role)?.toString().toLowerCase() !== GLOBAL_ADMINISTRATOR) continue;
-        const id = readString(r.props, principal);
-        // Unknown at preview: the resource it came from identifies the principal, else the assignment itself.
-        const key = typeof id === "string" ? id.toLowerCase() : (dependenciesOf(r, principal)[0]?.urn ?? r.urn);
-        if (principals.has(key)) continue;
-        principals.add(key);
-        if (isPermanent) permanent++;
-        else eligible++;
+    const view = breakglassView(index, cfg);
+    const pimGroups = new Map(cfg.pimGroups.map((g) => [g.group.toLowerCase(), g.roles.map(canonicalId)]));
+    const members = declaredGroupMembers(index, view);
+    const active = new Set<string>();
+    const eligible = new Set<string>();
+    const opaque: string[] = [];
+
+    const { holdings, opaqueGroups } = stackHoldings(index, view, pimGroups);
+    for (const h of holdings) if (h.role === GLOBAL_ADMINISTRATOR) active.add(h.principal.key.toLowerCase());
+    for (const g of opaqueGroups) {
+      if (g.role !== GLOBAL_ADMINISTRATOR) continue;
+      active.add(g.group.key);
+      opaque.push(g.group.label);
+    }
+    for (const e of roleEligibilities(index, view)) {
+      if (e.role !== GLOBAL_ADMINISTRATOR || !e.principal) continue;
+      const inGroup =
+        e.principal.type === "group" || pimGroups.has(e.principal.key) ? members.get(e.principal.key) : undefined;
+      if (inGroup && inGroup.length > 0) inGroup.forEach((m) => eligible.add(m));
+      else {
+        eligible.add(e.principal.key.toLowerCase());
+        if (e.principal.type === "group") opaque.push(e.principal.label);
       }
     }
-    const total = principals.size;
+    const grants = groupGrants(index, view, pimGroups);
+    for (const g of groupEligibilities(index, view)) {
+      if (g.group && g.principal && (grants.get(g.group) ?? []).includes(GLOBAL_ADMINISTRATOR))
+        eligible.add(g.principal.key.toLowerCase());
+    }
+    for (const key of active) eligible.delete(key);
+    const total = active.size + eligible.size;
     if (total < cfg.min || total > cfg.max) {
       reportViolation(
-        `${total} Global Administrators (${eligible} eligible + ${permanent} permanent); CISA MS.AAD.7.1 and this stack allow ${cfg.min}–${cfg.max}.`,
+        `${total} Global Administrators (${eligible.size} eligible + ${active.size} active); CISA MS.AAD.7.1 and this stack allow ${cfg.min}–${cfg.max}.${opaque.length > 0 ? ` Groups whose members the stack cannot show count once each: ${[...new Set(opaque)].join(", ")}.` : ""}`,
       );
     }
   },

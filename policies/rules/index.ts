@@ -1,21 +1,27 @@
 /** Every rule of the pack, in the order they are reported. Side-effect free: importing this starts no server. */
 import type { Policies } from "@pulumi/policy";
+import { activationPolicy } from "./activationPolicy";
+import { baselineAdvisories } from "./baselineAdvisories";
 import { breakglassAccounts } from "./breakglassAccounts";
 import { breakglassTripwire } from "./breakglassTripwire";
 import { caPoliciesExcludeBreakglass } from "./caPoliciesExcludeBreakglass";
 import { eligibleAssignmentPrincipals } from "./eligibleAssignmentPrincipals";
 import { entraDiagnosticSetting } from "./entraDiagnosticSetting";
-import { gaActivationPolicy } from "./gaActivationPolicy";
+import { exclusionGroup } from "./exclusionGroup";
 import { globalAdminCount } from "./globalAdminCount";
+import { noForeignWriters } from "./noForeignWriters";
 import { noStandingTier0Assignment } from "./noStandingTier0Assignment";
 
 export const policies: Policies = [
   noStandingTier0Assignment,
   eligibleAssignmentPrincipals,
-  gaActivationPolicy,
+  activationPolicy,
   globalAdminCount,
   breakglassAccounts,
+  exclusionGroup,
   caPoliciesExcludeBreakglass,
   entraDiagnosticSetting,
   breakglassTripwire,
+  noForeignWriters,
+  baselineAdvisories,
 ];

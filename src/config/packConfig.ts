@@ -10,30 +10,110 @@
  * `*.onmicrosoft.com` domain (see policies/lib/breakglass.ts).
  */
 import type { BaselineConfig } from "./validate";
-import { policyNames } from "@entra-baseline/model";
+import { durationSeconds, MODEL_BOUNDS, policyNames, resolveRole, TIER0_ROLE_IDS } from "@entra-baseline/model";
+import { activationMinutes, managedRoles } from "./managedRoles";
 
 export function breakglassAccountRefs(config: BaselineConfig): string[] {
   const domain = config.breakglass.domain ?? config.tenant.initialDomain;
   return config.breakglass.accounts.map((a) => (domain ? `${a.name}@${domain}` : a.name).toLowerCase());
 }
 
+/** Each managed role's requirement, as the activation-policy rule reads it. */
+function roleRequirements(config: BaselineConfig): Record<string, unknown>[] {
+  return managedRoles(config.pim).map((role) => ({
+    roleDefinitionId: role.roleDefinitionId,
+    maxActivationMinutes: activationMinutes(
+      role.tier0
+        ? shortest(role.rules.maxActivationDuration, config.limits.activationDuration.max)
+        : role.rules.maxActivationDuration,
+    ),
+    requireJustification: role.rules.requireJustification,
+    requireTicket: role.rules.requireTicket,
+    requireApproval: role.rules.requireApproval,
+    ...(role.rules.authenticationContextId ? { authenticationContextId: role.rules.authenticationContextId } : {}),
+    activationStrength: role.rules.activationStrength,
+    requireNotifications: role.rules.notificationRecipients.length > 0,
+  }));
+}
+
+function shortest(a: string, b: string): string {
+  return (durationSeconds(a) ?? Infinity) <= (durationSeconds(b) ?? Infinity) ? a : b;
+}
+
 export function derivePackConfig(config: BaselineConfig): Record<string, Record<string, unknown>> {
   const breakglassUpns = breakglassAccountRefs(config);
+  const breakglassObjectIds = config.breakglass.accounts.flatMap((a) => (a.objectId ? [a.objectId] : []));
   const breakglassGroupName = config.breakglass.groupName;
+  const breakglass = { breakglassUpns, breakglassObjectIds };
+  const roles = managedRoles(config.pim);
+  const pimGroups = config.pim.groups.map((g) => ({
+    group: g.group.toLowerCase(),
+    roles: g.roles.flatMap((r) => {
+      const role = resolveRole(r);
+      return role ? [role.templateId] : [];
+    }),
+  }));
+  const maxActivationMinutes = activationMinutes(config.limits.activationDuration.max);
+  const tier0RoleIds = [
+    ...new Set([...TIER0_ROLE_IDS, ...roles.filter((r) => r.tier0).map((r) => r.roleDefinitionId)]),
+  ];
+  const exceptions = config.exceptions.map((e) => ({
+    principal: e.principal.toLowerCase(),
+    principalType: e.principalType,
+    ...(e.label ? { label: e.label } : {}),
+    roles: e.roles.flatMap((r) => {
+      const role = resolveRole(r);
+      return role ? [role.templateId] : [];
+    }),
+    reason: e.reason,
+    owner: e.owner,
+    expires: e.expires,
+  }));
+  const keptPasswords = config.breakglass.accounts
+    .filter((a) => a.password === "keepExisting")
+    .map((a) => breakglassUpns[config.breakglass.accounts.indexOf(a)]!);
   return {
-    [policyNames.noStandingTier0Assignment]: { breakglassUpns },
-    [policyNames.eligibleAssignmentPrincipals]: { breakglassUpns, breakglassGroupName },
-    [policyNames.gaActivationPolicy]: {
-      maxActivationDuration: config.limits.activationDuration.max,
-      authenticationContextId: config.pim.authenticationContextId,
-      activationStrength: config.pim.activationStrength,
+    [policyNames.noStandingTier0Assignment]: {
+      ...breakglass,
+      tier0RoleIds,
+      exceptions,
+      maxActivationMinutes,
+      pimGroups,
     },
-    [policyNames.globalAdminCount]: { min: config.limits.globalAdmins.min, max: config.limits.globalAdmins.max },
-    [policyNames.breakglassAccounts]: { breakglassUpns, minAccounts: 2, breakglassGroupName },
-    [policyNames.caPoliciesExcludeBreakglass]: { breakglassUpns, breakglassGroupName },
-    [policyNames.entraDiagnosticSetting]: { minRetentionInDays: config.limits.minRetentionInDays },
-    [policyNames.breakglassTripwire]: {
+    [policyNames.eligibleAssignmentPrincipals]: { ...breakglass, breakglassGroupName },
+    [policyNames.activationPolicy]: {
+      roles: roleRequirements(config),
+      maxActivationMinutes,
+      activationStrength: config.pim.activationStrength,
+      tier0RoleIds,
+      pimGroups,
+      ...breakglass,
+      breakglassGroupName,
+    },
+    [policyNames.globalAdminCount]: {
+      min: config.limits.globalAdmins.min,
+      max: config.limits.globalAdmins.max,
+      ...breakglass,
+      pimGroups,
+    },
+    [policyNames.breakglassAccounts]: {
       breakglassUpns,
+      minAccounts: MODEL_BOUNDS.minBreakglassAccounts,
+      keptPasswords,
+    },
+    [policyNames.exclusionGroup]: {
+      ...breakglass,
+      breakglassGroupName,
+      groupOwners: config.breakglass.groupOwners ?? [],
+    },
+    [policyNames.caPoliciesExcludeBreakglass]: { ...breakglass, breakglassGroupName },
+    [policyNames.entraDiagnosticSetting]: { minRetentionInDays: config.limits.minRetentionInDays },
+    [policyNames.breakglassTripwire]: { ...breakglass },
+    [policyNames.noForeignWriters]: { ...breakglass, breakglassGroupName },
+    [policyNames.advisories]: {
+      activationStrength: config.pim.activationStrength,
+      adminMfaStrength: config.conditionalAccess.adminMfa.strength,
+      keptPasswords,
     },
   };
 }

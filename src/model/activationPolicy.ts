@@ -1,10 +1,14 @@
 /**
- * The Global Administrator activation policy as this project models it: the desired settings the PIM dynamic
- * resource writes (its props carry exactly these fields plus `graphEndpoint`), the live settings it reads back,
- * and the one definition of "weakened" shared by the policy pack and the live-tenant audit.
+ * A role's activation policy as this project models it: the settings the PIM dynamic resource writes for each
+ * managed role (its props carry exactly these fields plus its connection props), the live settings it reads back,
+ * what the model requires of a role (Tier-0: at most 4 h, justification, ticket, approval by someone else, the fresh
+ * MFA of an authentication context, notifications), and the one definition of "weakened" shared by the policy pack
+ * and the live-tenant audit.
  */
 import { describeSeconds, durationSeconds } from "./duration";
+import { MODEL_BOUNDS } from "./limits";
 import { EMAIL, isGuid } from "./identifiers";
+import { roleName } from "./roles";
 
 export interface ApproverRef {
   kind: "user" | "group";
@@ -13,7 +17,7 @@ export interface ApproverRef {
 }
 
 export interface ActivationPolicySettings {
-  /** Role template id (Global Administrator). */
+  /** Role template id. */
   roleDefinitionId: string;
   /** Expiration_EndUser_Assignment.maximumDuration (ISO 8601). */
   maxActivationDuration: string;
@@ -38,37 +42,88 @@ export interface ActivationPolicySettings {
   notificationRecipients: string[];
 }
 
-export interface ActivationLimits {
-  /** Longest allowed activation (ISO 8601), e.g. limits.activationDuration.max. */
-  maxActivationDuration: string;
+/** What the model requires of one managed role's activation policy. */
+export interface ActivationRequirement {
+  roleDefinitionId: string;
+  /** Tier-0 roles are held to the model's bounds whatever the requirement says. */
+  tier0: boolean;
+  /** Longest activation allowed, in seconds. */
+  maxActivationSeconds: number;
+  requireJustification: boolean;
+  requireTicket: boolean;
+  requireApproval: boolean;
+  /** The authentication context activation must require; "" = any context; null = none required. */
+  authenticationContextId: string | null;
+  /** Assignment and activation alerts must reach someone (CISA MS.AAD.7.7–7.9). */
+  requireNotifications: boolean;
+}
+
+/** The Tier-0 requirement at the model's bounds (what a pack run without config judges every Tier-0 role by). */
+export function tier0Requirement(
+  roleDefinitionId: string,
+  maxActivationSeconds: number = MODEL_BOUNDS.tier0MaxActivationSeconds,
+): ActivationRequirement {
+  return {
+    roleDefinitionId: roleDefinitionId.toLowerCase(),
+    tier0: true,
+    maxActivationSeconds: Math.min(maxActivationSeconds, MODEL_BOUNDS.tier0MaxActivationSeconds),
+    requireJustification: true,
+    requireTicket: true,
+    requireApproval: true,
+    authenticationContextId: "",
+    requireNotifications: true,
+  };
+}
+
+/** A requirement as it may be declared, tightened to the model's bounds for Tier-0 (a config cannot relax them). */
+export function effectiveRequirement(req: ActivationRequirement): ActivationRequirement {
+  if (!req.tier0)
+    return { ...req, maxActivationSeconds: Math.min(req.maxActivationSeconds, MODEL_BOUNDS.maxActivationSeconds) };
+  const floor = tier0Requirement(req.roleDefinitionId, req.maxActivationSeconds);
+  return { ...floor, authenticationContextId: req.authenticationContextId ? req.authenticationContextId : "" };
+}
+
+export interface ActivationPeople {
+  /** Object ids of everyone who may activate the role (eligible users, and members of eligible groups where known). */
+  requesters: readonly string[];
+  /** Members of approver groups, where known (an approver group whose members are unknown counts as someone else). */
+  groupMembers?: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
- * Every way `settings` falls short of the model, as messages. `requesterIds` are the object ids of the eligible
- * admins: each must have at least one approver other than themselves (a requester never approves their own
- * request). Approver groups count as "someone else" because their membership is not known here.
+ * Every way `settings` falls short of `requirement`, as messages; [] when it holds. Each requester must have an
+ * approver other than themselves: a requester never approves their own request, and approver groups count through
+ * their members where membership is known.
  */
 export function activationPolicyWeaknesses(
   settings: ActivationPolicySettings,
-  limits: ActivationLimits,
-  requesterIds: readonly string[] = [],
+  requirement: ActivationRequirement,
+  people: ActivationPeople = { requesters: [] },
 ): string[] {
+  const req = effectiveRequirement(requirement);
   const problems: string[] = [];
   const seconds = durationSeconds(settings.maxActivationDuration);
-  const maxSeconds = durationSeconds(limits.maxActivationDuration) ?? 4 * 3600;
   if (seconds === undefined) {
     problems.push(`activation maximum duration "${settings.maxActivationDuration}" is not an ISO 8601 duration`);
-  } else if (seconds > maxSeconds) {
+  } else if (seconds > req.maxActivationSeconds) {
     problems.push(
-      `activation maximum duration ${settings.maxActivationDuration} (${describeSeconds(seconds)}) exceeds the allowed ${describeSeconds(maxSeconds)}`,
+      `activation maximum duration ${settings.maxActivationDuration} (${describeSeconds(seconds)}) exceeds the allowed ${describeSeconds(req.maxActivationSeconds)}`,
     );
   }
-  if (!settings.requireJustification) problems.push("activation does not require a justification");
-  if (!settings.requireTicket) problems.push("activation does not require a ticket reference");
-  if (!settings.authenticationContextId) {
-    problems.push(
-      "activation does not require an authentication context, so no fresh phishing-resistant MFA challenge is forced",
-    );
+  if (req.requireJustification && !settings.requireJustification)
+    problems.push("activation does not require a justification");
+  if (req.requireTicket && !settings.requireTicket) problems.push("activation does not require a ticket reference");
+  if (req.authenticationContextId !== null) {
+    if (!settings.authenticationContextId) {
+      problems.push("activation does not require an authentication context, so no fresh MFA challenge is forced");
+    } else if (
+      req.authenticationContextId !== "" &&
+      settings.authenticationContextId.toLowerCase() !== req.authenticationContextId.toLowerCase()
+    ) {
+      problems.push(
+        `activation requires authentication context "${settings.authenticationContextId}", not the configured "${req.authenticationContextId}"`,
+      );
+    }
   }
   // Only a well-formed user or group object id is an approver: "" or a UPN would count as "someone else" here
   // while Graph refuses (or nobody receives) the request.
@@ -77,15 +132,21 @@ export function activationPolicyWeaknesses(
   );
   const approvers = settings.approval.approvers.filter((a) => !malformed.includes(a));
   for (const a of malformed) problems.push(`approver ${JSON.stringify(a)} is not a user or group object id`);
-  if (!settings.approval.required) {
-    problems.push("activation does not require approval (CISA MS.AAD.7.6)");
-  } else if (approvers.length === 0) {
-    problems.push("approval is required but no approver is configured");
-  } else if (!approvers.some((a) => a.kind === "group")) {
-    const approverIds = new Set(approvers.map((a) => a.id.trim().toLowerCase()));
-    for (const requester of requesterIds) {
-      const others = [...approverIds].filter((a) => a !== requester.trim().toLowerCase());
-      if (others.length === 0) problems.push(`eligible admin ${requester} has no approver other than themselves`);
+  if (req.requireApproval) {
+    if (!settings.approval.required) {
+      problems.push(`activation does not require approval (CISA MS.AAD.7.6)`);
+    } else if (approvers.length === 0) {
+      problems.push("approval is required but no approver is configured");
+    } else {
+      for (const requester of people.requesters) {
+        const me = requester.trim().toLowerCase();
+        const someoneElse = approvers.some((a) => {
+          if (a.kind === "user") return a.id.trim().toLowerCase() !== me;
+          const members = people.groupMembers?.get(a.id.trim().toLowerCase());
+          return members === undefined || members.some((m) => m.toLowerCase() !== me);
+        });
+        if (!someoneElse) problems.push(`eligible admin ${requester} has no approver other than themselves`);
+      }
     }
   }
   const recipients = settings.notificationRecipients.filter((r) => typeof r === "string" && EMAIL.test(r.trim()));
@@ -94,8 +155,10 @@ export function activationPolicyWeaknesses(
     problems.push(
       `notification recipients ${badRecipients.map((r) => JSON.stringify(r)).join(", ")} are not e-mail addresses`,
     );
-  if (recipients.length === 0) {
-    problems.push("no notification recipients: assignments and activations alert nobody (CISA MS.AAD.7.7/7.8)");
+  if (req.requireNotifications && recipients.length === 0) {
+    problems.push(
+      `no notification recipients: assignments and activations of ${roleName(req.roleDefinitionId)} alert nobody (CISA MS.AAD.7.7–7.9)`,
+    );
   }
   return problems;
 }

@@ -280,3 +280,16 @@ export const PRIVILEGED_RESOURCE_ACTIONS: readonly string[] = [
   "microsoft.directory/users/password/update",
   "microsoft.directory/users/userPrincipalName/update",
 ];
+
+const PRIVILEGED = new Set(PRIVILEGED_RESOURCE_ACTIONS.map((a) => a.toLowerCase()));
+
+/**
+ * The privileged actions among a role's allowed resource actions (case-insensitive; a wildcard counts, since it may
+ * match one). A custom role holding any is a Tier-0 equivalent.
+ */
+export function privilegedActionsOf(actions: readonly string[]): string[] {
+  return actions.filter((a) => {
+    const action = a.trim().toLowerCase();
+    return PRIVILEGED.has(action) || action.includes("*");
+  });
+}

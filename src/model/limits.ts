@@ -99,9 +99,9 @@ export function effectiveLimits(limits: Partial<StackLimits> | undefined): Stack
   return {
     activationDuration: {
       max:
-        max > MODEL_BOUNDS.tier0MaxActivationSeconds
+        max > MODEL_BOUNDS.tier0MaxActivationSeconds || !limits?.activationDuration?.max
           ? DEFAULT_LIMITS.activationDuration.max
-          : limits!.activationDuration!.max,
+          : limits.activationDuration.max,
     },
     globalAdmins: { min, max: most },
     minRetentionInDays: Math.max(

@@ -6,8 +6,9 @@
  * Sev 0, evaluated every minute, naming every breakglass account by object id (survives renames) *and* UPN
  * (catches attempts against the name). See docs/monitoring.md for the timing reasoning.
  */
-import { durationSeconds } from "./duration";
-import { kqlSourceTable, kqlTokens, logAlertQueryViolations } from "./logAlertQuery";
+import { describeSeconds, durationSeconds } from "./duration";
+import { breakglassSignInQuery, type SignInTable } from "./kql/breakglassSignIn";
+import { kqlTokens, logAlertQueryViolations } from "./logAlertQuery";
 
 /** Keys are the same words as config `monitoring.severities`. */
 export type AlertRuleKey =
@@ -64,13 +65,21 @@ export const TRIPWIRE_RULE_KEYS = [
 export type TripwireRuleKey = (typeof TRIPWIRE_RULE_KEYS)[number];
 
 export const TRIPWIRE = {
-  /** The fastest Azure Monitor evaluates a log alert. */
+  /** The fastest Azure Monitor evaluates a log alert: the model's absolute bound. */
   evaluationFrequency: "PT1M",
   /** Larger than the frequency so records that arrive late (P99 ≈ 5 min) are still seen; see docs/monitoring.md. */
   windowSize: "PT15M",
+  /** The longest window Azure allows a rule evaluated every minute (a longer window only catches later records). */
+  maxWindowSize: "PT6H",
   /** Critical ("P1"). */
   severity: 0,
 } as const;
+
+/** The sign-in tables an emergency account's sign-in can appear in, each watched by its own tripwire. */
+export const TRIPWIRE_TABLES: Readonly<Record<TripwireRuleKey, SignInTable>> = {
+  breakglassSignIn: "SigninLogs",
+  breakglassNonInteractiveSignIn: "AADNonInteractiveUserSignInLogs",
+};
 
 /** The Pulumi resource name of a rule declared by the Monitoring component named `componentName`. */
 export function alertRuleResourceName(componentName: string, key: AlertRuleKey): string {
@@ -89,256 +98,247 @@ export interface BreakglassAccountRef {
   objectId: string;
 }
 
-/**
- * Whether the query names this account by both object id and UPN, as string literals (case-insensitive, as the
- * `in~` the builders use). A substring is not enough: "breakglass-01@…" must not count for "breakglass-011@…".
- */
-export function tripwireQueryCoversAccount(query: string, account: BreakglassAccountRef): boolean {
-  return missingIdentifiers(query, account).length === 0;
-}
-
-/**
- * Which of the account's identifiers the query does not name. "Naming" means a positive comparison in the
- * tripwire's one filter (`UserId in~ (…)`, `UserPrincipalName =~ "…"`): a literal in an `extend`, behind `!in~`,
- * or in a query of another shape (see tripwireQueryFilter) matches no sign-in and so covers nobody.
- */
-export function missingIdentifiers(query: string, account: BreakglassAccountRef): ("upn" | "objectId")[] {
-  const filter = tripwireQueryFilter(query);
-  const named = (column: string) =>
-    new Set(
-      "comparisons" in filter
-        ? filter.comparisons
-            .filter((c) => c.column.toLowerCase() === column.toLowerCase())
-            .flatMap((c) => c.values.map((v) => v.toLowerCase()))
-        : [],
-    );
-  const missing: ("upn" | "objectId")[] = [];
-  if (!named(IDENTITY_COLUMNS.objectId).has(account.objectId.toLowerCase())) missing.push("objectId");
-  if (!named(IDENTITY_COLUMNS.upn).has(account.upn.toLowerCase())) missing.push("upn");
-  return missing;
-}
-
-/** The sign-in tables' identity columns (reference §6): the tripwire compares these with the accounts. */
+/** The sign-in tables' identity columns (docs/references.md): the tripwire compares these with the accounts. */
 export const IDENTITY_COLUMNS = { objectId: "UserId", upn: "UserPrincipalName" } as const;
 
-/**
- * Tabular operators that may follow the tripwire's filter: they reshape rows but never drop one. Anything else
- * (`where`, `summarize`, `join`, `take`, `top`, `distinct`, …) could hide a breakglass sign-in, so a tripwire
- * query is `Table | where <identity comparisons> | extend … | project …` and nothing cleverer.
- */
-const ROW_PRESERVING_OPERATORS = new Set([
-  "extend",
-  "project",
-  "project-away",
-  "project-keep",
-  "project-rename",
-  "project-reorder",
-  "order",
-  "sort",
-]);
-
-export interface IdentityComparison {
-  column: string;
-  values: string[];
-}
-
-/**
- * The tripwire query's account filter: `Table | where C op V (or C op V)*` with C an identity column and op a
- * positive, case-insensitive-or-exact comparison (`in~`, `in`, `=~`, `==`). Negations (`!in~`, `!=`, `not(…)`),
- * `and` (an extra condition), `let` statements (which could shadow the table) and row-dropping operators are a
- * `problem`: the tripwire must fire on any sign-in by the accounts, whatever its outcome.
- */
-export function tripwireQueryFilter(query: string): { comparisons: IdentityComparison[] } | { problem: string } {
-  const tokens = kqlTokens(query);
-  if (tokens.some((t) => t.kind === "punct" && t.text === ";"))
-    return { problem: "the query has `let` or several statements; a tripwire is one `Table | where …` statement" };
-  const segments: (typeof tokens)[] = [[]];
-  let depth = 0;
-  for (const t of tokens) {
-    if (t.kind === "punct" && (t.text === "(" || t.text === "[")) depth++;
-    if (t.kind === "punct" && (t.text === ")" || t.text === "]")) depth--;
-    if (t.kind === "punct" && t.text === "|" && depth === 0) segments.push([]);
-    else segments.at(-1)!.push(t);
-  }
-  const [source, filter, ...rest] = segments;
-  if (!source || source.length !== 1 || source[0]!.kind !== "word")
-    return { problem: "the query does not start with the sign-in table alone" };
-  if (!filter || filter[0]?.kind !== "word" || !["where", "filter"].includes(filter[0].text))
-    return { problem: "the query's first operator is not the `where` that names the accounts" };
-  for (const segment of rest) {
-    const name = operatorName(segment);
-    if (!ROW_PRESERVING_OPERATORS.has(name))
-      return {
-        problem: `'${name || "(empty)"}' after the account filter can drop sign-ins; only ${[...ROW_PRESERVING_OPERATORS].join(", ")} may follow it`,
-      };
-  }
-  const comparisons: IdentityComparison[] = [];
-  const body = filter.slice(1);
-  let i = 0;
-  const fail = (why: string) => ({
-    problem: `the account filter ${why}; it must be \`${IDENTITY_COLUMNS.objectId} in~ (…) or ${IDENTITY_COLUMNS.upn} in~ (…)\``,
+/** The tripwire query the model writes for `accounts` on `table`: the canonical form a deployed rule is held to. */
+export function canonicalTripwireQuery(table: SignInTable, accounts: readonly BreakglassAccountRef[]): string {
+  return breakglassSignInQuery(table, {
+    userPrincipalNames: accounts.map((a) => a.upn),
+    objectIds: accounts.map((a) => a.objectId),
   });
-  const expectPunct = (text: string) => body[i]?.kind === "punct" && body[i]!.text === text && (i++, true);
-  // term := "(" disjunction ")" | Column op operand
-  const term = (): string | undefined => {
-    if (expectPunct("(")) {
-      const err = disjunction();
-      if (err) return err;
-      return expectPunct(")") ? undefined : "has an unbalanced parenthesis";
-    }
-    const column = body[i];
-    if (
-      column?.kind !== "word" ||
-      !Object.values(IDENTITY_COLUMNS).some((c) => c.toLowerCase() === column.text.toLowerCase())
-    ) {
-      return `compares ${column ? `'${column.text}'` : "nothing"}, not an identity column`;
-    }
-    i++;
-    if (body[i]?.kind === "word" && body[i]!.text === "in") {
-      i++;
-      expectPunct("~");
-      if (!expectPunct("(")) return "has an `in` without a list";
-      const values: string[] = [];
-      do {
-        const v = body[i];
-        if (v?.kind !== "string") return "lists something other than string literals";
-        values.push(v.text);
-        i++;
-      } while (expectPunct(","));
-      if (!expectPunct(")")) return "has an unterminated list";
-      comparisons.push({ column: column.text, values });
-      return undefined;
-    }
-    if (expectPunct("=") && (expectPunct("=") || expectPunct("~"))) {
-      const v = body[i];
-      if (v?.kind !== "string") return "compares with something other than a string literal";
-      i++;
-      comparisons.push({ column: column.text, values: [v.text] });
-      return undefined;
-    }
-    return `uses an operator other than in~, in, =~ or == on ${column.text} (a negation matches everyone else)`;
-  };
-  const disjunction = (): string | undefined => {
-    const err = term();
-    if (err) return err;
-    while (body[i]?.kind === "word" && body[i]!.text === "or") {
-      i++;
-      const next = term();
-      if (next) return next;
-    }
-    return undefined;
-  };
-  const err = disjunction();
-  if (err) return fail(err);
-  if (i < body.length) return fail(`goes on after the comparisons ('${body[i]!.text}')`);
-  return { comparisons };
-}
-
-function operatorName(segment: { kind: string; text: string }[]): string {
-  let name = segment[0]?.kind === "word" ? segment[0].text : "";
-  for (let j = 1; segment[j]?.text === "-" && segment[j + 1]?.kind === "word"; j += 2)
-    name += `-${segment[j + 1]!.text}`;
-  return name;
-}
-
-export interface TripwireRuleFacts {
-  query: string;
-  severity?: number;
-  enabled?: boolean;
-  evaluationFrequency?: string;
 }
 
 /**
- * Everything wrong with a tripwire rule, as messages; empty when it holds. `maxEvaluationFrequency` is
- * `limits.tripwireMaxEvaluationFrequency` (slowest allowed).
+ * A query as compared with the canonical one: its tokens without comments and layout, string lists written as
+ * sorted sets (the order of accounts in `in~ (…)` means nothing, their case means nothing to `in~`).
  */
-export function tripwireRuleProblems(
-  key: TripwireRuleKey,
-  rule: TripwireRuleFacts,
-  accounts: readonly BreakglassAccountRef[],
-  maxEvaluationFrequency: string = TRIPWIRE.evaluationFrequency,
-): string[] {
-  const problems: string[] = [];
-  const { displayName, table } = ALERT_RULES[key];
-  if (rule.severity !== TRIPWIRE.severity)
-    problems.push(`${displayName}: severity is ${String(rule.severity)}, must be ${TRIPWIRE.severity} (critical)`);
-  if (rule.enabled !== true) problems.push(`${displayName}: the rule is not enabled`);
-  const frequency = rule.evaluationFrequency === undefined ? undefined : durationSeconds(rule.evaluationFrequency);
-  const max = durationSeconds(maxEvaluationFrequency) ?? 60;
-  if (frequency === undefined || frequency > max) {
-    problems.push(
-      `${displayName}: evaluationFrequency ${String(rule.evaluationFrequency)} is slower than ${maxEvaluationFrequency}`,
-    );
+export function normalizedQuery(query: string): string {
+  const tokens = kqlTokens(query);
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const isInList = t.kind === "word" && t.text === "in" && tokens[i + 1]?.text === "~" && tokens[i + 2]?.text === "(";
+    if (isInList) {
+      const values: string[] = [];
+      let j = i + 3;
+      while (j < tokens.length && tokens[j]!.text !== ")") {
+        if (tokens[j]!.kind === "string") values.push(tokens[j]!.text.toLowerCase());
+        else if (tokens[j]!.text !== ",") break;
+        j++;
+      }
+      if (tokens[j]?.text === ")") {
+        out.push(
+          `in~(${[...new Set(values)]
+            .sort()
+            .map((v) => JSON.stringify(v))
+            .join(",")})`,
+        );
+        i = j;
+        continue;
+      }
+    }
+    out.push(t.kind === "string" ? JSON.stringify(t.text) : t.text);
   }
-  const source = kqlSourceTable(rule.query);
-  if (source !== table) problems.push(`${displayName}: the query reads ${String(source)}, must read ${table}`);
-  const filter = tripwireQueryFilter(rule.query);
-  if ("problem" in filter && source === table) problems.push(`${displayName}: ${filter.problem}`);
-  for (const account of accounts) {
-    const missing = missingIdentifiers(rule.query, account);
-    if (missing.length > 0)
-      problems.push(
-        `${displayName}: the query does not name breakglass account ${account.upn} by ${missing.join(" and ")}`,
-      );
-  }
-  for (const violation of logAlertQueryViolations(rule.query, { evaluationFrequencySeconds: frequency ?? 60 })) {
-    problems.push(`${displayName}: ${violation}`);
-  }
-  return problems;
+  return out.join(" ");
 }
 
-/** One `criteria.allOf` condition of a scheduled query rule (ARM shape), as far as the tripwire depends on it. */
+/** What the model needs to know of one scheduled query rule (ARM shape, from a stack or a live read). */
+export interface TripwireRuleFacts {
+  /** ruleName (or the resource name). */
+  name: string;
+  displayName?: string;
+  enabled?: unknown;
+  severity?: unknown;
+  kind?: unknown;
+  evaluationFrequency?: unknown;
+  windowSize?: unknown;
+  overrideQueryTimeRange?: unknown;
+  muteActionsDuration?: unknown;
+  /**
+   * The query text; undefined when it is not known yet (preview) and `queryFromAccounts` says whether it was built
+   * from the emergency accounts alone (the update-time run verifies the text).
+   */
+  query: string | undefined;
+  queryFromAccounts?: boolean;
+  conditions: readonly TripwireCondition[];
+  /** Keys (ids or stand-ins) of the scopes; `scopesKnown` false when they cannot be read. */
+  scopes: readonly string[];
+  actionGroups: readonly ActionGroupFacts[];
+}
+
+/** One `criteria.allOf` condition of a scheduled query rule (ARM shape). */
 export interface TripwireCondition {
+  query?: unknown;
   timeAggregation?: unknown;
   operator?: unknown;
   threshold?: unknown;
   dimensions?: unknown;
   failingPeriods?: unknown;
+  metricMeasureColumn?: unknown;
+  resourceIdColumn?: unknown;
+}
+
+export interface ActionGroupFacts {
+  key: string;
+  /** Declared by the stack (pack), or found in the tenant (audit). */
+  known: boolean;
+  enabled?: unknown;
+  /** Receivers of any kind. */
+  receivers?: number;
+}
+
+export interface TripwireExpectation {
+  /** Exactly the stack's emergency accounts. */
+  accounts: readonly BreakglassAccountRef[];
+  /** Keys of the workspace(s) the tripwire must read: those that receive each sign-in table. */
+  workspaces: Readonly<Record<SignInTable, readonly string[]>>;
+}
+
+/** The table a query reads: its first word, when it is a plain `Table | …` statement. */
+export function queryTable(query: string): string | undefined {
+  const first = kqlTokens(query)[0];
+  return first?.kind === "word" ? first.text : undefined;
 }
 
 /**
- * Everything besides the query that could keep a tripwire from firing on the first sign-in: a second condition
- * (allOf is an AND), a threshold above zero rows, a dimension that excludes values, more than one failing period,
- * or muted actions (which silence every later sign-in for the mute period).
+ * Everything that keeps `rule` from being the model's tripwire for `table` (allow-list): [] when it is exactly the
+ * canonical rule up to its knobs (a longer window; any number of receivers).
  */
-export function tripwireCriteriaProblems(allOf: readonly TripwireCondition[], muteActionsDuration?: unknown): string[] {
-  const problems: string[] = [];
-  if (allOf.length !== 1)
-    problems.push(
-      `has ${allOf.length} conditions (criteria.allOf); a tripwire has exactly one, since every condition must hold to fire`,
+export function tripwireRuleGaps(rule: TripwireRuleFacts, table: SignInTable, want: TripwireExpectation): string[] {
+  const gaps: string[] = [];
+  if (rule.enabled !== true) gaps.push(`it is not enabled (enabled ${JSON.stringify(rule.enabled ?? null)})`);
+  if (rule.severity !== TRIPWIRE.severity && rule.severity !== String(TRIPWIRE.severity)) {
+    gaps.push(`its severity is ${JSON.stringify(rule.severity ?? null)}, not ${TRIPWIRE.severity} (critical)`);
+  }
+  if (rule.kind !== undefined && rule.kind !== null && rule.kind !== "LogAlert")
+    gaps.push(`it is of kind ${JSON.stringify(rule.kind)}, not LogAlert`);
+  const frequency =
+    typeof rule.evaluationFrequency === "string" ? durationSeconds(rule.evaluationFrequency) : undefined;
+  if (frequency !== 60)
+    gaps.push(`it is evaluated every ${JSON.stringify(rule.evaluationFrequency ?? null)}, not every minute (PT1M)`);
+  const window = typeof rule.windowSize === "string" ? durationSeconds(rule.windowSize) : undefined;
+  const minWindow = durationSeconds(TRIPWIRE.windowSize)!;
+  const maxWindow = durationSeconds(TRIPWIRE.maxWindowSize)!;
+  if (window === undefined || window < minWindow || window > maxWindow) {
+    gaps.push(
+      `its window is ${JSON.stringify(rule.windowSize ?? null)}; it must be ${describeSeconds(minWindow)} to ${describeSeconds(maxWindow)} so that late sign-in records are still caught`,
     );
-  const c = allOf[0];
-  if (c) {
-    const threshold =
-      typeof c.threshold === "string" && /^\d+(\.\d+)?$/.test(c.threshold) ? Number(c.threshold) : c.threshold;
-    const firesOnFirstRow =
-      (c.operator === "GreaterThan" && threshold === 0) || (c.operator === "GreaterThanOrEqual" && threshold === 1);
-    if (!firesOnFirstRow)
-      problems.push(
-        `fires when the count is ${String(c.operator)} ${String(c.threshold)}; it must fire on the first row (GreaterThan 0)`,
-      );
-    if (c.timeAggregation !== "Count") problems.push(`aggregates with ${String(c.timeAggregation)}, not Count`);
-    const dims = Array.isArray(c.dimensions) ? c.dimensions : [];
-    for (const d of dims as Record<string, unknown>[]) {
-      const values = Array.isArray(d?.values) ? d.values : [];
-      if (d?.operator !== "Include" || values.length !== 1 || values[0] !== "*") {
-        problems.push(
-          `splits by dimension ${String(d?.name)} with ${String(d?.operator)} ${JSON.stringify(values)}; only Include ["*"] keeps every sign-in`,
-        );
-      }
-    }
-    const fp = (c.failingPeriods ?? {}) as Record<string, unknown>;
-    if (c.failingPeriods !== undefined && Number(fp.minFailingPeriodsToAlert ?? 1) !== 1) {
-      problems.push(`needs ${String(fp.minFailingPeriodsToAlert)} failing periods; one sign-in must be enough`);
-    }
   }
   if (
-    muteActionsDuration !== undefined &&
-    muteActionsDuration !== null &&
-    muteActionsDuration !== "" &&
-    (durationSeconds(String(muteActionsDuration)) ?? 1) > 0
+    rule.overrideQueryTimeRange !== undefined &&
+    rule.overrideQueryTimeRange !== null &&
+    rule.overrideQueryTimeRange !== ""
   ) {
-    problems.push(`mutes its actions for ${String(muteActionsDuration)} after firing, so later sign-ins notify nobody`);
+    const override =
+      typeof rule.overrideQueryTimeRange === "string" ? durationSeconds(rule.overrideQueryTimeRange) : undefined;
+    if (override === undefined || window === undefined || override < window) {
+      gaps.push(
+        `it overrides the query time range with ${JSON.stringify(rule.overrideQueryTimeRange)}, shorter than its window`,
+      );
+    }
   }
-  return problems;
+  if (rule.muteActionsDuration !== undefined && rule.muteActionsDuration !== null && rule.muteActionsDuration !== "") {
+    const mute = typeof rule.muteActionsDuration === "string" ? durationSeconds(rule.muteActionsDuration) : 1;
+    if (mute !== 0)
+      gaps.push(
+        `it mutes its actions for ${JSON.stringify(rule.muteActionsDuration)} after firing, so later sign-ins notify nobody`,
+      );
+  }
+  gaps.push(...conditionGaps(rule.conditions));
+  if (rule.query === undefined) {
+    if (rule.queryFromAccounts !== true)
+      gaps.push("its query is unknown and not built from the emergency accounts alone");
+  } else {
+    const canonical = canonicalTripwireQuery(table, want.accounts);
+    if (want.accounts.length > 0 && normalizedQuery(rule.query) !== normalizedQuery(canonical)) {
+      gaps.push(
+        `its query is not the model's tripwire for ${table} and exactly the emergency accounts ${want.accounts.map((a) => a.upn).join(", ")} (compare with src/model/kql/breakglassSignIn.ts)`,
+      );
+    }
+    for (const violation of logAlertQueryViolations(rule.query, { evaluationFrequencySeconds: 60 }))
+      gaps.push(`its query: ${violation}`);
+  }
+  const workspaces = new Set(want.workspaces[table].map((w) => w.toLowerCase()));
+  if (rule.scopes.length !== 1 || !workspaces.has(rule.scopes[0]!.toLowerCase())) {
+    gaps.push(
+      `it reads ${rule.scopes.length === 0 ? "no workspace" : rule.scopes.join(", ")}, not the workspace that receives ${table} (${[...workspaces].join(", ") || "none does"})`,
+    );
+  }
+  const heard = rule.actionGroups.filter((g) => g.known && g.enabled !== false && (g.receivers ?? 0) > 0);
+  if (heard.length === 0) {
+    gaps.push(
+      rule.actionGroups.length === 0
+        ? "it has no action group: a tripwire nobody hears"
+        : `none of its action groups (${rule.actionGroups.map((g) => g.key).join(", ")}) is known, enabled and has a receiver`,
+    );
+  }
+  return gaps;
+}
+
+/**
+ * The one condition a tripwire has: count the rows, fire on the first, keep every row (dimensions only split), one
+ * failing period.
+ */
+function conditionGaps(allOf: readonly TripwireCondition[]): string[] {
+  if (allOf.length !== 1)
+    return [`it has ${allOf.length} conditions; a tripwire has exactly one (every condition must hold to fire)`];
+  const c = allOf[0]!;
+  const gaps: string[] = [];
+  const threshold =
+    typeof c.threshold === "string" && /^\d+(\.\d+)?$/.test(c.threshold) ? Number(c.threshold) : c.threshold;
+  const firesOnFirstRow =
+    (c.operator === "GreaterThan" && threshold === 0) || (c.operator === "GreaterThanOrEqual" && threshold === 1);
+  if (!firesOnFirstRow)
+    gaps.push(
+      `it fires when the count is ${String(c.operator)} ${String(c.threshold)}; it must fire on the first row (GreaterThan 0)`,
+    );
+  if (c.timeAggregation !== "Count") gaps.push(`it aggregates with ${String(c.timeAggregation)}, not Count`);
+  if (c.metricMeasureColumn !== undefined && c.metricMeasureColumn !== null && c.metricMeasureColumn !== "") {
+    gaps.push(`it measures column ${String(c.metricMeasureColumn)} instead of counting rows`);
+  }
+  for (const d of (Array.isArray(c.dimensions) ? c.dimensions : []) as Record<string, unknown>[]) {
+    const values = Array.isArray(d?.values) ? d.values : [];
+    if (d?.operator !== "Include" || values.length !== 1 || values[0] !== "*") {
+      gaps.push(
+        `it splits by ${String(d?.name)} with ${String(d?.operator)} ${JSON.stringify(values)}; only Include ["*"] keeps every sign-in`,
+      );
+    }
+  }
+  const fp = (c.failingPeriods ?? {}) as Record<string, unknown>;
+  if (
+    c.failingPeriods !== undefined &&
+    (Number(fp.minFailingPeriodsToAlert ?? 1) !== 1 || Number(fp.numberOfEvaluationPeriods ?? 1) !== 1)
+  ) {
+    gaps.push(
+      `it needs ${String(fp.minFailingPeriodsToAlert)} of ${String(fp.numberOfEvaluationPeriods)} failing periods; one sign-in must be enough`,
+    );
+  }
+  return gaps;
+}
+
+export interface TripwireVerdict {
+  table: SignInTable;
+  key: TripwireRuleKey;
+  /** The rules that meet the model (empty: the table is unwatched). */
+  holding: string[];
+  /** Every candidate rule's gaps, for the report, when none holds. */
+  candidates: { name: string; gaps: string[] }[];
+}
+
+/**
+ * Guarantee 5: for each sign-in table the emergency accounts can appear in, one rule that is the canonical tripwire.
+ * Candidates are rules named as that tripwire or reading that table; extra rules (other alerts) are nobody's concern.
+ */
+export function tripwireVerdicts(rules: readonly TripwireRuleFacts[], want: TripwireExpectation): TripwireVerdict[] {
+  return TRIPWIRE_RULE_KEYS.map((key) => {
+    const table = TRIPWIRE_TABLES[key];
+    const candidates = rules.filter(
+      (r) =>
+        tripwireRuleKey({ ruleName: r.name, displayName: r.displayName }) === key ||
+        (r.query !== undefined && queryTable(r.query) === table),
+    );
+    const judged = candidates.map((r) => ({ name: r.name, gaps: tripwireRuleGaps(r, table, want) }));
+    return { table, key, holding: judged.filter((j) => j.gaps.length === 0).map((j) => j.name), candidates: judged };
+  });
 }

@@ -6,8 +6,10 @@
 export const DYNAMIC_MODULE_PREFIX = "pulumi-nodejs:dynamic/";
 
 export const dynamicTypes = {
-  /** The Global Administrator role's PIM policy rules, owned through Graph (src/components/pim). */
+  /** A directory role's PIM policy rules, owned through Graph (src/components/pim). */
   roleManagementPolicy: { module: "pim", type: "RoleManagementPolicy" },
+  /** A PIM eligibility of a principal for a directory role, owned through Graph schedule requests (src/components/pim). */
+  roleEligibility: { module: "pim", type: "RoleEligibility" },
   /** An authentication context class reference (src/components/conditionalAccess). */
   authenticationContext: { module: "conditionalAccess", type: "AuthenticationContext" },
   /** A CA policy written through Graph because azuread cannot target authentication contexts. */
@@ -33,11 +35,15 @@ export const componentTypes = {
 /** Provider resource tokens the policy pack inspects. */
 export const providerTypes = {
   user: "azuread:index/user:User",
+  servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
   group: "azuread:index/group:Group",
   groupMember: "azuread:index/groupMember:GroupMember",
   directoryRoleAssignment: "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment",
   directoryRole: "azuread:index/directoryRole:DirectoryRole",
   directoryRoleMember: "azuread:index/directoryRoleMember:DirectoryRoleMember",
+  customDirectoryRole: "azuread:index/customDirectoryRole:CustomDirectoryRole",
+  administrativeUnitRoleMember: "azuread:index/administrativeUnitRoleMember:AdministrativeUnitRoleMember",
+  groupRoleManagementPolicy: "azuread:index/groupRoleManagementPolicy:GroupRoleManagementPolicy",
   directoryRoleEligibilityScheduleRequest:
     "azuread:index/directoryRoleEligibilityScheduleRequest:DirectoryRoleEligibilityScheduleRequest",
   privilegedAccessGroupAssignmentSchedule:

@@ -4,25 +4,13 @@
  * AUD-READ-FAILED finding (critical), never an empty result that would look clean.
  */
 import type { BaselineConfig } from "../../config/validate";
-import {
-  breakglassAccountFindings,
-  breakglassGroupFindings,
-  breakglassMethodFindings,
-  breakglassRoleFindings,
-} from "./checks/breakglass";
-import {
-  activationContextFindings,
-  caExclusionFindings,
-  caTargetsBreakglassFindings,
-} from "./checks/conditionalAccess";
-import { diagnosticSettingFindings, tripwireFindings } from "./checks/monitoring";
-import { pimPolicyFindings } from "./checks/pimPolicy";
-import {
-  eligibilityFindings,
-  globalAdminCountFindings,
-  outsidePimFindings,
-  permanentTier0Findings,
-} from "./checks/roleAssignments";
+import { activationPolicyFindings } from "./checks/activation";
+import { breakglassAccountFindings, breakglassMethodFindings, breakglassRoleFindings } from "./checks/breakglass";
+import { caExclusionFindings, caTargetsBreakglassFindings } from "./checks/conditionalAccess";
+import { breakglassEligibilityFindings, eligibilityFindings, globalAdminCountFindings } from "./checks/eligibility";
+import { exclusionGroupFindings } from "./checks/exclusionGroup";
+import { loggingFindings, tripwireFindings } from "./checks/monitoring";
+import { customRoleFindings, outsidePimFindings, standingFindings } from "./checks/standing";
 import { buildContext, type AuditContext } from "./context";
 import { finding, sortFindings, type Finding } from "./findings";
 import { KEYED_SOURCES, LIST_SOURCES, SnapshotError, type AuditSnapshot, type SourceName } from "./snapshot";
@@ -34,32 +22,44 @@ export interface Check {
   run(ctx: AuditContext): Finding[];
 }
 
+const HOLDERS = [
+  "users",
+  "roleDefinitions",
+  "roleAssignmentScheduleInstances",
+  "roleAssignmentSchedules",
+  "roleEligibilityScheduleInstances",
+] as const;
+const GROUP_PATHS = [
+  "groupMembers",
+  "groupOwners",
+  "groupAssignmentScheduleInstances",
+  "groupEligibilityScheduleInstances",
+] as const;
+
 export const CHECKS: readonly Check[] = [
+  { name: "standing Tier-0 access", reads: [...HOLDERS, ...GROUP_PATHS], run: standingFindings },
+  { name: "assignments outside PIM", reads: HOLDERS, run: outsidePimFindings },
+  { name: "custom roles with Tier-0 permissions", reads: ["roleDefinitions"], run: customRoleFindings },
+  { name: "Global Administrator count", reads: [...HOLDERS, ...GROUP_PATHS], run: globalAdminCountFindings },
+  { name: "eligibilities", reads: [...HOLDERS, "groupMembers"], run: eligibilityFindings },
   {
-    name: "permanent Tier-0 assignments",
-    reads: ["users", "roleAssignmentScheduleInstances"],
-    run: permanentTier0Findings,
-  },
-  { name: "assignments outside PIM", reads: ["users", "roleAssignmentSchedules"], run: outsidePimFindings },
-  {
-    name: "Global Administrator count",
-    reads: ["roleAssignmentScheduleInstances", "roleEligibilityScheduleInstances", "groupMembers"],
-    run: globalAdminCountFindings,
-  },
-  {
-    name: "Global Administrator eligibilities",
-    reads: ["users", "roleEligibilityScheduleInstances"],
-    run: eligibilityFindings,
+    name: "breakglass eligibility",
+    reads: ["users", "breakglassGroups", "roleEligibilityScheduleInstances", "transitiveMemberOf"],
+    run: breakglassEligibilityFindings,
   },
   {
-    name: "Global Administrator PIM policy",
-    reads: ["users", "roleManagementPolicyAssignments"],
-    run: pimPolicyFindings,
-  },
-  {
-    name: "activation authentication context enforcement",
-    reads: ["roleManagementPolicyAssignments", "caPolicies"],
-    run: activationContextFindings,
+    name: "activation policies",
+    reads: [
+      ...HOLDERS,
+      "roleManagementPolicyAssignments",
+      "caPolicies",
+      "authenticationContexts",
+      "breakglassGroups",
+      "transitiveMemberOf",
+      ...GROUP_PATHS,
+      "groupPolicyAssignments",
+    ],
+    run: activationPolicyFindings,
   },
   {
     name: "CA breakglass exclusion",
@@ -68,13 +68,13 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: "CA targeting breakglass",
-    reads: ["users", "breakglassGroups", "caPolicies"],
+    reads: ["users", "breakglassGroups", "caPolicies", "transitiveMemberOf"],
     run: caTargetsBreakglassFindings,
   },
   { name: "breakglass accounts", reads: ["users"], run: breakglassAccountFindings },
   {
-    name: "breakglass roles",
-    reads: ["users", "roleAssignmentScheduleInstances", "roleEligibilityScheduleInstances"],
+    name: "breakglass Global Administrator",
+    reads: ["users", "roleAssignmentScheduleInstances"],
     run: breakglassRoleFindings,
   },
   {
@@ -84,18 +84,23 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: "breakglass exclusion group",
-    reads: ["users", "breakglassGroups", "transitiveMemberOf"],
-    run: breakglassGroupFindings,
+    reads: ["users", "breakglassGroups", "groupMembers", "groupOwners"],
+    run: exclusionGroupFindings,
   },
-  { name: "Entra diagnostic setting", reads: ["diagnosticSettings"], run: diagnosticSettingFindings },
-  { name: "breakglass tripwire", reads: ["users", "scheduledQueryRules"], run: tripwireFindings },
+  {
+    name: "Entra logs",
+    reads: ["diagnosticSettings", "workspaces", "workspaceTables", "dataCollectionRules"],
+    run: loggingFindings,
+  },
+  {
+    name: "breakglass tripwire",
+    reads: ["users", "diagnosticSettings", "scheduledQueryRules", "actionGroups"],
+    run: tripwireFindings,
+  },
 ];
 
-/** Sources a complete snapshot must hold (or list under `errors`); groupMembers only exists when a group holds GA. */
-export const REQUIRED_SOURCES: readonly SourceName[] = [
-  ...LIST_SOURCES,
-  ...KEYED_SOURCES.filter((s) => s !== "groupMembers"),
-];
+/** Sources a complete snapshot must hold (or list under `errors`): every one, even when empty. */
+export const REQUIRED_SOURCES: readonly SourceName[] = [...LIST_SOURCES, ...KEYED_SOURCES];
 
 export interface AuditResult {
   findings: Finding[];

@@ -1,6 +1,8 @@
+import { entryOfFinding } from "@entra-baseline/model";
+
 /**
  * What the audit reports: one finding per way the live tenant departs from the model. The catalogue below is the
- * single list of finding kinds (id, default severity, controls, remediation); docs/audit.md mirrors it.
+ * single list of finding kinds (id, default severity, remediation); their controls are the model catalogue's, and docs/audit.md is generated from both.
  */
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -27,214 +29,207 @@ export interface Finding {
 interface FindingKind {
   severity: Severity;
   title: string;
-  controls: readonly string[];
   remediation: string;
 }
 
-// Control families several finding kinds map to (ids from reference anchors.md).
-/** Emergency access accounts: Zero Trust Assessment 21835 and Microsoft's emergency access guidance. */
-const EMERGENCY_ACCESS = ["ZTA 21835"] as const;
-/** Every CA policy excludes the emergency accounts (Maester MT.1005). */
-const BREAKGLASS_EXCLUSION = ["MT.1005", ...EMERGENCY_ACCESS] as const;
-/** The breakglass sign-in alert (GA activity must alert: MS.AAD.7.8). */
-const TRIPWIRE = [...EMERGENCY_ACCESS, "MS.AAD.7.8"] as const;
-/** GA activation needs approval (MS.AAD.7.6, ZTA 21817). */
-const GA_ACTIVATION = ["MS.AAD.7.6", "ZTA 21817"] as const;
-/** Entra logs streamed to the SOC (MS.AAD.4.1, ZTA 21860). */
-const LOG_STREAMING = ["MS.AAD.4.1", "ZTA 21860"] as const;
-
+/**
+ * Every finding kind: its default severity, title and remediation. Controls come from the rule each reports in the
+ * model's catalogue (src/model/catalogue.ts), the one place they are written.
+ */
 export const FINDING_KINDS = {
   "AUD-READ-FAILED": {
     severity: "critical",
     title: "A tenant read failed: the checks that depend on it did not run",
-    controls: [],
     remediation:
       "Fix the cause in the message (network, throttling, Graph/ARM outage) and run the audit again; a partial read is never a clean report.",
   },
   "AUD-PERMANENT-TIER0": {
     severity: "critical",
-    title: "Permanent active Tier-0 role assignment outside the breakglass accounts",
-    controls: ["MS.AAD.7.4", "ZTA 21815", "ZTA 21816"],
+    title: "Standing Tier-0 access: an active holding that is not a bounded activation backed by an eligibility",
     remediation:
-      "Remove the active assignment and make the admin eligible instead (pim.eligibleAdmins for Global Administrator, PIM eligibility for other Tier-0 roles).",
+      "Remove the active assignment (or group membership) and make the admin eligible instead (pim.eligibleAdmins, pim.roles, pim.groups); `npm run transition` does it safely. A workload identity that must hold it goes into `exceptions` with a reason, an owner and an expiry.",
   },
   "AUD-OUTSIDE-PIM": {
     severity: "high",
     title: "Tier-0 role assigned outside PIM",
-    controls: ["MS.AAD.7.5", "MT.1031"],
     remediation: "Remove the assignment and grant the role through PIM (eligible assignment, activation on demand).",
+  },
+  "AUD-EXCEPTION-EXPIRED": {
+    severity: "high",
+    title: "A declared exception has expired",
+    remediation:
+      "Renew the exception with a reason and a new expiry, or make the principal eligible and drop the exception.",
+  },
+  "AUD-CUSTOM-ROLE-TIER0": {
+    severity: "medium",
+    title: "A custom role grants Tier-0 permissions: it is treated as Tier-0",
+    remediation:
+      "Review the role: remove the privileged permissions, or manage it like a Tier-0 role (pim.roles with its template id) so its holders are eligible only.",
   },
   "AUD-GA-COUNT": {
     severity: "high",
     title: "Number of Global Administrators outside the allowed range",
-    controls: ["MS.AAD.7.1", "ZTA 21812", "MT.1032"],
     remediation:
-      "Bring eligible + permanent Global Administrators within limits.globalAdmins (default 2–8): remove unmanaged holders or add eligible admins in pim.eligibleAdmins.",
+      "Bring eligible + active Global Administrators within limits.globalAdmins (default 2–8): remove unmanaged holders or add eligible admins in pim.eligibleAdmins.",
   },
-  "AUD-GA-ELIGIBLE-UNMANAGED": {
+  "AUD-ELIGIBLE-UNMANAGED": {
     severity: "medium",
-    title: "Global Administrator eligibility not declared in the stack",
-    controls: ["MS.AAD.7.1"],
-    remediation: "Add the principal to pim.eligibleAdmins if intended, otherwise remove the eligibility in PIM.",
+    title: "Eligibility for a managed or Tier-0 role not declared in the stack",
+    remediation:
+      "Declare the principal as eligible for the role (pim.eligibleAdmins, pim.roles) if intended, otherwise remove the eligibility in PIM.",
   },
-  "AUD-GA-ELIGIBLE-MISSING": {
+  "AUD-ELIGIBLE-MISSING": {
     severity: "medium",
-    title: "Configured eligible Global Administrator is not eligible",
-    controls: ["ZTA 21816"],
-    remediation: "Run `pulumi up` to restore the eligibility, or remove the admin from pim.eligibleAdmins.",
+    title: "A configured eligible admin is not eligible",
+    remediation: "Run `pulumi up` to restore the eligibility, or remove the admin from the stack config.",
   },
   "AUD-PIM-POLICY-MISSING": {
     severity: "critical",
-    title: "Global Administrator PIM policy not found",
-    controls: GA_ACTIVATION,
+    title: "A managed role's PIM policy was not found",
     remediation:
       "Check that PIM (Entra ID P2) is licensed and that the identity can read role management policies; then run `pulumi up`.",
   },
   "AUD-PIM-POLICY-WEAKENED": {
     severity: "high",
-    title: "Global Administrator activation policy is weaker than the model",
-    controls: ["MS.AAD.7.6", "MS.AAD.7.7", "MS.AAD.7.8", "ZTA 21817", "ZTA 21818"],
+    title: "A role's activation policy is weaker than the model",
     remediation:
       "Run `pulumi up` to re-apply the activation rules from the stack configuration, then find who changed them in the audit log (Update role setting in PIM).",
   },
   "AUD-PIM-POLICY-DRIFT": {
     severity: "medium",
-    title: "Global Administrator PIM rule differs from the stack configuration",
-    controls: GA_ACTIVATION,
+    title: "A managed role's PIM rule differs from the stack configuration",
     remediation:
       "Run `pulumi up` to re-apply the configured value, or change the stack configuration if the live value is intended.",
   },
+  "AUD-GROUP-POLICY-WEAKENED": {
+    severity: "high",
+    title: "A PIM-for-Groups group holding a Tier-0 role activates more weakly than the role itself",
+    remediation:
+      "Hold the group's member (and owner) policy to the role's rules (pim.groups; `pulumi up`): reaching a role through a group must not be easier than activating it.",
+  },
   "AUD-ACTIVATION-CONTEXT-NOT-ENFORCED": {
     severity: "high",
-    title:
-      "Activation authentication context not enforced by an enabled CA policy with every-time phishing-resistant MFA",
-    controls: ["MS.AAD.3.6", ...GA_ACTIVATION],
+    title: "The activation authentication context's CA policy does not force a fresh MFA of the configured strength",
     remediation:
-      "Run `pulumi up` to restore the baseline's CA policy on the context (enabled, sign-in frequency every time, grant: the phishing-resistant MFA authentication strength alone), then find who changed it in the audit log.",
+      "Run `pulumi up` to restore the baseline's CA policy on the context (enabled, all users but the emergency accounts, no narrowing condition, the configured strength, sign-in frequency every time), then find who changed it in the audit log.",
   },
   "AUD-CA-NO-BREAKGLASS-EXCLUSION": {
     severity: "critical",
     title: "Conditional Access policy does not exclude the breakglass accounts",
-    controls: BREAKGLASS_EXCLUSION,
     remediation:
-      "Add the breakglass group (breakglass.groupName) to the policy's excluded groups; every policy, in any state, must exclude it.",
+      "Add the breakglass group (breakglass.groupName) to the policy's excluded groups (`npm run remediate -- ca-exclusions`); every policy that can apply to users, in any state, must exclude it.",
   },
   "AUD-CA-TARGETS-BREAKGLASS": {
     severity: "high",
     title: "Conditional Access policy targets the breakglass accounts",
-    controls: ["MT.1005", "MT.1034", ...EMERGENCY_ACCESS],
     remediation: "Remove the breakglass group and accounts from the policy's included users and groups.",
   },
   "AUD-BREAKGLASS-MISSING": {
     severity: "critical",
     title: "Breakglass account missing",
-    controls: EMERGENCY_ACCESS,
     remediation:
       "Run `pulumi up` to recreate the account, then register its FIDO2 keys and store the credentials; never leave fewer than two emergency accounts.",
   },
   "AUD-BREAKGLASS-DISABLED": {
     severity: "critical",
     title: "Breakglass account disabled",
-    controls: EMERGENCY_ACCESS,
     remediation: "Re-enable the account (accountEnabled = true) and find who disabled it in the audit log.",
   },
   "AUD-BREAKGLASS-SYNCED": {
     severity: "high",
     title: "Breakglass account synchronized from on-premises",
-    controls: ["MS.AAD.7.3", ...EMERGENCY_ACCESS],
     remediation:
       "Emergency accounts must be cloud-only: replace it with a cloud-only account on the *.onmicrosoft.com domain.",
   },
   "AUD-BREAKGLASS-DOMAIN": {
     severity: "high",
     title: "Breakglass account not on the *.onmicrosoft.com domain",
-    controls: EMERGENCY_ACCESS,
     remediation:
       "Rename the account back to <name>@<tenant>.onmicrosoft.com: a custom or federated domain can fail with the identity provider it depends on.",
   },
   "AUD-BREAKGLASS-ELIGIBLE": {
     severity: "medium",
-    title: "Breakglass account is eligible in PIM",
-    controls: EMERGENCY_ACCESS,
+    title: "Breakglass account or exclusion group is eligible in PIM",
     remediation:
       "Remove the eligibility: emergency accounts hold Global Administrator permanently and must not depend on PIM.",
   },
   "AUD-BREAKGLASS-NO-PERMANENT-GA": {
     severity: "critical",
     title: "Breakglass account lacks permanent Global Administrator",
-    controls: EMERGENCY_ACCESS,
     remediation: "Run `pulumi up` to restore the permanent Global Administrator assignment of the account.",
   },
   "AUD-BREAKGLASS-NO-FIDO2": {
     severity: "high",
     title: "Breakglass account has no FIDO2 security key or passkey",
-    controls: [...EMERGENCY_ACCESS, "MS.AAD.3.6"],
     remediation:
       "Register at least one FIDO2 security key (allowed by breakglass.fido2) for the account and store it in a separate safe.",
   },
   "AUD-BREAKGLASS-WEAK-METHODS": {
     severity: "low",
     title: "Breakglass account has authentication methods other than FIDO2",
-    controls: EMERGENCY_ACCESS,
     remediation: "Remove phishable methods (phone, Authenticator push, email, software OATH) from emergency accounts.",
+  },
+  "AUD-BREAKGLASS-KEY-MODEL": {
+    severity: "high",
+    title: "A breakglass account's FIDO2 key is not of an allowed model",
+    remediation:
+      "Register a key of a model in breakglass.fido2.profile.aaguids (and remove the other) before the policy refuses it at sign-in.",
+  },
+  "AUD-FIDO2-POLICY": {
+    severity: "high",
+    title: "The FIDO2 method policy does not keep the emergency keys working",
+    remediation:
+      "Run `pulumi up` to restore the FIDO2 policy (enabled, targeting the exclusion group, the declared models and attestation).",
   },
   "AUD-BREAKGLASS-GROUP-MISSING": {
     severity: "critical",
     title: "Breakglass exclusion group missing",
-    controls: BREAKGLASS_EXCLUSION,
     remediation:
       "Run `pulumi up` to recreate the group named breakglass.groupName and re-add it to every CA policy's exclusions.",
   },
   "AUD-BREAKGLASS-GROUP-MEMBERSHIP": {
     severity: "high",
     title: "Breakglass account not a member of the exclusion group",
-    controls: BREAKGLASS_EXCLUSION,
     remediation: "Add the account back to the exclusion group (`pulumi up`).",
   },
   "AUD-BREAKGLASS-GROUP-NOT-ROLE-ASSIGNABLE": {
     severity: "medium",
     title: "Breakglass exclusion group is not role-assignable",
-    controls: EMERGENCY_ACCESS,
     remediation: "Use a role-assignable group so that only Privileged Role Administrators can change its membership.",
+  },
+  "AUD-EXCLUSION-GROUP-NOT-EXACT": {
+    severity: "critical",
+    title: "The exclusion group holds or is owned by someone else, or has a namesake",
+    remediation:
+      "Remove every member but the emergency accounts and every owner but the declared ones (each extra member is exempt from every CA policy; an owner can add anyone), and rename or delete any other group of the same name.",
   },
   "AUD-DIAGNOSTICS-MISSING": {
     severity: "high",
     title: "No Entra diagnostic setting streams the required logs",
-    controls: LOG_STREAMING,
     remediation:
       "Run `pulumi up` to recreate the Entra diagnostic setting (monitoring.diagnosticSettingName) that streams to the Log Analytics workspace.",
   },
-  "AUD-DIAGNOSTICS-CATEGORY": {
+  "AUD-LOGS-AT-RISK": {
     severity: "high",
-    title: "Entra diagnostic setting missing a log category",
-    controls: LOG_STREAMING,
+    title: "The sign-in and audit logs do not all reach, or may not stay in, the tripwires' workspace",
     remediation:
-      "Re-enable the category in the diagnostic setting (`pulumi up`); the tripwire and the PIM review read it.",
+      "Stream every required category to one workspace, remove its daily cap and any ingestion-time transformation of SigninLogs, AADNonInteractiveUserSignInLogs and AuditLogs, and keep them at least limits.minRetentionInDays (`pulumi up`).",
+  },
+  "AUD-LOGS-ELSEWHERE": {
+    severity: "info",
+    title: "Another diagnostic setting sends the Entra logs elsewhere too",
+    remediation: "Nothing to fix if intended; make sure the other destination is as protected as the logs it holds.",
   },
   "AUD-TRIPWIRE-MISSING": {
     severity: "critical",
-    title: "Breakglass sign-in tripwire alert rule missing",
-    controls: TRIPWIRE,
-    remediation: "Run `pulumi up` to recreate the tripwire scheduled query rule.",
-  },
-  "AUD-TRIPWIRE-DISABLED": {
-    severity: "critical",
-    title: "Breakglass sign-in tripwire alert rule disabled",
-    controls: TRIPWIRE,
-    remediation: "Enable the rule again and find who disabled it in the Azure activity log.",
-  },
-  "AUD-TRIPWIRE-COVERAGE": {
-    severity: "critical",
-    title: "Tripwire does not cover every breakglass account",
-    controls: EMERGENCY_ACCESS,
-    remediation: "Run `pulumi up`: the tripwire query must name every breakglass account's object id.",
+    title: "No tripwire watches a sign-in table",
+    remediation: "Run `pulumi up` to recreate the tripwire scheduled query rule for that table.",
   },
   "AUD-TRIPWIRE-WEAK": {
-    severity: "medium",
-    title: "Tripwire alert rule weaker than the model",
-    controls: EMERGENCY_ACCESS,
+    severity: "critical",
+    title: "The tripwire alert rule is not the model's: it may not fire, or nobody may hear it",
     remediation:
-      "Run `pulumi up` to restore severity 0, the evaluation frequency (limits.tripwireMaxEvaluationFrequency) and the action group.",
+      "Run `pulumi up` to restore the rule (enabled, severity 0, every minute, the canonical query for exactly the emergency accounts, the receiving workspace, an enabled action group), then find who changed it in the Azure activity log.",
   },
 } as const satisfies Record<string, FindingKind>;
 
@@ -254,7 +249,7 @@ export function finding(
     object: details.object,
     expected: details.expected,
     actual: details.actual,
-    controls: kind.controls,
+    controls: entryOfFinding(id)?.controls ?? [],
     remediation: overrides.remediation ?? kind.remediation,
   };
 }

@@ -14,9 +14,13 @@ import { UserInputError } from "../../cli/errors";
 import type { BaselineConfig } from "../../config/validate";
 import { GraphError, type GraphClient } from "../../graph/client";
 import { requiredPermissions } from "../../graph/permissions";
-import { GLOBAL_ADMINISTRATOR, GUID, TIER0_ROLE_IDS } from "@entra-baseline/model";
-import { asRecord, lower } from "./context";
+import { GUID } from "@entra-baseline/model";
+import { managedRoles } from "../../config/managedRoles";
+import { asRecord, lower, stringList } from "./raw";
+import { auditedRoles, privilegedCustomRoleIds } from "./roles";
 import {
+  KEYED_SOURCES,
+  LIST_SOURCES,
   SNAPSHOT_VERSION,
   type AuditSnapshot,
   type KeyedSource,
@@ -31,7 +35,16 @@ export const ARM_API_VERSIONS = {
   /** GA version listed by azure-native 3.28 monitor.ScheduledQueryRule ("other available API versions"). */
   scheduledQueryRules: "2023-12-01",
   subscriptions: "2022-12-01",
+  /** azure-native 3.28 operationalinsights.Workspace and Table default (R3 §3). */
+  workspaces: "2023-09-01",
+  /** azure-native 3.28 monitor.DataCollectionRule default (R3 §3). */
+  dataCollectionRules: "2022-06-01",
+  /** A stable action group version (R3 §7). */
+  actionGroups: "2022-06-01",
 } as const;
+
+/** The tables the tripwires and the review read: their retention is judged table by table. */
+export const LOGGED_TABLES = ["SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs"] as const;
 
 /** `in (…)` filters are chunked: Graph limits the number of values in one filter clause (15 is safe). */
 const IN_FILTER_CHUNK = 15;
@@ -68,15 +81,18 @@ interface CollectionRead {
 
 type ReadOutcome = { items: RawObject[] } | { error: unknown };
 
+type Sources = AuditSnapshot["sources"];
+type Errors = Partial<Record<SourceName, string>>;
+
 export async function readTenant(options: ReadTenantOptions): Promise<AuditSnapshot> {
   const { graph, arm, config } = options;
-  const sources: AuditSnapshot["sources"] = {};
+  const sources: Sources = {};
   // The ARM phase writes apart and goes first in the snapshot, so the key order does not depend on which phase
   // finished first (a saved snapshot is compared byte for byte with the example generator's).
-  const armSources: Pick<AuditSnapshot["sources"], "diagnosticSettings" | "scheduledQueryRules"> = {};
-  const errors: Partial<Record<SourceName, string>> = {};
+  const armSources: Sources = {};
+  const errors: Errors = {};
   const authProblems = new Set<string>();
-  const total = 12;
+  const total = LIST_SOURCES.length + KEYED_SOURCES.length;
   let done = 0;
   const progress = () =>
     options.onProgress?.({ sourcesDone: done, sourcesTotal: total, requests: graph.requestCount + arm.requestCount });
@@ -86,16 +102,18 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
     if (problem) authProblems.add(problem);
     else errors[source] = error instanceof Error ? error.message : String(error);
   };
-  const settle = (source: ListSource, outcomes: ReadOutcome[]) => {
+  const settle = (target: Sources, source: ListSource, outcomes: ReadOutcome[]) => {
     const failed = outcomes.find((o): o is { error: unknown } => "error" in o);
     if (failed) fail(source, failed.error);
-    else sources[source] = dedupe(outcomes.flatMap((o) => ("items" in o ? o.items : [])));
+    else
+      (target as Record<string, RawObject[]>)[source] = dedupe([
+        ...((target[source] as RawObject[] | undefined) ?? []),
+        ...outcomes.flatMap((o) => ("items" in o ? o.items : [])),
+      ]);
     done++;
     progress();
   };
-
-  const graphPhase = async () => {
-    const plan = listSourceReads(config);
+  const readPlan = async (plan: Partial<Record<ListSource, CollectionRead[]>>) => {
     const keys = Object.keys(plan) as ListSource[];
     const flat = keys.flatMap((source) => plan[source]!.map((read) => ({ source, read })));
     const outcomes = await readCollections(
@@ -104,25 +122,82 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
     );
     for (const source of keys)
       settle(
+        sources,
         source,
         outcomes.filter((_, i) => flat[i]!.source === source),
       );
+  };
+
+  const graphPhase = async () => {
+    await readPlan(listSourceReads(config));
+    // Custom roles that grant what Tier-0 rests on are Tier-0: their holders are read like the built-in ones'.
+    const custom = privilegedCustomRoleIds(sources.roleDefinitions ?? []);
+    if (custom.length > 0 && !errors.roleDefinitions) {
+      const extra = roleReads(custom);
+      for (const s of Object.keys(extra) as ListSource[]) if (errors[s]) delete extra[s];
+      await readPlan(extra);
+      done -= Object.keys(extra).length;
+    }
     await readKeyedSources(graph, config, sources, errors, fail);
-    done += 3;
+    done += KEYED_SOURCES.length - 1;
     progress();
   };
   const armPhase = async () => {
-    try {
-      armSources.diagnosticSettings = await armList(
+    const list = async (source: ListSource, what: string, read: () => Promise<RawObject[]>) => {
+      try {
+        (armSources as Record<string, RawObject[]>)[source] = await read();
+      } catch (e) {
+        fail(source, armError(e, what));
+      }
+      done++;
+      progress();
+    };
+    await list("diagnosticSettings", "diagnostic settings", () =>
+      armList(
         arm,
         `/providers/microsoft.aadiam/diagnosticSettings?api-version=${ARM_API_VERSIONS.aadiamDiagnosticSettings}`,
-      );
+      ),
+    );
+    // The workspaces the settings send to (and the configured one), their tables and transformation rules.
+    const workspaceIds = errors.diagnosticSettings
+      ? []
+      : [
+          ...new Set(
+            [
+              ...(armSources.diagnosticSettings ?? []).map((s) => asRecord(s.properties).workspaceId),
+              config.monitoring.existingWorkspaceId,
+            ]
+              .filter((id): id is string => typeof id === "string" && id.trim() !== "")
+              .map((id) => id.trim().toLowerCase()),
+          ),
+        ];
+    if (errors.diagnosticSettings) errors.workspaces = "not read: the diagnostic settings could not be read";
+    else await list("workspaces", "workspaces", () => armGetEach(arm, workspaceIds, ARM_API_VERSIONS.workspaces));
+    const tables: Record<string, RawObject[]> = {};
+    try {
+      for (const ws of armSources.workspaces ?? []) {
+        const id = String(ws.id).toLowerCase();
+        tables[id] = await armGetEach(
+          arm,
+          LOGGED_TABLES.map((t) => `${id}/tables/${t}`),
+          ARM_API_VERSIONS.workspaces,
+        );
+      }
+      if (!errors.workspaces) armSources.workspaceTables = tables;
+      else errors.workspaceTables = "not read: the workspaces could not be read";
     } catch (e) {
-      fail("diagnosticSettings", armError(e, "diagnostic settings"));
+      fail("workspaceTables", armError(e, "workspace tables"));
     }
     done++;
-    progress();
-    try {
+    const dcrIds = (armSources.workspaces ?? [])
+      .map((w) => asRecord(w.properties).defaultDataCollectionRuleResourceId)
+      .filter((id): id is string => typeof id === "string" && id.trim() !== "");
+    if (errors.workspaces) errors.dataCollectionRules = "not read: the workspaces could not be read";
+    else
+      await list("dataCollectionRules", "data collection rules", () =>
+        armGetEach(arm, dcrIds, ARM_API_VERSIONS.dataCollectionRules),
+      );
+    await list("scheduledQueryRules", "scheduled query rules", async () => {
       const subscriptions = options.subscriptions?.length
         ? options.subscriptions
         : await monitoringSubscriptions(arm, config);
@@ -134,12 +209,17 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
         const path = `/subscriptions/${encodeURIComponent(sub)}/resourceGroups/${group}/providers/Microsoft.Insights/scheduledQueryRules?api-version=${ARM_API_VERSIONS.scheduledQueryRules}`;
         rules.push(...(await armList(arm, path).catch(noResourceGroup)));
       }
-      armSources.scheduledQueryRules = rules;
-    } catch (e) {
-      fail("scheduledQueryRules", armError(e, "scheduled query rules"));
-    }
-    done++;
-    progress();
+      return rules;
+    });
+    const groupIds = [
+      ...new Set(
+        (armSources.scheduledQueryRules ?? []).flatMap((r) =>
+          stringList(asRecord(asRecord(r.properties).actions).actionGroups).map((id) => id.trim().toLowerCase()),
+        ),
+      ),
+    ];
+    if (errors.scheduledQueryRules) errors.actionGroups = "not read: the scheduled query rules could not be read";
+    else await list("actionGroups", "action groups", () => armGetEach(arm, groupIds, ARM_API_VERSIONS.actionGroups));
   };
 
   progress();
@@ -155,23 +235,46 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
   };
 }
 
+function roleRead(path: string, roleId: string): CollectionRead {
+  return {
+    url: `/roleManagement/directory/${path}?$filter=${encodeURIComponent(`roleDefinitionId eq '${roleId}'`)}&$expand=principal`,
+  };
+}
+
+/** Holders (active, their schedules, eligible) of the given roles. */
+function roleReads(
+  holderRoles: readonly string[],
+  eligibleRoles: readonly string[] = holderRoles,
+): Partial<Record<ListSource, CollectionRead[]>> {
+  return {
+    roleAssignmentScheduleInstances: holderRoles.map((id) => roleRead("roleAssignmentScheduleInstances", id)),
+    roleAssignmentSchedules: holderRoles.map((id) => ({
+      url: `/roleManagement/directory/roleAssignmentSchedules?$filter=${encodeURIComponent(`roleDefinitionId eq '${id}'`)}`,
+    })),
+    roleEligibilityScheduleInstances: eligibleRoles.map((id) => roleRead("roleEligibilityScheduleInstances", id)),
+  };
+}
+
 /** The tenant-wide reads, by source. Exported for the benchmark and tests (request budget). */
 export function listSourceReads(config: BaselineConfig): Partial<Record<ListSource, CollectionRead[]>> {
   const upns = new Set<string>();
   const ids = new Set<string>();
   const domain = config.breakglass.domain;
   if (domain) for (const a of config.breakglass.accounts) upns.add(`${a.name}@${domain}`.toLowerCase());
-  for (const ref of [...config.pim.eligibleAdmins, ...config.pim.approvers.users])
-    (GUID.test(ref) ? ids : upns).add(ref.toLowerCase());
+  for (const a of config.breakglass.accounts) if (a.objectId) ids.add(a.objectId);
+  const roles = managedRoles(config.pim);
+  const people = [
+    ...roles.flatMap((r) => [...r.eligibleUsers, ...r.rules.approvers.users]),
+    ...config.pim.groups.flatMap((g) => g.eligibleMembers),
+  ];
+  for (const ref of people) (GUID.test(ref) ? ids : upns).add(ref.toLowerCase());
   const nicknames = config.breakglass.accounts.map((a) => a.name);
   const users = [
     ...inFilters("userPrincipalName", [...upns]),
     ...inFilters("id", [...ids]),
     ...inFilters("mailNickname", nicknames),
   ].map((filter) => ({ url: `/users?$filter=${filter}&$select=${USER_SELECT}` }));
-  const role = (path: string, roleId: string, extra = "") => ({
-    url: `/roleManagement/directory/${path}?$filter=${encodeURIComponent(`roleDefinitionId eq '${roleId}'${extra}`)}&$expand=principal`,
-  });
+  const { tier0, managed } = auditedRoles(config);
   return {
     users,
     breakglassGroups: [
@@ -180,37 +283,60 @@ export function listSourceReads(config: BaselineConfig): Partial<Record<ListSour
       },
     ],
     caPolicies: [{ url: "/identity/conditionalAccess/policies" }],
-    roleAssignmentScheduleInstances: TIER0_ROLE_IDS.map((id) => role("roleAssignmentScheduleInstances", id)),
-    roleAssignmentSchedules: TIER0_ROLE_IDS.map((id) => role("roleAssignmentSchedules", id)),
-    roleEligibilityScheduleInstances: [role("roleEligibilityScheduleInstances", GLOBAL_ADMINISTRATOR)],
-    roleManagementPolicyAssignments: [
+    authenticationContexts: [{ url: "/identity/conditionalAccess/authenticationContextClassReferences" }],
+    roleDefinitions: [
       {
-        url: `/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(
-          `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${GLOBAL_ADMINISTRATOR}'`,
-        )}&$expand=${encodeURIComponent("policy($expand=rules)")}`,
+        url: `/roleManagement/directory/roleDefinitions?$filter=${encodeURIComponent("isBuiltIn eq false")}&$select=id,displayName,isBuiltIn,isEnabled,templateId,rolePermissions`,
       },
     ],
+    ...roleReads(tier0, managed),
+    roleManagementPolicyAssignments: managed.map((id) => ({
+      url: `/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(
+        `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${id}'`,
+      )}&$expand=${encodeURIComponent("policy($expand=rules)")}`,
+    })),
   };
 }
 
-/** Per breakglass account and per group holding GA: one `$batch` round, after the tenant-wide reads. */
+/** The groups the audit reads per group: why each is read decides which reads it gets. */
+export function auditedGroups(
+  config: BaselineConfig,
+  sources: Sources,
+): { members: string[]; owners: string[]; pim: string[]; policies: string[] } {
+  const exclusion = (sources.breakglassGroups ?? []).map((g) => String(g.id).toLowerCase());
+  const { tier0 } = auditedRoles(config);
+  const tier0Set = new Set([...tier0, ...privilegedCustomRoleIds(sources.roleDefinitions ?? [])]);
+  const holding = new Set<string>();
+  for (const item of [
+    ...(sources.roleAssignmentScheduleInstances ?? []),
+    ...(sources.roleEligibilityScheduleInstances ?? []),
+  ]) {
+    const isGroup = lower(asRecord(item.principal)["@odata.type"]) === "#microsoft.graph.group";
+    if (isGroup && typeof item.principalId === "string" && tier0Set.has(lower(item.roleDefinitionId) ?? ""))
+      holding.add(item.principalId.toLowerCase());
+  }
+  const pimGroups = config.pim.groups.map((g) => g.group.toLowerCase());
+  const approverGroups = managedRoles(config.pim).flatMap((r) => r.rules.approvers.groups.map((g) => g.toLowerCase()));
+  const uniq = (xs: string[]) => [...new Set(xs)];
+  return {
+    members: uniq([...exclusion, ...holding, ...pimGroups, ...approverGroups]),
+    owners: uniq(exclusion),
+    pim: uniq([...holding, ...pimGroups]),
+    policies: uniq(pimGroups),
+  };
+}
+
+/** Per breakglass account and per group: one `$batch` round, after the tenant-wide reads. */
 async function readKeyedSources(
   graph: GraphClient,
   config: BaselineConfig,
-  sources: AuditSnapshot["sources"],
-  errors: Partial<Record<SourceName, string>>,
+  sources: Sources,
+  errors: Errors,
   fail: (source: SourceName, error: unknown) => void,
 ): Promise<void> {
   const reads: { source: KeyedSource; key: string; read: CollectionRead }[] = [];
   if (sources.users) {
-    const names = new Set(config.breakglass.accounts.map((a) => a.name.toLowerCase()));
-    const domain = config.breakglass.domain?.toLowerCase();
-    const accounts = sources.users.filter((u) => {
-      const upn = lower(u.userPrincipalName) ?? "";
-      const local = upn.split("@")[0] ?? "";
-      return names.has(lower(u.mailNickname) ?? "") || (names.has(local) && (!domain || upn.endsWith(`@${domain}`)));
-    });
-    for (const user of accounts) {
+    for (const user of breakglassUsers(config, sources.users)) {
       const id = String(user.id);
       reads.push({
         source: "transitiveMemberOf",
@@ -223,31 +349,59 @@ async function readKeyedSources(
     const why = `not read: the breakglass accounts could not be looked up (${errors.users ?? "users failed"})`;
     if (errors.users) errors.transitiveMemberOf = errors.authenticationMethods = why;
   }
-  const gaGroups = new Set<string>();
-  for (const item of [
-    ...(sources.roleAssignmentScheduleInstances ?? []),
-    ...(sources.roleEligibilityScheduleInstances ?? []),
-  ]) {
-    if (lower(item.roleDefinitionId) !== GLOBAL_ADMINISTRATOR) continue;
-    if (
-      lower(asRecord(item.principal)["@odata.type"]) === "#microsoft.graph.group" &&
-      typeof item.principalId === "string"
-    )
-      gaGroups.add(item.principalId);
+  const groups = auditedGroups(config, sources);
+  for (const id of groups.members) {
+    reads.push({
+      source: "groupMembers",
+      key: id,
+      read: { url: `/groups/${id}/transitiveMembers?$select=id,userPrincipalName,displayName` },
+    });
   }
-  for (const id of gaGroups)
-    reads.push({ source: "groupMembers", key: id, read: { url: `/groups/${id}/transitiveMembers?$select=id` } });
-  if (errors.roleAssignmentScheduleInstances || errors.roleEligibilityScheduleInstances) {
-    errors.groupMembers = "not read: the Global Administrator assignments could not be read";
+  for (const id of groups.owners) {
+    reads.push({
+      source: "groupOwners",
+      key: id,
+      read: { url: `/groups/${id}/owners?$select=id,userPrincipalName,displayName` },
+    });
   }
+  for (const id of groups.pim) {
+    const filter = encodeURIComponent(`groupId eq '${id}'`);
+    reads.push({
+      source: "groupAssignmentScheduleInstances",
+      key: id,
+      read: { url: `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances?$filter=${filter}` },
+    });
+    reads.push({
+      source: "groupEligibilityScheduleInstances",
+      key: id,
+      read: { url: `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=${filter}` },
+    });
+  }
+  for (const id of groups.policies) {
+    reads.push({
+      source: "groupPolicyAssignments",
+      key: id,
+      read: {
+        url: `/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(`scopeId eq '${id}' and scopeType eq 'Group'`)}&$expand=${encodeURIComponent("policy($expand=rules)")}`,
+      },
+    });
+  }
+  const holdersFailed = errors.roleAssignmentScheduleInstances || errors.roleEligibilityScheduleInstances;
+  if (holdersFailed) {
+    errors.groupMembers =
+      errors.groupAssignmentScheduleInstances =
+      errors.groupEligibilityScheduleInstances =
+        "not read: the Tier-0 role holders could not be read";
+  }
+  if (errors.breakglassGroups) errors.groupOwners = "not read: the exclusion group could not be looked up";
 
   const outcomes = await readCollections(
     graph,
     reads.map((r) => r.read),
   );
   const keyed: Partial<Record<KeyedSource, Record<string, RawObject[]>>> = {};
-  for (const source of ["transitiveMemberOf", "authenticationMethods", "groupMembers"] as const) {
-    if (errors[source]) continue;
+  for (const source of KEYED_SOURCES) {
+    if (source === "workspaceTables" || errors[source]) continue;
     const mine = reads.map((r, i) => ({ r, o: outcomes[i]! })).filter((x) => x.r.source === source);
     const failed = mine.find((x) => "error" in x.o);
     if (failed && "error" in failed.o) {
@@ -257,6 +411,22 @@ async function readKeyedSources(
     keyed[source] = Object.fromEntries(mine.map((x) => [x.r.key, "items" in x.o ? x.o.items : []]));
   }
   Object.assign(sources, keyed);
+}
+
+/** The live users that are the configured emergency accounts (by object id, UPN or mail nickname). */
+export function breakglassUsers(config: BaselineConfig, users: readonly RawObject[]): RawObject[] {
+  const names = new Set(config.breakglass.accounts.map((a) => a.name.toLowerCase()));
+  const ids = new Set(config.breakglass.accounts.flatMap((a) => (a.objectId ? [a.objectId] : [])));
+  const domain = config.breakglass.domain?.toLowerCase();
+  return users.filter((u) => {
+    const upn = lower(u.userPrincipalName) ?? "";
+    const local = upn.split("@")[0] ?? "";
+    return (
+      ids.has(lower(u.id) ?? "") ||
+      names.has(lower(u.mailNickname) ?? "") ||
+      (names.has(local) && (!domain || upn.endsWith(`@${domain}`)))
+    );
+  });
 }
 
 /**
@@ -360,6 +530,21 @@ function batchItemError(path: string, status: number, body: unknown): GraphError
     );
   }
   return new GraphError(`${where} failed with ${status}: ${detail}`, status, "GET", path, code);
+}
+
+/** ARM resources by id, one GET each; one that no longer exists (404) is left out, for the checks to report. */
+async function armGetEach(arm: GraphClient, ids: readonly string[], apiVersion: string): Promise<RawObject[]> {
+  const out: RawObject[] = [];
+  for (const id of ids) {
+    try {
+      const item = asRecord(await arm.get<unknown>(`${id}?api-version=${apiVersion}`));
+      out.push({ ...item, id: typeof item.id === "string" ? item.id : id });
+    } catch (e) {
+      if (e instanceof GraphError && e.status === 404) continue;
+      throw e;
+    }
+  }
+  return out;
 }
 
 /** ARM collections page with `nextLink` (not `@odata.nextLink`). */

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { UserInputError } from "../../cli/errors";
 import { readJsonFile, writeTextFile } from "../../cli/files";
 
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 /** A raw Graph or ARM object: at least an id (a name for ARM resources without one is tolerated). */
 export type RawObject = Record<string, unknown>;
@@ -17,15 +17,32 @@ export const LIST_SOURCES = [
   "users",
   "breakglassGroups",
   "caPolicies",
+  "authenticationContexts",
+  "roleDefinitions",
   "roleAssignmentScheduleInstances",
   "roleAssignmentSchedules",
   "roleEligibilityScheduleInstances",
   "roleManagementPolicyAssignments",
   "diagnosticSettings",
+  "workspaces",
+  "dataCollectionRules",
   "scheduledQueryRules",
+  "actionGroups",
 ] as const;
-/** Sources read per breakglass account (keyed by user object id) or per group holding Global Administrator. */
-export const KEYED_SOURCES = ["transitiveMemberOf", "authenticationMethods", "groupMembers"] as const;
+/**
+ * Sources read per object: per breakglass account (user object id), per group (group object id: the exclusion
+ * group, groups holding a Tier-0 role, PIM-for-Groups groups, approver groups), per workspace (resource id, lower-case).
+ */
+export const KEYED_SOURCES = [
+  "transitiveMemberOf",
+  "authenticationMethods",
+  "groupMembers",
+  "groupOwners",
+  "groupAssignmentScheduleInstances",
+  "groupEligibilityScheduleInstances",
+  "groupPolicyAssignments",
+  "workspaceTables",
+] as const;
 
 export type ListSource = (typeof LIST_SOURCES)[number];
 export type KeyedSource = (typeof KEYED_SOURCES)[number];
@@ -38,24 +55,44 @@ export interface SnapshotSources {
   breakglassGroups?: RawObject[];
   /** Every Conditional Access policy of the tenant, any state. */
   caPolicies?: RawObject[];
-  /** Active Tier-0 role assignments (`$expand=principal`). */
+  /** Every authentication context class reference. */
+  authenticationContexts?: RawObject[];
+  /** The tenant's own (custom) role definitions: Tier-0 equivalents are read from their permissions. */
+  roleDefinitions?: RawObject[];
+  /** Active assignments of every Tier-0 role and privileged custom role (`$expand=principal`). */
   roleAssignmentScheduleInstances?: RawObject[];
-  /** Tier-0 role assignment schedules (`createdUsing` tells PIM from outside-PIM grants). */
+  /** Assignment schedules of the same roles (`createdUsing` tells PIM from outside-PIM grants). */
   roleAssignmentSchedules?: RawObject[];
-  /** Global Administrator eligibilities (`$expand=principal`). */
+  /** Eligibilities of every Tier-0 role, managed role and privileged custom role (`$expand=principal`). */
   roleEligibilityScheduleInstances?: RawObject[];
-  /** The Global Administrator policy assignment with `policy.rules`. */
+  /** The policy assignment of every Tier-0 and managed role, with `policy.rules`. */
   roleManagementPolicyAssignments?: RawObject[];
   /** ARM: Entra (aadiam) diagnostic settings. */
   diagnosticSettings?: RawObject[];
+  /** ARM: the Log Analytics workspaces the diagnostic settings send to. */
+  workspaces?: RawObject[];
+  /** ARM: the workspace-transformation data collection rules those workspaces name. */
+  dataCollectionRules?: RawObject[];
   /** ARM: scheduled query rules of the monitoring subscription(s). */
   scheduledQueryRules?: RawObject[];
+  /** ARM: the action groups those rules name. */
+  actionGroups?: RawObject[];
   /** Per breakglass account (user object id): its groups, transitively. */
   transitiveMemberOf?: Record<string, RawObject[]>;
   /** Per breakglass account (user object id): its registered authentication methods. */
   authenticationMethods?: Record<string, RawObject[]>;
-  /** Per group holding Global Administrator (group object id): its members, transitively. */
+  /** Per group (object id): its members, transitively. */
   groupMembers?: Record<string, RawObject[]>;
+  /** Per exclusion group (object id): its owners. */
+  groupOwners?: Record<string, RawObject[]>;
+  /** Per group holding a Tier-0 role (object id): PIM-for-Groups active memberships and ownerships. */
+  groupAssignmentScheduleInstances?: Record<string, RawObject[]>;
+  /** Per group holding a Tier-0 role (object id): PIM-for-Groups eligible memberships and ownerships. */
+  groupEligibilityScheduleInstances?: Record<string, RawObject[]>;
+  /** Per PIM-for-Groups group (object id): its member and owner policy assignments, with `policy.rules`. */
+  groupPolicyAssignments?: Record<string, RawObject[]>;
+  /** Per workspace (resource id, lower-case): its sign-in and audit tables. */
+  workspaceTables?: Record<string, RawObject[]>;
 }
 
 export interface AuditSnapshot {
@@ -81,7 +118,7 @@ const sourcesSchema = z.strictObject({
 
 const snapshotSchema = z.strictObject({
   version: z.literal(SNAPSHOT_VERSION, {
-    error: `must be ${SNAPSHOT_VERSION} (the only snapshot format this audit reads)`,
+    error: `must be ${SNAPSHOT_VERSION}, the only snapshot format this audit reads (version 1 snapshots lack the reads 0.2.0 judges by: take a new one with --save-snapshot)`,
   }),
   takenAt: z.string().refine((t) => !Number.isNaN(Date.parse(t)), "must be an ISO 8601 date-time"),
   tenantId: z.string().optional(),

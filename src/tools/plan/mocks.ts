@@ -86,12 +86,41 @@ function unanswered(token: string): Error {
   return Object.assign(new Error(message), { details: message });
 }
 
+/** ARM resource types by azure-native token: the provider namespace, the type path and the input naming it. */
+const ARM_TYPES: Readonly<Record<string, { path: string; nameInput: string }>> = {
+  "azure-native:operationalinsights:Workspace": {
+    path: "Microsoft.OperationalInsights/workspaces",
+    nameInput: "workspaceName",
+  },
+  "azure-native:monitor:ActionGroup": { path: "Microsoft.Insights/actionGroups", nameInput: "actionGroupName" },
+  "azure-native:monitor:ScheduledQueryRule": { path: "Microsoft.Insights/scheduledQueryRules", nameInput: "ruleName" },
+  "azure-native:monitor:DataCollectionRule": {
+    path: "Microsoft.Insights/dataCollectionRules",
+    nameInput: "dataCollectionRuleName",
+  },
+  "azure-native:applicationinsights:Workbook": { path: "Microsoft.Insights/workbooks", nameInput: "resourceName" },
+  "azure-native:logic:Workflow": { path: "Microsoft.Logic/workflows", nameInput: "workflowName" },
+};
+
+/** Ids shaped as ARM and Graph give them, so that the pack judges a plan exactly as it judges a deployment. */
 function resourceId(type: string, name: string, inputs: Record<string, unknown>): string {
   if (type.startsWith("azure-native:")) {
     const [, module, kind] = type.split(":");
     const group = typeof inputs.resourceGroupName === "string" ? inputs.resourceGroupName : "rg-plan";
+    const named = (key: string) => (typeof inputs[key] === "string" ? (inputs[key] as string) : name);
     if (kind === "ResourceGroup")
       return `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName ?? name}`;
+    if (type === "azure-native:aadiam:DiagnosticSetting")
+      return `/providers/microsoft.aadiam/diagnosticSettings/${named("name")}`;
+    if (type === "azure-native:operationalinsights:Table") {
+      return `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${group}/providers/Microsoft.OperationalInsights/workspaces/${named("workspaceName")}/tables/${named("tableName")}`;
+    }
+    if (type === "azure-native:authorization:RoleAssignment") {
+      return `${typeof inputs.scope === "string" ? inputs.scope : `/subscriptions/${PLAN_SUBSCRIPTION_ID}`}/providers/Microsoft.Authorization/roleAssignments/${typeof inputs.roleAssignmentName === "string" ? inputs.roleAssignmentName : planObjectId(`roleAssignment/${name}`)}`;
+    }
+    const arm = ARM_TYPES[type];
+    if (arm)
+      return `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${group}/providers/${arm.path}/${named(arm.nameInput)}`;
     return `/subscriptions/${PLAN_SUBSCRIPTION_ID}/resourceGroups/${group}/providers/plan.${module}/${kind}/${name}`;
   }
   return planObjectId(`${type}/${name}`);

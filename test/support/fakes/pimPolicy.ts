@@ -177,6 +177,8 @@ export class FakePimPolicies {
   /** policyId → ruleId → rule (as Graph stores it). */
   readonly policies = new Map<string, Map<string, PolicyRule>>();
   readonly policyIdByRole = new Map<string, string>();
+  /** PIM-for-Groups policies: group id → access ("member" | "owner") → rules. */
+  readonly groupPolicies = new Map<string, Record<string, PolicyRule[]>>();
   /** `${policyId}/${ruleId}` → fields whose PATCH Graph acknowledges and drops ("*" = the whole rule). */
   private readonly dropped = new Map<string, Set<string>>();
 
@@ -186,6 +188,16 @@ export class FakePimPolicies {
       this.policyIdByRole.set(role.toLowerCase(), policyId);
       this.policies.set(policyId, new Map(defaultPolicyRules().map((r) => [r.id, r])));
     }
+  }
+
+  /** Adds a role with its default policy (a tenant has one policy per role). */
+  addRole(roleDefinitionId: string): this {
+    const role = roleDefinitionId.toLowerCase();
+    if (this.policyIdByRole.has(role)) return this;
+    const policyId = `DirectoryRole_${FAKE_TENANT_ID}_${(70_000_000 + this.policyIdByRole.size).toString(16).padStart(8, "0")}-0d35-4863-a0ba-07888e99d448`;
+    this.policyIdByRole.set(role, policyId);
+    this.policies.set(policyId, new Map(defaultPolicyRules().map((r) => [r.id, r])));
+    return this;
   }
 
   policyIdOf(roleDefinitionId: string = GLOBAL_ADMINISTRATOR): string {
@@ -258,10 +270,28 @@ export class FakePimPolicies {
     const scopeId = /scopeId eq '([^']*)'/.exec(filter)?.[1];
     const scopeType = /scopeType eq '([^']*)'/.exec(filter)?.[1];
     const role = /roleDefinitionId eq '([^']*)'/.exec(filter)?.[1]?.toLowerCase();
+    const expand = req.url.searchParams.get("$expand") === "policy($expand=rules)";
+    if (scopeType === "Group" && scopeId) {
+      // PIM for Groups: a group has policies only once onboarded; "member" and "owner" are its two role ids.
+      const group = this.groupPolicies.get(scopeId.toLowerCase()) ?? {};
+      const value = Object.entries(group)
+        .filter(([access]) => role === undefined || access === role)
+        .map(([access, rules]) => {
+          const policyId = `Group_${scopeId}_${access === "member" ? "1" : "2"}${"0".repeat(7)}-0d35-4863-a0ba-07888e99d448`;
+          return {
+            id: `${policyId}_${access}`,
+            policyId,
+            scopeId,
+            scopeType: "Group",
+            roleDefinitionId: access,
+            ...(expand ? { policy: { id: policyId, displayName: "Group", scopeId, scopeType: "Group", rules } } : {}),
+          };
+        });
+      return { body: { value } };
+    }
     if (scopeId !== "/" || (scopeType !== "DirectoryRole" && scopeType !== "Directory")) {
       return { status: 400, body: graphError("BadRequest", `Unsupported filter ${filter}`) };
     }
-    const expand = req.url.searchParams.get("$expand") === "policy($expand=rules)";
     const matching = [...this.policyIdByRole.entries()]
       .filter(([r]) => role === undefined || r === role)
       .map(([r, policyId]) => ({ roleDefinitionId: r, policyId }))

@@ -15,11 +15,15 @@ import {
   GLOBAL_ADMINISTRATOR,
   TRIPWIRE,
   TRIPWIRE_RULE_KEYS,
+  STRENGTH_NAMES,
   STRENGTH_POLICY_IDS,
+  TIER0_ROLE_IDS,
+  type ActivationStrength,
 } from "@entra-baseline/model";
 import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
 import { validConfig } from "../stack";
-import { desiredActivationSettings } from "../../../src/tools/audit/checks/pimPolicy";
+import { activationContexts, roleActivationSettings } from "../../../src/config/activationSettings";
+import { managedRoles } from "../../../src/config/managedRoles";
 import { FakePimPolicies } from "./pimPolicy";
 import { graphError, startFakeGraph, type FakeGraph, type FakeRequest, type FakeResponse } from "./graphServer";
 import * as path from "node:path";
@@ -28,7 +32,7 @@ export type Json = Record<string, unknown>;
 
 export const ROOT = path.resolve(__dirname, "../../..");
 export const SUBSCRIPTION_ID = "22222222-3333-4444-5555-666666666666";
-const RG = "rg-entra-baseline-prod";
+export const RG = "rg-entra-baseline-prod";
 
 export function guid(n: number, prefix = "00000000"): string {
   return `${prefix}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
@@ -41,7 +45,8 @@ export function testConfig(): BaselineConfig {
 
 export interface TenantData {
   users: Json[];
-  groups: (Json & { members: string[] })[];
+  /** `members` and `owners` are object ids of users, service principals or groups. */
+  groups: (Json & { members: string[]; owners?: string[] })[];
   caPolicies: Json[];
   /** Active assignments; `principal` is filled from users/groups/servicePrincipals on `$expand=principal`. */
   assignmentInstances: Json[];
@@ -49,9 +54,76 @@ export interface TenantData {
   eligibilityInstances: Json[];
   servicePrincipals: Json[];
   methods: Record<string, Json[]>;
+  /** Global Administrator's policy rules. */
   pimRules: Json[];
+  /** Other roles' policy rules, by role id (a role without an entry has PIM's defaults). */
+  rolePolicies: Record<string, Json[]>;
+  /** PIM-for-Groups policies: group id → access → rules (a group without one is not onboarded). */
+  groupPolicies: Record<string, Partial<Record<"member" | "owner", Json[]>>>;
+  /** PIM-for-Groups schedule instances (groupId, principalId, accessId, assignmentType, startDateTime, endDateTime). */
+  groupAssignmentInstances: Json[];
+  groupEligibilityInstances: Json[];
+  authenticationContexts: Json[];
+  /** Custom role definitions (isBuiltIn false). */
+  roleDefinitions: Json[];
   diagnosticSettings: Json[];
+  /** ARM: workspaces (id = resource id), their tables by workspace id (lower-case), DCRs, action groups. */
+  workspaces: Json[];
+  tables: Record<string, Json[]>;
+  dataCollectionRules: Json[];
+  actionGroups: Json[];
   scheduledQueryRules: Json[];
+}
+
+export const WORKSPACE_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/law-entra-baseline-prod`;
+export const ACTION_GROUP_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.Insights/actionGroups/ag-entra-baseline-prod`;
+
+export function workspace(id = WORKSPACE_ID, extra: Json = {}): Json {
+  return {
+    id,
+    name: id.split("/").pop(),
+    type: "Microsoft.OperationalInsights/workspaces",
+    location: "westeurope",
+    properties: {
+      customerId: "a6d2f3c4-0000-4000-8000-00000000aaaa",
+      retentionInDays: 90,
+      workspaceCapping: { dailyQuotaGb: -1, dataIngestionStatus: "RespectQuota" },
+      ...extra,
+    },
+  };
+}
+
+export function table(workspaceId: string, name: string, retentionInDays = -1): Json {
+  return {
+    id: `${workspaceId}/tables/${name}`,
+    name,
+    type: "Microsoft.OperationalInsights/workspaces/tables",
+    properties: {
+      retentionInDays,
+      totalRetentionInDays: -1,
+      retentionInDaysAsDefault: retentionInDays === -1,
+      plan: "Analytics",
+    },
+  };
+}
+
+export function actionGroup(id = ACTION_GROUP_ID, extra: Json = {}): Json {
+  return {
+    id,
+    name: id.split("/").pop(),
+    type: "Microsoft.Insights/ActionGroups",
+    location: "Global",
+    properties: {
+      groupShortName: "entrabase",
+      enabled: true,
+      emailReceivers: [
+        { name: "secops", emailAddress: "secops@contoso.com", useCommonAlertSchema: true, status: "Enabled" },
+      ],
+      smsReceivers: [],
+      webhookReceivers: [],
+      ...extra,
+    },
+  };
 }
 
 const userType = "#microsoft.graph.user";
@@ -97,8 +169,12 @@ export function caPolicy(n: number, excludeGroups: string[], extra: { state?: st
  * The baseline's CA policy on the activation authentication context as Graph lists it: the grant's
  * authenticationStrength comes back inline with the strength's own fields (docs example of GET policies).
  */
-export function activationCaPolicy(contextId: string, excludeGroups: string[]): Json {
-  const body = activationPolicyBody(contextId, "enabled", "phishingResistant");
+export function activationCaPolicy(
+  contextId: string,
+  excludeGroups: string[],
+  strength: ActivationStrength = "phishingResistant",
+): Json {
+  const body = activationPolicyBody(contextId, "enabled", strength);
   return {
     ...body,
     id: guid(1, "ac7c0000"),
@@ -119,8 +195,8 @@ export function activationCaPolicy(contextId: string, excludeGroups: string[]): 
       customAuthenticationFactors: [],
       termsOfUse: [],
       authenticationStrength: {
-        id: STRENGTH_POLICY_IDS.phishingResistant,
-        displayName: "Phishing-resistant MFA",
+        id: STRENGTH_POLICY_IDS[strength],
+        displayName: STRENGTH_NAMES[strength],
         policyType: "builtIn",
         requirementsSatisfied: "mfa",
       },
@@ -192,9 +268,7 @@ export function tripwireRule(
       severity: TRIPWIRE.severity,
       evaluationFrequency: TRIPWIRE.evaluationFrequency,
       windowSize: TRIPWIRE.windowSize,
-      scopes: [
-        `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/law-entra-baseline-prod`,
-      ],
+      scopes: [WORKSPACE_ID],
       criteria: {
         allOf: [
           {
@@ -209,11 +283,7 @@ export function tripwireRule(
           },
         ],
       },
-      actions: {
-        actionGroups: [
-          `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.Insights/actionGroups/ag-entra-baseline-prod`,
-        ],
-      },
+      actions: { actionGroups: [ACTION_GROUP_ID] },
       ...extra,
     },
   };
@@ -224,13 +294,21 @@ export function healthyTenant(config: BaselineConfig): TenantData {
   let n = 1;
   const domain = config.breakglass.domain!;
   const breakglass = config.breakglass.accounts.map((a) =>
-    user(guid(n++, "b0000000"), `${a.name}@${domain}`, { displayName: a.displayName }),
+    user(a.objectId ?? guid(n++, "b0000000"), `${a.name}@${domain}`, { displayName: a.displayName }),
   );
-  const admins = config.pim.eligibleAdmins.map((upn) => user(guid(n++, "ad000000"), upn));
-  const approvers = config.pim.approvers.users
-    .filter((u) => !config.pim.eligibleAdmins.includes(u))
-    .map((upn) => user(guid(n++, "ad000000"), upn));
-  const users = [...breakglass, ...admins, ...approvers];
+  const roles = managedRoles(config.pim);
+  const users: Json[] = [...breakglass];
+  const resolve = (ref: string): string => {
+    const found = users.find(
+      (u) => String(u.userPrincipalName).toLowerCase() === ref.toLowerCase() || u.id === ref.toLowerCase(),
+    );
+    if (found) return String(found.id);
+    const created = /^[0-9a-f-]{36}$/i.test(ref)
+      ? user(ref.toLowerCase(), `${ref.slice(0, 8)}@contoso.com`)
+      : user(guid(n++, "ad000000"), ref);
+    users.push(created);
+    return String(created.id);
+  };
   const group = {
     "@odata.type": "#microsoft.graph.group",
     id: guid(1, "9b000000"),
@@ -238,11 +316,27 @@ export function healthyTenant(config: BaselineConfig): TenantData {
     isAssignableToRole: true,
     securityEnabled: true,
     members: breakglass.map((b) => String(b.id)),
+    owners: config.breakglass.groupOwners?.map((o) => o.toLowerCase()) ?? breakglass.map((b) => String(b.id)),
   };
-  const resolve = (ref: string) =>
-    users.find((u) => String(u.userPrincipalName).toLowerCase() === ref.toLowerCase())?.id as string | undefined;
-  const pimRules = desiredRules(desiredActivationSettings(config, resolve).settings) as unknown as Json[];
+  const eligibilityInstances: Json[] = [];
+  const rolePolicies: Record<string, Json[]> = {};
+  let pimRules: Json[] = [];
+  let e = 1;
+  for (const role of roles) {
+    for (const ref of role.eligibleUsers)
+      eligibilityInstances.push(eligibilityInstance(e++, role.roleDefinitionId, resolve(ref)));
+    for (const g of role.eligibleGroups)
+      eligibilityInstances.push(eligibilityInstance(e++, role.roleDefinitionId, g.toLowerCase()));
+    const approvers = [
+      ...role.rules.approvers.users.map((u) => ({ kind: "user" as const, id: resolve(u) })),
+      ...role.rules.approvers.groups.map((g) => ({ kind: "group" as const, id: g.toLowerCase() })),
+    ];
+    const rules = desiredRules(roleActivationSettings(role, approvers)) as unknown as Json[];
+    if (role.roleDefinitionId === GLOBAL_ADMINISTRATOR) pimRules = rules;
+    else rolePolicies[role.roleDefinitionId] = rules;
+  }
   const accounts = breakglass.map((b) => ({ upn: String(b.userPrincipalName), id: String(b.id) }));
+  const contexts = activationContexts(config);
   return {
     users,
     groups: [group],
@@ -250,16 +344,24 @@ export function healthyTenant(config: BaselineConfig): TenantData {
       ...[1, 2, 3].map((i) =>
         caPolicy(i, [group.id], { state: i === 3 ? "enabledForReportingButNotEnforced" : "enabled" }),
       ),
-      ...(config.pim.authenticationContextId
-        ? [activationCaPolicy(config.pim.authenticationContextId, [group.id])]
-        : []),
+      ...contexts.map((c, i) => ({
+        ...activationCaPolicy(c.contextId, [group.id], c.strength),
+        id: guid(i + 1, "ac7c0000"),
+      })),
     ],
+    authenticationContexts: contexts.map((c) => ({
+      id: c.contextId,
+      displayName: `entra-baseline ${c.contextId}`,
+      description: "",
+      isAvailable: true,
+    })),
+    roleDefinitions: [],
     assignmentInstances: breakglass.map((b, i) => assignmentInstance(i + 1, GLOBAL_ADMINISTRATOR, String(b.id))),
     // Breakglass GA is granted through the legacy endpoint: outside PIM by design (createdUsing null).
     assignmentSchedules: breakglass.map((b, i) =>
       assignmentSchedule(i + 1, GLOBAL_ADMINISTRATOR, String(b.id), { createdUsing: null }),
     ),
-    eligibilityInstances: admins.map((a, i) => eligibilityInstance(i + 1, GLOBAL_ADMINISTRATOR, String(a.id))),
+    eligibilityInstances,
     servicePrincipals: [],
     methods: Object.fromEntries(
       breakglass.map((b, i) => [
@@ -281,13 +383,17 @@ export function healthyTenant(config: BaselineConfig): TenantData {
       ]),
     ),
     pimRules,
+    rolePolicies,
+    groupPolicies: {},
+    groupAssignmentInstances: [],
+    groupEligibilityInstances: [],
     diagnosticSettings: [
       {
         id: `/providers/microsoft.aadiam/diagnosticSettings/${config.monitoring.diagnosticSettingName}`,
         name: config.monitoring.diagnosticSettingName,
         type: "microsoft.aadiam/diagnosticSettings",
         properties: {
-          workspaceId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/law-entra-baseline-prod`,
+          workspaceId: WORKSPACE_ID,
           logs: config.monitoring.logCategories.map((category) => ({
             category,
             enabled: true,
@@ -296,6 +402,14 @@ export function healthyTenant(config: BaselineConfig): TenantData {
         },
       },
     ],
+    workspaces: [workspace(WORKSPACE_ID, { retentionInDays: config.monitoring.retentionInDays })],
+    tables: {
+      [WORKSPACE_ID.toLowerCase()]: ["SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs"].map((t) =>
+        table(WORKSPACE_ID, t),
+      ),
+    },
+    dataCollectionRules: [],
+    actionGroups: [actionGroup()],
     scheduledQueryRules: TRIPWIRE_RULE_KEYS.map((key) => tripwireRule(key, accounts)),
   };
 }
@@ -332,6 +446,16 @@ export class FakeTenant {
     this.usersByUpn = new Map(this.data.users.map((u) => [String(u.userPrincipalName).toLowerCase(), u]));
     this.usersByNickname = new Map(this.data.users.map((u) => [String(u.mailNickname).toLowerCase(), u]));
     this.pim.setRules(this.data.pimRules as never);
+    // Every directory role has a policy; the ones the data names carry its rules.
+    for (const role of [...TIER0_ROLE_IDS, ...Object.keys(this.data.rolePolicies)]) {
+      this.pim.addRole(role);
+      const rules = this.data.rolePolicies[role];
+      if (rules) this.pim.setRules(rules as never, role);
+    }
+    this.pim.groupPolicies.clear();
+    for (const [groupId, policies] of Object.entries(this.data.groupPolicies)) {
+      this.pim.groupPolicies.set(groupId.toLowerCase(), policies as never);
+    }
   }
 
   async close(): Promise<void> {
@@ -341,12 +465,33 @@ export class FakeTenant {
   private principal(id: string): Json | undefined {
     const u = this.usersById.get(id.toLowerCase());
     if (u) return u;
-    const g = this.data.groups.find((x) => x.id === id);
+    const g = this.data.groups.find((x) => String(x.id).toLowerCase() === id.toLowerCase());
     if (g) {
-      const { members: _members, ...rest } = g;
+      const { members: _members, owners: _owners, ...rest } = g;
       return rest;
     }
-    return this.data.servicePrincipals.find((s) => s.id === id);
+    const sp = this.data.servicePrincipals.find((x) => String(x.id).toLowerCase() === id.toLowerCase());
+    return sp ? { "@odata.type": "#microsoft.graph.servicePrincipal", ...sp } : undefined;
+  }
+
+  /** A directory object as a member list shows it: its type and id (and UPN or name). */
+  private memberObject(id: string): Json {
+    const p = this.principal(id);
+    if (!p) return { "@odata.type": userType, id };
+    return {
+      "@odata.type": p["@odata.type"] ?? userType,
+      id: p.id,
+      userPrincipalName: p.userPrincipalName ?? null,
+      displayName: p.displayName ?? null,
+    };
+  }
+
+  /** Members of a group, nested groups expanded (transitiveMembers lists the nested group and its members). */
+  private transitiveMembers(groupId: string, seen = new Set<string>()): Json[] {
+    const group = this.data.groups.find((x) => String(x.id).toLowerCase() === groupId.toLowerCase());
+    if (!group || seen.has(groupId)) return [];
+    seen.add(groupId);
+    return group.members.flatMap((m) => [this.memberObject(m), ...this.transitiveMembers(m, seen)]);
   }
 
   private install(): void {
@@ -371,10 +516,36 @@ export class FakeTenant {
       };
     });
     g.route("GET", /^\/v1\.0\/groups\/[^/]+\/transitiveMembers$/, (req) => {
-      const group = this.data.groups.find((x) => x.id === req.url.pathname.split("/")[3]);
+      const id = req.url.pathname.split("/")[3]!;
+      const group = this.data.groups.find((x) => String(x.id).toLowerCase() === id.toLowerCase());
       if (!group) return { status: 404, body: graphError("Request_ResourceNotFound", "no such group") };
-      return { body: { value: group.members.map((id) => ({ "@odata.type": userType, id })) } };
+      return this.page(g, req, this.transitiveMembers(id), 100);
     });
+    g.route("GET", /^\/v1\.0\/groups\/[^/]+\/owners$/, (req) => {
+      const id = req.url.pathname.split("/")[3]!;
+      const group = this.data.groups.find((x) => String(x.id).toLowerCase() === id.toLowerCase());
+      if (!group) return { status: 404, body: graphError("Request_ResourceNotFound", "no such group") };
+      return { body: { value: (group.owners ?? []).map((o) => this.memberObject(o)) } };
+    });
+    g.route("GET", "/v1.0/identity/conditionalAccess/authenticationContextClassReferences", () => ({
+      body: { value: this.data.authenticationContexts },
+    }));
+    g.route("GET", "/v1.0/roleManagement/directory/roleDefinitions", (req) => {
+      const filter = req.url.searchParams.get("$filter");
+      if (filter !== "isBuiltIn eq false")
+        return { status: 400, body: graphError("BadRequest", `fake: unsupported roleDefinitions filter ${filter}`) };
+      return { body: { value: this.data.roleDefinitions } };
+    });
+    const groupPim = (name: string, items: () => Json[]) =>
+      g.route("GET", `/v1.0/identityGovernance/privilegedAccess/group/${name}`, (req) => {
+        // Documented: this list requires a $filter on groupId or principalId.
+        const groupId = /^groupId eq '([^']+)'$/.exec(req.url.searchParams.get("$filter") ?? "")?.[1];
+        if (!groupId)
+          return { status: 400, body: graphError("BadRequest", "The $filter on groupId or principalId is required.") };
+        return { body: { value: items().filter((i) => String(i.groupId).toLowerCase() === groupId.toLowerCase()) } };
+      });
+    groupPim("assignmentScheduleInstances", () => this.data.groupAssignmentInstances);
+    groupPim("eligibilityScheduleInstances", () => this.data.groupEligibilityInstances);
     g.route("GET", /^\/v1\.0\/users\/[^/]+\/transitiveMemberOf$/, (req) => {
       const id = req.url.pathname.split("/")[3]!;
       if (!this.usersById.has(id.toLowerCase()))
@@ -436,6 +607,29 @@ export class FakeTenant {
       "GET",
       `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.Insights/scheduledQueryRules`,
       (req) => this.armPage(a, req, this.data.scheduledQueryRules),
+    );
+    // Single ARM resources by id: workspaces, their tables, data collection rules, action groups.
+    a.route(
+      "GET",
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/(Microsoft\.OperationalInsights|Microsoft\.Insights)\/(workspaces|dataCollectionRules|actionGroups)\/[^/]+(\/tables\/[^/]+)?$/i,
+      (req) => {
+        const id = req.url.pathname.toLowerCase();
+        const all = [
+          ...this.data.workspaces,
+          ...this.data.dataCollectionRules,
+          ...this.data.actionGroups,
+          ...Object.values(this.data.tables).flat(),
+        ];
+        const found = all.find((r) => String(r.id).toLowerCase() === id);
+        return found
+          ? { body: found }
+          : {
+              status: 404,
+              body: {
+                error: { code: "ResourceNotFound", message: `The Resource '${req.url.pathname}' was not found.` },
+              },
+            };
+      },
     );
     a.route("GET", "/subscriptions", () => ({
       body: {

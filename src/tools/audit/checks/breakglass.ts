@@ -1,12 +1,11 @@
 /**
  * The emergency accounts and their exclusion group as the design requires them (ZTA 21835, Microsoft's emergency
- * access guidance): present, enabled, cloud-only on *.onmicrosoft.com, permanent Global Administrator, never PIM
- * eligible, a FIDO2 key or passkey registered, members of a role-assignable exclusion group.
+ * access guidance): present, enabled, cloud-only on *.onmicrosoft.com, permanent Global Administrator, a FIDO2 key
+ * or passkey registered. Eligibility is eligibility.ts's, the exclusion group exclusionGroup.ts's.
  */
 import { GLOBAL_ADMINISTRATOR, isOnMicrosoftDomain } from "@entra-baseline/model";
 import { breakglassLabel, lower, type AuditContext, type BreakglassAccountState } from "../context";
 import { finding, type Finding } from "../findings";
-import { isPermanentActive } from "./roleAssignments";
 
 const FIDO2 = "#microsoft.graph.fido2authenticationmethod";
 /** Methods that do not weaken an emergency account: FIDO2/passkeys, certificates (CBA) and the password itself. */
@@ -69,56 +68,32 @@ export function breakglassAccountFindings(ctx: AuditContext): Finding[] {
   return out;
 }
 
+/** Each account holds Global Administrator permanently and directly (any other role it holds is standing access). */
 export function breakglassRoleFindings(ctx: AuditContext): Finding[] {
   const out: Finding[] = [];
   const active = ctx.snapshot.sources.roleAssignmentScheduleInstances ?? [];
-  const eligible = ctx.snapshot.sources.roleEligibilityScheduleInstances ?? [];
   for (const b of ctx.breakglass) {
     const id = lower(b.user?.id);
     if (!id) continue;
     const mine = (i: Record<string, unknown>) =>
       lower(i.principalId) === id && lower(i.roleDefinitionId) === GLOBAL_ADMINISTRATOR;
-    if (
-      !active.some((i) => mine(i) && isPermanentActive(i) && (i.memberType === undefined || i.memberType === "Direct"))
-    ) {
+    const permanent = (i: Record<string, unknown>) =>
+      lower(i.assignmentType) === "assigned" &&
+      (i.endDateTime === null || i.endDateTime === undefined) &&
+      (i.memberType === undefined || lower(i.memberType) === "direct") &&
+      (lower(i.directoryScopeId) ?? "/") === "/";
+    if (!active.some((i) => mine(i) && permanent(i))) {
       const other = active
         .filter(mine)
         .map(
           (i) =>
-            `${String(i.assignmentType)} until ${String(i.endDateTime ?? "never")} (${String(i.memberType ?? "Direct")})`,
+            `${String(i.assignmentType)} until ${String(i.endDateTime ?? "never")} (${String(i.memberType ?? "Direct")}, scope ${String(i.directoryScopeId ?? "/")})`,
         );
       out.push(
         finding("AUD-BREAKGLASS-NO-PERMANENT-GA", {
           object: label(b),
-          expected: "permanent active Global Administrator, assigned directly",
+          expected: "permanent active Global Administrator, assigned directly at the directory scope",
           actual: other.length > 0 ? other.join("; ") : "no active Global Administrator assignment",
-        }),
-      );
-    }
-    if (eligible.some(mine)) {
-      out.push(
-        finding("AUD-BREAKGLASS-ELIGIBLE", {
-          object: label(b),
-          expected: "not eligible in PIM (permanent GA only)",
-          actual: "eligible for Global Administrator",
-        }),
-      );
-    }
-    // Eligible through a group: a PIM eligibility of any group the account is (transitively) in is the same second,
-    // PIM-governed path, only better hidden.
-    const groups = new Map(
-      ((ctx.snapshot.sources.transitiveMemberOf ?? {})[String(b.user!.id)] ?? []).map((g) => [lower(g.id), g]),
-    );
-    const viaGroups = eligible.filter(
-      (i) => lower(i.roleDefinitionId) === GLOBAL_ADMINISTRATOR && groups.has(lower(i.principalId)),
-    );
-    for (const i of viaGroups) {
-      const group = groups.get(lower(i.principalId))!;
-      out.push(
-        finding("AUD-BREAKGLASS-ELIGIBLE", {
-          object: label(b),
-          expected: "not eligible in PIM (permanent GA only), directly or through a group",
-          actual: `eligible for Global Administrator through group "${String(group.displayName ?? group.id)}" (${String(group.id)})`,
         }),
       );
     }
@@ -154,47 +129,6 @@ export function breakglassMethodFindings(ctx: AuditContext): Finding[] {
           object: label(b),
           expected: "FIDO2 (or certificate) methods only",
           actual: `also registered: ${weak.map(shortType).join(", ")}`,
-        }),
-      );
-    }
-  }
-  return out;
-}
-
-export function breakglassGroupFindings(ctx: AuditContext): Finding[] {
-  const name = ctx.config.breakglass.groupName;
-  if (ctx.breakglassGroups.length === 0) {
-    return [
-      finding("AUD-BREAKGLASS-GROUP-MISSING", {
-        object: `group "${name}"`,
-        expected: "exists (breakglass.groupName)",
-        actual: "no group with that display name",
-      }),
-    ];
-  }
-  const out: Finding[] = [];
-  const groupIds = new Set(ctx.breakglassGroups.map((g) => lower(g.id)));
-  for (const group of ctx.breakglassGroups) {
-    if (group.isAssignableToRole !== true) {
-      out.push(
-        finding("AUD-BREAKGLASS-GROUP-NOT-ROLE-ASSIGNABLE", {
-          object: `group "${name}" (${String(group.id)})`,
-          expected: "isAssignableToRole = true",
-          actual: `isAssignableToRole = ${JSON.stringify(group.isAssignableToRole ?? null)}`,
-        }),
-      );
-    }
-  }
-  const memberships = ctx.snapshot.sources.transitiveMemberOf ?? {};
-  for (const b of ctx.breakglass) {
-    if (typeof b.user?.id !== "string") continue;
-    const groups = (memberships[b.user.id] ?? []).map((g) => lower(g.id));
-    if (!groups.some((g) => groupIds.has(g))) {
-      out.push(
-        finding("AUD-BREAKGLASS-GROUP-MEMBERSHIP", {
-          object: label(b),
-          expected: `member of group "${name}"`,
-          actual: "not a member",
         }),
       );
     }

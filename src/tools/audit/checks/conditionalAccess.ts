@@ -1,48 +1,47 @@
 /**
- * Every Conditional Access policy of the tenant, in any state and whoever made it, must exclude every breakglass
- * account — directly or through a group the account is (transitively) a member of — and must not target them
- * (Maester MT.1005, ZTA 21835). The exclusion rule itself is the shared model's (breakglassExclusion.ts).
- * The authentication context the live GA activation policy requires must be enforced by an enabled CA policy with
- * every-time sign-in and a phishing-resistant MFA grant (activationContextPolicy.ts, the pack's definition too).
+ * Guarantee 4 for the tenant's Conditional Access policies, whoever made them (Microsoft-managed ones included), in
+ * any state: each is read into the model's facts (`caPolicyFromGraph`) and judged by `breakglassExclusion` — a policy
+ * that can apply to users excludes the exclusion group or every emergency account (directly or through a group the
+ * account is transitively in); one that provably applies to no user need not; none targets them by name.
  */
-import {
-  activationContextPolicyGaps,
-  breakglassExclusionGaps,
-  excludesBreakglassGroup,
-  targetsAuthenticationContext,
-  STRENGTH_NAMES,
-} from "@entra-baseline/model";
-import { asRecord, breakglassLabel, lower, stringList, type AuditContext } from "../context";
+import { appliesToNoUser, breakglassExclusion, caPolicyFromGraph, type BreakglassKeys } from "@entra-baseline/model";
+import { lower, type AuditContext } from "../context";
 import { finding, type Finding } from "../findings";
 import type { RawObject } from "../snapshot";
-import { liveActivationSettings } from "./pimPolicy";
 
 export function describePolicy(policy: RawObject): string {
   return `CA policy "${String(policy.displayName ?? "(no name)")}" (${String(policy.id)}, ${String(policy.state ?? "unknown state")})`;
 }
 
-function userConditions(policy: RawObject) {
-  const users = asRecord(asRecord(policy.conditions).users);
+/** The emergency principals as the model's keys: the live accounts (with their groups) and the exclusion group(s). */
+export function breakglassKeysOf(ctx: AuditContext): BreakglassKeys {
+  const memberships = ctx.snapshot.sources.transitiveMemberOf ?? {};
   return {
-    excludedUserIds: stringList(users.excludeUsers),
-    excludedGroupIds: stringList(users.excludeGroups),
-    includeUsers: stringList(users.includeUsers).map((u) => u.toLowerCase()),
-    includeGroups: stringList(users.includeGroups).map((g) => g.toLowerCase()),
+    groupKeys: ctx.breakglassGroups.map((g) => lower(g.id)!).filter(Boolean),
+    accounts: ctx.breakglass
+      .filter((b) => typeof b.user?.id === "string")
+      .map((b) => {
+        const id = String(b.user!.id);
+        return {
+          name: String(b.user!.userPrincipalName ?? b.name),
+          key: id.toLowerCase(),
+          memberOf: (memberships[id] ?? []).map((g) => String(g.id).toLowerCase()),
+        };
+      }),
   };
 }
 
 export function caExclusionFindings(ctx: AuditContext): Finding[] {
   const out: Finding[] = [];
-  const memberships = ctx.snapshot.sources.transitiveMemberOf ?? {};
-  const accounts = ctx.breakglass.filter((b) => b.user && typeof b.user.id === "string");
-  const groupIds = ctx.breakglassGroups.map((g) => String(g.id));
+  const bg = breakglassKeysOf(ctx);
   const groupName = ctx.config.breakglass.groupName;
   for (const policy of ctx.snapshot.sources.caPolicies ?? []) {
-    const conditions = userConditions(policy);
+    const facts = caPolicyFromGraph(policy);
+    if (appliesToNoUser(facts)) continue;
     const severity = policy.state === "enabled" ? "critical" : "high";
-    if (accounts.length === 0) {
+    if (bg.accounts.length === 0) {
       // No account to test against (all missing: reported separately): the group exclusion is what is left.
-      if (groupIds.length > 0 && !excludesBreakglassGroup(conditions, groupIds)) {
+      if (bg.groupKeys.length > 0 && !bg.groupKeys.some((g) => facts.users.excludeGroups.includes(g))) {
         out.push(
           finding(
             "AUD-CA-NO-BREAKGLASS-EXCLUSION",
@@ -57,74 +56,36 @@ export function caExclusionFindings(ctx: AuditContext): Finding[] {
       }
       continue;
     }
-    const exposed = accounts.filter((b) => {
-      const id = String(b.user!.id);
-      const groups = (memberships[id] ?? []).map((g) => String(g.id));
-      return breakglassExclusionGaps(conditions, { groupIds: groups, userIds: [id] }).length > 0;
-    });
-    if (exposed.length > 0) {
-      out.push(
-        finding(
-          "AUD-CA-NO-BREAKGLASS-EXCLUSION",
-          {
-            object: describePolicy(policy),
-            expected: `excludes every breakglass account, directly or through group "${groupName}"`,
-            actual: `does not exclude ${exposed.map(breakglassLabel).join(", ")}`,
-          },
-          { severity },
-        ),
-      );
-    }
+    const { exposed } = breakglassExclusion(facts, bg);
+    if (exposed.length === 0) continue;
+    out.push(
+      finding(
+        "AUD-CA-NO-BREAKGLASS-EXCLUSION",
+        {
+          object: describePolicy(policy),
+          expected: `excludes every breakglass account, directly or through group "${groupName}"`,
+          actual: `does not exclude ${exposed.join(", ")}`,
+        },
+        { severity },
+      ),
+    );
   }
   return out;
 }
 
 export function caTargetsBreakglassFindings(ctx: AuditContext): Finding[] {
   const out: Finding[] = [];
-  const groupIds = new Set(ctx.breakglassGroups.map((g) => lower(g.id)));
+  const bg = breakglassKeysOf(ctx);
   for (const policy of ctx.snapshot.sources.caPolicies ?? []) {
-    const c = userConditions(policy);
-    const targeted = [
-      ...c.includeGroups.filter((g) => groupIds.has(g)).map(() => `group "${ctx.config.breakglass.groupName}"`),
-      ...ctx.breakglass
-        .filter((b) => b.user && c.includeUsers.includes(lower(b.user.id) ?? ""))
-        .map((b) => `user ${breakglassLabel(b)}`),
-    ];
-    if (targeted.length === 0) continue;
+    const { included } = breakglassExclusion(caPolicyFromGraph(policy), bg);
+    if (included.length === 0) continue;
     out.push(
       finding("AUD-CA-TARGETS-BREAKGLASS", {
         object: describePolicy(policy),
         expected: "does not include the breakglass group or accounts",
-        actual: `includes ${targeted.join(", ")}`,
+        actual: `includes ${included.map((x) => (x === "the exclusion group" ? `group "${ctx.config.breakglass.groupName}"` : `user ${x}`)).join(", ")}`,
       }),
     );
   }
   return out;
-}
-
-/**
- * The live GA activation policy's authentication context must be enforced. No context (or no readable policy) is
- * reported by the PIM policy check; here only the CA side: no policy on the context, or none that is enabled with
- * every-time sign-in and a grant only phishing-resistant MFA satisfies (each such policy's gaps are listed).
- */
-export function activationContextFindings(ctx: AuditContext): Finding[] {
-  const contextId = liveActivationSettings(ctx)?.authenticationContextId;
-  if (!contextId) return [];
-  const targeting = (ctx.snapshot.sources.caPolicies ?? []).filter((p) => targetsAuthenticationContext(p, contextId));
-  if (targeting.some((p) => activationContextPolicyGaps(p, ctx.config.pim.activationStrength).length === 0)) return [];
-  return [
-    finding("AUD-ACTIVATION-CONTEXT-NOT-ENFORCED", {
-      object: `authentication context "${contextId}" (required by the Global Administrator activation policy)`,
-      expected: `an enabled CA policy on the context with sign-in frequency "everyTime" and authentication strength ${STRENGTH_NAMES[ctx.config.pim.activationStrength]} (or a stronger one) as its grant`,
-      actual:
-        targeting.length === 0
-          ? "no CA policy targets the context, so activation forces no fresh MFA"
-          : targeting
-              .map(
-                (p) =>
-                  `${describePolicy(p)}: ${activationContextPolicyGaps(p, ctx.config.pim.activationStrength).join("; ")}`,
-              )
-              .join(" | "),
-    }),
-  ];
 }

@@ -1,188 +1,208 @@
 /**
- * Audit integrity in the live subscription: an Entra diagnostic setting that streams the required log categories to
- * a Log Analytics workspace (MS.AAD.4.1, ZTA 21860), and the two breakglass tripwires (src/model/tripwire.ts) —
- * present, enabled, naming every account, and as strong as the model.
+ * Guarantees 5 and 6 in the live subscription. The Entra diagnostic settings, the workspaces they send to (tables,
+ * daily cap, workspace-transformation rule) become the model's logging facts, judged per workspace by
+ * `loggingVerdict`; the scheduled query rules and the action groups they name become tripwire facts, judged by
+ * `tripwireVerdicts` (the allow-list: the canonical rule for each sign-in table, for exactly the emergency accounts,
+ * on the workspace that receives that table, heard by an enabled action group with a receiver).
  */
 import {
-  ALERT_RULES,
-  missingIdentifiers,
+  LOG_CATEGORY_TABLES,
+  loggingVerdict,
   REQUIRED_LOG_CATEGORIES,
-  TRIPWIRE,
-  TRIPWIRE_RULE_KEYS,
-  type TripwireCondition,
-  tripwireCriteriaProblems,
-  tripwireRuleKey,
-  tripwireRuleProblems,
+  tripwireVerdicts,
+  workspacesReceiving,
+  type ActionGroupFacts,
+  type BreakglassAccountRef,
+  type DiagnosticSettingFacts,
+  type LogCategory,
+  type SignInTable,
+  type TripwireRuleFacts,
+  type WorkspaceFacts,
 } from "@entra-baseline/model";
-import { asRecord, breakglassLabel, type AuditContext } from "../context";
+import { asRecord, lower, stringList, type AuditContext } from "../context";
 import { finding, type Finding } from "../findings";
 import type { RawObject } from "../snapshot";
 
-export function diagnosticSettingFindings(ctx: AuditContext): Finding[] {
-  // ARM answers `workspaceId: ""` for a setting that streams elsewhere only (storage, event hub): that is not a workspace.
-  const streaming = (ctx.snapshot.sources.diagnosticSettings ?? []).filter((s) => {
-    const workspaceId = asRecord(s.properties).workspaceId;
-    return typeof workspaceId === "string" && workspaceId.trim() !== "";
+/** ARM answers `workspaceId: ""` for a setting that streams elsewhere only (storage, event hub): no workspace. */
+function settingFacts(s: RawObject): DiagnosticSettingFacts {
+  const p = asRecord(s.properties);
+  const workspace =
+    typeof p.workspaceId === "string" && p.workspaceId.trim() !== "" ? p.workspaceId.trim().toLowerCase() : undefined;
+  const logs = Array.isArray(p.logs) ? p.logs.map(asRecord) : [];
+  return {
+    name: String(s.name ?? s.id ?? "(no name)"),
+    workspace,
+    categories: logs.filter((l) => l.enabled === true && typeof l.category === "string").map((l) => String(l.category)),
+    complete: true,
+    elsewhere: ["storageAccountId", "eventHubAuthorizationRuleId", "serviceBusRuleId"].some(
+      (k) => typeof p[k] === "string" && (p[k] as string) !== "",
+    ),
+  };
+}
+
+function workspaceFacts(ctx: AuditContext, w: RawObject): WorkspaceFacts {
+  const p = asRecord(w.properties);
+  const id = lower(w.id) ?? "";
+  const tables = ((ctx.snapshot.sources.workspaceTables ?? {})[id] ?? []).map((t) => {
+    const tp = asRecord(t.properties);
+    return {
+      name: String(t.name ?? ""),
+      ...(typeof tp.retentionInDays === "number" ? { retentionInDays: tp.retentionInDays } : {}),
+    };
   });
-  const required = [...REQUIRED_LOG_CATEGORIES];
-  if (streaming.length === 0) {
-    return [
-      finding("AUD-DIAGNOSTICS-MISSING", {
-        object: "Entra diagnostic settings (microsoft.aadiam)",
-        expected: `a setting streaming ${required.join(", ")} to a Log Analytics workspace`,
-        actual: `${(ctx.snapshot.sources.diagnosticSettings ?? []).length} settings, none sending to a workspace`,
-      }),
-    ];
-  }
-  const enabled = new Set<string>();
-  for (const s of streaming) {
-    for (const log of Array.isArray(asRecord(s.properties).logs) ? (asRecord(s.properties).logs as unknown[]) : []) {
-      const l = asRecord(log);
-      if (l.enabled === true && typeof l.category === "string") enabled.add(l.category.toLowerCase());
-    }
-  }
-  const names = streaming.map((s) => String(s.name ?? s.id)).join(", ");
+  const dcrId = lower(p.defaultDataCollectionRuleResourceId);
+  const dcr = dcrId ? (ctx.snapshot.sources.dataCollectionRules ?? []).find((d) => lower(d.id) === dcrId) : undefined;
+  const flows = Array.isArray(asRecord(dcr?.properties).dataFlows)
+    ? (asRecord(dcr!.properties).dataFlows as unknown[]).map(asRecord)
+    : [];
+  const transformedTables = flows.flatMap((f) =>
+    typeof f.transformKql === "string" && f.transformKql.trim() !== "source"
+      ? stringList(f.streams).map((x) => x.replace(/^Microsoft-Table-/i, ""))
+      : [],
+  );
+  const cap = asRecord(p.workspaceCapping).dailyQuotaGb;
+  return {
+    key: id,
+    name: String(w.name ?? id),
+    retentionInDays: typeof p.retentionInDays === "number" ? p.retentionInDays : undefined,
+    dailyQuotaGb: typeof cap === "number" ? cap : undefined,
+    tables,
+    transformedTables,
+    transformationsUnknown: dcrId !== undefined && dcr === undefined,
+  };
+}
+
+function categories(ctx: AuditContext): LogCategory[] {
+  return [...new Set([...REQUIRED_LOG_CATEGORIES, ...ctx.config.monitoring.logCategories])] as LogCategory[];
+}
+
+export function loggingFindings(ctx: AuditContext): Finding[] {
+  const s = ctx.snapshot.sources;
+  const settings = (s.diagnosticSettings ?? []).map(settingFacts);
+  const readWorkspaces = (s.workspaces ?? []).map((w) => workspaceFacts(ctx, w));
+  const sent = [...new Set(settings.flatMap((x) => (x.workspace ? [x.workspace] : [])))];
+  const missing = sent.filter((k) => !readWorkspaces.some((w) => w.key === k));
+  const verdict = loggingVerdict(
+    { settings, workspaces: readWorkspaces },
+    { categories: categories(ctx), minRetentionInDays: ctx.config.limits.minRetentionInDays },
+  );
+  const object = "Entra diagnostic settings (microsoft.aadiam)";
   const out: Finding[] = [];
-  const configured = ctx.config.monitoring.logCategories;
-  for (const category of new Set([...required, ...configured])) {
-    if (enabled.has(category.toLowerCase())) continue;
-    const isRequired = (required as string[]).includes(category);
+  if (!settings.some((x) => x.workspace)) {
     out.push(
-      finding(
-        "AUD-DIAGNOSTICS-CATEGORY",
-        {
-          object: `Entra diagnostic setting(s) ${names}: category ${category}`,
-          expected: isRequired
-            ? "enabled (required: the tripwire and the PIM review read it)"
-            : "enabled (monitoring.logCategories)",
-          actual: "not streamed to any workspace",
-        },
-        { severity: isRequired ? "high" : "medium" },
-      ),
+      finding("AUD-DIAGNOSTICS-MISSING", {
+        object,
+        expected: `a setting streaming ${categories(ctx).join(", ")} to a Log Analytics workspace`,
+        actual: `${settings.length} settings, none sending to a workspace`,
+      }),
+    );
+    return out;
+  }
+  for (const key of missing.filter((k) => verdict.receiving.includes(k))) {
+    out.push(
+      finding("AUD-LOGS-AT-RISK", {
+        object: `workspace ${key}`,
+        expected: "exists and can be read",
+        actual: "not found (deleted, or in a subscription the identity cannot read)",
+      }),
     );
   }
+  for (const problem of verdict.problems) {
+    out.push(
+      finding("AUD-LOGS-AT-RISK", {
+        object,
+        expected: "the required logs reach the tripwires' workspace and stay there",
+        actual: problem,
+      }),
+    );
+  }
+  for (const note of verdict.notes)
+    out.push(finding("AUD-LOGS-ELSEWHERE", { object, expected: "noted", actual: note }));
   return out;
 }
 
-function ruleFacts(rule: RawObject) {
+function actionGroupFacts(ctx: AuditContext, id: string): ActionGroupFacts {
+  const ag = (ctx.snapshot.sources.actionGroups ?? []).find((a) => lower(a.id) === id);
+  if (!ag) return { key: id, known: false };
+  const p = asRecord(ag.properties);
+  const receivers = Object.entries(p)
+    .filter(([k, v]) => k.endsWith("Receivers") && Array.isArray(v))
+    .reduce((n, [, v]) => n + (v as unknown[]).length, 0);
+  return { key: id, known: true, enabled: p.enabled, receivers };
+}
+
+function ruleFacts(ctx: AuditContext, rule: RawObject): TripwireRuleFacts {
   const p = asRecord(rule.properties);
-  const criteria = Array.isArray(asRecord(p.criteria).allOf)
+  const allOf = Array.isArray(asRecord(p.criteria).allOf)
     ? (asRecord(p.criteria).allOf as unknown[]).map(asRecord)
     : [];
   return {
-    query: criteria.map((c) => (typeof c.query === "string" ? c.query : "")).join("\n"),
-    severity: typeof p.severity === "number" ? p.severity : undefined,
-    enabled: typeof p.enabled === "boolean" ? p.enabled : undefined,
-    evaluationFrequency: typeof p.evaluationFrequency === "string" ? p.evaluationFrequency : undefined,
-    actionGroups: Array.isArray(asRecord(p.actions).actionGroups)
-      ? (asRecord(p.actions).actionGroups as unknown[])
-      : [],
-    displayName: p.displayName,
-    conditions: criteria as TripwireCondition[],
+    name: String(rule.name ?? rule.id ?? "(no name)"),
+    ...(typeof p.displayName === "string" ? { displayName: p.displayName } : {}),
+    enabled: p.enabled,
+    severity: p.severity,
+    kind: rule.kind,
+    evaluationFrequency: p.evaluationFrequency,
+    windowSize: p.windowSize,
+    overrideQueryTimeRange: p.overrideQueryTimeRange,
     muteActionsDuration: p.muteActionsDuration,
-    scopes: Array.isArray(p.scopes) ? (p.scopes as unknown[]).filter((sc): sc is string => typeof sc === "string") : [],
+    query:
+      allOf.length === 1 && typeof allOf[0]!.query === "string"
+        ? (allOf[0]!.query as string)
+        : allOf.map((c) => String(c.query ?? "")).join("\n"),
+    conditions: allOf.map((c) => ({ ...c, query: undefined })),
+    scopes: stringList(p.scopes).map((x) => x.trim().toLowerCase()),
+    actionGroups: stringList(asRecord(p.actions).actionGroups).map((id) =>
+      actionGroupFacts(ctx, id.trim().toLowerCase()),
+    ),
   };
 }
 
 export function tripwireFindings(ctx: AuditContext): Finding[] {
-  const out: Finding[] = [];
-  const rules = ctx.snapshot.sources.scheduledQueryRules ?? [];
-  const accounts = ctx.breakglass.flatMap((b) =>
+  const s = ctx.snapshot.sources;
+  const accounts: BreakglassAccountRef[] = ctx.breakglass.flatMap((b) =>
     b.user && typeof b.user.id === "string" && typeof b.user.userPrincipalName === "string"
-      ? [{ label: breakglassLabel(b), ref: { upn: b.user.userPrincipalName, objectId: b.user.id } }]
+      ? [{ upn: b.user.userPrincipalName, objectId: b.user.id.toLowerCase() }]
       : [],
   );
-  const logWorkspaces = new Set(
-    (ctx.snapshot.sources.diagnosticSettings ?? []).flatMap((s) => {
-      const id = asRecord(s.properties).workspaceId;
-      return typeof id === "string" && id.trim() !== "" ? [id.trim().toLowerCase()] : [];
-    }),
+  const settings = (s.diagnosticSettings ?? []).map(settingFacts);
+  const receiving = (table: SignInTable) => {
+    const category = Object.entries(LOG_CATEGORY_TABLES).find(([, t]) => t === table)![0];
+    return workspacesReceiving(settings, category);
+  };
+  const rules = (s.scheduledQueryRules ?? []).map((r) => ({ raw: r, facts: ruleFacts(ctx, r) }));
+  const verdicts = tripwireVerdicts(
+    rules.map((r) => r.facts),
+    {
+      accounts: accounts.length === ctx.breakglass.length ? accounts : [],
+      workspaces: {
+        SigninLogs: receiving("SigninLogs"),
+        AADNonInteractiveUserSignInLogs: receiving("AADNonInteractiveUserSignInLogs"),
+      },
+    },
   );
-  for (const key of TRIPWIRE_RULE_KEYS) {
-    const { ruleName, displayName } = ALERT_RULES[key];
-    const matching = rules.filter(
-      (r) => tripwireRuleKey({ ruleName: r.name, displayName: asRecord(r.properties).displayName }) === key,
-    );
-    if (matching.length === 0) {
+  const out: Finding[] = [];
+  for (const v of verdicts) {
+    if (v.holding.length > 0) continue;
+    if (v.candidates.length === 0) {
       out.push(
         finding("AUD-TRIPWIRE-MISSING", {
-          object: `scheduled query rule ${ruleName} ("${displayName}")`,
-          expected: "present in the monitoring subscription",
-          actual: `not found among ${rules.length} scheduled query rules`,
+          object: `tripwire for ${v.table}`,
+          expected: "an enabled scheduled query rule that is the model's tripwire for that table",
+          actual: `none among ${rules.length} scheduled query rules`,
         }),
       );
       continue;
     }
-    for (const rule of matching) {
-      const facts = ruleFacts(rule);
-      const object = `scheduled query rule ${String(rule.name)} (${String(rule.id ?? "no id")})`;
-      if (facts.enabled !== true) {
-        out.push(
-          finding("AUD-TRIPWIRE-DISABLED", {
-            object,
-            expected: "enabled = true",
-            actual: `enabled = ${JSON.stringify(facts.enabled ?? null)}`,
-          }),
-        );
-      }
-      for (const account of accounts) {
-        const missing = missingIdentifiers(facts.query, account.ref);
-        if (missing.length > 0) {
-          out.push(
-            finding("AUD-TRIPWIRE-COVERAGE", {
-              object,
-              expected: `the query names ${account.label} by object id and UPN`,
-              actual: `the query does not name it by ${missing.join(" and ")}`,
-            }),
-          );
-        }
-      }
-      // Everything else the model requires (severity, frequency, table, query limits); enabled and accounts are above.
-      for (const problem of tripwireRuleProblems(key, { ...facts, enabled: true }, [], TRIPWIRE.evaluationFrequency)) {
-        out.push(
-          finding("AUD-TRIPWIRE-WEAK", {
-            object,
-            expected: "as declared by the baseline (src/model/tripwire.ts)",
-            actual: problem,
-          }),
-        );
-      }
-      for (const problem of tripwireCriteriaProblems(facts.conditions, facts.muteActionsDuration)) {
-        out.push(
-          finding(
-            "AUD-TRIPWIRE-WEAK",
-            {
-              object,
-              expected: "fires on the first matching sign-in (src/model/tripwire.ts)",
-              actual: `the rule ${problem}`,
-            },
-            { severity: "high" },
-          ),
-        );
-      }
-      // A tripwire that reads another workspace never sees a sign-in: as bad as no tripwire.
-      if (!facts.scopes.some((sc) => logWorkspaces.has(sc.trim().toLowerCase()))) {
-        out.push(
-          finding(
-            "AUD-TRIPWIRE-WEAK",
-            {
-              object,
-              expected: `scoped to the workspace the Entra diagnostic setting streams to (${[...logWorkspaces].join(", ") || "none streams to a workspace"})`,
-              actual: `scopes: ${facts.scopes.join(", ") || "none"}`,
-            },
-            { severity: "critical" },
-          ),
-        );
-      }
-      if (facts.actionGroups.length === 0) {
-        out.push(
-          finding("AUD-TRIPWIRE-WEAK", {
-            object,
-            expected: "at least one action group",
-            actual: "no action group: the alert notifies nobody",
-          }),
-        );
-      }
+    for (const c of v.candidates) {
+      const raw = rules.find((r) => r.facts.name === c.name)?.raw;
+      out.push(
+        finding("AUD-TRIPWIRE-WEAK", {
+          object: `scheduled query rule ${c.name} (${String(raw?.id ?? "no id")})`,
+          expected: `the model's tripwire for ${v.table} (src/model/tripwire.ts)`,
+          actual: c.gaps.join("; "),
+        }),
+      );
     }
   }
   return out;

@@ -1,0 +1,217 @@
+/**
+ * The stack's logging and alerting as the model's facts (src/model/logging.ts, src/model/tripwire.ts): Entra
+ * diagnostic settings, workspaces (with their tables and transformation rules), scheduled query rules and action
+ * groups. ARM ids are known after deployment and unknown at preview; a declared resource is therefore keyed by its
+ * URN, and an id in a property is resolved to the declared resource it names (or came from) when there is one.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import type {
+  ActionGroupFacts,
+  DiagnosticSettingFacts,
+  LoggingFacts,
+  TripwireRuleFacts,
+  WorkspaceFacts,
+} from "@entra-baseline/model";
+import { providerTypes } from "@entra-baseline/model";
+import { dependenciesOf, type StackIndex } from "./stack";
+import { UNKNOWN, containsUnknown, raw, read, readArray, readBoolean, readNumber, readString } from "./values";
+
+const TABLE_TYPE = "azure-native:operationalinsights:Table";
+const DCR_TYPE = "azure-native:monitor:DataCollectionRule";
+
+/** The declared resource of `type` an ARM id names by its last segment (`…/workspaces/<name>`), if any. */
+function declaredByName(index: StackIndex, type: string, nameProperty: string, id: string): PolicyResource | undefined {
+  const last = id.trim().replace(/\/+$/, "").split("/").pop()?.toLowerCase();
+  return index.of(type).find((r) => {
+    const name = readString(r.props, nameProperty) ?? readString(r.props, "name");
+    return typeof name === "string" && name.toLowerCase() === last;
+  });
+}
+
+/** Keys of the resources of `type` that `r.props[path…]` names: declared ones by URN, others by their id. */
+function keysAt(
+  r: PolicyResource,
+  property: string,
+  value: unknown,
+  index: StackIndex,
+  type: string,
+  nameProperty: string,
+): { keys: string[]; complete: boolean } {
+  const values = value === UNKNOWN ? [UNKNOWN] : Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const keys: string[] = [];
+  let complete = true;
+  const deps = dependenciesOf(r, property, type);
+  let unknowns = 0;
+  for (const v of values) {
+    if (typeof v === "string" && v.trim() !== "") {
+      const declared = declaredByName(index, type, nameProperty, v);
+      keys.push(declared ? declared.urn : v.trim().toLowerCase());
+    } else if (v === UNKNOWN) unknowns++;
+  }
+  if (unknowns > 0) {
+    // Unknown ids are the declared resources they came from, when as many came from as many.
+    if (deps.length === 0) complete = false;
+    keys.push(...deps.map((d) => d.urn));
+  }
+  return { keys: [...new Set(keys)], complete };
+}
+
+export function stackLogging(index: StackIndex): LoggingFacts {
+  const settings: DiagnosticSettingFacts[] = index.of(providerTypes.diagnosticSetting).map((s) => {
+    const logs = readArray(s.props, "logs");
+    const categories =
+      logs === UNKNOWN || logs === undefined
+        ? []
+        : logs
+            .filter((l) => readBoolean(l, "enabled") === true)
+            .map((l) => readString(l, "category"))
+            .filter((c): c is string => typeof c === "string");
+    const workspace = keysAt(
+      s,
+      "workspaceId",
+      read(s.props, "workspaceId"),
+      index,
+      providerTypes.workspace,
+      "workspaceName",
+    );
+    const name = readString(s.props, "name");
+    return {
+      name: typeof name === "string" ? name : s.name,
+      workspace: workspace.keys[0],
+      categories,
+      complete: logs !== UNKNOWN && workspace.complete && !containsUnknown(logs),
+      elsewhere: ["storageAccountId", "eventHubAuthorizationRuleId"].some(
+        (k) => typeof readString(s.props, k) === "string",
+      ),
+    };
+  });
+  const workspaces: WorkspaceFacts[] = index.of(providerTypes.workspace).map((w) => {
+    const tables = index
+      .of(TABLE_TYPE)
+      .filter(
+        (t) =>
+          dependenciesOf(t, "workspaceName", providerTypes.workspace).some((d) => d.urn === w.urn) ||
+          readString(t.props, "workspaceName") === readString(w.props, "workspaceName"),
+      )
+      .map((t) => {
+        const retention = readNumber(t.props, "retentionInDays");
+        return {
+          name: String(readString(t.props, "tableName") ?? t.name),
+          ...(typeof retention === "number" ? { retentionInDays: retention } : {}),
+        };
+      });
+    const dcrId = read(w.props, "defaultDataCollectionRuleResourceId");
+    const dcrs =
+      typeof dcrId === "string" || dcrId === UNKNOWN
+        ? keysAt(w, "defaultDataCollectionRuleResourceId", dcrId, index, DCR_TYPE, "dataCollectionRuleName")
+        : { keys: [], complete: true };
+    const declared = dcrs.keys.map((k) => index.byUrn.get(k)).filter((d): d is PolicyResource => d !== undefined);
+    const transformedTables = declared.flatMap((dcr) =>
+      ((readArray(dcr.props, "dataFlows") ?? []) as unknown[]).flatMap((flow) => {
+        const streams = readArray(flow, "streams");
+        const kql = readString(flow, "transformKql");
+        if (!Array.isArray(streams) || kql === undefined || kql === "source") return [];
+        return streams
+          .filter((x): x is string => typeof x === "string")
+          .map((x) => x.replace(/^Microsoft-Table-/i, ""));
+      }),
+    );
+    const retention = readNumber(w.props, "retentionInDays");
+    const cap = readNumber(raw(w.props), "workspaceCapping", "dailyQuotaGb");
+    return {
+      key: w.urn,
+      name: String(readString(w.props, "workspaceName") ?? w.name),
+      retentionInDays: typeof retention === "number" ? retention : undefined,
+      dailyQuotaGb: typeof cap === "number" ? cap : cap === UNKNOWN ? 0 : undefined,
+      tables,
+      transformedTables,
+      transformationsUnknown: !dcrs.complete || declared.length < dcrs.keys.length,
+    };
+  });
+  const dup = (names: (string | undefined)[]) => [
+    ...new Set(names.filter((n, i) => n !== undefined && names.indexOf(n) !== i) as string[]),
+  ];
+  return {
+    settings,
+    workspaces,
+    duplicateSettings: dup(settings.map((s) => s.name.toLowerCase())),
+    duplicateWorkspaces: dup(
+      index.of(providerTypes.workspace).map((w) => {
+        const name = readString(w.props, "workspaceName");
+        const rg = readString(w.props, "resourceGroupName");
+        return typeof name === "string"
+          ? `${typeof rg === "string" ? rg.toLowerCase() : "?"}/${name.toLowerCase()}`
+          : undefined;
+      }),
+    ),
+  };
+}
+
+function receiverCount(ag: PolicyResource): number {
+  return [
+    "emailReceivers",
+    "smsReceivers",
+    "webhookReceivers",
+    "logicAppReceivers",
+    "voiceReceivers",
+    "azureAppPushReceivers",
+    "armRoleReceivers",
+    "itsmReceivers",
+    "eventHubReceivers",
+    "azureFunctionReceivers",
+    "automationRunbookReceivers",
+  ]
+    .map((k) => readArray(ag.props, k))
+    .reduce<number>((n, list) => n + (list === UNKNOWN ? 1 : (list?.length ?? 0)), 0);
+}
+
+/** A scheduled query rule as tripwire facts. `fromAccounts` says whether an unknown query came from the emergency accounts alone. */
+export function tripwireFacts(
+  rule: PolicyResource,
+  index: StackIndex,
+  fromAccounts: (sources: PolicyResource[]) => boolean,
+): TripwireRuleFacts {
+  const p = rule.props;
+  const allOf = readArray(p, "criteria", "allOf");
+  const conditions =
+    allOf === UNKNOWN || allOf === undefined
+      ? []
+      : allOf.map((c) => (c === UNKNOWN ? {} : (raw(c) as Record<string, unknown>)));
+  const query = readString(p, "criteria", "allOf", 0, "query");
+  const scopes = keysAt(rule, "scopes", read(p, "scopes"), index, providerTypes.workspace, "workspaceName");
+  const groups = read(p, "actions", "actionGroups");
+  const groupKeys = keysAt(
+    rule,
+    "actions",
+    groups === UNKNOWN ? UNKNOWN : groups,
+    index,
+    providerTypes.actionGroup,
+    "actionGroupName",
+  );
+  const actionGroups: ActionGroupFacts[] = groupKeys.keys.map((key) => {
+    const ag = index.byUrn.get(key);
+    return ag
+      ? { key, known: true, enabled: readBoolean(ag.props, "enabled"), receivers: receiverCount(ag) }
+      : { key, known: false };
+  });
+  const value = (v: unknown) => (v === UNKNOWN ? "(unknown at preview)" : v);
+  return {
+    name: String(readString(p, "ruleName") ?? readString(p, "name") ?? rule.name),
+    ...(typeof readString(p, "displayName") === "string"
+      ? { displayName: readString(p, "displayName") as string }
+      : {}),
+    enabled: value(read(p, "enabled")),
+    severity: value(read(p, "severity")),
+    kind: value(read(p, "kind")),
+    evaluationFrequency: value(read(p, "evaluationFrequency")),
+    windowSize: value(read(p, "windowSize")),
+    overrideQueryTimeRange: value(read(p, "overrideQueryTimeRange")),
+    muteActionsDuration: value(read(p, "muteActionsDuration")),
+    query: typeof query === "string" ? query : undefined,
+    queryFromAccounts: query === UNKNOWN && fromAccounts(dependenciesOf(rule, "criteria")),
+    conditions:
+      allOf === UNKNOWN ? [{ operator: "(unknown at preview)" }] : conditions.map((c) => ({ ...c, query: undefined })),
+    scopes: scopes.complete ? scopes.keys : [...scopes.keys, "(unknown at preview)"],
+    actionGroups,
+  };
+}
