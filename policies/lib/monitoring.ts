@@ -14,7 +14,7 @@ import type {
 } from "@entra-baseline/model";
 import { providerTypes } from "@entra-baseline/model";
 import { dependenciesOf, type StackIndex } from "./stack";
-import { UNKNOWN, containsUnknown, raw, read, readArray, readBoolean, readNumber, readString } from "./values";
+import { UNKNOWN, containsUnknown, isUnknown, raw, read, readArray, readBoolean, readNumber, readString } from "./values";
 
 const TABLE_TYPE = "azure-native:operationalinsights:Table";
 const DCR_TYPE = "azure-native:monitor:DataCollectionRule";
@@ -43,10 +43,11 @@ function keysAt(
   const deps = dependenciesOf(r, property, type);
   let unknowns = 0;
   for (const v of values) {
-    if (typeof v === "string" && v.trim() !== "") {
+    if (isUnknown(v)) unknowns++;
+    else if (typeof v === "string" && v.trim() !== "") {
       const declared = declaredByName(index, type, nameProperty, v);
       keys.push(declared ? declared.urn : v.trim().toLowerCase());
-    } else if (v === UNKNOWN) unknowns++;
+    }
   }
   if (unknowns > 0) {
     // Unknown ids are the declared resources they came from, when as many came from as many.
