@@ -12,6 +12,7 @@ export * from "./logAlertQuery";
 export * from "./logCategories";
 export * from "./pimPolicyRules";
 export * from "./policyNames";
+export * from "./portals";
 export * from "./roles";
 export * from "./strengths";
 export * from "./tripwire";
