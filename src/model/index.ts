@@ -4,6 +4,7 @@ export * from "./activationPolicy";
 export * from "./breakglassExclusion";
 export * from "./builtInRoles";
 export * from "./clouds";
+export * from "./drillTargets";
 export * from "./duration";
 export * from "./exceptions";
 export * from "./identifiers";
