@@ -7,7 +7,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { drillTargets } from "@entra-baseline/model";
 import { EXIT } from "../../../src/cli/exitCodes";
 import { memoryIo } from "../../../src/cli/io";
 import { runCommand } from "../../../src/cli/run";
@@ -26,7 +25,6 @@ import {
 import { graphError, startFakeGraph, type FakeGraph } from "../../support/fakes/graphServer";
 import { useBrowser } from "../../support/browser";
 import { tempDir } from "../../support/cli";
-import { analyzeKql } from "../../support/kusto";
 import { STACK, stackText } from "../../support/stack";
 
 const NOW = new Date("2026-05-12T09:30:00Z");
@@ -315,33 +313,6 @@ describe("bad input is exit 2 with one clear message", () => {
     expect(stderr).toMatch(
       /could not read fired alerts \(Monitoring Reader on the subscription\): GET .*alerts answered 403 AuthorizationFailed/,
     );
-  });
-});
-
-describe("the drill query", () => {
-  it("is valid KQL over the sign-in tables; its one undeclared column is the standard _TimeReceived", () => {
-    const query = drillSignInsQuery({
-      upns: [BG1],
-      objectIds: [BG1_ID],
-      since: "2026-05-12T08:55:00Z",
-      until: NOW.toISOString(),
-    });
-    const { errors } = analyzeKql(query);
-    expect(errors.length).toBeGreaterThan(0);
-    for (const e of errors) expect(e.message).toContain("_TimeReceived");
-    const { errors: without, columns } = analyzeKql(query.replace("_TimeReceived", "TimeGenerated"));
-    expect(without).toEqual([]);
-    expect(columns.find((c) => c.name === "IngestedAt")?.type).toBe("datetime");
-  });
-
-  it("the targets are the model's: 10 minutes' ingestion, one evaluation plus 2 minutes, 13 minutes end to end", () => {
-    expect(drillTargets()).toEqual({
-      ingestionSeconds: 600,
-      alertSeconds: 180,
-      notificationSeconds: 300,
-      endToEndSeconds: 780,
-      latestCaughtSeconds: 840,
-    });
   });
 });
 
