@@ -40,6 +40,7 @@ export function declareBaseline(config: BaselineConfig) {
       objectIds: breakglass.objectIds,
       groupObjectId: breakglass.groupObjectId,
     },
+    cloud: config.tenant.cloud,
   });
 
   return { breakglass, conditionalAccess, jitGlobalAdmin, monitoring };

@@ -44,11 +44,11 @@ export function invalidConfigMessage(loaded: Extract<StackConfig, { ok: false }>
 }
 
 /**
- * A webhook URL often carries its token (`?sig=…`, Slack's path): a problem with one names its key path and its
- * host, never the rest of the URL, since these messages end up in CI logs.
+ * A webhook, Teams or Slack URL often carries its token (`?sig=…`, Slack's path): a problem with one names its key
+ * path and its host, never the rest of the URL, since these messages end up in CI logs.
  */
 function redactWebhook(issue: ConfigIssue): ConfigIssue {
-  if (!/^monitoring\.actionGroup\.webhooks\b/.test(issue.path)) return issue;
+  if (!/^monitoring\.actionGroup\.(webhooks|teams|slack)\b/.test(issue.path)) return issue;
   return {
     ...issue,
     message: issue.message.replace(/"([a-z][a-z0-9+.-]*:\/\/[^/"\s?#]*)[^"\s]*("|\.\.\.)/gi, '"$1/…"'),

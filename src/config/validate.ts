@@ -25,6 +25,7 @@ import {
 import { UserInputError } from "../cli/errors";
 import { didYouMean, duplicates, formatIssue, isRecord, quote, salvage, zodIssues, type ConfigIssue } from "./issues";
 import { migrate } from "./migrations";
+import { receiverUrlIssues } from "./receiverUrls";
 import {
   CONFIG_KEYS,
   REQUIRED_CONFIG_KEYS,
@@ -123,7 +124,7 @@ export function validateConfig(input: Record<string, unknown>): ValidationResult
   const pim = c.pim ?? p.pim;
   if (pim) checkPim(pim, c.limits, breakglass, errors, warnings);
   if (c.conditionalAccess) checkConditionalAccess(c.conditionalAccess, warnings);
-  if (c.monitoring) checkMonitoring(c.monitoring, c.limits, errors);
+  if (c.monitoring) checkMonitoring(c.monitoring, c.limits, errors, warnings);
   if (c.exceptions) checkExceptions(c.exceptions, breakglass, errors, warnings);
   if (c.pim && breakglass && c.limits && errors.length === 0) {
     const holders = c.pim.eligibleAdmins.length + breakglass.accounts.length;
@@ -343,7 +344,12 @@ function checkPim(
   }
 }
 
-function checkMonitoring(monitoring: MonitoringConfig, limits: LimitsConfig | undefined, errors: ConfigIssue[]): void {
+function checkMonitoring(
+  monitoring: MonitoringConfig,
+  limits: LimitsConfig | undefined,
+  errors: ConfigIssue[],
+  warnings: ConfigIssue[],
+): void {
   duplicates(monitoring.logCategories, "monitoring.logCategories", errors);
   for (const required of REQUIRED_LOG_CATEGORIES) {
     if (!monitoring.logCategories.includes(required)) {
@@ -378,6 +384,10 @@ function checkMonitoring(monitoring: MonitoringConfig, limits: LimitsConfig | un
       message: "has no receiver: a tripwire nobody hears is no tripwire (add emails, sms, webhooks, teams or slack)",
     });
   }
+  // A receiver of the wrong kind delivers a message nobody can read (receiverUrls.ts).
+  const receivers = receiverUrlIssues(ag);
+  errors.push(...receivers.errors);
+  warnings.push(...receivers.warnings);
   if (monitoring.workingHours.start >= monitoring.workingHours.end) {
     errors.push({
       path: "monitoring.workingHours",

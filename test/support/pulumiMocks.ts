@@ -63,12 +63,21 @@ export function baselineMocks(state: MockState, options: MockOptions = {}): pulu
           domains: options.domains ?? [{ domainName: "contoso.onmicrosoft.com", initial: true, verified: true }],
         };
       }
+      if (args.token === "azure-native:logic:listWorkflowTriggerCallbackUrl") {
+        const { workflowName, triggerName } = args.inputs as { workflowName: string; triggerName: string };
+        return { value: callbackUrl(workflowName, triggerName), method: "POST" };
+      }
       if (args.token === "azuread:index/getClientConfig:getClientConfig") {
         return { tenantId: "11111111-2222-3333-4444-555555555555", clientId: "c", objectId: "o" };
       }
       return args.inputs;
     },
   };
+}
+
+/** What the mocks answer for a Logic App trigger's callback URL: signed, so tests can prove it stays secret. */
+export function callbackUrl(workflowName: string, triggerName: string): string {
+  return `https://prod-00.westeurope.logic.azure.com/workflows/${workflowName}/triggers/${triggerName}/paths/invoke?api-version=2019-05-01&sig=mock-callback-signature`;
 }
 
 /** Stack config as the Pulumi CLI hands it over: `entra-baseline:<key>`, structured values as JSON text. */

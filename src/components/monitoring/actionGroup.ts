@@ -1,11 +1,19 @@
-/** Who hears an alert: email, SMS and webhook receivers from config, in one action group. */
+/**
+ * Who hears an alert: email, SMS and webhook receivers from config, and the Logic Apps that post to Teams and Slack
+ * (chatReceivers.ts), in one action group.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import type { MonitoringConfig } from "../../config/schema";
+import type { ChatReceiver } from "./chatReceivers";
 
 export function declareActionGroup(
   name: string,
-  args: { actionGroup: MonitoringConfig["actionGroup"]; resourceGroupName: pulumi.Input<string> },
+  args: {
+    actionGroup: MonitoringConfig["actionGroup"];
+    resourceGroupName: pulumi.Input<string>;
+    chatReceivers?: readonly ChatReceiver[];
+  },
   parent: pulumi.Resource,
 ): monitor.ActionGroup {
   const { actionGroup } = args;
@@ -34,6 +42,8 @@ export function declareActionGroup(
         serviceUri: pulumi.secret(serviceUri),
         useCommonAlertSchema: true,
       })),
+      // Teams and Slack: the Logic App takes the common alert schema and posts a message those services render.
+      logicAppReceivers: (args.chatReceivers ?? []).map((c) => c.receiver),
     },
     { parent },
   );

@@ -5,9 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import type { MonitoringConfig } from "../../config/schema";
-import { type AlertRuleKey, componentTypes } from "@entra-baseline/model";
+import { type AlertRuleKey, AZURE_PORTALS, type CloudName, componentTypes } from "@entra-baseline/model";
 import { declareActionGroup } from "./actionGroup";
 import { declareAlertRules } from "./alertRules";
+import { declareChatReceivers } from "./chatReceivers";
 import { declareLogging } from "./logging";
 import { declareWorkbook } from "./workbook";
 
@@ -18,6 +19,8 @@ export interface MonitoringArgs {
     objectIds: pulumi.Input<string[]>;
     groupObjectId: pulumi.Input<string>;
   };
+  /** The tenant's cloud (tenant.cloud): its portal is where message links fall back to. Default public. */
+  cloud?: CloudName;
 }
 
 export class Monitoring extends pulumi.ComponentResource {
@@ -46,7 +49,24 @@ export class Monitoring extends pulumi.ComponentResource {
     const resourceGroupName = resourceGroup.id.apply(() => monitoring.resourceGroupName);
 
     const logging = declareLogging(name, { monitoring, resourceGroupName }, this);
-    const actionGroup = declareActionGroup(name, { actionGroup: monitoring.actionGroup, resourceGroupName }, this);
+    const chatReceivers = declareChatReceivers(
+      name,
+      {
+        actionGroupName: monitoring.actionGroup.name,
+        teams: monitoring.actionGroup.teams,
+        slack: monitoring.actionGroup.slack,
+        resourceGroupName,
+        location: monitoring.location,
+        portalUrl: AZURE_PORTALS[args.cloud ?? "public"],
+        runbookUrl: monitoring.sentinel.runbookUrl,
+      },
+      this,
+    );
+    const actionGroup = declareActionGroup(
+      name,
+      { actionGroup: monitoring.actionGroup, resourceGroupName, chatReceivers },
+      this,
+    );
     const rules = declareAlertRules(
       name,
       {

@@ -12,11 +12,14 @@ import { EXIT } from "../../cli/exitCodes";
 import type { CliIo } from "../../cli/io";
 import { runCli } from "../../cli/run";
 import { addStackOptions, type StackFlags } from "../../cli/stackOptions";
+import { writeTextFile } from "../../cli/files";
 import { requireStackConfig } from "../../config/stackConfig";
 import type { BaselineConfig } from "../../config/validate";
 import { createGraphClient, GraphError } from "../../graph/client";
 import { auditSnapshot, type AuditResult } from "./audit";
 import { SEVERITIES, severityRank, type Severity } from "./findings";
+import { readHistory, trendOf, type TrendPoint } from "./history";
+import { renderAuditHtml } from "./html";
 import { readTenant, type ReadProgress } from "./read";
 import { renderJson, renderMarkdown, renderTable } from "./report";
 import { readSnapshotFile, writeSnapshotFile } from "./snapshot";
@@ -31,6 +34,8 @@ interface CliOptions extends StackFlags {
   armEndpoint?: string;
   subscription?: string[];
   timeout: string;
+  html?: string;
+  history?: string;
 }
 
 function program(io: CliIo): Command {
@@ -52,7 +57,9 @@ function program(io: CliIo): Command {
         "--subscription <id...>",
         "subscription(s) holding the tripwire alert rules (default: the stack's azure-native:subscriptionId, see docs/audit.md)",
       )
-      .option("--timeout <seconds>", "per-request timeout", "30"),
+      .option("--timeout <seconds>", "per-request timeout", "30")
+      .option("--html <file>", "also write the report as one self-contained HTML page to <file>")
+      .option("--history <dir>", "with --html: a trend over the snapshots saved in <dir> (--save-snapshot files)"),
     "audit",
     `  0  no finding at or above --fail-on
   1  findings at or above --fail-on (a source that could not be read is always one: AUD-READ-FAILED)
@@ -67,6 +74,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const answered = await parseArguments(cmd, argv, io);
   if (answered !== undefined) return answered;
   const options = cmd.opts<CliOptions>();
+  // The trend's snapshots are checked before the tenant is read: bad history is reported before any work.
+  const history = options.history ? readTrendHistory(options, io) : undefined;
   let result: AuditResult;
   try {
     result = await run(options, io);
@@ -80,6 +89,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     : options.markdown
       ? renderMarkdown(result)
       : renderTable(result, io.columns ?? 120);
+  if (options.html) {
+    const runTenant = result.snapshot.tenantId;
+    if (history && runTenant && runTenant.toLowerCase() !== history.tenantId.toLowerCase())
+      throw new UserInputError(
+        `--history: this run is of tenant ${runTenant}, the snapshots in --history of ${history.tenantId} (the stack's): a trend compares one tenant's runs`,
+      );
+    const trend = history ? trendOf(history.points, result) : undefined;
+    writeTextFile(
+      path.resolve(io.cwd, options.html),
+      renderAuditHtml(result, { trend, failOn: options.failOn }),
+      "--html",
+    );
+  }
   io.stdout(output);
   const threshold = severityRank(options.failOn);
   return result.findings.some((f) => severityRank(f.severity) >= threshold) ? EXIT.findings : EXIT.ok;
@@ -127,6 +149,14 @@ function stackConfig(cwd: string, stack: string | undefined): { config: Baseline
   const loaded = requireStackConfig(cwd, stack);
   const subscription = loaded.stackFile.passthrough["azure-native:subscriptionId"]?.trim();
   return { config: loaded.config, ...(subscription ? { subscription } : {}) };
+}
+
+/** `--history DIR`: the earlier runs, audited with this stack's config, all of the stack's tenant. */
+function readTrendHistory(options: CliOptions, io: CliIo): { points: TrendPoint[]; tenantId: string } {
+  if (!options.html) throw new UserInputError("--history draws a trend in the HTML report: give --html <file> too");
+  const { config } = stackConfig(path.resolve(io.cwd, options.cwd ?? "."), options.stack);
+  const tenantId = config.tenant.tenantId;
+  return { points: readHistory(path.resolve(io.cwd, options.history!), config, tenantId), tenantId };
 }
 
 if (require.main === module) runCli(main);

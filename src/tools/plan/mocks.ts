@@ -73,6 +73,19 @@ export function planMocks(config: BaselineConfig): pulumi.runtime.Mocks {
             clientId: planObjectId("deployer-client"),
             objectId: planObjectId("deployer"),
           };
+        case "azure-native:logic:listWorkflowTriggerCallbackUrl": {
+          // A Teams or Slack receiver's Logic App trigger (src/components/monitoring/chatReceivers.ts): a
+          // stand-in with the real URL's shape, a secret like the real one (the program wraps it).
+          const workflow = String(args.inputs.workflowName);
+          const trigger = String(args.inputs.triggerName);
+          const basePath = `https://plan.invalid/workflows/${planObjectId(`workflow/${workflow}`).replace(/-/g, "")}/triggers/${trigger}/paths/invoke`;
+          return {
+            value: `${basePath}?api-version=2019-05-01&sp=%2Ftriggers%2F${trigger}%2Frun&sv=1.0&sig=plan`,
+            basePath,
+            method: "POST",
+            relativePath: `/triggers/${trigger}/paths/invoke`,
+          };
+        }
         default:
           throw unanswered(args.token);
       }

@@ -19,6 +19,7 @@ import type { CliIo } from "../../cli/io";
 import { runCli } from "../../cli/run";
 import { addStackOptions, type StackFlags } from "../../cli/stackOptions";
 import { requireStackConfig } from "../../config/stackConfig";
+import { renderReviewHtml } from "./html";
 import { renderReviewMarkdown } from "./markdown";
 import { queryPimEvents } from "./query";
 import { buildPimReview, type WorkingHours } from "./review";
@@ -49,6 +50,7 @@ interface ReviewFlags extends StackFlags {
   json?: string | true;
   endpoint?: string;
   printQuery?: boolean;
+  html?: string;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -68,7 +70,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         "also write the review as JSON to this file; without a file (or -): print the JSON on stdout instead of the Markdown",
       )
       .option("--endpoint <url>", "Log Analytics endpoint (national clouds)")
-      .option("--print-query", "print the KQL the review runs and exit"),
+      .option("--print-query", "print the KQL the review runs and exit")
+      .option("--html <file>", "also write the review as one self-contained HTML page with charts to <file>"),
     "review",
     `  0  review written
   2  bad input: flags, the stack file, the rows file, an output file that cannot be written
@@ -113,6 +116,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   else if (!jsonToStdout) io.stdout(markdown);
   if (jsonToStdout) io.stdout(json);
   else if (typeof opts.json === "string") writeTextFile(path.resolve(io.cwd, opts.json), json, "--json");
+  if (opts.html) writeTextFile(path.resolve(io.cwd, opts.html), renderReviewHtml(review), "--html");
   return EXIT.ok;
 }
 

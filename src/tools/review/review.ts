@@ -18,6 +18,11 @@ export interface Activation {
   justification: string;
   ticket: string;
   approvedBy: string | null;
+  /** When the request (same correlation id) was made and approved; null when the events do not show it. */
+  requestedAt: string | null;
+  approvedAt: string | null;
+  /** Minutes from the request to its approval: how long the second person took. */
+  approvalMinutes: number | null;
   outsideWorkingHours: boolean;
 }
 
@@ -62,7 +67,7 @@ export function buildPimReview(
   const minActiveDays = options.minActiveDays ?? DEFAULT_MIN_ACTIVE_DAYS;
   const sorted = [...rows].sort((a, b) => a.TimeGenerated.localeCompare(b.TimeGenerated));
   const requests = new Map(sorted.filter((r) => r.Event === "requested").map((r) => [r.CorrelationId, r]));
-  const approvals = new Map(sorted.filter((r) => r.Event === "approved").map((r) => [r.CorrelationId, r.Actor]));
+  const approvals = new Map(sorted.filter((r) => r.Event === "approved").map((r) => [r.CorrelationId, r]));
   const expiries = sorted.filter((r) => r.Event === "expired");
 
   const activations: Activation[] = sorted
@@ -70,6 +75,7 @@ export function buildPimReview(
     .map((r) => {
       const request = r.CorrelationId ? requests.get(r.CorrelationId) : undefined;
       const expiry = expiries.find((e) => sameAdmin(e, r) && e.TimeGenerated > r.TimeGenerated);
+      const approval = r.CorrelationId ? approvals.get(r.CorrelationId) : undefined;
       return {
         activatedAt: r.TimeGenerated,
         admin: r.Admin,
@@ -78,7 +84,13 @@ export function buildPimReview(
           : null,
         justification: r.Justification || request?.Justification || "",
         ticket: r.Ticket || request?.Ticket || "",
-        approvedBy: (r.CorrelationId && approvals.get(r.CorrelationId)) || null,
+        approvedBy: approval?.Actor || null,
+        requestedAt: request?.TimeGenerated ?? null,
+        approvedAt: approval?.TimeGenerated ?? null,
+        approvalMinutes:
+          request && approval
+            ? Math.round((Date.parse(approval.TimeGenerated) - Date.parse(request.TimeGenerated)) / 60_000)
+            : null,
         outsideWorkingHours: isOutsideWorkingHours(r.TimeGenerated, options.workingHours),
       };
     });
