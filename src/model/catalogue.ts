@@ -9,11 +9,21 @@ import { policyNames, type PolicyName } from "./policyNames";
 
 export type CatalogueSeverity = "critical" | "high" | "medium" | "low" | "info";
 
+/** The baseline's four pillars (docs/design.md): the reports group rules and findings by them. */
+export const PILLARS = {
+  jit: "Just-in-time Tier-0 (PIM)",
+  breakglass: "Emergency access (breakglass)",
+  tripwire: "Tripwire and log streaming",
+  conditionalAccess: "Conditional Access (and the CrossGuard rules)",
+} as const;
+export type Pillar = keyof typeof PILLARS;
+
 export interface CatalogueEntry {
   id: string;
   /** The guarantee of docs/design.md it belongs to (1–9), when it is one. */
   guarantee?: number;
   title: string;
+  pillar: Pillar;
   severity: CatalogueSeverity;
   controls: readonly string[];
   /** The pack rule that enforces it at preview and update. */
@@ -31,6 +41,7 @@ const EMERGENCY_ACCESS = ["ZTA 21835"] as const;
 export const CATALOGUE = [
   {
     id: "TIER0-NO-STANDING",
+    pillar: "jit",
     guarantee: 1,
     title:
       "No standing Tier-0 access: every active Tier-0 holding is a bounded PIM activation backed by an eligibility",
@@ -52,6 +63,7 @@ export const CATALOGUE = [
   },
   {
     id: "EXCEPTIONS-DECLARED",
+    pillar: "jit",
     guarantee: 2,
     title:
       "Standing access only by a declared, unexpired exception (never an emergency account, never GA for a person)",
@@ -64,6 +76,7 @@ export const CATALOGUE = [
   },
   {
     id: "ACTIVATION-POLICY",
+    pillar: "jit",
     guarantee: 3,
     title: "Every managed role's activation: bounded, justified, ticketed, approved by someone else, notified",
     severity: "critical",
@@ -83,6 +96,7 @@ export const CATALOGUE = [
   },
   {
     id: "ACTIVATION-FRESH-MFA",
+    pillar: "conditionalAccess",
     guarantee: 3,
     title:
       "Activation demands a fresh MFA of the configured strength: the context's CA policy is the model's canonical form",
@@ -93,6 +107,7 @@ export const CATALOGUE = [
   },
   {
     id: "ELIGIBLE-PRINCIPALS",
+    pillar: "jit",
     title: "Eligibility only for users and role-assignable groups, never for an emergency account; as declared",
     severity: "high",
     controls: ["MS.AAD.7.4", ...EMERGENCY_ACCESS],
@@ -102,6 +117,7 @@ export const CATALOGUE = [
   },
   {
     id: "GA-COUNT",
+    pillar: "jit",
     title: "Two to eight Global Administrators, eligible plus active, through every path",
     severity: "high",
     controls: ["MS.AAD.7.1", "ZTA 21812", "MT.1032"],
@@ -111,6 +127,7 @@ export const CATALOGUE = [
   },
   {
     id: "BREAKGLASS-ACCOUNTS",
+    pillar: "breakglass",
     title: "At least two cloud-only emergency accounts: enabled, permanent GA, 256-character secret, protected, FIDO2",
     severity: "critical",
     controls: ["MS.AAD.7.3", "MS.AAD.3.6", ...EMERGENCY_ACCESS],
@@ -129,6 +146,7 @@ export const CATALOGUE = [
   },
   {
     id: "EXCLUSION-GROUP-EXACT",
+    pillar: "breakglass",
     guarantee: 4,
     title:
       "One role-assignable exclusion group whose members are exactly the emergency accounts and owners exactly the declared ones",
@@ -145,6 +163,7 @@ export const CATALOGUE = [
   },
   {
     id: "CA-EXCLUDES-BREAKGLASS",
+    pillar: "conditionalAccess",
     guarantee: 4,
     title: "Every CA policy that can apply to users, in any state, excludes the emergency accounts",
     severity: "critical",
@@ -154,6 +173,7 @@ export const CATALOGUE = [
   },
   {
     id: "TRIPWIRE-FIRES",
+    pillar: "tripwire",
     guarantee: 5,
     title:
       "For each sign-in table, the canonical tripwire: enabled, Sev 0, every minute, on the receiving workspace, heard",
@@ -164,6 +184,7 @@ export const CATALOGUE = [
   },
   {
     id: "LOGS-ARRIVE-AND-STAY",
+    pillar: "tripwire",
     guarantee: 6,
     title:
       "The tripwires' workspace receives the sign-in and audit logs, uncapped, untransformed, kept at least 90 days",
@@ -175,6 +196,7 @@ export const CATALOGUE = [
   },
   {
     id: "FIDO2-KEEPS-KEYS",
+    pillar: "breakglass",
     guarantee: 7,
     title: "The FIDO2 policy is enabled for the exclusion group with the declared models and attestation",
     severity: "high",
@@ -185,6 +207,7 @@ export const CATALOGUE = [
   },
   {
     id: "NO-FOREIGN-WRITERS",
+    pillar: "conditionalAccess",
     guarantee: 8,
     title: "Nothing but the model's own resources writes the Graph objects it owns; no object has two writers",
     severity: "critical",
@@ -194,6 +217,7 @@ export const CATALOGUE = [
   },
   {
     id: "LIMITS-ONLY-TIGHTEN",
+    pillar: "conditionalAccess",
     guarantee: 9,
     title: "A stack file or pack config may tighten the model's bounds, never loosen them",
     severity: "critical",
@@ -203,6 +227,7 @@ export const CATALOGUE = [
   },
   {
     id: "CUSTOM-TIER0",
+    pillar: "jit",
     title: "Custom roles with Tier-0 permissions are Tier-0: reported for review, their holders judged like Tier-0",
     severity: "medium",
     controls: ["MS.AAD.7.4"],
@@ -211,6 +236,7 @@ export const CATALOGUE = [
   },
   {
     id: "ADVISORIES",
+    pillar: "conditionalAccess",
     title: "Sound but below the recommendation: activation below phishing-resistant MFA, kept emergency passwords",
     severity: "low",
     controls: ["MS.AAD.3.6"],

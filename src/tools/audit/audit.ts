@@ -11,12 +11,15 @@ import { breakglassEligibilityFindings, eligibilityFindings, globalAdminCountFin
 import { exclusionGroupFindings } from "./checks/exclusionGroup";
 import { loggingFindings, tripwireFindings } from "./checks/monitoring";
 import { customRoleFindings, outsidePimFindings, standingFindings } from "./checks/standing";
+import type { Pillar } from "@entra-baseline/model";
 import { buildContext, type AuditContext } from "./context";
 import { finding, sortFindings, type Finding } from "./findings";
 import { KEYED_SOURCES, LIST_SOURCES, SnapshotError, type AuditSnapshot, type SourceName } from "./snapshot";
 
 export interface Check {
   name: string;
+  /** The pillars its findings belong to (a failed read of its sources leaves them not fully checked). */
+  pillars: readonly Pillar[];
   /** Sources the check reads; it is skipped (and the failed read reported) when one of them failed. */
   reads: readonly SourceName[];
   run(ctx: AuditContext): Finding[];
@@ -37,18 +40,30 @@ const GROUP_PATHS = [
 ] as const;
 
 export const CHECKS: readonly Check[] = [
-  { name: "standing Tier-0 access", reads: [...HOLDERS, ...GROUP_PATHS], run: standingFindings },
-  { name: "assignments outside PIM", reads: HOLDERS, run: outsidePimFindings },
-  { name: "custom roles with Tier-0 permissions", reads: ["roleDefinitions"], run: customRoleFindings },
-  { name: "Global Administrator count", reads: [...HOLDERS, ...GROUP_PATHS], run: globalAdminCountFindings },
-  { name: "eligibilities", reads: [...HOLDERS, "groupMembers"], run: eligibilityFindings },
+  { name: "standing Tier-0 access", pillars: ["jit"], reads: [...HOLDERS, ...GROUP_PATHS], run: standingFindings },
+  { name: "assignments outside PIM", pillars: ["jit"], reads: HOLDERS, run: outsidePimFindings },
+  {
+    name: "custom roles with Tier-0 permissions",
+    pillars: ["jit"],
+    reads: ["roleDefinitions"],
+    run: customRoleFindings,
+  },
+  {
+    name: "Global Administrator count",
+    pillars: ["jit"],
+    reads: [...HOLDERS, ...GROUP_PATHS],
+    run: globalAdminCountFindings,
+  },
+  { name: "eligibilities", pillars: ["jit"], reads: [...HOLDERS, "groupMembers"], run: eligibilityFindings },
   {
     name: "breakglass eligibility",
+    pillars: ["breakglass"],
     reads: ["users", "breakglassGroups", "roleEligibilityScheduleInstances", "transitiveMemberOf"],
     run: breakglassEligibilityFindings,
   },
   {
     name: "activation policies",
+    pillars: ["jit", "conditionalAccess"],
     reads: [
       ...HOLDERS,
       "roleManagementPolicyAssignments",
@@ -63,37 +78,44 @@ export const CHECKS: readonly Check[] = [
   },
   {
     name: "CA breakglass exclusion",
+    pillars: ["conditionalAccess"],
     reads: ["users", "breakglassGroups", "caPolicies", "transitiveMemberOf"],
     run: caExclusionFindings,
   },
   {
     name: "CA targeting breakglass",
+    pillars: ["conditionalAccess"],
     reads: ["users", "breakglassGroups", "caPolicies", "transitiveMemberOf"],
     run: caTargetsBreakglassFindings,
   },
-  { name: "breakglass accounts", reads: ["users"], run: breakglassAccountFindings },
+  { name: "breakglass accounts", pillars: ["breakglass"], reads: ["users"], run: breakglassAccountFindings },
   {
     name: "breakglass Global Administrator",
+    pillars: ["breakglass"],
     reads: ["users", "roleAssignmentScheduleInstances"],
     run: breakglassRoleFindings,
   },
   {
     name: "breakglass authentication methods",
+    pillars: ["breakglass"],
     reads: ["users", "authenticationMethods"],
     run: breakglassMethodFindings,
   },
   {
     name: "breakglass exclusion group",
+    pillars: ["breakglass"],
     reads: ["users", "breakglassGroups", "groupMembers", "groupOwners"],
     run: exclusionGroupFindings,
   },
   {
     name: "Entra logs",
+    pillars: ["tripwire"],
     reads: ["diagnosticSettings", "workspaces", "workspaceTables", "dataCollectionRules"],
     run: loggingFindings,
   },
   {
     name: "breakglass tripwire",
+    pillars: ["tripwire"],
     reads: ["users", "diagnosticSettings", "scheduledQueryRules", "actionGroups"],
     run: tripwireFindings,
   },
