@@ -128,7 +128,11 @@ export function stackHoldings(
           viaGroup: label,
         });
       }
-      if (!group && !pimGroups.has(grant.key)) {
+      // A group whose membership the stack does not hold (not declared, or declared without members and without
+      // GroupMember resources) may contain anyone: its role counts as given to people the pack cannot see.
+      const managedElsewhere =
+        group !== undefined && readArray(group.props, "members") === undefined && principals.length === 0;
+      if ((!group || managedElsewhere) && !pimGroups.has(grant.key)) {
         opaqueGroups.push({
           group: { key: grant.key, type: "group", label: grant.key, breakglass: false },
           role,

@@ -14,7 +14,17 @@ import type {
 } from "@entra-baseline/model";
 import { providerTypes } from "@entra-baseline/model";
 import { dependenciesOf, type StackIndex } from "./stack";
-import { UNKNOWN, containsUnknown, isUnknown, raw, read, readArray, readBoolean, readNumber, readString } from "./values";
+import {
+  UNKNOWN,
+  containsUnknown,
+  isUnknown,
+  raw,
+  read,
+  readArray,
+  readBoolean,
+  readNumber,
+  readString,
+} from "./values";
 
 const TABLE_TYPE = "azure-native:operationalinsights:Table";
 const DCR_TYPE = "azure-native:monitor:DataCollectionRule";

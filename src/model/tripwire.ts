@@ -250,8 +250,10 @@ export function tripwireRuleGaps(rule: TripwireRuleFacts, table: SignInTable, wa
     if (rule.queryFromAccounts !== true)
       gaps.push("its query is unknown and not built from the emergency accounts alone");
   } else {
-    const canonical = canonicalTripwireQuery(table, want.accounts);
-    if (want.accounts.length > 0 && normalizedQuery(rule.query) !== normalizedQuery(canonical)) {
+    if (
+      want.accounts.length > 0 &&
+      normalizedQuery(rule.query) !== normalizedQuery(canonicalTripwireQuery(table, want.accounts))
+    ) {
       gaps.push(
         `its query is not the model's tripwire for ${table} and exactly the emergency accounts ${want.accounts.map((a) => a.upn).join(", ")} (compare with src/model/kql/breakglassSignIn.ts)`,
       );

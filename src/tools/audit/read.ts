@@ -235,6 +235,7 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
   };
 }
 
+/** Holders of one role, with the principal expanded (its type decides how it holds the role). */
 function roleRead(path: string, roleId: string): CollectionRead {
   return {
     url: `/roleManagement/directory/${path}?$filter=${encodeURIComponent(`roleDefinitionId eq '${roleId}'`)}&$expand=principal`,
@@ -249,7 +250,7 @@ function roleReads(
   return {
     roleAssignmentScheduleInstances: holderRoles.map((id) => roleRead("roleAssignmentScheduleInstances", id)),
     roleAssignmentSchedules: holderRoles.map((id) => ({
-      url: `/roleManagement/directory/roleAssignmentSchedules?$filter=${encodeURIComponent(`roleDefinitionId eq '${id}'`)}`,
+      url: `/roleManagement/directory/roleAssignmentSchedules?$filter=${encodeURIComponent(`roleDefinitionId eq '${id}'`)}&$expand=principal`,
     })),
     roleEligibilityScheduleInstances: eligibleRoles.map((id) => roleRead("roleEligibilityScheduleInstances", id)),
   };
@@ -320,7 +321,7 @@ export function auditedGroups(
   const uniq = (xs: string[]) => [...new Set(xs)];
   return {
     members: uniq([...exclusion, ...holding, ...pimGroups, ...approverGroups]),
-    owners: uniq(exclusion),
+    owners: uniq([...exclusion, ...holding]),
     pim: uniq([...holding, ...pimGroups]),
     policies: uniq(pimGroups),
   };
@@ -402,7 +403,11 @@ async function readKeyedSources(
   const keyed: Partial<Record<KeyedSource, Record<string, RawObject[]>>> = {};
   for (const source of KEYED_SOURCES) {
     if (source === "workspaceTables" || errors[source]) continue;
-    const mine = reads.map((r, i) => ({ r, o: outcomes[i]! })).filter((x) => x.r.source === source);
+    // A group that no longer exists (404) has no members or owners to read: it is absent from the source, and the
+    // checks report what its absence means (an approver group nobody is in, a missing exclusion group).
+    const gone = (o: ReadOutcome) =>
+      "error" in o && o.error instanceof GraphError && o.error.status === 404 && /^group/.test(source);
+    const mine = reads.map((r, i) => ({ r, o: outcomes[i]! })).filter((x) => x.r.source === source && !gone(x.o));
     const failed = mine.find((x) => "error" in x.o);
     if (failed && "error" in failed.o) {
       fail(source, failed.o.error);

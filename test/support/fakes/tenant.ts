@@ -337,9 +337,21 @@ export function healthyTenant(config: BaselineConfig): TenantData {
   }
   const accounts = breakglass.map((b) => ({ upn: String(b.userPrincipalName), id: String(b.id) }));
   const contexts = activationContexts(config);
+  // Approver groups exist, each with an approver of its own.
+  const approverGroups = [...new Set(roles.flatMap((r) => r.rules.approvers.groups.map((g) => g.toLowerCase())))].map(
+    (id, i) => ({
+      "@odata.type": "#microsoft.graph.group",
+      id,
+      displayName: `PIM approvers ${i + 1}`,
+      isAssignableToRole: false,
+      securityEnabled: true,
+      members: [resolve(`pim-approver-${i + 1}@contoso.com`)],
+      owners: [],
+    }),
+  );
   return {
     users,
-    groups: [group],
+    groups: [group, ...approverGroups],
     caPolicies: [
       ...[1, 2, 3].map((i) =>
         caPolicy(i, [group.id], { state: i === 3 ? "enabledForReportingButNotEnforced" : "enabled" }),

@@ -5,7 +5,11 @@
  * stack (./stack.ts) and the healthy tenant (./tenant.ts) are both derived from this one config, so a case states a
  * fact once and each adapter sees it in its own world.
  */
-import { DIRECTORY_SYNCHRONIZATION_ACCOUNTS, PRIVILEGED_ROLE_ADMINISTRATOR, CONDITIONAL_ACCESS_ADMINISTRATOR } from "@entra-baseline/model";
+import {
+  DIRECTORY_SYNCHRONIZATION_ACCOUNTS,
+  PRIVILEGED_ROLE_ADMINISTRATOR,
+  CONDITIONAL_ACCESS_ADMINISTRATOR,
+} from "@entra-baseline/model";
 import type { BaselineConfig } from "../../../src/config/validate";
 import { validConfig } from "../stack";
 

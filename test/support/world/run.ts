@@ -23,12 +23,22 @@ export interface PackViolation {
   urn?: string;
 }
 
-export async function packViolations(stack: PlannedResource[], packConfig: Record<string, Record<string, unknown>>): Promise<PackViolation[]> {
+export async function packViolations(
+  stack: PlannedResource[],
+  packConfig: Record<string, Record<string, unknown>>,
+): Promise<PackViolation[]> {
   const out: PackViolation[] = [];
   for (const policy of policies) {
     if (!("validateStack" in policy)) continue;
     const reported = await runStackPolicy(policy, stack, packConfig[policy.name] ?? {});
-    out.push(...reported.map((r) => ({ policy: policy.name, enforcement: String(policy.enforcementLevel), message: r.message, ...(r.urn ? { urn: r.urn } : {}) })));
+    out.push(
+      ...reported.map((r) => ({
+        policy: policy.name,
+        enforcement: String(policy.enforcementLevel),
+        message: r.message,
+        ...(r.urn ? { urn: r.urn } : {}),
+      })),
+    );
   }
   return out;
 }

@@ -32,8 +32,23 @@ export function urnOf(type: string, name: string): string {
   return `urn:pulumi:test::entra-baseline::${type}::${name}`;
 }
 
-export function resource(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
-  return { urn: urnOf(type, name), type, name, custom: true, inputs, protect: false, dependencies: [], propertyDependencies: {}, ...extra };
+export function resource(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  extra: Partial<PlannedResource> = {},
+): PlannedResource {
+  return {
+    urn: urnOf(type, name),
+    type,
+    name,
+    custom: true,
+    inputs,
+    protect: false,
+    dependencies: [],
+    propertyDependencies: {},
+    ...extra,
+  };
 }
 
 /** Records that `property` of `r` came from `sources` (and that `r` depends on them). */
@@ -51,8 +66,10 @@ export function idOf(ref: string): string {
 export const ids = {
   user: (name: string) => planObjectId(`breakglass-user:${name}`),
   group: planObjectId("exclusion-group"),
-  workspace: (rg: string, name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.OperationalInsights/workspaces/${name}`,
-  actionGroup: (rg: string, name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Insights/actionGroups/${name}`,
+  workspace: (rg: string, name: string) =>
+    `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.OperationalInsights/workspaces/${name}`,
+  actionGroup: (rg: string, name: string) =>
+    `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Insights/actionGroups/${name}`,
 };
 
 export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[] {
@@ -63,7 +80,13 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
   const rg = config.monitoring.resourceGroupName;
 
   const accounts = config.breakglass.accounts.map((a) => {
-    const password = resource(providerTypes.randomPassword, `breakglass-${a.name}-password`, { length: 256, special: true, upper: true, lower: true, numeric: true });
+    const password = resource(providerTypes.randomPassword, `breakglass-${a.name}-password`, {
+      length: 256,
+      special: true,
+      upper: true,
+      lower: true,
+      numeric: true,
+    });
     const user = dependsOn(
       resource(
         providerTypes.user,
@@ -72,7 +95,10 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
           userPrincipalName: `${a.name}@${domain}`,
           displayName: a.displayName,
           mailNickname: a.name,
-          password: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: preview ? unknownStringValue : "x".repeat(256) },
+          password: {
+            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+            value: preview ? unknownStringValue : "x".repeat(256),
+          },
           disablePasswordExpiration: true,
           accountEnabled: true,
           usageLocation: "US",
@@ -104,11 +130,16 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
   dependsOn(group, "owners", ...users);
   const gaAssignments = users.map((u) =>
     dependsOn(
-      resource(providerTypes.directoryRoleAssignment, `${u.name}-global-administrator`, {
-        roleId: GLOBAL_ADMINISTRATOR,
-        principalObjectId: known(ids.user(u.name.replace(/^breakglass-/, ""))),
-        directoryScopeId: "/",
-      }, { protect: true, retainOnDelete: true }),
+      resource(
+        providerTypes.directoryRoleAssignment,
+        `${u.name}-global-administrator`,
+        {
+          roleId: GLOBAL_ADMINISTRATOR,
+          principalObjectId: known(ids.user(u.name.replace(/^breakglass-/, ""))),
+          directoryScopeId: "/",
+        },
+        { protect: true, retainOnDelete: true },
+      ),
       "principalObjectId",
       u,
     ),
@@ -126,12 +157,16 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
   for (const role of managedRoles(config.pim)) {
     for (const ref of role.eligibleUsers) {
       out.push(
-        resource(providerTypes.directoryRoleEligibilityScheduleRequest, `${role.slug}-eligible-${ref.replace(/[^a-z0-9]+/gi, "-")}`, {
-          roleDefinitionId: role.roleDefinitionId,
-          principalId: idOf(ref),
-          directoryScopeId: "/",
-          justification: `Eligible ${role.name} managed by entra-baseline`,
-        }),
+        resource(
+          providerTypes.directoryRoleEligibilityScheduleRequest,
+          `${role.slug}-eligible-${ref.replace(/[^a-z0-9]+/gi, "-")}`,
+          {
+            roleDefinitionId: role.roleDefinitionId,
+            principalId: idOf(ref),
+            directoryScopeId: "/",
+            justification: `Eligible ${role.name} managed by entra-baseline`,
+          },
+        ),
       );
     }
     const approvers = [
@@ -142,7 +177,9 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
     const context = contexts.find((c) => c.inputs.id === settings.authenticationContextId);
     const policy = resource(dynamicTypeToken("roleManagementPolicy"), `${role.slug}-activation-policy`, {
       ...settings,
-      authenticationContextId: context ? known(String(settings.authenticationContextId)) : settings.authenticationContextId,
+      authenticationContextId: context
+        ? known(String(settings.authenticationContextId))
+        : settings.authenticationContextId,
       graphEndpoint: config.endpoints.graph,
       __provider: "exports.handler = …",
     });
@@ -220,11 +257,18 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
     groupShortName: m.actionGroup.shortName,
     enabled: true,
     location: "Global",
-    emailReceivers: m.actionGroup.emails.map((e, i) => ({ name: `email-${i}`, emailAddress: e, useCommonAlertSchema: true })),
+    emailReceivers: m.actionGroup.emails.map((e, i) => ({
+      name: `email-${i}`,
+      emailAddress: e,
+      useCommonAlertSchema: true,
+    })),
   });
   out.push(workspace, diagnostic, actionGroup);
 
-  const refs = users.map((u) => ({ upn: String(u.inputs.userPrincipalName), id: ids.user(u.name.replace(/^breakglass-/, "")) }));
+  const refs = users.map((u) => ({
+    upn: String(u.inputs.userPrincipalName),
+    id: ids.user(u.name.replace(/^breakglass-/, "")),
+  }));
   for (const key of TRIPWIRE_RULE_KEYS) {
     const { ruleName, displayName, table } = ALERT_RULES[key];
     const query = breakglassSignInQuery(table as "SigninLogs" | "AADNonInteractiveUserSignInLogs", {

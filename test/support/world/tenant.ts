@@ -10,7 +10,10 @@ export function worldTenant(config: BaselineConfig): TenantData {
   const data = healthyTenant(config);
   let n = 500;
   for (const e of config.exceptions) {
-    if (e.principalType === "user") data.users.push(user(e.principal, `sync_${e.principal.slice(0, 6)}@contoso.onmicrosoft.com`, { displayName: e.label }));
+    if (e.principalType === "user")
+      data.users.push(
+        user(e.principal, `sync_${e.principal.slice(0, 6)}@contoso.onmicrosoft.com`, { displayName: e.label }),
+      );
     else data.servicePrincipals.push({ id: e.principal, displayName: e.label, appId: e.principal });
     for (const roleId of e.roles) {
       data.assignmentInstances.push(assignmentInstance(n, roleId, e.principal));

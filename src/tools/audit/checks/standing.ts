@@ -184,6 +184,9 @@ export function outsidePimFindings(ctx: AuditContext): Finding[] {
     const start = asRecord(schedule.scheduleInfo).startDateTime;
     if (schedule.createdUsing && start) continue;
     const principal = ctx.principal(schedule.principal, schedule.principalId);
+    // A group holding a role is judged through its members (standingFindings); its own assignment is how PIM for
+    // Groups is set up.
+    if (principal.type === "group") continue;
     const verdict = judgeHolding(
       {
         principal,
