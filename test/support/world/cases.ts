@@ -1993,6 +1993,81 @@ export const CASES: readonly GuaranteeCase[] = [
     },
   },
 
+  // ——— More legitimate variations ———
+  {
+    name: "adopted emergency accounts keep their own passwords",
+    rule: "BREAKGLASS-ACCOUNTS",
+    verdict: "clean",
+    config: (raw) => {
+      raw.breakglass = { ...raw.breakglass, count: undefined, accounts: [
+        { name: "breakglass-01", objectId: "b0000000-0000-4000-8000-0000000000b1", password: "keepExisting" },
+        { name: "breakglass-02", objectId: "b0000000-0000-4000-8000-0000000000b2", password: "keepExisting" },
+      ] };
+      delete raw.breakglass.count;
+    },
+    stack: (s) => {
+      for (const name of ["breakglass-01", "breakglass-02"]) {
+        const u = byName(s, `breakglass-${name}`);
+        delete u.inputs.password;
+        delete u.propertyDependencies.password;
+        s.splice(s.indexOf(byName(s, `breakglass-${name}-password`)), 1);
+      }
+    },
+    both: true,
+  },
+  {
+    name: "a role outside Tier-0 made just-in-time with a template of its own (8 hours, no approval)",
+    rule: "ACTIVATION-POLICY",
+    verdict: "clean",
+    both: true,
+    config: (raw) => {
+      raw.pim.templates = { helpdesk: { maxActivationDuration: "PT8H", requireJustification: true, requireTicket: false, requireApproval: false } };
+      raw.pim.roles.push({ role: "Helpdesk Administrator", template: "helpdesk", eligibleUsers: ["megan.bowen@contoso.com"] });
+    },
+  },
+  {
+    name: "a CA policy for one group that also excludes the emergency group",
+    rule: "CA-EXCLUDES-BREAKGLASS",
+    verdict: "clean",
+    stack: (s, _c, mode) =>
+      void s.push(
+        dependsOn(
+          resource(providerTypes.conditionalAccessPolicy, "finance-policy", {
+            displayName: "Finance: compliant devices",
+            state: "enabled",
+            conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["All"] }, users: { includedGroups: [ADMINS_GROUP], excludedGroups: [mode === "preview" ? unknownStringValue : ids.group] } },
+            grantControls: { operator: "OR", builtInControls: ["compliantDevice"] },
+          }),
+          "conditions",
+          byName(s, "breakglass-group"),
+        ),
+      ),
+    tenant: (t) =>
+      void t.caPolicies.push({
+        id: guid(79, "ca000000"),
+        displayName: "Finance: compliant devices",
+        state: "enabled",
+        conditions: { users: { includeUsers: [], excludeUsers: [], includeGroups: [ADMINS_GROUP], excludeGroups: [String(t.groups[0]!.id)], includeRoles: [], excludeRoles: [] }, applications: { includeApplications: ["All"] }, clientAppTypes: ["all"] },
+        grantControls: { operator: "OR", builtInControls: ["compliantDevice"] },
+      }),
+  },
+  {
+    name: "the tripwire's severity and threshold given as the strings ARM also accepts",
+    rule: "TRIPWIRE-FIRES",
+    verdict: "clean",
+    stack: (s) => {
+      tripwire(s).inputs.severity = "0";
+      firstCondition(tripwire(s)).threshold = "0";
+    },
+  },
+  {
+    name: "the activation context's CA policy re-prompts for the second factor only, every time",
+    rule: "ACTIVATION-FRESH-MFA",
+    verdict: "clean",
+    stack: (s) => void (((activationCa(s).inputs.sessionControls as Json).signInFrequency as Json).authenticationType = "secondaryAuthentication"),
+    tenant: (t) => void (((activationCaPolicyOf(t).sessionControls as Json).signInFrequency as Json).authenticationType = "secondaryAuthentication"),
+  },
+
   // ——— Custom roles ———
   {
     name: "a custom role granting Tier-0 permissions, reported for review",
