@@ -3,12 +3,15 @@
  * rendering the analyzer accepts and whose rows follow the documented rule (null values, string operators,
  * summarize over no rows, join column names, mv-apply).
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateKql, kqlAst as q, type KqlQuery, renderKql } from "@entra-baseline/model";
 import { analyzeKql, describeErrors } from "../../support/kusto";
 import { logTables } from "../../support/kqlFixtures";
 
 const NOW = new Date("2025-06-09T12:00:00Z");
+
+// Loading Kusto.Language takes seconds on a busy machine: do it once, outside the tests' time limit.
+beforeAll(() => void analyzeKql("AuditLogs"), 120_000);
 
 function run(query: KqlQuery, records: Record<string, unknown>[]) {
   const text = renderKql(query);
