@@ -35,6 +35,7 @@ export function declareBaseline(config: BaselineConfig) {
 
   const monitoring = new Monitoring("monitoring", {
     monitoring: config.monitoring,
+    exceptions: config.exceptions,
     breakglass: {
       userPrincipalNames: breakglass.userPrincipalNames,
       objectIds: breakglass.objectIds,

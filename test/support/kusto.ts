@@ -1,7 +1,8 @@
 /**
  * Microsoft's own KQL parser and semantic analyzer (@kusto/language-service-next) against declared schemas of the
- * tables our queries read. Columns and types are those of shared/reference/graph-arm-kql.md §6 — nothing more, so
- * a query that relies on an undocumented column fails here.
+ * tables our queries read. Columns and types are those of shared/reference/graph-arm-kql.md §6 and Azure Monitor's table
+ * reference (R4 §1, §4) — nothing more, so a query that relies on an undocumented column fails here. The same
+ * schemas type the records the tests evaluate queries over (`logTables`).
  *
  * The package is a Bridge.NET build: its runtime (bridge.min.js) must be loaded before Kusto.Language, and both
  * install globals (`Bridge`, `Kusto`); requiring the package's main alone fails with "Bridge is not defined".
@@ -46,18 +47,43 @@ export const NON_INTERACTIVE_SIGNIN_COLUMNS: Record<string, string> = {
   ConditionalAccessPolicies: "string",
 };
 
+/**
+ * Every column of AuditLogs as Azure Monitor's table reference lists them (R4 §1, azure-monitor-docs
+ * articles/azure-monitor/reference/tables/auditlogs.md), in its alphabetical order. AdditionalDetails is where PIM
+ * records the justification; InitiatedBy and TargetResources are dynamic.
+ */
 export const AUDIT_LOGS_COLUMNS: Record<string, string> = {
-  TimeGenerated: "datetime",
-  OperationName: "string",
-  Category: "string",
   AADOperationType: "string",
-  Result: "string",
-  ResultReason: "string",
-  InitiatedBy: "dynamic",
-  TargetResources: "dynamic",
-  LoggedByService: "string",
-  Identity: "string",
+  AADTenantId: "string",
+  ActivityDateTime: "datetime",
+  ActivityDisplayName: "string",
+  AdditionalDetails: "dynamic",
+  _BilledSize: "real",
+  Category: "string",
   CorrelationId: "string",
+  DurationMs: "long",
+  Id: "string",
+  Identity: "string",
+  InitiatedBy: "dynamic",
+  _IsBillable: "string",
+  Level: "string",
+  Location: "string",
+  LoggedByService: "string",
+  OperationName: "string",
+  OperationVersion: "string",
+  Resource: "string",
+  ResourceGroup: "string",
+  ResourceId: "string",
+  ResourceProvider: "string",
+  Result: "string",
+  ResultDescription: "string",
+  ResultReason: "string",
+  ResultSignature: "string",
+  ResultType: "string",
+  SourceSystem: "string",
+  TargetResources: "dynamic",
+  TimeGenerated: "datetime",
+  Type: "string",
 };
 
 export const TABLES: Record<string, Record<string, string>> = {

@@ -42,11 +42,15 @@ export function fakeObjectId(seed: string): string {
 export function baselineMocks(state: MockState, options: MockOptions = {}): pulumi.runtime.Mocks {
   return {
     newResource(args) {
-      const id = args.type.startsWith("azuread:") ? fakeObjectId(`${args.type}/${args.name}`) : `${args.name}-id`;
+      const id = args.type.startsWith("azuread:")
+        ? fakeObjectId(`${args.type}/${args.name}`)
+        : args.type.startsWith("azure-native:")
+          ? azureResourceId(args.type, args.name, args.inputs)
+          : `${args.name}-id`;
       state.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id });
       const extra =
         args.type === "azuread:index/user:User" || args.type === "azuread:index/group:Group" ? { objectId: id } : {};
-      return { id, state: { ...args.inputs, ...extra } };
+      return { id, state: { ...args.inputs, ...extra, ...systemAssignedIdentity(args.name, args.inputs) } };
     },
     call(args) {
       state.calls.push({ token: args.token, args: args.inputs });
@@ -78,6 +82,29 @@ export function baselineMocks(state: MockState, options: MockOptions = {}): pulu
 /** What the mocks answer for a Logic App trigger's callback URL: signed, so tests can prove it stays secret. */
 export function callbackUrl(workflowName: string, triggerName: string): string {
   return `https://prod-00.westeurope.logic.azure.com/workflows/${workflowName}/triggers/${triggerName}/paths/invoke?api-version=2019-05-01&sig=mock-callback-signature`;
+}
+
+export const MOCK_SUBSCRIPTION_ID = "5ab5c71d-0000-4000-8000-000000000000";
+
+/** An ARM-shaped id, as azure-native returns (the subscription in it is what a role definition id is built from). */
+function azureResourceId(type: string, name: string, inputs: Record<string, unknown>): string {
+  const [, module, kind] = type.split(":");
+  const group = typeof inputs.resourceGroupName === "string" ? inputs.resourceGroupName : "rg-mock";
+  if (kind === "ResourceGroup") return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${group}`;
+  return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${group}/providers/mock.${module}/${kind}/${name}`;
+}
+
+/** What Azure adds to a resource created with a system-assigned identity: its principal (and tenant) id. */
+export function systemAssignedIdentity(name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const identity = inputs.identity as { type?: unknown } | undefined;
+  if (typeof identity?.type !== "string" || !identity.type.includes("SystemAssigned")) return {};
+  return {
+    identity: {
+      ...identity,
+      principalId: fakeObjectId(`identity/${name}`),
+      tenantId: "11111111-2222-3333-4444-555555555555",
+    },
+  };
 }
 
 /** Stack config as the Pulumi CLI hands it over: `entra-baseline:<key>`, structured values as JSON text. */

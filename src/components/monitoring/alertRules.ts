@@ -33,9 +33,17 @@
  *
  * All rules skip ARM's query validation: in a new workspace the Entra tables do not exist until the diagnostic
  * setting has delivered the first records, and validation would fail the deploy. The queries are instead parsed
- * and analyzed offline against the documented schemas (test/model/kql).
+ * and analyzed offline against the documented schemas, and evaluated over documented-shape records (test/model/kql).
+ *
+ * Every rule runs as itself: a system-assigned identity holding Log Analytics Reader on the workspace. Without an
+ * identity a rule queries with the rights the last principal who edited it had at that time, so it would stop
+ * working when the deploying identity's rights change (R3 §1, Learn "Create a log search alert rule", managed
+ * identity). Adding the identity to a deployed rule is an in-place update: `identity` carries no
+ * x-ms-mutability in the scheduledQueryRules spec (it is also in the PATCH body), and azure-native replaces only on
+ * create-only properties and its forceNew list, which has no entry for this resource (docs/monitoring.md).
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as monitor from "@pulumi/azure-native/monitor";
 import type { MonitoringConfig } from "../../config/schema";
 import {
@@ -43,18 +51,22 @@ import {
   ALERT_RULES,
   type AlertRuleKey,
   alertRuleResourceName,
-  breakglassAccountChangedQuery,
+  breakglassAccountChangedDefinition,
   type BreakglassPrincipals,
-  breakglassSignInQuery,
   durationSeconds,
+  type KqlQuery,
   OUTSIDE_PIM_DIMENSIONS,
-  roleAssignedOutsidePimQuery,
+  renderKql,
+  roleAssignedOutsidePimDefinition,
   ROUTINE_JIT_DIMENSIONS,
   ROUTINE_JIT_LOOKBACK_DAYS,
-  routineJitUseQuery,
+  routineJitUseDefinition,
   SIGN_IN_ALERT_DIMENSIONS,
+  type StandingException,
   TRIPWIRE,
+  tripwireQueryDefinition,
 } from "@entra-baseline/model";
+import { stableUuid } from "./stableUuid";
 
 export interface AlertRuleSchedule {
   evaluationFrequency: string;
@@ -63,22 +75,34 @@ export interface AlertRuleSchedule {
   autoMitigate: boolean;
   failingPeriods: { numberOfEvaluationPeriods: number; minFailingPeriodsToAlert: number };
   dimensions: readonly string[];
-  /** The query, from the resolved breakglass identities and config. */
-  query(breakglass: BreakglassPrincipals, monitoring: MonitoringConfig): string;
+  /** The query's definition, from the resolved breakglass identities, config and the declared exceptions. */
+  definition(
+    breakglass: BreakglassPrincipals,
+    monitoring: MonitoringConfig,
+    exceptions: readonly StandingException[],
+  ): KqlQuery;
+  /** The query text the rule runs: the definition, rendered. */
+  query(
+    breakglass: BreakglassPrincipals,
+    monitoring: MonitoringConfig,
+    exceptions?: readonly StandingException[],
+  ): string;
 }
 
 const AUDIT_FREQUENCY = "PT5M";
 const AUDIT_FREQUENCY_MINUTES = durationSeconds(AUDIT_FREQUENCY)! / 60;
 const SINGLE_PERIOD = { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 };
 
-export const ALERT_RULE_SCHEDULES: Readonly<Record<AlertRuleKey, AlertRuleSchedule>> = {
+type ScheduleSpec = Omit<AlertRuleSchedule, "query">;
+
+const SPECS: Readonly<Record<AlertRuleKey, ScheduleSpec>> = {
   breakglassSignIn: {
     evaluationFrequency: TRIPWIRE.evaluationFrequency,
     windowSize: TRIPWIRE.windowSize,
     autoMitigate: true,
     failingPeriods: SINGLE_PERIOD,
     dimensions: SIGN_IN_ALERT_DIMENSIONS,
-    query: (bg) => breakglassSignInQuery("SigninLogs", bg),
+    definition: (bg) => tripwireQueryDefinition("SigninLogs", bg),
   },
   breakglassNonInteractiveSignIn: {
     evaluationFrequency: TRIPWIRE.evaluationFrequency,
@@ -86,7 +110,7 @@ export const ALERT_RULE_SCHEDULES: Readonly<Record<AlertRuleKey, AlertRuleSchedu
     autoMitigate: true,
     failingPeriods: SINGLE_PERIOD,
     dimensions: SIGN_IN_ALERT_DIMENSIONS,
-    query: (bg) => breakglassSignInQuery("AADNonInteractiveUserSignInLogs", bg),
+    definition: (bg) => tripwireQueryDefinition("AADNonInteractiveUserSignInLogs", bg),
   },
   breakglassAccountChanged: {
     evaluationFrequency: AUDIT_FREQUENCY,
@@ -94,7 +118,7 @@ export const ALERT_RULE_SCHEDULES: Readonly<Record<AlertRuleKey, AlertRuleSchedu
     autoMitigate: false,
     failingPeriods: SINGLE_PERIOD,
     dimensions: ACCOUNT_CHANGED_DIMENSIONS,
-    query: (bg) => breakglassAccountChangedQuery(bg, AUDIT_FREQUENCY_MINUTES),
+    definition: (bg) => breakglassAccountChangedDefinition(bg, AUDIT_FREQUENCY_MINUTES),
   },
   roleAssignedOutsidePim: {
     evaluationFrequency: AUDIT_FREQUENCY,
@@ -102,7 +126,8 @@ export const ALERT_RULE_SCHEDULES: Readonly<Record<AlertRuleKey, AlertRuleSchedu
     autoMitigate: false,
     failingPeriods: SINGLE_PERIOD,
     dimensions: OUTSIDE_PIM_DIMENSIONS,
-    query: (bg) => roleAssignedOutsidePimQuery(bg, AUDIT_FREQUENCY_MINUTES),
+    definition: (bg, _monitoring, exceptions) =>
+      roleAssignedOutsidePimDefinition(bg, AUDIT_FREQUENCY_MINUTES, exceptions),
   },
   routineJitUse: {
     evaluationFrequency: "P1D",
@@ -111,12 +136,73 @@ export const ALERT_RULE_SCHEDULES: Readonly<Record<AlertRuleKey, AlertRuleSchedu
     autoMitigate: false,
     failingPeriods: SINGLE_PERIOD,
     dimensions: ROUTINE_JIT_DIMENSIONS,
-    query: (_bg, monitoring) => routineJitUseQuery(monitoring.routineJitUse),
+    definition: (_bg, monitoring) => routineJitUseDefinition(monitoring.routineJitUse),
   },
 };
 
+export const ALERT_RULE_SCHEDULES: Readonly<Record<AlertRuleKey, AlertRuleSchedule>> = Object.fromEntries(
+  Object.entries(SPECS).map(([key, spec]) => [
+    key,
+    { ...spec, query: (bg, monitoring, exceptions = []) => renderKql(spec.definition(bg, monitoring, exceptions)) },
+  ]),
+) as Record<AlertRuleKey, AlertRuleSchedule>;
+
+/** Built-in Azure role "Log Analytics Reader" (R3 §2): read access plus the workspace query and search actions. */
+export const LOG_ANALYTICS_READER_ROLE_ID = "73c42c96-874c-492b-b04d-ab87d138a893";
+
+/** The subscription a resource id is in (a role definition id must be under the scope's subscription). */
+export function subscriptionOf(resourceId: string): string {
+  const m = /^\/subscriptions\/([^/]+)\//i.exec(resourceId);
+  if (!m) throw new Error(`${resourceId} is not an ARM resource id (/subscriptions/<id>/…)`);
+  return m[1]!;
+}
+
+/** `/subscriptions/<sub>/providers/Microsoft.Authorization/roleDefinitions/<id>`, the form ARM's examples use. */
+export function roleDefinitionIdFor(scope: string, roleId: string): string {
+  return `/subscriptions/${subscriptionOf(scope)}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
+}
+
+/**
+ * The rule's identity may query the workspace: Log Analytics Reader there. The name is a GUID from the scope, the
+ * principal and the role, so a re-run keeps it and a re-created rule (a new principal) gets a new one.
+ */
+export function declareRuleReader(
+  resourceName: string,
+  ruleName: string,
+  rule: monitor.ScheduledQueryRule,
+  workspaceId: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): authorization.RoleAssignment {
+  const principalId = rule.identity.apply((identity) => {
+    if (!identity?.principalId) throw new Error(`${resourceName}: the alert rule has no system-assigned identity`);
+    return identity.principalId;
+  });
+  return new authorization.RoleAssignment(
+    `${resourceName}-log-analytics-reader`,
+    {
+      roleAssignmentName: pulumi
+        .all([workspaceId, principalId])
+        .apply(([scope, principal]) =>
+          stableUuid(`${scope.toLowerCase()}|${principal}|${LOG_ANALYTICS_READER_ROLE_ID}`),
+        ),
+      scope: workspaceId,
+      principalId,
+      // A managed identity is a service principal; the SDK's default ("User") would be wrong, and saying so avoids
+      // failures while a new identity replicates (R3 §2).
+      principalType: "ServicePrincipal",
+      roleDefinitionId: pulumi
+        .output(workspaceId)
+        .apply((scope) => roleDefinitionIdFor(scope, LOG_ANALYTICS_READER_ROLE_ID)),
+      description: `entra-baseline: the log alert rule ${ruleName} queries the workspace as itself.`,
+    },
+    opts,
+  );
+}
+
 export interface AlertRulesArgs {
   monitoring: MonitoringConfig;
+  /** Declared exceptions: the outside-PIM rule excludes their live principal/role pairs. */
+  exceptions: readonly StandingException[];
   resourceGroupName: pulumi.Input<string>;
   workspaceId: pulumi.Input<string>;
   actionGroupId: pulumi.Input<string>;
@@ -127,11 +213,13 @@ export interface AlertRulesArgs {
   };
 }
 
-export function declareAlertRules(
-  name: string,
-  args: AlertRulesArgs,
-  opts: pulumi.CustomResourceOptions,
-): Record<AlertRuleKey, monitor.ScheduledQueryRule> {
+export interface AlertRules {
+  rules: Record<AlertRuleKey, monitor.ScheduledQueryRule>;
+  /** Each rule's Log Analytics Reader assignment on the workspace. */
+  readers: Record<AlertRuleKey, authorization.RoleAssignment>;
+}
+
+export function declareAlertRules(name: string, args: AlertRulesArgs, opts: pulumi.CustomResourceOptions): AlertRules {
   // Breakglass object ids are unknown until the users exist: the query text is an Output built inside apply;
   // only strings are computed there, never resources.
   const breakglass = pulumi
@@ -143,11 +231,13 @@ export function declareAlertRules(
     }));
 
   const rules = {} as Record<AlertRuleKey, monitor.ScheduledQueryRule>;
+  const readers = {} as Record<AlertRuleKey, authorization.RoleAssignment>;
   for (const key of Object.keys(ALERT_RULE_SCHEDULES) as AlertRuleKey[]) {
     const schedule = ALERT_RULE_SCHEDULES[key];
     const identity = ALERT_RULES[key];
+    const resourceName = alertRuleResourceName(name, key);
     rules[key] = new monitor.ScheduledQueryRule(
-      alertRuleResourceName(name, key),
+      resourceName,
       {
         ruleName: identity.ruleName,
         displayName: identity.displayName,
@@ -155,6 +245,8 @@ export function declareAlertRules(
         resourceGroupName: args.resourceGroupName,
         location: args.monitoring.location,
         kind: "LogAlert",
+        // The rule queries as itself (Log Analytics Reader below), not with its last editor's rights.
+        identity: { type: "SystemAssigned" },
         enabled: true,
         severity: args.monitoring.severities[key],
         scopes: [args.workspaceId],
@@ -165,7 +257,7 @@ export function declareAlertRules(
         criteria: {
           allOf: [
             {
-              query: breakglass.apply((bg) => schedule.query(bg, args.monitoring)),
+              query: breakglass.apply((bg) => schedule.query(bg, args.monitoring, args.exceptions)),
               timeAggregation: "Count",
               // The ARM spec value. Not monitor.ConditionOperator: in azure-native 3.28 that enum holds another resource's values ("gt").
               operator: "GreaterThan",
@@ -186,6 +278,9 @@ export function declareAlertRules(
       },
       opts,
     );
+    readers[key] = declareRuleReader(resourceName, identity.ruleName, rules[key], args.workspaceId, {
+      parent: opts.parent,
+    });
   }
-  return rules;
+  return { rules, readers };
 }

@@ -5,7 +5,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import type { MonitoringConfig } from "../../config/schema";
-import { type AlertRuleKey, AZURE_PORTALS, type CloudName, componentTypes } from "@entra-baseline/model";
+import {
+  type AlertRuleKey,
+  AZURE_PORTALS,
+  type CloudName,
+  componentTypes,
+  type StandingException,
+} from "@entra-baseline/model";
 import { declareActionGroup } from "./actionGroup";
 import { declareAlertRules } from "./alertRules";
 import { declareChatReceivers } from "./chatReceivers";
@@ -14,6 +20,8 @@ import { declareWorkbook } from "./workbook";
 
 export interface MonitoringArgs {
   monitoring: MonitoringConfig;
+  /** Config `exceptions`: the outside-PIM alert does not fire for their live principal/role pairs. */
+  exceptions?: readonly StandingException[];
   breakglass: {
     userPrincipalNames: pulumi.Input<string[]>;
     objectIds: pulumi.Input<string[]>;
@@ -40,13 +48,7 @@ export class Monitoring extends pulumi.ComponentResource {
     super(componentTypes.monitoring, name, {}, opts);
     const { monitoring } = args;
 
-    const resourceGroup = new resources.ResourceGroup(
-      `${name}-rg`,
-      { resourceGroupName: monitoring.resourceGroupName, location: monitoring.location },
-      { parent: this },
-    );
-    // The configured name, carried through the group's id so every child waits for the group to exist.
-    const resourceGroupName = resourceGroup.id.apply(() => monitoring.resourceGroupName);
+    const resourceGroupName = declareResourceGroup(name, monitoring, this);
 
     const logging = declareLogging(name, { monitoring, resourceGroupName }, this);
     const chatReceivers = declareChatReceivers(
@@ -67,10 +69,11 @@ export class Monitoring extends pulumi.ComponentResource {
       { actionGroup: monitoring.actionGroup, resourceGroupName, chatReceivers },
       this,
     );
-    const rules = declareAlertRules(
+    const { rules } = declareAlertRules(
       name,
       {
         monitoring,
+        exceptions: args.exceptions ?? [],
         resourceGroupName,
         workspaceId: logging.workspaceId,
         actionGroupId: actionGroup.id,
@@ -101,4 +104,25 @@ export class Monitoring extends pulumi.ComponentResource {
       workbookId: this.workbookId,
     });
   }
+}
+
+/**
+ * The monitoring resource group's name, carried through the group's id when this stack declares it so that every
+ * child waits for the group to exist. With `existingResourceGroup` the group is someone else's: its name is used
+ * as is and nothing is declared, so nothing here can delete it. A declared group is retained on delete, so that
+ * switching to `existingResourceGroup` (or `pulumi destroy`) never deletes a group — and whatever else it holds —
+ * with it; see docs/monitoring.md.
+ */
+function declareResourceGroup(
+  name: string,
+  monitoring: MonitoringConfig,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
+  if (monitoring.existingResourceGroup) return pulumi.output(monitoring.resourceGroupName);
+  const resourceGroup = new resources.ResourceGroup(
+    `${name}-rg`,
+    { resourceGroupName: monitoring.resourceGroupName, location: monitoring.location },
+    { parent, retainOnDelete: true },
+  );
+  return resourceGroup.id.apply(() => monitoring.resourceGroupName);
 }

@@ -2,11 +2,11 @@
  * The "PIM activation review" workbook: the weekly review as an Azure Monitor workbook on the workspace. Its
  * sections run the same base query as `npm run review` (src/model/kql/pimActivationReview.ts).
  */
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import type { MonitoringConfig } from "../../config/schema";
 import { pimReviewWorkbookQueries, type PimReviewOptions } from "@entra-baseline/model";
+import { stableUuid } from "./stableUuid";
 
 export const WORKBOOK_DISPLAY_NAME = "PIM activation review";
 const WORKBOOK_SCHEMA = "https://github.com/Microsoft/Application-Insights-Workbooks/blob/master/schema/workbook.json";
@@ -47,13 +47,6 @@ export function pimReviewWorkbookContent(options: PimReviewOptions, workspaceId:
   };
 }
 
-/** Workbook resource names must be GUIDs; derive one from a stable seed so re-runs do not replace the workbook. */
-export function stableUuid(seed: string): string {
-  const h = createHash("sha256").update(seed).digest("hex");
-  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 export function declareWorkbook(
   name: string,
   args: { monitoring: MonitoringConfig; resourceGroupName: pulumi.Input<string>; workspaceId: pulumi.Input<string> },
@@ -67,6 +60,7 @@ export function declareWorkbook(
   return new applicationinsights.Workbook(
     `${name}-pim-activation-review`,
     {
+      // Workbook names must be GUIDs: a stable one, so re-runs do not replace the workbook.
       resourceName: stableUuid(`${monitoring.resourceGroupName}/${name}/pim-activation-review`),
       resourceGroupName: args.resourceGroupName,
       location: monitoring.location,

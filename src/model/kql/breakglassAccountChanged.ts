@@ -3,9 +3,31 @@
  * changes, group membership changes, updates and deletions. It filters on the target, not on operation names, so
  * an operation nobody listed is still caught; `Change` only classifies for the reader.
  */
-import { kqlStringList } from "../logAlertQuery";
+import {
+  aggregate,
+  call,
+  caseOf,
+  coalesce,
+  column,
+  contains,
+  extend,
+  gt,
+  isInCi,
+  type KqlQuery,
+  long,
+  member,
+  mvApply,
+  or,
+  pipeline,
+  project,
+  str,
+  summarize,
+  tostring,
+  where,
+} from "./ast";
 import { assertAccounts, type BreakglassPrincipals } from "./breakglassPrincipals";
-import { actorExpression, ingestedSince } from "./common";
+import { actorExpression, canonicalValues, ingestedSince } from "./common";
+import { renderKql } from "./render";
 
 export const ACCOUNT_CHANGED_DIMENSIONS = ["BreakglassTargets", "OperationName", "Actor"] as const;
 
@@ -20,33 +42,66 @@ export const ACCOUNT_CHANGED_COLUMNS = [
   "CorrelationId",
 ] as const;
 
+export function breakglassAccountChangedDefinition(
+  breakglass: BreakglassPrincipals,
+  evaluationFrequencyMinutes: number,
+): KqlQuery {
+  assertAccounts(breakglass);
+  const ids = canonicalValues([...breakglass.objectIds, breakglass.groupObjectId]);
+  const target = column("Target");
+  const operation = column("OperationName");
+  return {
+    comments: ["entra-baseline: a breakglass account or the breakglass exclusion group was changed."],
+    body: pipeline(
+      "AuditLogs",
+      ingestedSince(evaluationFrequencyMinutes),
+      mvApply("Target", column("TargetResources"), [
+        where(
+          or(
+            isInCi(tostring(member(target, "id")), ids),
+            isInCi(tostring(member(target, "userPrincipalName")), canonicalValues(breakglass.userPrincipalNames)),
+            // A membership change can name the group only inside the member's modified properties (Group.ObjectID).
+            // `contains`, a substring match, because whether `has` matches a hyphenated GUID is unconfirmed.
+            ...ids.map((id) => contains(tostring(member(target, "modifiedProperties")), str(id))),
+          ),
+        ),
+        summarize({
+          Matched: aggregate(
+            "make_set",
+            coalesce(
+              tostring(member(target, "userPrincipalName")),
+              tostring(member(target, "displayName")),
+              tostring(member(target, "id")),
+            ),
+          ),
+        }),
+      ]),
+      where(gt(call("array_length", column("Matched")), long(0))),
+      extend({
+        Change: caseOf(
+          [
+            [contains(operation, str("password")), str("password")],
+            [
+              or(contains(operation, str("authentication method")), contains(operation, str("security info"))),
+              str("authentication method"),
+            ],
+            [contains(operation, str("member")), str("group membership")],
+            [contains(operation, str("delete")), str("deletion")],
+            [contains(operation, str("update")), str("update")],
+          ],
+          str("other"),
+        ),
+      }),
+      extend({ Actor: actorExpression }),
+      extend({ BreakglassTargets: call("strcat_array", column("Matched"), str(", ")) }),
+      project(...ACCOUNT_CHANGED_COLUMNS),
+    ),
+  };
+}
+
 export function breakglassAccountChangedQuery(
   breakglass: BreakglassPrincipals,
   evaluationFrequencyMinutes: number,
 ): string {
-  assertAccounts(breakglass);
-  const ids = kqlStringList([...breakglass.objectIds, breakglass.groupObjectId]);
-  return [
-    "// entra-baseline: a breakglass account or the breakglass exclusion group was changed.",
-    "AuditLogs",
-    ingestedSince(evaluationFrequencyMinutes),
-    "| mv-apply Target = TargetResources on (",
-    `    where tostring(Target.id) in~ ${ids}`,
-    `        or tostring(Target.userPrincipalName) in~ ${kqlStringList(breakglass.userPrincipalNames)}`,
-    // A membership change can name the group only inside the member's modified properties.
-    `        or tostring(Target.modifiedProperties) has_any ${ids}`,
-    "    | summarize Matched = make_set(coalesce(tostring(Target.userPrincipalName), tostring(Target.displayName), tostring(Target.id)))",
-    "  )",
-    "| where array_length(Matched) > 0",
-    "| extend Change = case(",
-    '    OperationName contains "password", "password",',
-    '    OperationName contains "authentication method" or OperationName contains "security info", "authentication method",',
-    '    OperationName contains "member", "group membership",',
-    '    OperationName contains "delete", "deletion",',
-    '    OperationName contains "update", "update",',
-    '    "other")',
-    `| extend Actor = ${actorExpression}`,
-    '| extend BreakglassTargets = strcat_array(Matched, ", ")',
-    `| project ${ACCOUNT_CHANGED_COLUMNS.join(", ")}`,
-  ].join("\n");
+  return renderKql(breakglassAccountChangedDefinition(breakglass, evaluationFrequencyMinutes));
 }

@@ -37,7 +37,7 @@ export function planMocks(config: BaselineConfig): pulumi.runtime.Mocks {
       // Components and the stack have no provider: the engine gives them no id and no outputs of their own.
       if (!args.custom) return { id: "", state: {} };
       const id = resourceId(args.type, args.name, args.inputs);
-      return { id, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, id) } };
+      return { id, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, id, tenantId) } };
     },
     call(args) {
       switch (args.token) {
@@ -145,6 +145,7 @@ function computedOutputs(
   name: string,
   inputs: Record<string, unknown>,
   id: string,
+  tenantId: string,
 ): Record<string, unknown> {
   if (type === "random:index/randomPassword:RandomPassword") {
     const length = typeof inputs.length === "number" ? inputs.length : 16;
@@ -156,6 +157,13 @@ function computedOutputs(
   if (type.startsWith("azuread:")) return { objectId: inputs.objectId ?? id };
   if (type === "azure-native:operationalinsights:Workspace")
     return { customerId: planObjectId(`workspace/${name}`), name: inputs.workspaceName ?? name };
+  // A resource created with a system-assigned identity (the alert rules) gets its principal from Azure.
+  const identity = inputs.identity as { type?: unknown } | undefined;
+  if (typeof identity?.type === "string" && identity.type.includes("SystemAssigned"))
+    return {
+      name: inputs[`${lowerFirst(type.split(":")[2]!)}Name`] ?? name,
+      identity: { ...identity, principalId: planObjectId(`identity/${name}`), tenantId },
+    };
   if (type.startsWith("azure-native:")) return { name: inputs[`${lowerFirst(type.split(":")[2]!)}Name`] ?? name };
   return {};
 }

@@ -23,6 +23,7 @@ export function renderReviewMarkdown(review: PimReview): string {
 
   lines.push("## Activations", "");
   lines.push(...activationTable(review.activations));
+  if (review.activations.some((a) => a.ticket)) lines.push(TICKET_NOTE, "");
 
   lines.push("## Per admin", "");
   lines.push(
@@ -61,11 +62,20 @@ function activationTable(activations: Activation[]): string[] {
       a.admin,
       a.durationMinutes === null ? "active or ended early" : `${a.durationMinutes} min`,
       a.justification,
-      a.ticket || "**none**",
+      a.ticket ? `${a.ticket}${TICKET_SOURCE_LABELS[a.ticketSource]}` : "**none**",
       a.approvedBy ?? "**not recorded**",
     ]),
   );
 }
+
+/** How each ticket was found; PIM's ticket key in the audit log is unconfirmed (docs/monitoring.md). */
+const TICKET_SOURCE_LABELS: Record<Activation["ticketSource"], string> = {
+  pim: " (PIM)",
+  justification: " (from justification)",
+  "": "",
+};
+const TICKET_NOTE =
+  "Tickets marked (PIM) are PIM's own ticket field; (from justification) were matched by the ticket pattern in the justification, because the audit record carried no ticket field. Which audit key PIM writes the ticket to is unconfirmed.";
 
 function table(header: string[], rows: (string | number)[][]): string[] {
   if (rows.length === 0) return ["_None._", ""];

@@ -2,6 +2,7 @@
  * The weekly PIM activation review, from the PIM event rows: the same pairing the workbook does in KQL
  * (justification from the activation or its request, approver by correlation id, duration up to the expiry).
  */
+import type { TicketSource } from "@entra-baseline/model";
 import type { PimEventRow } from "./rows";
 
 export interface WorkingHours {
@@ -17,6 +18,8 @@ export interface Activation {
   durationMinutes: number | null;
   justification: string;
   ticket: string;
+  /** "pim": PIM's own ticket field; "justification": matched by the ticket pattern; "": none, or not said. */
+  ticketSource: TicketSource;
   approvedBy: string | null;
   /** When the request (same correlation id) was made and approved; null when the events do not show it. */
   requestedAt: string | null;
@@ -84,6 +87,7 @@ export function buildPimReview(
           : null,
         justification: r.Justification || request?.Justification || "",
         ticket: r.Ticket || request?.Ticket || "",
+        ticketSource: r.Ticket ? r.TicketSource : request?.Ticket ? request.TicketSource : "",
         approvedBy: approval?.Actor || null,
         requestedAt: request?.TimeGenerated ?? null,
         approvedAt: approval?.TimeGenerated ?? null,

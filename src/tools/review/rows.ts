@@ -6,7 +6,7 @@
 import { UserInputError } from "../../cli/errors";
 import { readJsonFile } from "../../cli/files";
 import { z } from "zod";
-import { PIM_EVENT_COLUMNS, PIM_EVENTS, type PimEvent } from "@entra-baseline/model";
+import { PIM_EVENT_COLUMNS, PIM_EVENTS, type PimEvent, TICKET_SOURCES, type TicketSource } from "@entra-baseline/model";
 
 export interface PimEventRow {
   /** ISO 8601 UTC. */
@@ -17,6 +17,11 @@ export interface PimEventRow {
   Actor: string;
   Justification: string;
   Ticket: string;
+  /**
+   * Where the query found the ticket: "pim" (a ticket key of PIM's AdditionalDetails), "justification" (extracted
+   * with the ticket pattern), or "" (no ticket, or rows from before the query said).
+   */
+  TicketSource: TicketSource;
   Result: string;
   CorrelationId: string;
 }
@@ -36,6 +41,7 @@ const text = z
   .string({ error: "is not a string" })
   .nullish()
   .transform((v) => v ?? "");
+const TICKET_SOURCE_VALUES: [string, ...string[]] = ["", ...TICKET_SOURCES];
 // Messages complete the sentence `<value> …`: the value found is always printed before them.
 const rowSchema = z.object({
   TimeGenerated: z.union([z.string(), z.date()], { error: "is not an ISO 8601 date-time" }).transform((v, ctx) => {
@@ -52,6 +58,12 @@ const rowSchema = z.object({
   Actor: text,
   Justification: text,
   Ticket: text,
+  TicketSource: z
+    .enum(TICKET_SOURCE_VALUES, {
+      error: `is not one of ${TICKET_SOURCE_VALUES.map((v) => JSON.stringify(v)).join(", ")}`,
+    })
+    .nullish()
+    .transform((v) => v ?? ""),
   Result: text,
   CorrelationId: text,
 });

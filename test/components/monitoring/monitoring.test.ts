@@ -1,11 +1,19 @@
 /**
- * The Monitoring component under Pulumi mocks, built directly (not through the other components) from the bundled
- * Pulumi.prod.yaml: what it sends to azure-native for the workspace, diagnostic setting, action group, the five
- * alert rules and the workbook. Breakglass ids arrive as Outputs, as they do from the Breakglass component.
+ * The Monitoring component under Pulumi mocks, built directly (not through the other components) from the test
+ * stack: what it sends to azure-native for the workspace, diagnostic setting, action group, the five alert rules
+ * (each with its own identity and Log Analytics Reader assignment) and the workbook. Breakglass ids arrive as
+ * Outputs, as they do from the Breakglass component.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { setBaselineMocks, unwrap, type DeclaredResource, type MockState } from "../../support/pulumiMocks";
+import {
+  fakeObjectId,
+  MOCK_SUBSCRIPTION_ID,
+  setBaselineMocks,
+  unwrap,
+  type DeclaredResource,
+  type MockState,
+} from "../../support/pulumiMocks";
 import type { BaselineConfig } from "../../../src/config/validate";
 import {
   ALERT_RULE_KEYS,
@@ -14,6 +22,9 @@ import {
   durationSeconds,
   logAlertQueryViolations,
   providerTypes,
+  renderKql,
+  roleAssignedOutsidePimDefinition,
+  type StandingException,
   TRIPWIRE_RULE_KEYS,
   tripwireQueryCoversAccount,
   tripwireRuleProblems,
@@ -21,6 +32,8 @@ import {
 } from "@entra-baseline/model";
 import { analyzeKql } from "../../support/kusto";
 import { validConfig } from "../../support/stack";
+import { LOG_ANALYTICS_READER_ROLE_ID } from "../../../src/components/monitoring/alertRules";
+import { stableUuid } from "../../../src/components/monitoring/stableUuid";
 
 const UPNS = ["breakglass-01@contoso.onmicrosoft.com", "breakglass-02@contoso.onmicrosoft.com"];
 const IDS = ["0b1c2d3e-1111-4aaa-8bbb-000000000001", "0b1c2d3e-2222-4aaa-8bbb-000000000002"];
@@ -28,6 +41,17 @@ const GROUP = "0b1c2d3e-3333-4aaa-8bbb-000000000003";
 const WEBHOOK = "https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=SECRET";
 const EXISTING =
   "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc";
+const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
+/** A declared exception, as config holds it (the role by name). */
+const SYNC_EXCEPTION: StandingException = {
+  principal: "5a5a5a5a-0000-4000-8000-000000000001",
+  principalType: "servicePrincipal",
+  label: "Entra Connect sync",
+  roles: ["Directory Synchronization Accounts"],
+  reason: "Entra Connect synchronises on-premises identities",
+  owner: "identity-team@contoso.com",
+  expires: "2027-06-30",
+};
 
 let state: MockState;
 let config: BaselineConfig;
@@ -58,7 +82,11 @@ beforeAll(async () => {
     objectIds: pulumi.output(IDS).apply((ids) => ids),
     groupObjectId: pulumi.output(GROUP),
   };
-  const monitoring = new Monitoring("monitoring", { monitoring: config.monitoring, breakglass });
+  const monitoring = new Monitoring("monitoring", {
+    monitoring: config.monitoring,
+    exceptions: [SYNC_EXCEPTION],
+    breakglass,
+  });
   outputs = {
     workspaceId: await unwrap(monitoring.workspaceId),
     tripwireRuleId: await unwrap(monitoring.tripwireRuleId),
@@ -254,13 +282,21 @@ describe("alert rules", () => {
     }
   });
 
-  it("the account-changed rule watches both accounts and the exclusion group; outside-PIM excludes them", () => {
+  it("the account-changed rule watches both accounts and the exclusion group", () => {
     const changed = query(rule("breakglassAccountChanged"));
     for (const id of [...IDS, GROUP]) expect(changed).toContain(`"${id}"`);
+  });
+
+  it("outside PIM deploys exactly the definition the model's tests evaluate, with the declared exceptions", () => {
     const outside = query(rule("roleAssignedOutsidePim"));
-    expect(outside).toMatch(/PrincipalId !in~ \([^)]*"0b1c2d3e-3333-4aaa-8bbb-000000000003"/);
-    expect(outside).toContain('"Global Administrator"');
-    expect(outside).toContain('"Privileged Role Administrator"');
+    const bg = { userPrincipalNames: UPNS, objectIds: IDS, groupObjectId: GROUP };
+    expect(outside).toBe(renderKql(roleAssignedOutsidePimDefinition(bg, 5, [SYNC_EXCEPTION])));
+    expect(outside).toContain(`PrincipalId =~ "${SYNC_EXCEPTION.principal}"`);
+    // The second stack declares no exception: nothing is excluded but the breakglass accounts' Global Administrator.
+    const soc = of("soc", providerTypes.scheduledQueryRule).find(
+      (r) => r.inputs.ruleName === ALERT_RULES.roleAssignedOutsidePim.ruleName,
+    )!;
+    expect(query(soc)).toBe(renderKql(roleAssignedOutsidePimDefinition(bg, 5, [])));
   });
 
   it("routine JIT use: daily over Azure's longest lookback (P2D, one period), the configured ticket pattern, day count capped at two", () => {
@@ -270,10 +306,51 @@ describe("alert rules", () => {
       numberOfEvaluationPeriods: 1,
       minFailingPeriodsToAlert: 1,
     });
-    expect(query(r)).toContain('matches regex "(INC|CHG)[0-9]{6,}"');
+    expect(query(r)).toContain('extract("(INC|CHG)[0-9]{6,}", 0, Justification)');
     expect(query(r)).toContain("| where TimeGenerated > ago(2d)");
     // minActiveDays (4 of 7) needs a week of history the alert cannot query: two consecutive days is its signal.
     expect(query(r)).toContain("ActiveDays >= 2 and LastActivation > ago(1d)");
+  });
+});
+
+describe("alert rules run as themselves", () => {
+  const rules = (prefix: string) => of(prefix, providerTypes.scheduledQueryRule);
+  const readers = (prefix: string) => of(prefix, ROLE_ASSIGNMENT);
+
+  it("every rule has a system-assigned identity, and a rule name a rule with an identity may have (no ';')", () => {
+    for (const r of [...rules("monitoring"), ...rules("soc")]) {
+      expect(r.inputs.identity, r.name).toEqual({ type: "SystemAssigned" });
+      expect(r.inputs.ruleName, r.name).not.toContain(";");
+    }
+  });
+
+  it.each([
+    ["monitoring", () => outputs.workspaceId, MOCK_SUBSCRIPTION_ID],
+    ["soc", () => EXISTING, "00000000-1111-2222-3333-444444444444"],
+  ])(
+    "%s: each rule's identity holds Log Analytics Reader on the workspace it queries (created or existing)",
+    (prefix, workspace, subscription) => {
+      expect(readers(prefix)).toHaveLength(5);
+      for (const r of rules(prefix)) {
+        const reader = readers(prefix).find((a) => a.name === `${r.name}-log-analytics-reader`)!;
+        const principalId = fakeObjectId(`identity/${r.name}`);
+        expect(reader.inputs, r.name).toEqual({
+          scope: workspace(),
+          principalId,
+          principalType: "ServicePrincipal",
+          roleDefinitionId: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${LOG_ANALYTICS_READER_ROLE_ID}`,
+          roleAssignmentName: stableUuid(`${workspace().toLowerCase()}|${principalId}|${LOG_ANALYTICS_READER_ROLE_ID}`),
+          description: `entra-baseline: the log alert rule ${r.inputs.ruleName as string} queries the workspace as itself.`,
+        });
+      }
+      const names = readers(prefix).map((a) => a.inputs.roleAssignmentName as string);
+      expect(new Set(names).size).toBe(5);
+      for (const n of names) expect(n).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    },
+  );
+
+  it("Log Analytics Reader is the built-in role's id (R3 §2)", () => {
+    expect(LOG_ANALYTICS_READER_ROLE_ID).toBe("73c42c96-874c-492b-b04d-ab87d138a893");
   });
 });
 

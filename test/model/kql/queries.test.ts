@@ -1,11 +1,21 @@
 /**
  * Every query the project ships — the five alert rules, the workbook's sections and the review's base query — is
  * parsed and semantically analyzed by Kusto.Language against the documented table schemas: zero diagnostics and
- * the output columns the alert dimensions, the workbook and the review code rely on.
+ * the output columns the alert dimensions, the workbook and the review code rely on. The evaluator the behaviour
+ * tests use computes the same output schema from the same definitions.
  */
 import { describe, expect, it } from "vitest";
 import {
   ACCOUNT_CHANGED_COLUMNS,
+  breakglassAccountChangedDefinition,
+  evaluateKql,
+  type KqlQuery,
+  pimEventsDefinition,
+  pimReviewWorkbookDefinitions,
+  renderKql,
+  roleAssignedOutsidePimDefinition,
+  routineJitUseDefinition,
+  tripwireQueryDefinition,
   ACCOUNT_CHANGED_DIMENSIONS,
   type AlertRuleKey,
   breakglassAccountChangedQuery,
@@ -25,7 +35,7 @@ import {
 import { ALERT_RULE_SCHEDULES } from "../../../src/components/monitoring/alertRules";
 import { monitoringSchema } from "../../../src/config/schema";
 import { analyzeKql, describeErrors } from "../../support/kusto";
-import { breakglassOf, REVIEW_OPTIONS } from "../../support/kqlFixtures";
+import { breakglassOf, logTables, REVIEW_OPTIONS } from "../../support/kqlFixtures";
 
 const bg = breakglassOf(2);
 
@@ -92,8 +102,10 @@ describe("alert rule queries analyze cleanly against the documented schemas", ()
         TimeGenerated: "datetime",
         OperationName: "string",
         RoleName: "string",
+        RoleTemplateId: "string",
         PrincipalName: "string",
         PrincipalId: "string",
+        PrincipalType: "string",
         Actor: "string",
         Result: "string",
         CorrelationId: "string",
@@ -150,6 +162,7 @@ describe("review and workbook queries analyze cleanly", () => {
       { name: "Actor", type: "string" },
       { name: "Justification", type: "string" },
       { name: "Ticket", type: "string" },
+      { name: "TicketSource", type: "string" },
       { name: "Result", type: "string" },
       { name: "CorrelationId", type: "string" },
     ]);
@@ -209,6 +222,47 @@ describe("review and workbook queries analyze cleanly", () => {
     // A one-day threshold is kept; anything above the two days the alert can see is capped at two.
     expect(routineJitUseQuery({ ...options, minActiveDays: 1 })).toContain("ActiveDays >= 1 and");
     expect(routineJitUseQuery({ ...options, minActiveDays: 7 })).toContain("ActiveDays >= 2 and");
+  });
+});
+
+describe("the evaluator and the analyzer agree on every definition's output schema", () => {
+  const exceptions = [
+    {
+      principal: "5a5a5a5a-0000-4000-8000-000000000001",
+      principalType: "servicePrincipal" as const,
+      roles: ["Directory Synchronization Accounts"],
+      reason: "Entra Connect sync account",
+      owner: "identity-team@contoso.com",
+      expires: "2027-06-30",
+    },
+  ];
+  const definitions: [string, KqlQuery][] = [
+    ["tripwire (SigninLogs)", tripwireQueryDefinition("SigninLogs", bg)],
+    ["tripwire (AADNonInteractiveUserSignInLogs)", tripwireQueryDefinition("AADNonInteractiveUserSignInLogs", bg)],
+    ["account changed", breakglassAccountChangedDefinition(bg, 5)],
+    ["outside PIM, with an exception", roleAssignedOutsidePimDefinition(bg, 5, exceptions)],
+    ["routine JIT use", routineJitUseDefinition(REVIEW_OPTIONS)],
+    ["PIM events", pimEventsDefinition(REVIEW_OPTIONS)],
+    ...pimReviewWorkbookDefinitions(REVIEW_OPTIONS).map((s): [string, KqlQuery] => [
+      `workbook ${s.name}`,
+      s.definition,
+    ]),
+  ];
+
+  it.each(definitions)("%s", (_name, definition) => {
+    const evaluated = evaluateKql(definition, logTables({}), { now: new Date() });
+    expect(evaluated.columns).toEqual(expectClean(renderKql(definition)).columns);
+  });
+
+  it("the exported string builders are exactly the definitions rendered", () => {
+    expect(breakglassSignInQuery("SigninLogs", bg)).toBe(renderKql(tripwireQueryDefinition("SigninLogs", bg)));
+    expect(roleAssignedOutsidePimQuery(bg, 5, exceptions)).toBe(
+      renderKql(roleAssignedOutsidePimDefinition(bg, 5, exceptions)),
+    );
+    expect(pimEventsQuery(REVIEW_OPTIONS)).toBe(renderKql(pimEventsDefinition(REVIEW_OPTIONS)));
+    expect(pimReviewWorkbookQueries(REVIEW_OPTIONS).map((w) => w.query)).toEqual(
+      pimReviewWorkbookDefinitions(REVIEW_OPTIONS).map((w) => renderKql(w.definition)),
+    );
   });
 });
 

@@ -23,7 +23,16 @@ const NOW = new Date("2025-06-09T07:00:00Z");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "review-test-"));
 
 function row(partial: Partial<PimEventRow> & Pick<PimEventRow, "TimeGenerated" | "Event" | "Admin">): PimEventRow {
-  return { AdminId: "", Actor: "", Justification: "", Ticket: "", Result: "success", CorrelationId: "", ...partial };
+  return {
+    AdminId: "",
+    Actor: "",
+    Justification: "",
+    Ticket: "",
+    TicketSource: "",
+    Result: "success",
+    CorrelationId: "",
+    ...partial,
+  };
 }
 
 describe("buildPimReview", () => {
@@ -103,6 +112,38 @@ describe("buildPimReview", () => {
       approvedBy: null,
       durationMinutes: null,
     });
+  });
+
+  it("carries where the ticket was found, from the activation or its request", () => {
+    const rows = [
+      row({
+        TimeGenerated: "2025-06-02T09:00:00Z",
+        Event: "requested",
+        Admin: "a@contoso.com",
+        Ticket: "SN-4711",
+        TicketSource: "pim",
+        CorrelationId: "c1",
+      }),
+      row({ TimeGenerated: "2025-06-02T09:05:00Z", Event: "activated", Admin: "a@contoso.com", CorrelationId: "c1" }),
+      row({
+        TimeGenerated: "2025-06-03T09:05:00Z",
+        Event: "activated",
+        Admin: "a@contoso.com",
+        Justification: "INC0012345 fix",
+        Ticket: "INC0012345",
+        TicketSource: "justification",
+        CorrelationId: "c2",
+      }),
+    ];
+    const review = buildPimReview(rows, { workingHours: HOURS, now: NOW });
+    expect(review.activations.map((a) => [a.ticket, a.ticketSource])).toEqual([
+      ["INC0012345", "justification"],
+      ["SN-4711", "pim"],
+    ]);
+    const md = renderReviewMarkdown(review);
+    expect(md).toContain("| INC0012345 (from justification) |");
+    expect(md).toContain("| SN-4711 (PIM) |");
+    expect(md).toContain("Which audit key PIM writes the ticket to is unconfirmed.");
   });
 
   it("ends an activation at the admin's next expiry, not an earlier one", () => {
@@ -215,14 +256,22 @@ describe("rows", () => {
       ({ Event, Ticket, ...rest }) => ({ ...rest, EventType: Event, TicketRef: Ticket }),
     );
     const expected =
-      "week.json: the PIM event rows do not have the query's columns: missing required column Event; unknown columns EventType, TicketRef (expected TimeGenerated, Event, Admin, AdminId, Actor, Justification, Ticket, Result, CorrelationId; required: TimeGenerated, Event, Admin)";
+      "week.json: the PIM event rows do not have the query's columns: missing required column Event; unknown columns EventType, TicketRef (expected TimeGenerated, Event, Admin, AdminId, Actor, Justification, Ticket, TicketSource, Result, CorrelationId; required: TimeGenerated, Event, Admin)";
     expect(() => rowsFromJson(objects, "week.json")).toThrow(new RowsError(expected));
     expect(() => rowsFromJson(logAnalyticsTable(objects), "week.json")).toThrow(new RowsError(expected));
   });
 
+  it("accepts the ticket source the query writes, and names a value it never writes", () => {
+    const base = { TimeGenerated: "2025-06-02T09:00:00Z", Event: "activated", Admin: "a@contoso.com", Ticket: "X-1" };
+    expect(rowsFromJson([{ ...base, TicketSource: "pim" }], "week.json")[0]!.TicketSource).toBe("pim");
+    expect(() => rowsFromJson([{ ...base, TicketSource: "servicenow" }], "week.json")).toThrow(
+      /row 1: TicketSource: "servicenow" is not one of "", "pim", "justification"$/,
+    );
+  });
+
   it("reads a column an export dropped everywhere as empty, and still reports a row that lacks a required one", () => {
     const noTicket = [{ TimeGenerated: "2025-06-02T09:00:00Z", Event: "activated", Admin: "a@contoso.com" }];
-    expect(rowsFromJson(noTicket, "week.json")[0]).toMatchObject({ Ticket: "", Justification: "" });
+    expect(rowsFromJson(noTicket, "week.json")[0]).toMatchObject({ Ticket: "", TicketSource: "", Justification: "" });
     expect(() =>
       rowsFromJson([...noTicket, { TimeGenerated: "2025-06-02T10:00:00Z", Admin: "a@contoso.com" }], "week.json"),
     ).toThrow(/^week\.json: 1 invalid value in the PIM event rows:\n {2}row 2: Event: is missing$/);
