@@ -1999,10 +1999,14 @@ export const CASES: readonly GuaranteeCase[] = [
     rule: "BREAKGLASS-ACCOUNTS",
     verdict: "clean",
     config: (raw) => {
-      raw.breakglass = { ...raw.breakglass, count: undefined, accounts: [
-        { name: "breakglass-01", objectId: "b0000000-0000-4000-8000-0000000000b1", password: "keepExisting" },
-        { name: "breakglass-02", objectId: "b0000000-0000-4000-8000-0000000000b2", password: "keepExisting" },
-      ] };
+      raw.breakglass = {
+        ...raw.breakglass,
+        count: undefined,
+        accounts: [
+          { name: "breakglass-01", objectId: "b0000000-0000-4000-8000-0000000000b1", password: "keepExisting" },
+          { name: "breakglass-02", objectId: "b0000000-0000-4000-8000-0000000000b2", password: "keepExisting" },
+        ],
+      };
       delete raw.breakglass.count;
     },
     stack: (s) => {
@@ -2021,8 +2025,19 @@ export const CASES: readonly GuaranteeCase[] = [
     verdict: "clean",
     both: true,
     config: (raw) => {
-      raw.pim.templates = { helpdesk: { maxActivationDuration: "PT8H", requireJustification: true, requireTicket: false, requireApproval: false } };
-      raw.pim.roles.push({ role: "Helpdesk Administrator", template: "helpdesk", eligibleUsers: ["megan.bowen@contoso.com"] });
+      raw.pim.templates = {
+        helpdesk: {
+          maxActivationDuration: "PT8H",
+          requireJustification: true,
+          requireTicket: false,
+          requireApproval: false,
+        },
+      };
+      raw.pim.roles.push({
+        role: "Helpdesk Administrator",
+        template: "helpdesk",
+        eligibleUsers: ["megan.bowen@contoso.com"],
+      });
     },
   },
   {
@@ -2035,7 +2050,14 @@ export const CASES: readonly GuaranteeCase[] = [
           resource(providerTypes.conditionalAccessPolicy, "finance-policy", {
             displayName: "Finance: compliant devices",
             state: "enabled",
-            conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["All"] }, users: { includedGroups: [ADMINS_GROUP], excludedGroups: [mode === "preview" ? unknownStringValue : ids.group] } },
+            conditions: {
+              clientAppTypes: ["all"],
+              applications: { includedApplications: ["All"] },
+              users: {
+                includedGroups: [ADMINS_GROUP],
+                excludedGroups: [mode === "preview" ? unknownStringValue : ids.group],
+              },
+            },
             grantControls: { operator: "OR", builtInControls: ["compliantDevice"] },
           }),
           "conditions",
@@ -2047,7 +2069,18 @@ export const CASES: readonly GuaranteeCase[] = [
         id: guid(79, "ca000000"),
         displayName: "Finance: compliant devices",
         state: "enabled",
-        conditions: { users: { includeUsers: [], excludeUsers: [], includeGroups: [ADMINS_GROUP], excludeGroups: [String(t.groups[0]!.id)], includeRoles: [], excludeRoles: [] }, applications: { includeApplications: ["All"] }, clientAppTypes: ["all"] },
+        conditions: {
+          users: {
+            includeUsers: [],
+            excludeUsers: [],
+            includeGroups: [ADMINS_GROUP],
+            excludeGroups: [String(t.groups[0]!.id)],
+            includeRoles: [],
+            excludeRoles: [],
+          },
+          applications: { includeApplications: ["All"] },
+          clientAppTypes: ["all"],
+        },
         grantControls: { operator: "OR", builtInControls: ["compliantDevice"] },
       }),
   },
@@ -2064,8 +2097,12 @@ export const CASES: readonly GuaranteeCase[] = [
     name: "the activation context's CA policy re-prompts for the second factor only, every time",
     rule: "ACTIVATION-FRESH-MFA",
     verdict: "clean",
-    stack: (s) => void (((activationCa(s).inputs.sessionControls as Json).signInFrequency as Json).authenticationType = "secondaryAuthentication"),
-    tenant: (t) => void (((activationCaPolicyOf(t).sessionControls as Json).signInFrequency as Json).authenticationType = "secondaryAuthentication"),
+    stack: (s) =>
+      void (((activationCa(s).inputs.sessionControls as Json).signInFrequency as Json).authenticationType =
+        "secondaryAuthentication"),
+    tenant: (t) =>
+      void (((activationCaPolicyOf(t).sessionControls as Json).signInFrequency as Json).authenticationType =
+        "secondaryAuthentication"),
   },
 
   // ——— Custom roles ———
