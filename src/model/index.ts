@@ -6,6 +6,8 @@ export * from "./builtInRoles";
 export * from "./clouds";
 export * from "./duration";
 export * from "./exceptions";
+export * from "./exclusionGroupOwners";
+export * from "./fido2";
 export * from "./identifiers";
 export * from "./limits";
 export * from "./logAlertQuery";
