@@ -1,14 +1,29 @@
 /**
- * The tenant's FIDO2 authentication-method policy, as far as the emergency accounts need it: enabled for the
- * breakglass group, attestation enforced, an optional AAGUID allow-list (reference §4; EIDSCA AF01–AF06).
+ * The tenant's FIDO2 / passkey method policy, as far as the emergency accounts need it (R2 §1; EIDSCA AF01–AF06).
  *
- * There is one FIDO2 policy per tenant and it may already serve other people (often "all users"). So:
- * - includeTargets are MERGED: our group is added when missing, every other target stays as it is;
- * - our group is taken out of excludeTargets (an exclusion wins over an inclusion in Entra), other exclusions stay;
- * - state, attestation, self-service registration and the key restrictions are tenant-wide settings this resource
- *   owns: an allow-list in config applies to every FIDO2 user of the tenant (see docs/breakglass.md).
- * Writes happen only when the live policy differs, and are read back and compared. Delete leaves the policy in
- * place: turning FIDO2 off would take away the emergency accounts' only sign-in method.
+ * There is one FIDO2 configuration per tenant, it usually serves other people too (often `all_users`), and Graph
+ * writes it only as a whole (`PATCH …/authenticationMethodConfigurations/fido2`). It has two shapes
+ * (src/model/fido2.ts decides which): passkey profiles, or the deprecated tenant-wide settings.
+ *
+ * - **Passkey-profile tenants**: the emergency group gets a profile of its own (`profile`: created with a new GUID id
+ *   when missing, else updated — only when no other target uses it, never the default profile) and its include
+ *   target names exactly that profile. Nobody else's settings change.
+ * - **Tenant-wide tenants**: the group is added to the targets; `isAttestationEnforced` and `keyRestrictions` are
+ *   written only when the stack declares them (`tenantWide`, which config validation lets narrow only with
+ *   `acknowledgeRestrictsEveryone`): they apply to every FIDO2 user. The tenant is never migrated to profiles.
+ * - Both: `state` enabled and `isSelfServiceRegistrationAllowed` (the keys are registered by the accounts
+ *   themselves) are tenant-wide settings this resource owns; the group is taken out of `excludeTargets` (an
+ *   exclusion wins over an inclusion). Every other include target, exclusion and profile is sent back with all its
+ *   properties, and checked unchanged after the write.
+ *
+ * Writes happen only when the live policy falls short, and are read back. Delete leaves the policy in place: turning
+ * FIDO2 off would take away the emergency accounts' only sign-in method.
+ *
+ * Upgrade from the props of 0.2 and before (`isAttestationEnforced`, `aaGuids`, written tenant-wide): the old state
+ * reads as `tenantWide` settings this resource owned, so it diffs as an update, never a replace. Since the old state
+ * records no passkey profile and no tenant shape, the first `pulumi up` shows one update: in a passkey-profile tenant
+ * it creates the group's profile (a real change); in a tenant-wide tenant it reads the policy and writes only if
+ * something declared differs. After a refresh the tenant's shape is known and only real changes diff.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
@@ -16,158 +31,417 @@ import {
   diffProps,
   differences,
   during,
-  expectObject,
   graphClientFor,
   notPersisted,
   unexpectedAnswer,
   type GraphResourceProps,
 } from "../../graph/dynamicProvider";
-import { dynamicTypes } from "@entra-baseline/model";
+import {
+  dynamicTypes,
+  fido2PolicyFacts,
+  passkeyTypesFlags,
+  passkeyTypesOf,
+  type Fido2PolicyShape,
+} from "@entra-baseline/model";
 
 export const FIDO2_POLICY_PATH = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2";
 export const FIDO2_ODATA_TYPE = "#microsoft.graph.fido2AuthenticationMethodConfiguration";
+
+/** Graph `fido2KeyRestrictions`. */
+export interface KeyRestrictions {
+  isEnforced: boolean;
+  enforcementType?: "allow" | "block";
+  aaGuids?: string[];
+}
+
+/** The emergency group's own passkey profile, in Graph's `passkeyProfile` field names (without the id). */
+export interface PasskeyProfileSettings {
+  /** How the profile is found again when its id is not in the state (a retried create, an import). */
+  name: string;
+  attestationEnforcement: "disabled" | "registrationOnly";
+  /** Graph flags, comma-joined: `deviceBound`, `synced` or `deviceBound,synced`. */
+  passkeyTypes: string;
+  keyRestrictions: KeyRestrictions;
+}
+
+/**
+ * Tenant-wide settings of a tenant without passkey profiles, in Graph's field names. Only the keys present are
+ * owned; `keyRestrictions: { isEnforced: false }` switches restrictions off and leaves the tenant's list in place.
+ */
+export interface TenantWideFido2Settings {
+  isAttestationEnforced?: boolean;
+  keyRestrictions?: KeyRestrictions;
+}
 
 export interface Fido2MethodPolicyProps extends GraphResourceProps {
   /** Always "enabled"; kept as a prop so that a refresh shows a policy someone turned off. */
   state: "enabled" | "disabled";
   /** Object id of the group that must be able to register keys (the breakglass group). */
   targetGroupId: string;
-  isAttestationEnforced: boolean;
   isSelfServiceRegistrationAllowed: boolean;
-  /** AAGUID allow-list (tenant-wide). Empty: any model, no key restriction enforced. */
-  aaGuids: string[];
+  /** Applies in passkey-profile tenants. Read back as null when the group has no profile of its own. */
+  profile: PasskeyProfileSettings | null;
+  /** Applies in tenant-wide tenants. */
+  tenantWide: TenantWideFido2Settings;
+  /** Output: the shape the tenant had at the last write or refresh. */
+  tenantShape?: Fido2PolicyShape;
+  /** Output: the id of the group's passkey profile ("" in a tenant-wide tenant). */
+  profileId?: string;
 }
 
 export type Fido2MethodPolicyArgs = {
-  [K in keyof Fido2MethodPolicyProps]: Fido2MethodPolicyProps[K] extends string[]
-    ? pulumi.Input<pulumi.Input<string>[]>
-    : pulumi.Input<Fido2MethodPolicyProps[K]>;
+  graphEndpoint: pulumi.Input<string>;
+  state: pulumi.Input<"enabled" | "disabled">;
+  targetGroupId: pulumi.Input<string>;
+  isSelfServiceRegistrationAllowed: pulumi.Input<boolean>;
+  profile: pulumi.Input<PasskeyProfileSettings>;
+  tenantWide: pulumi.Input<TenantWideFido2Settings>;
 };
 
-export interface AuthenticationMethodTarget {
-  targetType: string;
-  id: string;
-  isRegistrationRequired?: boolean;
-  [field: string]: unknown;
-}
+type Json = Record<string, unknown>;
 
+/** The configuration as Graph answers it; only the fields this resource reads or writes are named. */
 export interface Fido2Configuration {
   "@odata.type"?: string;
   state?: string;
-  isAttestationEnforced?: boolean;
   isSelfServiceRegistrationAllowed?: boolean;
-  keyRestrictions?: { isEnforced?: boolean; enforcementType?: string; aaGuids?: string[] } | null;
-  includeTargets?: AuthenticationMethodTarget[];
-  excludeTargets?: AuthenticationMethodTarget[];
+  isAttestationEnforced?: boolean;
+  keyRestrictions?: KeyRestrictions | null;
+  defaultPasskeyProfile?: string | null;
+  includeTargets?: Json[];
+  excludeTargets?: Json[];
+  passkeyProfiles?: Json[];
   [field: string]: unknown;
 }
 
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/** A checked live answer: its shape, and the configuration to merge into. */
+export interface LivePolicy {
+  shape: Fido2PolicyShape;
+  raw: Fido2Configuration;
+}
 
-/**
- * The PATCH body that makes `live` compliant with `props`, keeping every include target that is not ours and
- * every exclusion that does not name our group. `excludeTargets` is only sent when it must change.
- */
-export function fido2PolicyBody(
-  props: Fido2MethodPolicyProps,
-  live: Fido2Configuration | undefined,
-): Fido2Configuration {
-  const includes = (live?.includeTargets ?? []).map(targetOnly);
-  if (!includes.some((t) => sameId(t.id, props.targetGroupId))) {
-    includes.push({ targetType: "group", id: props.targetGroupId, isRegistrationRequired: false });
+/** The PATCH that brings the live policy to the props, if one is needed. */
+export interface Fido2Plan {
+  /** Where the live policy falls short (empty: no write). */
+  gaps: string[];
+  body: Fido2Configuration;
+  /** The group's passkey profile id ("" in a tenant-wide tenant). */
+  profileId: string;
+}
+
+const sameId = (a: unknown, b: unknown) =>
+  typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
+/** Profile names as a person reads them: case and surrounding spaces do not make another profile. */
+const sameName = (a: unknown, b: string) => typeof a === "string" && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** An object as sent back to Graph: every property but instance annotations (`@odata.context`, `x@odata.…`). */
+function withoutAnnotations(value: Json): Json {
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !k.includes("@") || k === "@odata.type"));
+}
+
+/** Our profile in the form compared: flags in Graph's order, so "synced,deviceBound" is not a change. */
+function comparableProfile(p: Json | PasskeyProfileSettings): Json {
+  return { ...p, passkeyTypes: passkeyTypesFlags(passkeyTypesOf(p.passkeyTypes)) };
+}
+
+function profileSettings(p: PasskeyProfileSettings): Json {
+  return {
+    name: p.name,
+    attestationEnforcement: p.attestationEnforcement,
+    passkeyTypes: p.passkeyTypes,
+    keyRestrictions: { ...p.keyRestrictions },
+  };
+}
+
+/** The group's profile in the live policy: the one the state names, else the one of the configured name. */
+function findOwnProfile(raw: Fido2Configuration, settings: PasskeyProfileSettings, knownId?: string): Json | undefined {
+  const profiles = raw.passkeyProfiles ?? [];
+  if (knownId) {
+    const known = profiles.find((p) => sameId(p.id, knownId));
+    if (known) return known;
   }
+  const namesakes = profiles.filter((p) => sameName(p.name, settings.name));
+  if (namesakes.length > 1) {
+    throw new Error(
+      `${namesakes.length} passkey profiles are named "${settings.name}" (${namesakes.map((p) => String(p.id)).join(", ")}); rename the extra ones or choose another breakglass.fido2.profile.name (nothing was changed)`,
+    );
+  }
+  const found = namesakes[0];
+  if (found && sameId(found.id, raw.defaultPasskeyProfile)) {
+    throw new Error(
+      `the tenant's default passkey profile (${String(found.id)}) is named "${settings.name}": it applies to everyone it targets and is never changed by this stack; choose another breakglass.fido2.profile.name (nothing was changed)`,
+    );
+  }
+  return found;
+}
+
+/** The include targets other than the group that use a profile. */
+function otherUsers(raw: Fido2Configuration, profileId: string, groupId: string): string[] {
+  return (raw.includeTargets ?? [])
+    .filter((t) => !sameId(t.id, groupId))
+    .filter(
+      (t) => Array.isArray(t.allowedPasskeyProfiles) && t.allowedPasskeyProfiles.some((p) => sameId(p, profileId)),
+    )
+    .map((t) => String(t.id));
+}
+
+function groupTarget(raw: Fido2Configuration, groupId: string): Json | undefined {
+  return (raw.includeTargets ?? []).find((t) => sameId(t.id, groupId));
+}
+
+function isExcluded(raw: Fido2Configuration, groupId: string): boolean {
+  return (raw.excludeTargets ?? []).some((t) => sameId(t.id, groupId));
+}
+
+/** Gaps every shape shares: state, self-service registration, the group's exclusion. */
+function commonGaps(props: Fido2MethodPolicyProps, raw: Fido2Configuration): string[] {
+  const gaps: string[] = [];
+  if (raw.state !== props.state) gaps.push("state");
+  if (raw.isSelfServiceRegistrationAllowed !== props.isSelfServiceRegistrationAllowed)
+    gaps.push("isSelfServiceRegistrationAllowed");
+  if (isExcluded(raw, props.targetGroupId)) gaps.push("excludeTargets");
+  return gaps;
+}
+
+function commonBody(props: Fido2MethodPolicyProps, raw: Fido2Configuration): Fido2Configuration {
   const body: Fido2Configuration = {
     "@odata.type": FIDO2_ODATA_TYPE,
     state: props.state,
-    isAttestationEnforced: props.isAttestationEnforced,
     isSelfServiceRegistrationAllowed: props.isSelfServiceRegistrationAllowed,
-    keyRestrictions: { isEnforced: props.aaGuids.length > 0, enforcementType: "allow", aaGuids: props.aaGuids },
-    includeTargets: includes,
   };
-  const excludes = live?.excludeTargets ?? [];
-  if (excludes.some((t) => sameId(t.id, props.targetGroupId))) {
-    body.excludeTargets = excludes.filter((t) => !sameId(t.id, props.targetGroupId)).map(targetOnly);
+  if (isExcluded(raw, props.targetGroupId)) {
+    body.excludeTargets = (raw.excludeTargets ?? [])
+      .filter((t) => !sameId(t.id, props.targetGroupId))
+      .map(withoutAnnotations);
   }
   return body;
 }
 
-/** Only the writable fields of a target (Graph returns annotations on them too). */
-function targetOnly(t: AuthenticationMethodTarget): AuthenticationMethodTarget {
-  const out: AuthenticationMethodTarget = { targetType: t.targetType, id: t.id };
-  if (t.isRegistrationRequired !== undefined) out.isRegistrationRequired = t.isRegistrationRequired;
-  return out;
+/**
+ * Passkey-profile tenant: the group's own profile and a target naming exactly it. Throws, before anything is
+ * written, when the profile this stack would change is the default profile or also applies to another target.
+ */
+export function planProfileTenant(props: Fido2MethodPolicyProps, raw: Fido2Configuration, knownId?: string): Fido2Plan {
+  if (!props.profile) throw new Error("Fido2MethodPolicy: no passkey profile settings for a passkey-profile tenant");
+  const settings = profileSettings(props.profile);
+  const existing = findOwnProfile(raw, props.profile, knownId);
+  const profileId = existing
+    ? String(existing.id)
+    : // Required here, not at module top: dynamic providers are closure-serialized.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require("node:crypto") as typeof import("node:crypto")).randomUUID();
+  const gaps = commonGaps(props, raw);
+  const profileGaps = existing ? differences(comparableProfile(settings), comparableProfile(existing)) : ["(missing)"];
+  if (profileGaps.length > 0) {
+    gaps.push(`passkeyProfiles["${props.profile.name}"]`);
+    const others = existing ? otherUsers(raw, profileId, props.targetGroupId) : [];
+    if (others.length > 0) {
+      throw new Error(
+        `passkey profile "${String(existing!.name)}" (${profileId}) also applies to ${others.join(", ")}: changing it would change their FIDO2 settings; give breakglass.fido2.profile.name a name of its own (nothing was changed)`,
+      );
+    }
+  }
+  const target = groupTarget(raw, props.targetGroupId);
+  const bound = target?.allowedPasskeyProfiles;
+  if (!target || !Array.isArray(bound) || bound.length !== 1 || !sameId(bound[0], profileId)) {
+    gaps.push("includeTargets");
+  }
+
+  const ownProfile = { ...(existing ? withoutAnnotations(existing) : {}), id: profileId, ...settings };
+  const profiles = (raw.passkeyProfiles ?? []).map((p) => (p === existing ? ownProfile : withoutAnnotations(p)));
+  if (!existing) profiles.push(ownProfile);
+  const ownTarget = {
+    ...(target
+      ? withoutAnnotations(target)
+      : { targetType: "group", id: props.targetGroupId, isRegistrationRequired: false }),
+    allowedPasskeyProfiles: [profileId],
+  };
+  const includes = (raw.includeTargets ?? []).map((t) => (t === target ? ownTarget : withoutAnnotations(t)));
+  if (!target) includes.push(ownTarget);
+  return {
+    gaps,
+    profileId,
+    body: { ...commonBody(props, raw), includeTargets: includes, passkeyProfiles: profiles },
+  };
 }
 
-/** Where `live` falls short of `props` (empty = compliant, no write needed). */
-export function fido2PolicyGaps(props: Fido2MethodPolicyProps, live: Fido2Configuration | undefined): string[] {
-  if (!live) return ["(policy not readable)"];
-  const {
-    "@odata.type": _type,
-    includeTargets: _includes,
-    excludeTargets: _excludes,
-    ...settings
-  } = fido2PolicyBody(props, live);
-  const gaps = differences(settings, live);
-  if (!(live.includeTargets ?? []).some((t) => sameId(t.id, props.targetGroupId))) gaps.push("includeTargets");
-  if ((live.excludeTargets ?? []).some((t) => sameId(t.id, props.targetGroupId))) gaps.push("excludeTargets");
+/** Tenant-wide tenant: the group added to the targets, and only the declared tenant-wide settings. */
+export function planTenantWide(props: Fido2MethodPolicyProps, raw: Fido2Configuration): Fido2Plan {
+  const gaps = commonGaps(props, raw);
+  const target = groupTarget(raw, props.targetGroupId);
+  if (!target) gaps.push("includeTargets");
+  const includes = (raw.includeTargets ?? []).map(withoutAnnotations);
+  if (!target) includes.push({ targetType: "group", id: props.targetGroupId, isRegistrationRequired: false });
+  const body: Fido2Configuration = { ...commonBody(props, raw), includeTargets: includes };
+  const wide = props.tenantWide ?? {};
+  if (wide.isAttestationEnforced !== undefined) {
+    if (raw.isAttestationEnforced !== wide.isAttestationEnforced) gaps.push("isAttestationEnforced");
+    body.isAttestationEnforced = wide.isAttestationEnforced;
+  }
+  if (wide.keyRestrictions !== undefined) {
+    if (differences(wide.keyRestrictions, raw.keyRestrictions).length > 0) gaps.push("keyRestrictions");
+    // The whole complex value is sent: switching enforcement off keeps the tenant's list and its type.
+    body.keyRestrictions = {
+      enforcementType: "allow",
+      aaGuids: [],
+      ...(raw.keyRestrictions ?? {}),
+      ...wide.keyRestrictions,
+    };
+  }
+  return { gaps, profileId: "", body };
+}
+
+export function planFido2Write(props: Fido2MethodPolicyProps, live: LivePolicy, knownProfileId?: string): Fido2Plan {
+  return live.shape === "passkeyProfiles"
+    ? planProfileTenant(props, live.raw, knownProfileId)
+    : planTenantWide(props, live.raw);
+}
+
+/**
+ * What the read-back must show after a write: the plan's gaps closed, and every target, exclusion and profile that
+ * was not ours still there with all its properties.
+ */
+export function readBackGaps(
+  props: Fido2MethodPolicyProps,
+  before: LivePolicy,
+  after: LivePolicy,
+  profileId: string,
+): string[] {
+  if (after.shape !== before.shape) return [`the policy's shape (${before.shape} before, ${after.shape} after)`];
+  const gaps = planFido2Write(props, after, profileId || undefined).gaps;
+  const kept = (field: "includeTargets" | "excludeTargets" | "passkeyProfiles", isOurs: (item: Json) => boolean) => {
+    for (const item of before.raw[field] ?? []) {
+      if (isOurs(item)) continue;
+      const now = (after.raw[field] ?? []).find((a) => sameId(a.id, item.id));
+      if (!now || differences(withoutAnnotations(item), now).length > 0) gaps.push(`${field} (${String(item.id)})`);
+    }
+  };
+  const ourTarget = (t: Json) => sameId(t.id, props.targetGroupId);
+  kept("includeTargets", ourTarget);
+  kept("excludeTargets", ourTarget);
+  kept("passkeyProfiles", (p) => sameId(p.id, profileId));
   return gaps;
 }
 
 const RESOURCE = "Fido2MethodPolicy";
 
 /**
- * The live policy, checked before anything is merged into it: includeTargets must be a list of targets with ids.
- * A body without them would be "merged" into a PATCH naming our group alone — taking FIDO2 away from everyone else.
+ * The live policy, checked before anything is merged into it (src/model/fido2.ts): a body without its targets
+ * would be "merged" into a PATCH naming our group alone — taking FIDO2 away from everyone else — and one that refers
+ * to passkey profiles it does not list would lose them.
  */
-async function readFido2Policy(client: GraphClient): Promise<Fido2Configuration> {
-  const call = `GET ${FIDO2_POLICY_PATH}`;
-  const live = expectObject(await client.get<unknown>(FIDO2_POLICY_PATH), call) as Fido2Configuration;
-  for (const field of ["includeTargets", "excludeTargets"] as const) {
-    const targets: unknown = live[field];
-    if (targets === undefined && field === "excludeTargets") continue;
-    const valid =
-      Array.isArray(targets) &&
-      targets.every((t) => typeof t === "object" && t !== null && typeof (t as { id?: unknown }).id === "string");
-    if (!valid) throw unexpectedAnswer(call, `${field} as a list of targets with ids`, targets);
-  }
-  return live;
+async function readFido2Policy(client: GraphClient): Promise<LivePolicy> {
+  const answer = await client.get<unknown>(FIDO2_POLICY_PATH);
+  const checked = fido2PolicyFacts(answer);
+  if ("error" in checked)
+    throw unexpectedAnswer(`GET ${FIDO2_POLICY_PATH}`, checked.error.expected, checked.error.value);
+  return { shape: checked.facts.shape, raw: answer as Fido2Configuration };
 }
 
-async function ensureFido2Policy(props: Fido2MethodPolicyProps): Promise<Fido2MethodPolicyProps> {
+async function ensureFido2Policy(
+  props: Fido2MethodPolicyProps,
+  knownProfileId?: string,
+): Promise<Fido2MethodPolicyProps> {
   const client: GraphClient = graphClientFor(props);
   const live = await during(RESOURCE, "reading the tenant's FIDO2 policy (nothing was changed)", () =>
     readFido2Policy(client),
   );
-  if (fido2PolicyGaps(props, live).length === 0) return props;
-  await during(RESOURCE, "updating the tenant's FIDO2 policy", () =>
-    client.patch(FIDO2_POLICY_PATH, fido2PolicyBody(props, live)),
+  const plan = await during(RESOURCE, "planning the FIDO2 policy update", async () =>
+    planFido2Write(props, live, knownProfileId),
+  );
+  const outs = { ...props, tenantShape: live.shape, profileId: plan.profileId };
+  if (plan.gaps.length === 0) return outs;
+  await during(RESOURCE, `updating the tenant's FIDO2 policy (${plan.gaps.join(", ")})`, () =>
+    client.patch(FIDO2_POLICY_PATH, plan.body),
   );
   const after = await during(RESOURCE, "reading back the tenant's FIDO2 policy", () => readFido2Policy(client));
-  const gaps = fido2PolicyGaps(props, after);
+  const gaps = readBackGaps(props, live, after, plan.profileId);
   if (gaps.length > 0) throw notPersisted("FIDO2 authentication-method policy", gaps);
-  return props;
+  return outs;
+}
+
+/** The props of 0.2 and before: the tenant-wide settings this resource then owned. */
+interface LegacyProps {
+  isAttestationEnforced?: boolean;
+  aaGuids?: string[];
+}
+
+/** State of any version in today's shape: an old state's tenant-wide settings become `tenantWide`. */
+export function currentProps(state: Partial<Fido2MethodPolicyProps> & LegacyProps): Partial<Fido2MethodPolicyProps> {
+  if (state.tenantWide !== undefined || (state.isAttestationEnforced === undefined && state.aaGuids === undefined))
+    return state;
+  const { isAttestationEnforced, aaGuids, ...rest } = state;
+  const list = (aaGuids ?? []).map((a) => a.toLowerCase());
+  return {
+    ...rest,
+    tenantWide: {
+      ...(isAttestationEnforced !== undefined ? { isAttestationEnforced } : {}),
+      keyRestrictions: { isEnforced: list.length > 0, enforcementType: "allow", aaGuids: list },
+    },
+  };
+}
+
+/** `live` cut down to the shape of `owned`: what refresh stores for the tenant-wide keys this stack declares. */
+function projectOnto(owned: Json, live: Json | null | undefined): Json {
+  return Object.fromEntries(Object.keys(owned).map((k) => [k, live?.[k] ?? null]));
 }
 
 /** The live policy as this resource's props (what refresh stores). */
 export function fido2PropsFromLive(
   graphEndpoint: string,
-  targetGroupId: string,
-  live: Fido2Configuration,
+  state: Partial<Fido2MethodPolicyProps>,
+  live: LivePolicy,
 ): Fido2MethodPolicyProps {
-  const included = (live.includeTargets ?? []).some((t) => sameId(t.id, targetGroupId));
-  const excluded = (live.excludeTargets ?? []).some((t) => sameId(t.id, targetGroupId));
-  const restrictions = live.keyRestrictions;
-  const allowList =
-    restrictions?.isEnforced === true && restrictions.enforcementType === "allow" ? (restrictions.aaGuids ?? []) : [];
-  return {
+  const groupId = state.targetGroupId ?? "";
+  const raw = live.raw;
+  const included = groupTarget(raw, groupId) !== undefined;
+  const declaredWide = state.tenantWide ?? {};
+  const props: Fido2MethodPolicyProps = {
     graphEndpoint,
-    state: live.state === "enabled" ? "enabled" : "disabled",
+    state: raw.state === "enabled" ? "enabled" : "disabled",
     // A group that is not (effectively) targeted reads back as "", so the next update puts it back.
-    targetGroupId: included && !excluded ? targetGroupId : "",
-    isAttestationEnforced: live.isAttestationEnforced === true,
-    isSelfServiceRegistrationAllowed: live.isSelfServiceRegistrationAllowed === true,
-    aaGuids: allowList,
+    targetGroupId: included && !isExcluded(raw, groupId) ? groupId : "",
+    isSelfServiceRegistrationAllowed: raw.isSelfServiceRegistrationAllowed === true,
+    profile: state.profile ?? null,
+    tenantWide: declaredWide,
+    tenantShape: live.shape,
+    profileId: "",
   };
+  if (live.shape === "tenantWide") {
+    props.tenantWide = {
+      ...(declaredWide.isAttestationEnforced !== undefined
+        ? { isAttestationEnforced: raw.isAttestationEnforced === true }
+        : {}),
+      ...(declaredWide.keyRestrictions !== undefined
+        ? {
+            keyRestrictions: projectOnto(
+              declaredWide.keyRestrictions as unknown as Json,
+              raw.keyRestrictions as Json | null,
+            ) as unknown as KeyRestrictions,
+          }
+        : {}),
+    };
+    return props;
+  }
+  // A profile tenant: the group's own profile as it is, or null when it is missing or not (only) the group's.
+  const own = state.profile
+    ? ((raw.passkeyProfiles ?? []).find((p) => sameId(p.id, state.profileId)) ??
+      (raw.passkeyProfiles ?? []).find(
+        (p) => sameName(p.name, state.profile!.name) && !sameId(p.id, raw.defaultPasskeyProfile),
+      ))
+    : undefined;
+  const bound = groupTarget(raw, groupId)?.allowedPasskeyProfiles;
+  const onlyOurs = own && Array.isArray(bound) && bound.length === 1 && sameId(bound[0], own.id);
+  props.profile = onlyOurs
+    ? {
+        name: String(own.name ?? ""),
+        attestationEnforcement: own.attestationEnforcement as PasskeyProfileSettings["attestationEnforcement"],
+        passkeyTypes: String(own.passkeyTypes ?? ""),
+        keyRestrictions: (own.keyRestrictions ?? { isEnforced: false }) as KeyRestrictions,
+      }
+    : null;
+  props.profileId = own ? String(own.id) : "";
+  return props;
 }
 
 export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
@@ -175,22 +449,26 @@ export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
   Fido2MethodPolicyProps
 > = {
   async diff(_id, olds, news) {
-    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, {
-      ignore: ["graphEndpoint"],
-    });
+    const old = currentProps(olds as Fido2MethodPolicyProps & LegacyProps);
+    // Settings of the shape the tenant does not have govern nothing there: changing them is not an update. With
+    // no shape in the state (an old state, or never refreshed), both count.
+    const ignore = ["graphEndpoint", "tenantShape", "profileId"];
+    if (old.tenantShape === "tenantWide") ignore.push("profile");
+    if (old.tenantShape === "passkeyProfiles") ignore.push("tenantWide");
+    return diffProps(old as Json, news as unknown as Json, { ignore });
   },
   async create(inputs) {
     return { id: "fido2", outs: await ensureFido2Policy(inputs) };
   },
-  async update(_id, _olds, news) {
-    return { outs: await ensureFido2Policy(news) };
+  async update(_id, olds, news) {
+    return { outs: await ensureFido2Policy(news, olds.profileId || undefined) };
   },
   async read(id, props) {
     const graphEndpoint = props?.graphEndpoint ?? "https://graph.microsoft.com";
     const live = await during(RESOURCE, "reading the tenant's FIDO2 policy", () =>
       readFido2Policy(graphClientFor({ graphEndpoint })),
     );
-    return { id, props: fido2PropsFromLive(graphEndpoint, props?.targetGroupId ?? "", live) };
+    return { id, props: fido2PropsFromLive(graphEndpoint, currentProps(props ?? {}), live) };
   },
   async delete() {
     // Deliberately left in place: see the module comment.
@@ -200,11 +478,21 @@ export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
 export class Fido2MethodPolicy extends pulumi.dynamic.Resource {
   declare readonly state: pulumi.Output<string>;
   declare readonly targetGroupId: pulumi.Output<string>;
-  declare readonly isAttestationEnforced: pulumi.Output<boolean>;
-  declare readonly aaGuids: pulumi.Output<string[]>;
+  declare readonly profile: pulumi.Output<PasskeyProfileSettings | null>;
+  declare readonly tenantWide: pulumi.Output<TenantWideFido2Settings>;
+  declare readonly tenantShape: pulumi.Output<Fido2PolicyShape>;
+  declare readonly profileId: pulumi.Output<string>;
 
   constructor(name: string, args: Fido2MethodPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     const { module, type } = dynamicTypes.fido2MethodPolicy;
-    super(fido2MethodPolicyProvider, name, { ...args }, opts, module, type);
+    // The outputs are declared so that the engine records them; their values come from the provider.
+    super(
+      fido2MethodPolicyProvider,
+      name,
+      { tenantShape: undefined, profileId: undefined, ...args },
+      opts,
+      module,
+      type,
+    );
   }
 }

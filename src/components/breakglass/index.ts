@@ -12,10 +12,16 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { BaselineConfig } from "../../config/validate";
-import type { TenantConfig } from "../../config/schema";
-import { componentTypes, GLOBAL_ADMINISTRATOR, isOnMicrosoftDomain } from "@entra-baseline/model";
+import type { BreakglassConfig, TenantConfig } from "../../config/schema";
+import {
+  ATTESTATION_ENFORCEMENT,
+  componentTypes,
+  GLOBAL_ADMINISTRATOR,
+  isOnMicrosoftDomain,
+  passkeyTypesFlags,
+} from "@entra-baseline/model";
 import type { Endpoints } from "@entra-baseline/model";
-import { Fido2MethodPolicy } from "./fido2MethodPolicy";
+import { Fido2MethodPolicy, type PasskeyProfileSettings, type TenantWideFido2Settings } from "./fido2MethodPolicy";
 import { PASSWORD_ARGS } from "./password";
 
 export interface BreakglassArgs {
@@ -94,9 +100,10 @@ export class Breakglass extends pulumi.ComponentResource {
         graphEndpoint: args.endpoints.graph,
         state: "enabled",
         targetGroupId: this.group.objectId,
-        isAttestationEnforced: bg.fido2.profile.enforceAttestation,
+        // The accounts register their own keys (docs/breakglass.md, runbook); a tenant-wide setting.
         isSelfServiceRegistrationAllowed: true,
-        aaGuids: bg.fido2.profile.aaguids.map((a) => a.toLowerCase()),
+        profile: passkeyProfileSettings(bg.fido2.profile),
+        tenantWide: tenantWideSettings(bg.fido2.tenantWide),
       },
       { parent: this },
     );
@@ -110,6 +117,29 @@ export class Breakglass extends pulumi.ComponentResource {
       groupObjectId: this.groupObjectId,
     });
   }
+}
+
+/** `breakglass.fido2.profile` as the emergency group's passkey profile, in Graph's field names. */
+export function passkeyProfileSettings(profile: BreakglassConfig["fido2"]["profile"]): PasskeyProfileSettings {
+  const aaGuids = [...new Set(profile.aaguids.map((a) => a.toLowerCase()))];
+  return {
+    name: profile.name,
+    attestationEnforcement: profile.enforceAttestation ? ATTESTATION_ENFORCEMENT.enforced : ATTESTATION_ENFORCEMENT.off,
+    passkeyTypes: passkeyTypesFlags(profile.passkeyTypes),
+    keyRestrictions: { isEnforced: aaGuids.length > 0, enforcementType: "allow", aaGuids },
+  };
+}
+
+/** `breakglass.fido2.tenantWide` in Graph's field names: only what it declares. */
+export function tenantWideSettings(wide: BreakglassConfig["fido2"]["tenantWide"]): TenantWideFido2Settings {
+  const settings: TenantWideFido2Settings = {};
+  if (wide.enforceAttestation !== undefined) settings.isAttestationEnforced = wide.enforceAttestation;
+  if (wide.aaguids !== undefined) {
+    const aaGuids = [...new Set(wide.aaguids.map((a) => a.toLowerCase()))];
+    settings.keyRestrictions =
+      aaGuids.length > 0 ? { isEnforced: true, enforcementType: "allow", aaGuids } : { isEnforced: false };
+  }
+  return settings;
 }
 
 /**
