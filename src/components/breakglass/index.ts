@@ -1,8 +1,8 @@
 /**
  * The emergency bypass: two or more cloud-only accounts on the tenant's initial *.onmicrosoft.com domain, each with
  * a 256-character random password and permanent active Global Administrator (the one permanent GA path of the
- * project), a role-assignable group holding exactly them (the exclusion of every CA policy), and the FIDO2 method
- * policy that lets them register keys.
+ * project), a role-assignable group holding exactly them and owned by the declared owners (the exclusion of every
+ * CA policy), and the FIDO2 method policy that lets them register keys.
  *
  * Nothing this program does may remove the bypass: users, passwords, GA assignments and the group are `protect`ed
  * (an update that would delete or replace one fails) and `retainOnDelete` (a `pulumi destroy` or a removal from the
@@ -85,10 +85,14 @@ export class Breakglass extends pulumi.ComponentResource {
           "Emergency access (breakglass) accounts: excluded from every Conditional Access policy. Managed by entra-baseline; members are exactly the emergency accounts.",
         securityEnabled: true,
         mailEnabled: false,
-        // Role-assignable: only Privileged Role Administrators and Global Administrators can change its members.
+        // Role-assignable: only Privileged Role Administrators, Global Administrators and its owners can change
+        // its members.
         assignableToRole: true,
         preventDuplicateNames: true,
         members: this.users.map((u) => u.objectId),
+        // Declared, never defaulted: azuread makes the deploying identity the owner when `owners` is left out, and
+        // an owner can add anyone to the group — exempting them from every CA policy. See docs/breakglass.md.
+        owners: exclusionGroupOwners(bg.groupOwners, this.users),
       },
       keep,
     );
@@ -117,6 +121,21 @@ export class Breakglass extends pulumi.ComponentResource {
       groupObjectId: this.groupObjectId,
     });
   }
+}
+
+/**
+ * The exclusion group's owners: `breakglass.groupOwners` when set, else the emergency accounts (they hold Global
+ * Administrator anyway, so owning the group gives them nothing new). Never the deploying identity.
+ */
+export function exclusionGroupOwners(
+  groupOwners: readonly string[] | undefined,
+  users: readonly azuread.User[],
+): pulumi.Input<string>[] {
+  if (groupOwners !== undefined && groupOwners.length === 0) {
+    // Validation rejects it; stated here too because azuread would then make the caller the owner.
+    throw new Error("breakglass.groupOwners is empty: leave it out to make the emergency accounts the owners");
+  }
+  return groupOwners ? [...new Set(groupOwners.map((id) => id.toLowerCase()))] : users.map((u) => u.objectId);
 }
 
 /** `breakglass.fido2.profile` as the emergency group's passkey profile, in Graph's field names. */

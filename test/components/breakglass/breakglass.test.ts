@@ -3,7 +3,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { Breakglass, breakglassDomain, tenantWideSettings } from "../../../src/components/breakglass";
+import {
+  Breakglass,
+  breakglassDomain,
+  exclusionGroupOwners,
+  tenantWideSettings,
+} from "../../../src/components/breakglass";
 import { PASSWORD_SYMBOLS } from "../../../src/components/breakglass/password";
 import { validateConfig, type BaselineConfig } from "../../../src/config/validate";
 import { dynamicTypeToken, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
@@ -139,6 +144,25 @@ describe("Breakglass component", () => {
     expect([...group!.inputs.members].sort()).toEqual(userIds(run).sort());
     expect(await promiseOf(component.groupObjectId)).toBe(group!.id);
     expect(await promiseOf(component.objectIds)).toEqual(userIds(run));
+  });
+
+  it("makes the emergency accounts the exclusion group's owners, never the deploying identity", async () => {
+    const { run } = await declare(config());
+    const [group] = run.ofType(providerTypes.group);
+    // Declared explicitly: left out, azuread would make the caller (the CI identity) the owner.
+    expect([...group!.inputs.owners].sort()).toEqual(userIds(run).sort());
+    expect(run.calls.map((c) => c.token)).not.toContain("azuread:index/getClientConfig:getClientConfig");
+  });
+
+  it("gives the exclusion group the owners breakglass.groupOwners declares, in lower case", async () => {
+    const owner = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";
+    const { run } = await declare(config((c) => (c.breakglass.groupOwners = [owner])));
+    const [group] = run.ofType(providerTypes.group);
+    expect(group!.inputs.owners).toEqual([owner.toLowerCase()]);
+  });
+
+  it("refuses an empty owner list even if validation was bypassed (azuread would make the caller the owner)", () => {
+    expect(() => exclusionGroupOwners([], [])).toThrow(/breakglass\.groupOwners is empty/);
   });
 
   it("enables FIDO2 for the group: its own passkey profile, and no tenant-wide setting unless declared", async () => {
