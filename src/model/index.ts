@@ -9,6 +9,7 @@ export * from "./drillTargets";
 export * from "./duration";
 export * from "./exceptions";
 export * from "./exclusionGroup";
+export * from "./fido2";
 export * from "./identifiers";
 export * from "./limits";
 export * from "./logAlertQuery";

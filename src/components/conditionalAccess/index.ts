@@ -73,6 +73,7 @@ export class ConditionalAccessBaseline extends pulumi.ComponentResource {
           displayName: "Privileged role activation",
           description: `Required by PIM when a privileged role is activated; its Conditional Access policy asks for ${STRENGTH_PHRASES[strength]} every time (entra-baseline).`,
           isAvailable: true,
+          adoptExisting: ca.adoptAuthenticationContext,
         },
         { parent: this },
       );

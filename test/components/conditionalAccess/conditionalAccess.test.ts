@@ -88,6 +88,16 @@ describe("ConditionalAccessBaseline", () => {
     });
   });
 
+  it("takes over an authentication context in use only when conditionalAccess.adoptAuthenticationContext says so", async () => {
+    const contextOf = async (cfg: BaselineConfig) => (await declare(cfg)).run.ofType(CONTEXT)[0]!.inputs;
+    expect(await contextOf(config())).toMatchObject({ adoptExisting: false });
+    expect(
+      await contextOf(
+        config((c) => (c.conditionalAccess = { ...c.conditionalAccess, adoptAuthenticationContext: true })),
+      ),
+    ).toMatchObject({ adoptExisting: true });
+  });
+
   it("orders the policy after the context it targets, and exposes the context for PIM to depend on", async () => {
     const { run, baseline } = await declare(config());
     const policy = run.constructed.find((c) => c.type === GRAPH_CA)!;

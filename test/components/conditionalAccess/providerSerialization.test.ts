@@ -6,7 +6,6 @@
  */
 import * as fs from "node:fs";
 import { beforeAll, describe } from "vitest";
-import { FIDO2_POLICY_PATH } from "../../../src/components/breakglass/fido2MethodPolicy";
 import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
 import type { FakeGraph } from "../../support/fakes/graphServer";
 import { graphTest as it } from "../../support/fakes/loopbackGraph";
@@ -18,6 +17,7 @@ import {
   type SerializedFrom,
 } from "../../support/fakes/serializedProvider";
 import { CA_ROUTES, FakeConditionalAccess } from "../../support/fakes/conditionalAccess";
+import { FakeFido2Policy, profileConfiguration } from "../../support/fakes/fido2Policy";
 
 const GROUP = "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d";
 
@@ -67,31 +67,25 @@ function inputs(name: ProviderName, graph: FakeGraph): Record<string, unknown> {
         graphEndpoint: graph.url,
         state: "enabled",
         targetGroupId: GROUP,
-        isAttestationEnforced: true,
         isSelfServiceRegistrationAllowed: true,
-        aaGuids: [],
+        profile: {
+          name: "Emergency access keys",
+          attestationEnforcement: "registrationOnly",
+          passkeyTypes: "deviceBound",
+          keyRestrictions: { isEnforced: false, enforcementType: "allow", aaGuids: [] },
+        },
+        tenantWide: { isAttestationEnforced: true },
       };
   }
 }
 
-/** CA and context routes, and a FIDO2 policy that is off for everyone but all_users. */
+/**
+ * CA and context routes, and a FIDO2 policy with passkey profiles that is off (the provider then creates the group's
+ * profile with a new id: `require("node:crypto")` inside the serialized provider).
+ */
 function installTenant(graph: FakeGraph): FakeConditionalAccess {
   const ca = new FakeConditionalAccess().install(graph);
-  let fido2: Record<string, unknown> = {
-    id: "Fido2",
-    state: "disabled",
-    isAttestationEnforced: false,
-    isSelfServiceRegistrationAllowed: false,
-    keyRestrictions: null,
-    includeTargets: [{ targetType: "group", id: "all_users" }],
-    excludeTargets: [],
-  };
-  graph.route("GET", FIDO2_POLICY_PATH, () => ({ body: fido2 }));
-  graph.route("PATCH", FIDO2_POLICY_PATH, (req) => {
-    const { "@odata.type": _t, ...patch } = req.body as Record<string, unknown>;
-    fido2 = { ...fido2, ...patch };
-    return { status: 204 };
-  });
+  new FakeFido2Policy({ ...profileConfiguration(), state: "disabled" }).install(graph);
   return ca;
 }
 
