@@ -96,6 +96,17 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
     permissions: ["UserAuthenticationMethod.Read.All"],
     role: "Privileged Authentication Administrator",
   },
+  // PIM for Groups (R2 §7; permission names from Graph's privilegedAccessGroup list pages, unconfirmed here).
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/identityGovernance\/privilegedAccess\/group\/eligibility/i,
+    permissions: ["PrivilegedEligibilitySchedule.Read.AzureADGroup", "PrivilegedAccess.Read.AzureADGroup"],
+  },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/identityGovernance\/privilegedAccess\/group\/assignment/i,
+    permissions: ["PrivilegedAssignmentSchedule.Read.AzureADGroup", "PrivilegedAccess.Read.AzureADGroup"],
+  },
   { methods: READ, path: /^\/(v1\.0|beta)\/users/i, permissions: ["User.Read.All"] },
   { methods: READ, path: /^\/(v1\.0|beta)\/groups/i, permissions: ["GroupMember.Read.All", "Group.Read.All"] },
   {

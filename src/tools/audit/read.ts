@@ -77,6 +77,8 @@ export interface ReadTenantOptions {
 interface CollectionRead {
   /** Graph path relative to /v1.0, as $batch wants it. */
   url: string;
+  /** The answer is one object, not a collection: it is recorded as a list of one. */
+  single?: boolean;
 }
 
 type ReadOutcome = { items: RawObject[] } | { error: unknown };
@@ -285,6 +287,9 @@ export function listSourceReads(config: BaselineConfig): Partial<Record<ListSour
     ],
     caPolicies: [{ url: "/identity/conditionalAccess/policies" }],
     authenticationContexts: [{ url: "/identity/conditionalAccess/authenticationContextClassReferences" }],
+    fido2Policy: [
+      { url: "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2", single: true },
+    ],
     roleDefinitions: [
       {
         url: `/roleManagement/directory/roleDefinitions?$filter=${encodeURIComponent("isBuiltIn eq false")}&$select=id,displayName,isBuiltIn,isEnabled,templateId,rolePermissions`,
@@ -453,6 +458,12 @@ async function readCollections(graph: GraphClient, reads: CollectionRead[]): Pro
       if (answer.status < 200 || answer.status > 299)
         return { error: batchItemError(path, answer.status, answer.body) };
       const body = asRecord(answer.body);
+      if (read.single) {
+        if (typeof answer.body !== "object" || answer.body === null || Array.isArray(answer.body)) {
+          return { error: new GraphError(`GET ${stripQuery(path)} returned no object`, answer.status, "GET", path) };
+        }
+        return { items: [body] };
+      }
       if (!Array.isArray(body.value)) {
         return {
           error: new GraphError(

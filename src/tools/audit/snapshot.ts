@@ -18,6 +18,7 @@ export const LIST_SOURCES = [
   "breakglassGroups",
   "caPolicies",
   "authenticationContexts",
+  "fido2Policy",
   "roleDefinitions",
   "roleAssignmentScheduleInstances",
   "roleAssignmentSchedules",
@@ -57,6 +58,8 @@ export interface SnapshotSources {
   caPolicies?: RawObject[];
   /** Every authentication context class reference. */
   authenticationContexts?: RawObject[];
+  /** The FIDO2 authentication-method configuration (one object), in whichever shape the tenant has. */
+  fido2Policy?: RawObject[];
   /** The tenant's own (custom) role definitions: Tier-0 equivalents are read from their permissions. */
   roleDefinitions?: RawObject[];
   /** Active assignments of every Tier-0 role and privileged custom role (`$expand=principal`). */

@@ -24,6 +24,7 @@ import { activationPolicyBody } from "../../../src/components/conditionalAccess/
 import { validConfig } from "../stack";
 import { activationContexts, roleActivationSettings } from "../../../src/config/activationSettings";
 import { managedRoles } from "../../../src/config/managedRoles";
+import { FIDO2_PATH, profileConfiguration } from "./fido2Policy";
 import { FakePimPolicies } from "./pimPolicy";
 import { graphError, startFakeGraph, type FakeGraph, type FakeRequest, type FakeResponse } from "./graphServer";
 import * as path from "node:path";
@@ -64,6 +65,8 @@ export interface TenantData {
   groupAssignmentInstances: Json[];
   groupEligibilityInstances: Json[];
   authenticationContexts: Json[];
+  /** The FIDO2 authentication-method configuration (GET …/authenticationMethodConfigurations/fido2). */
+  fido2Policy: Json;
   /** Custom role definitions (isBuiltIn false). */
   roleDefinitions: Json[];
   diagnosticSettings: Json[];
@@ -289,6 +292,32 @@ export function tripwireRule(
   };
 }
 
+export const EMERGENCY_PROFILE_ID = "ef000000-0000-4000-8000-0000000000ef";
+
+/** A passkey-profile tenant whose emergency group has the profile the stack declares (as the program leaves it). */
+export function emergencyProfileConfiguration(config: BaselineConfig, groupId: string): Json {
+  const base = profileConfiguration();
+  const p = config.breakglass.fido2.profile;
+  (base.includeTargets as Json[]).push({
+    targetType: "group",
+    id: groupId,
+    isRegistrationRequired: false,
+    allowedPasskeyProfiles: [EMERGENCY_PROFILE_ID],
+  });
+  (base.passkeyProfiles as Json[]).push({
+    id: EMERGENCY_PROFILE_ID,
+    name: p.name,
+    passkeyTypes: p.passkeyTypes.join(","),
+    attestationEnforcement: p.enforceAttestation ? "registrationOnly" : "disabled",
+    keyRestrictions: {
+      isEnforced: p.aaguids.length > 0,
+      enforcementType: "allow",
+      aaGuids: p.aaguids.map((a) => a.toLowerCase()),
+    },
+  });
+  return base;
+}
+
 /** A tenant that matches `config` exactly: the audit must find nothing in it. */
 export function healthyTenant(config: BaselineConfig): TenantData {
   let n = 1;
@@ -394,6 +423,7 @@ export function healthyTenant(config: BaselineConfig): TenantData {
         ],
       ]),
     ),
+    fido2Policy: emergencyProfileConfiguration(config, group.id),
     pimRules,
     rolePolicies,
     groupPolicies: {},
@@ -539,6 +569,7 @@ export class FakeTenant {
       if (!group) return { status: 404, body: graphError("Request_ResourceNotFound", "no such group") };
       return { body: { value: (group.owners ?? []).map((o) => this.memberObject(o)) } };
     });
+    g.route("GET", FIDO2_PATH, () => ({ body: this.data.fido2Policy }));
     g.route("GET", "/v1.0/identity/conditionalAccess/authenticationContextClassReferences", () => ({
       body: { value: this.data.authenticationContexts },
     }));

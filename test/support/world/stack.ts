@@ -150,7 +150,30 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
       u,
     ),
   );
-  out.push(...accounts.flatMap((a) => [a.password, a.user]), group, ...gaAssignments);
+  const fido2 = config.breakglass.fido2;
+  const fido2Policy = dependsOn(
+    resource(dynamicTypeToken("fido2MethodPolicy"), "breakglass-fido2", {
+      graphEndpoint: config.endpoints.graph,
+      state: "enabled",
+      targetGroupId: known(ids.group),
+      isSelfServiceRegistrationAllowed: true,
+      profile: {
+        name: fido2.profile.name,
+        attestationEnforcement: fido2.profile.enforceAttestation ? "registrationOnly" : "disabled",
+        passkeyTypes: fido2.profile.passkeyTypes.join(","),
+        keyRestrictions: {
+          isEnforced: fido2.profile.aaguids.length > 0,
+          enforcementType: "allow",
+          aaGuids: fido2.profile.aaguids.map((a) => a.toLowerCase()),
+        },
+      },
+      tenantWide: {},
+      __provider: "exports.handler = …",
+    }),
+    "targetGroupId",
+    group,
+  );
+  out.push(...accounts.flatMap((a) => [a.password, a.user]), group, ...gaAssignments, fido2Policy);
 
   // Eligibilities and one activation policy per managed role; approvers and admins resolved by getUser (known).
   const contexts = activationContexts(config).map((c) =>
