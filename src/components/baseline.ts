@@ -21,11 +21,13 @@ export function declareBaseline(config: BaselineConfig) {
     activationContexts: activationContexts(config),
     exclusionGroupId: breakglass.groupObjectId,
     endpoints: config.endpoints,
+    tenantId: config.tenant.tenantId,
   });
 
   const jitGlobalAdmin = new JitGlobalAdmin("jit-global-admin", {
     pim: config.pim,
     endpoints: config.endpoints,
+    tenantId: config.tenant.tenantId,
     // The activation rule names the authentication context, which must exist with its CA policy first.
     activationPrerequisites: [
       ...Object.values(conditionalAccess.authenticationContexts),

@@ -1,7 +1,7 @@
 /**
  * The Global Administrator activation policy as this project models it: the desired settings the PIM dynamic
- * resource writes (its props carry exactly these fields plus `graphEndpoint`), the live settings it reads back,
- * and the one definition of "weakened" shared by the policy pack and the live-tenant audit.
+ * resource writes (its props carry exactly these fields plus where to act: Graph host, login authority, tenant),
+ * the live settings it reads back, and the one definition of "weakened" shared by the policy pack and the audit.
  */
 import { describeSeconds, durationSeconds } from "./duration";
 import { EMAIL, isGuid } from "./identifiers";

@@ -13,6 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
 import {
+  connectionOf,
   diffProps,
   differences,
   during,
@@ -20,6 +21,7 @@ import {
   graphClientFor,
   notPersisted,
   unexpectedAnswer,
+  type GraphConnection,
   type GraphResourceProps,
 } from "../../graph/dynamicProvider";
 import { dynamicTypes } from "@entra-baseline/model";
@@ -134,7 +136,7 @@ async function readFido2Policy(client: GraphClient): Promise<Fido2Configuration>
 }
 
 async function ensureFido2Policy(props: Fido2MethodPolicyProps): Promise<Fido2MethodPolicyProps> {
-  const client: GraphClient = graphClientFor(props);
+  const client: GraphClient = graphClientFor(props, RESOURCE);
   const live = await during(RESOURCE, "reading the tenant's FIDO2 policy (nothing was changed)", () =>
     readFido2Policy(client),
   );
@@ -150,7 +152,7 @@ async function ensureFido2Policy(props: Fido2MethodPolicyProps): Promise<Fido2Me
 
 /** The live policy as this resource's props (what refresh stores). */
 export function fido2PropsFromLive(
-  graphEndpoint: string,
+  connection: GraphConnection,
   targetGroupId: string,
   live: Fido2Configuration,
 ): Fido2MethodPolicyProps {
@@ -160,7 +162,7 @@ export function fido2PropsFromLive(
   const allowList =
     restrictions?.isEnforced === true && restrictions.enforcementType === "allow" ? (restrictions.aaGuids ?? []) : [];
   return {
-    graphEndpoint,
+    ...connection,
     state: live.state === "enabled" ? "enabled" : "disabled",
     // A group that is not (effectively) targeted reads back as "", so the next update puts it back.
     targetGroupId: included && !excluded ? targetGroupId : "",
@@ -175,9 +177,7 @@ export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
   Fido2MethodPolicyProps
 > = {
   async diff(_id, olds, news) {
-    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, {
-      ignore: ["graphEndpoint"],
-    });
+    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
   },
   async create(inputs) {
     return { id: "fido2", outs: await ensureFido2Policy(inputs) };
@@ -186,11 +186,11 @@ export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
     return { outs: await ensureFido2Policy(news) };
   },
   async read(id, props) {
-    const graphEndpoint = props?.graphEndpoint ?? "https://graph.microsoft.com";
+    const connection = connectionOf(RESOURCE, props);
     const live = await during(RESOURCE, "reading the tenant's FIDO2 policy", () =>
-      readFido2Policy(graphClientFor({ graphEndpoint })),
+      readFido2Policy(graphClientFor(connection, RESOURCE)),
     );
-    return { id, props: fido2PropsFromLive(graphEndpoint, props?.targetGroupId ?? "", live) };
+    return { id, props: fido2PropsFromLive(connection, props?.targetGroupId ?? "", live) };
   },
   async delete() {
     // Deliberately left in place: see the module comment.

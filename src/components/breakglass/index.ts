@@ -15,6 +15,7 @@ import type { BaselineConfig } from "../../config/validate";
 import type { TenantConfig } from "../../config/schema";
 import { componentTypes, GLOBAL_ADMINISTRATOR, isOnMicrosoftDomain } from "@entra-baseline/model";
 import type { Endpoints } from "@entra-baseline/model";
+import { graphConnection } from "../../graph/dynamicProvider";
 import { Fido2MethodPolicy } from "./fido2MethodPolicy";
 import { PASSWORD_ARGS } from "./password";
 
@@ -91,7 +92,7 @@ export class Breakglass extends pulumi.ComponentResource {
     this.fido2MethodPolicy = new Fido2MethodPolicy(
       `${name}-fido2`,
       {
-        graphEndpoint: args.endpoints.graph,
+        ...graphConnection(args.endpoints, args.tenant.tenantId),
         state: "enabled",
         targetGroupId: this.group.objectId,
         isAttestationEnforced: bg.fido2.profile.enforceAttestation,

@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
 import {
   assertPersisted,
+  connectionOf,
   diffProps,
   differences,
   getIfExists,
@@ -32,6 +33,8 @@ export type AuthenticationContextArgs = {
   [K in keyof AuthenticationContextProps]: pulumi.Input<AuthenticationContextProps[K]>;
 };
 
+const RESOURCE = "AuthenticationContext";
+
 export function authenticationContextPath(contextId: string): string {
   return `/v1.0/identity/conditionalAccess/authenticationContextClassReferences/${encodeURIComponent(contextId)}`;
 }
@@ -46,7 +49,7 @@ function getContext(client: GraphClient, contextId: string): Promise<Record<stri
 }
 
 async function ensureContext(props: AuthenticationContextProps): Promise<AuthenticationContextProps> {
-  const client = graphClientFor(props);
+  const client = graphClientFor(props, RESOURCE);
   const desired = authenticationContextBody(props);
   const live = await getContext(client, props.contextId);
   if (live && differences(desired, live).length === 0) return props;
@@ -63,7 +66,6 @@ export const authenticationContextProvider: pulumi.dynamic.ResourceProvider<
   async diff(_id, olds, news) {
     return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, {
       replaceOn: ["contextId"],
-      ignore: ["graphEndpoint"],
     });
   },
   async create(inputs) {
@@ -73,13 +75,13 @@ export const authenticationContextProvider: pulumi.dynamic.ResourceProvider<
     return { outs: await ensureContext(news) };
   },
   async read(id, props) {
-    const graphEndpoint = props?.graphEndpoint ?? "https://graph.microsoft.com";
-    const live = await getContext(graphClientFor({ graphEndpoint }), id);
+    const connection = connectionOf(RESOURCE, props);
+    const live = await getContext(graphClientFor(connection, RESOURCE), id);
     if (!live) return {};
     return {
       id,
       props: {
-        graphEndpoint,
+        ...connection,
         contextId: id,
         displayName: String(live.displayName ?? ""),
         description: String(live.description ?? ""),

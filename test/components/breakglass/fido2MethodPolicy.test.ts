@@ -10,7 +10,7 @@ import {
   type Fido2MethodPolicyProps,
 } from "../../../src/components/breakglass/fido2MethodPolicy";
 import { graphError } from "../../support/fakes/graphServer";
-import { useLoopbackGraph } from "../../support/fakes/loopbackGraph";
+import { loopbackConnection, useLoopbackGraph } from "../../support/fakes/loopbackGraph";
 
 const GROUP = "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d";
 const YUBIKEY_5 = "cb69481e-8ff7-4039-93ec-0a2729a154a8";
@@ -55,7 +55,7 @@ beforeEach(() => {
 
 function props(overrides: Partial<Fido2MethodPolicyProps> = {}): Fido2MethodPolicyProps {
   return {
-    graphEndpoint: graph.url,
+    ...loopbackConnection(graph.url),
     state: "enabled",
     targetGroupId: GROUP,
     isAttestationEnforced: true,
@@ -121,7 +121,7 @@ describe("Fido2MethodPolicy provider", () => {
     live.state = "disabled";
     const read = await fido2MethodPolicyProvider.read!("fido2", props());
     expect(read.props).toEqual({
-      graphEndpoint: graph.url,
+      ...loopbackConnection(graph.url),
       state: "disabled",
       targetGroupId: "",
       isAttestationEnforced: false,
