@@ -14,7 +14,7 @@ import { runCli } from "../../cli/run";
 import { addStackOptions, type StackFlags } from "../../cli/stackOptions";
 import { derivePackConfig } from "../../config/packConfig";
 import { invalidConfigMessage, loadStackConfig } from "../../config/stackConfig";
-import { StackFileError } from "../../config/stackFile";
+import { resolveStackName, StackFileError } from "../../config/stackFile";
 import { openPack, PackError, type PackPolicyInfo } from "../engine/analyzer";
 import { packConfigProblems, policiesTakenFromStack, resolvePackConfig } from "../engine/packConfigFile";
 import { parseStackExport } from "../engine/stackExport";
@@ -49,17 +49,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   const resources = parseStackExport(readTextFile(path.resolve(io.cwd, file), "the stack export"), file);
   const exported = exportedStack(resources, file);
+  // A stack's config judges only that stack's export: another stack's (another tenant's) resources would be held to
+  // the wrong breakglass accounts, approvers and limits. When the judging stack is known without the pack (a derived
+  // config, or --stack), that is settled before the pack starts.
+  if (!flags.policyConfig || flags.stack) assertSameStack(file, exported, knownStack(flags, io.cwd));
   const session = await openPack();
   let run;
   try {
     const { config, stack } = resolveConfig(flags, session.info.policies, io.cwd);
-    // A stack's config judges only that stack's export: another stack's (another tenant's) resources would be held
-    // to the wrong breakglass accounts, approvers and limits.
-    if (stack !== undefined && exported !== undefined && exported !== stack) {
-      throw new UserInputError(
-        `${file} is an export of stack ${exported}, but the config of stack ${stack} would judge it: check it with --stack ${exported} (Pulumi.${exported}.yaml), or export stack ${stack}`,
-      );
-    }
+    assertSameStack(file, exported, stack);
     run = await session.analyze(resources, config);
   } catch (e) {
     // The pack refuses a config that names a policy it does not have or an unknown enforcement level: the
@@ -78,6 +76,24 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       `Checked ${resources.length} resources of ${exported ? `stack ${exported} in ` : ""}${file}\n${renderViolations(run)}\n`,
     );
   return mandatoryCount(run.violations) > 0 ? EXIT.findings : EXIT.ok;
+}
+
+function assertSameStack(file: string, exported: string | undefined, judge: string | undefined): void {
+  if (judge === undefined || exported === undefined || exported === judge) return;
+  throw new UserInputError(
+    `${file} is an export of stack ${exported}, but the config of stack ${judge} would judge it: check it with --stack ${exported} (Pulumi.${exported}.yaml), or export stack ${judge}`,
+  );
+}
+
+/** The stack --stack names, or the only stack file in --cwd; undefined when that is not settled yet (none, several). */
+function knownStack(flags: CheckFlags, cwd: string): string | undefined {
+  try {
+    return resolveStackName(path.resolve(cwd, flags.cwd ?? "."), flags.stack);
+  } catch (e) {
+    // Reported with its context when the config is derived (derivedConfig).
+    if (e instanceof StackFileError) return undefined;
+    throw e;
+  }
 }
 
 /**

@@ -31,8 +31,9 @@ function moved(name: string, to: string, only?: (urn: string) => boolean): strin
   return file;
 }
 
-describe.concurrent("npm run check and the export's stack", () => {
-  it("refuses an export of another stack (exit 2, naming both), before the pack judges it", async () => {
+// Each case is a check process (the CLI as users run it); a busy machine makes the pack's start slow.
+describe.concurrent("npm run check and the export's stack", { timeout: 120_000 }, () => {
+  it("refuses an export of another stack (exit 2, naming both), before the pack starts", async () => {
     const file = moved("staging", "staging");
     const res = await runCli("check", [file]);
     expect(res.code).toBe(2);
@@ -59,7 +60,8 @@ describe.concurrent("npm run check and the export's stack", () => {
 
   it("a complete --policy-config without --stack judges any stack's export, naming the stack", async () => {
     const file = moved("staging-own-config", "staging");
-    const res = await runCli("check", [file, "--policy-config", packConfig, "--json"], { cwd: dir });
+    // --cwd names a directory without any stack file: nothing but the pack config judges the export.
+    const res = await runCli("check", [file, "--policy-config", packConfig, "--cwd", dir, "--json"]);
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ stack: "staging" });
@@ -67,7 +69,7 @@ describe.concurrent("npm run check and the export's stack", () => {
 
   it("a complete --policy-config with --stack is that stack's: another stack's export is refused", async () => {
     const file = moved("staging-named", "staging");
-    const res = await runCli("check", [file, "--policy-config", packConfig, "--stack", "prod"], { cwd: dir });
+    const res = await runCli("check", [file, "--policy-config", packConfig, "--stack", "prod", "--cwd", dir]);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain("is an export of stack staging, but the config of stack prod would judge it");
   });
