@@ -1,6 +1,6 @@
 /**
  * A role's activation policy as this project models it: the settings the PIM dynamic resource writes for each
- * managed role (its props carry exactly these fields plus its connection props), the live settings it reads back,
+ * managed role (its props carry exactly these fields plus where to act: Graph host, login authority, tenant), the live settings it reads back,
  * what the model requires of a role (Tier-0: at most 4 h, justification, ticket, approval by someone else, the fresh
  * MFA of an authentication context, notifications), and the one definition of "weakened" shared by the policy pack
  * and the live-tenant audit.

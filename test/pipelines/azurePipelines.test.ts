@@ -55,7 +55,31 @@ function templateProblems(template: { steps: Node[] }): string[] {
   return problems;
 }
 
+/** Azure Pipelines' ceiling for a job on a Microsoft-hosted agent (private projects: 360 minutes). */
+const ADO_MAX_JOB_MINUTES = 360;
+
+/** Every job and deployment job of every stage bounds its run time (`timeoutInMinutes`, 1…360). */
+function timeoutProblems(stages: Node[]): string[] {
+  return stages.flatMap((s) =>
+    expandEach(s.jobs as Node[]).flatMap((job) => {
+      const name = String(job.job ?? job.deployment);
+      const minutes = job.timeoutInMinutes;
+      if (minutes === undefined) return [`job '${name}' has no timeoutInMinutes`];
+      return typeof minutes === "number" && Number.isInteger(minutes) && minutes >= 1 && minutes <= ADO_MAX_JOB_MINUTES
+        ? []
+        : [`job '${name}': timeoutInMinutes ${JSON.stringify(minutes)} is not 1…${ADO_MAX_JOB_MINUTES}`];
+    }),
+  );
+}
+
 describe("Azure DevOps pipeline", () => {
+  it("bounds every job's run time (timeoutInMinutes); the check fails on a copy without one", () => {
+    expect(timeoutProblems(pipeline.stages)).toEqual([]);
+    const copy = structuredClone(pipeline);
+    delete (copy.stages[0]!.jobs as Node[])[0]!.timeoutInMinutes;
+    expect(timeoutProblems(copy.stages)).toEqual(["job 'test' has no timeoutInMinutes"]);
+  });
+
   it("has the stages of the GitHub workflows: test, PR preview, main deploy, scheduled drift and review", () => {
     expect(pipeline.stages.map((s) => s.stage)).toEqual(["Test", "Preview", "Deploy", "Drift", "Review"]);
     expect(pipeline.trigger).toEqual({ branches: { include: ["main"] } });

@@ -9,6 +9,7 @@ import {
   policyPackProblems,
   pulumiInvocations,
   readWorkflowSource,
+  timeoutProblems,
   usesAction,
   workflowFiles,
   type Workflow,
@@ -42,6 +43,17 @@ describe("GitHub workflows", () => {
 
     it("runs every stack of the matrix to the end (fail-fast: false)", () => {
       expect(matrixProblems(workflow)).toEqual([]);
+    });
+
+    it("bounds every job's run time (timeout-minutes), so a hung step cannot hold the runner and the stack for 6 hours", () => {
+      expect(timeoutProblems(workflow)).toEqual([]);
+      const first = Object.keys(workflow.jobs)[0]!;
+      const without = clone(workflow);
+      delete without.jobs[first]!["timeout-minutes"];
+      expect(timeoutProblems(without)).toEqual([`job '${first}' has no timeout-minutes`]);
+      const unbounded = clone(workflow);
+      unbounded.jobs[first]!["timeout-minutes"] = "${{ vars.TIMEOUT }}";
+      expect(timeoutProblems(unbounded)).toHaveLength(1);
     });
 
     it("runs scripts with bash -eo pipefail, so that a failing `plan | tee` fails the step", () => {

@@ -27,6 +27,7 @@ export type Job = {
   steps?: Step[];
   needs?: string | string[];
   if?: string;
+  "timeout-minutes"?: number | string;
 };
 export type Workflow = {
   name: string;
@@ -161,6 +162,31 @@ export function policyPackProblems(workflow: Workflow, jobNames: string[]): stri
           );
       }
     }
+  }
+  return problems;
+}
+
+/** The longest a job may run on a GitHub-hosted runner (6 hours, GitHub's usage limits): `timeout-minutes` defaults to it. */
+export const GITHUB_MAX_JOB_MINUTES = 360;
+
+/**
+ * Every job bounds its run time with `timeout-minutes` (1…360, a number: an expression would defeat the check): a
+ * hung step must not hold a runner, the stack's concurrency group and a sign-in for GitHub's default of 6 hours.
+ */
+export function timeoutProblems(workflow: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const minutes = job["timeout-minutes"];
+    if (minutes === undefined) problems.push(`job '${name}' has no timeout-minutes`);
+    else if (
+      typeof minutes !== "number" ||
+      !Number.isInteger(minutes) ||
+      minutes < 1 ||
+      minutes > GITHUB_MAX_JOB_MINUTES
+    )
+      problems.push(
+        `job '${name}': timeout-minutes ${JSON.stringify(minutes)} is not a whole number of minutes from 1 to ${GITHUB_MAX_JOB_MINUTES}`,
+      );
   }
   return problems;
 }

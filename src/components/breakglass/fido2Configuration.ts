@@ -4,7 +4,7 @@
  * read-back must show (`readBackGaps`), and the props a refresh stores (`fido2PropsFromLive`, `currentProps` for a
  * state written by 0.2). No I/O: the provider reads and writes; everything it decides is here.
  */
-import { differences, type GraphResourceProps } from "../../graph/dynamicProvider";
+import { differences, type GraphConnection, type GraphResourceProps } from "../../graph/dynamicProvider";
 import { passkeyTypesFlags, passkeyTypesOf, type Fido2PolicyShape } from "@entra-baseline/model";
 
 export const FIDO2_POLICY_PATH = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2";
@@ -305,7 +305,7 @@ function projectOnto(owned: Json, live: Json | null | undefined): Json {
 
 /** The live policy as this resource's props (what refresh stores). */
 export function fido2PropsFromLive(
-  graphEndpoint: string,
+  connection: GraphConnection,
   state: Partial<Fido2MethodPolicyProps>,
   live: LivePolicy,
 ): Fido2MethodPolicyProps {
@@ -314,7 +314,7 @@ export function fido2PropsFromLive(
   const included = groupTarget(raw, groupId) !== undefined;
   const declaredWide = state.tenantWide ?? {};
   const props: Fido2MethodPolicyProps = {
-    graphEndpoint,
+    ...connection,
     state: raw.state === "enabled" ? "enabled" : "disabled",
     // A group that is not (effectively) targeted reads back as "", so the next update puts it back.
     targetGroupId: included && !isExcluded(raw, groupId) ? groupId : "",

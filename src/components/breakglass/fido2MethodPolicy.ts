@@ -28,7 +28,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
-import { diffProps, during, graphClientFor, notPersisted, unexpectedAnswer } from "../../graph/dynamicProvider";
+import {
+  connectionOf,
+  diffProps,
+  during,
+  graphClientFor,
+  notPersisted,
+  unexpectedAnswer,
+} from "../../graph/dynamicProvider";
 import { dynamicTypes, fido2PolicyFacts, type Fido2PolicyShape } from "@entra-baseline/model";
 import {
   currentProps,
@@ -56,6 +63,8 @@ export {
 
 export type Fido2MethodPolicyArgs = {
   graphEndpoint: pulumi.Input<string>;
+  loginEndpoint: pulumi.Input<string>;
+  tenantId: pulumi.Input<string>;
   state: pulumi.Input<"enabled" | "disabled">;
   targetGroupId: pulumi.Input<string>;
   isSelfServiceRegistrationAllowed: pulumi.Input<boolean>;
@@ -84,7 +93,7 @@ async function ensureFido2Policy(
   props: Fido2MethodPolicyProps,
   knownProfileId?: string,
 ): Promise<Fido2MethodPolicyProps> {
-  const client: GraphClient = graphClientFor(props);
+  const client: GraphClient = graphClientFor(props, RESOURCE);
   const live = await during(RESOURCE, "reading the tenant's FIDO2 policy (nothing was changed)", () =>
     readFido2Policy(client),
   );
@@ -112,7 +121,7 @@ export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
     const old = currentProps(olds as Fido2MethodPolicyProps & LegacyProps);
     // Settings of the shape the tenant does not have govern nothing there: changing them is not an update. With
     // no shape in the state (an old state, or never refreshed), both count.
-    const ignore = ["graphEndpoint", "tenantShape", "profileId"];
+    const ignore = ["tenantShape", "profileId"];
     if (old.tenantShape === "tenantWide") ignore.push("profile");
     if (old.tenantShape === "passkeyProfiles") ignore.push("tenantWide");
     return diffProps(old as Json, news as unknown as Json, { ignore });
@@ -124,11 +133,11 @@ export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
     return { outs: await ensureFido2Policy(news, olds.profileId || undefined) };
   },
   async read(id, props) {
-    const graphEndpoint = props?.graphEndpoint ?? "https://graph.microsoft.com";
+    const connection = connectionOf(RESOURCE, props);
     const live = await during(RESOURCE, "reading the tenant's FIDO2 policy", () =>
-      readFido2Policy(graphClientFor({ graphEndpoint })),
+      readFido2Policy(graphClientFor(connection, RESOURCE)),
     );
-    return { id, props: fido2PropsFromLive(graphEndpoint, currentProps(props ?? {}), live) };
+    return { id, props: fido2PropsFromLive(connection, currentProps(props ?? {}), live) };
   },
   async delete() {
     // Deliberately left in place: see the module comment.

@@ -21,6 +21,7 @@ import {
   passkeyTypesFlags,
 } from "@entra-baseline/model";
 import type { Endpoints } from "@entra-baseline/model";
+import { graphConnection } from "../../graph/dynamicProvider";
 import { Fido2MethodPolicy, type PasskeyProfileSettings, type TenantWideFido2Settings } from "./fido2MethodPolicy";
 import { PASSWORD_ARGS } from "./password";
 
@@ -101,7 +102,7 @@ export class Breakglass extends pulumi.ComponentResource {
     this.fido2MethodPolicy = new Fido2MethodPolicy(
       `${name}-fido2`,
       {
-        graphEndpoint: args.endpoints.graph,
+        ...graphConnection(args.endpoints, args.tenant.tenantId),
         state: "enabled",
         targetGroupId: this.group.objectId,
         // The accounts register their own keys (docs/breakglass.md, runbook); a tenant-wide setting.

@@ -17,6 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
 import {
   assertPersisted,
+  connectionOf,
   diffProps,
   differences,
   getIfExists,
@@ -43,6 +44,8 @@ export interface AuthenticationContextProps extends GraphResourceProps {
 export type AuthenticationContextArgs = {
   [K in keyof AuthenticationContextProps]: pulumi.Input<AuthenticationContextProps[K]>;
 };
+
+const RESOURCE = "AuthenticationContext";
 
 export function authenticationContextPath(contextId: string): string {
   return `/v1.0/identity/conditionalAccess/authenticationContextClassReferences/${encodeURIComponent(contextId)}`;
@@ -112,7 +115,7 @@ async function ensureContext(
   props: AuthenticationContextProps,
   previous?: AuthenticationContextProps,
 ): Promise<AuthenticationContextProps> {
-  const client = graphClientFor(props);
+  const client = graphClientFor(props, RESOURCE);
   const desired = authenticationContextBody(props);
   const live = await getContext(client, props.contextId);
   const ourNames = [props.displayName, ...(previous ? [previous.displayName] : [])];
@@ -134,7 +137,7 @@ export const authenticationContextProvider: pulumi.dynamic.ResourceProvider<
   async diff(_id, olds, news) {
     return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, {
       replaceOn: ["contextId"],
-      ignore: ["graphEndpoint", "adoptExisting"],
+      ignore: ["adoptExisting"],
     });
   },
   async create(inputs) {
@@ -144,13 +147,13 @@ export const authenticationContextProvider: pulumi.dynamic.ResourceProvider<
     return { outs: await ensureContext(news, olds) };
   },
   async read(id, props) {
-    const graphEndpoint = props?.graphEndpoint ?? "https://graph.microsoft.com";
-    const live = await getContext(graphClientFor({ graphEndpoint }), id);
+    const connection = connectionOf(RESOURCE, props);
+    const live = await getContext(graphClientFor(connection, RESOURCE), id);
     if (!live) return {};
     return {
       id,
       props: {
-        graphEndpoint,
+        ...connection,
         contextId: id,
         displayName: String(live.displayName ?? ""),
         description: String(live.description ?? ""),

@@ -11,6 +11,7 @@ import type { Endpoints } from "@entra-baseline/model";
 import { principalSlugs, userResolver } from "./principals";
 import { RoleManagementPolicy } from "./roleManagementPolicy";
 import { activationPolicySettings } from "../../config/activationSettings";
+import { graphConnection } from "../../graph/dynamicProvider";
 
 export { RoleManagementPolicy } from "./roleManagementPolicy";
 export { activationPolicySettings } from "../../config/activationSettings";
@@ -19,6 +20,8 @@ export interface JitGlobalAdminArgs {
   pim: PimConfig;
   /** The tenant cloud's hosts (config `endpoints`). */
   endpoints: Endpoints;
+  /** The tenant the dynamic resources act on (config `tenant.tenantId`). */
+  tenantId: string;
   /**
    * The authentication context the activation requires and its Conditional Access policy: the activation rule is
    * written only once both exist, so that requiring the context always means a fresh phishing-resistant MFA.
@@ -43,7 +46,7 @@ export class JitGlobalAdmin extends pulumi.ComponentResource {
 
     this.activationPolicy = new RoleManagementPolicy(
       `${name}-activation-policy`,
-      { ...activationPolicySettings(pim, pulumi.all(approvers)), graphEndpoint: args.endpoints.graph },
+      { ...activationPolicySettings(pim, pulumi.all(approvers)), ...graphConnection(args.endpoints, args.tenantId) },
       { parent: this, dependsOn: args.activationPrerequisites ?? [] },
     );
 

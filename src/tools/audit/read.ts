@@ -230,7 +230,7 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
   return {
     version: SNAPSHOT_VERSION,
     takenAt: new Date().toISOString(),
-    ...(config.tenant.tenantId ? { tenantId: config.tenant.tenantId } : {}),
+    tenantId: tenantRead(graph, arm),
     endpoints: { graph: graph.endpoint, arm: arm.endpoint },
     sources: { ...armSources, ...sources },
     ...(Object.keys(errors).length > 0 ? { errors } : {}),
@@ -256,6 +256,20 @@ function roleReads(
     })),
     roleEligibilityScheduleInstances: eligibleRoles.map((id) => roleRead("roleEligibilityScheduleInstances", id)),
   };
+}
+
+/**
+ * The tenant the answers came from: the `tid` of the tokens both clients used (each client refuses a token of any
+ * tenant but the stack's, so they agree), never the stack's config. A read that obtained no token has no tenant.
+ */
+function tenantRead(graph: GraphClient, arm: GraphClient): string {
+  const tenants = [...new Set([graph.tokenTenantId, arm.tokenTenantId].filter((t): t is string => t !== undefined))];
+  if (tenants.length !== 1) {
+    throw new Error(
+      `the audit cannot tell which tenant it read: the Graph and ARM tokens name ${tenants.length === 0 ? "no tenant" : tenants.join(" and ")}`,
+    );
+  }
+  return tenants[0]!;
 }
 
 /** The tenant-wide reads, by source. Exported for the benchmark and tests (request budget). */
@@ -563,26 +577,12 @@ async function armGetEach(arm: GraphClient, ids: readonly string[], apiVersion: 
   return out;
 }
 
-/** ARM collections page with `nextLink` (not `@odata.nextLink`). */
+/**
+ * An ARM collection: the ARM client pages by `nextLink` (its origin checked, loops and runaway paging refused), and
+ * every item must be an object.
+ */
 async function armList(arm: GraphClient, path: string): Promise<RawObject[]> {
-  const items: RawObject[] = [];
-  let next: string | undefined = path;
-  while (next) {
-    const page = asRecord(await arm.get<unknown>(next));
-    if (!Array.isArray(page.value))
-      throw new GraphError(
-        `GET ${stripQuery(next)} returned no "value" array: not an ARM collection`,
-        200,
-        "GET",
-        next,
-      );
-    items.push(...objectItems(page.value, next));
-    if (page.nextLink !== undefined && page.nextLink !== null && typeof page.nextLink !== "string") {
-      throw new GraphError(`GET ${stripQuery(next)} returned a malformed nextLink`, 200, "GET", next);
-    }
-    next = (page.nextLink as string | null | undefined) ?? undefined;
-  }
-  return items;
+  return objectItems(await arm.list<unknown>(path), path);
 }
 
 /**
@@ -612,7 +612,10 @@ function armError(error: unknown, what: string): unknown {
     what === "diagnostic settings"
       ? "an Entra role that can read diagnostic settings (Security Reader or Global Reader) and, for service principals, an Azure role assignment at scope /providers/Microsoft.aadiam (known issue, unconfirmed)"
       : "the Azure role Reader (or Monitoring Reader) on the monitoring resource group (monitoring.resourceGroupName)";
-  const detail = error.message.replace(/ (The deploying identity needs|Check the identity's Graph permissions).*$/, "");
+  const detail = error.message.replace(
+    / (The deploying identity needs|Check the identity's Graph permissions|Check the identity's Azure role assignments).*$/,
+    "",
+  );
   return new GraphError(`${detail} Reading ${what} needs ${role}.`, error.status, error.method, error.path, error.code);
 }
 

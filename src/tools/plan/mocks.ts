@@ -30,7 +30,9 @@ export function planPassword(resourceName: string, length: number): string {
 }
 
 export function planMocks(config: BaselineConfig): pulumi.runtime.Mocks {
-  const tenantId = config.tenant.tenantId ?? planObjectId("tenant");
+  // The stack's own tenant: the program's tenant check (src/components/tenantPin.ts) passes offline, as it does
+  // against providers signed in to the right tenant.
+  const tenantId = config.tenant.tenantId;
   const initialDomain = config.tenant.initialDomain ?? config.breakglass.domain ?? "contoso.onmicrosoft.com";
   return {
     newResource(args) {

@@ -23,8 +23,8 @@ export async function planBaseline(stackFile: StackFile, config: BaselineConfig)
     stack: stackFile.stack,
     config: { ...stackFile.passthrough, ...ourKeysAsConfig(stackFile.raw) },
     mocks: planMocks(config),
-    program: () => {
-      declareBaseline(config);
+    program: async () => {
+      await declareBaseline(config);
     },
   });
 }

@@ -14,6 +14,7 @@ import { validateConfig, type BaselineConfig } from "../../../src/config/validat
 import { dynamicTypeToken, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
 import { rawConfig } from "../../support/stack";
 import { promiseOf, runProgram, type ProgramRun } from "../../support/pulumiMocks";
+import { PUBLIC_CONNECTION } from "../../support/fakes/loopbackGraph";
 
 function config(mutate: (raw: Record<string, any>) => void = () => undefined): BaselineConfig {
   const raw = rawConfig();
@@ -170,7 +171,7 @@ describe("Breakglass component", () => {
     const [fido2] = run.ofType(dynamicTypeToken("fido2MethodPolicy"));
     const [group] = run.ofType(providerTypes.group);
     expect(fido2!.inputs).toMatchObject({
-      graphEndpoint: "https://graph.microsoft.com",
+      ...PUBLIC_CONNECTION,
       state: "enabled",
       targetGroupId: group!.id,
       isSelfServiceRegistrationAllowed: true,

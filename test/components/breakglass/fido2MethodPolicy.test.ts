@@ -20,7 +20,7 @@ import {
   YUBIKEY_5_NFC,
 } from "../../support/fakes/fido2Policy";
 import { graphError } from "../../support/fakes/graphServer";
-import { useLoopbackGraph } from "../../support/fakes/loopbackGraph";
+import { loopbackConnection, useLoopbackGraph } from "../../support/fakes/loopbackGraph";
 
 const GROUP = "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d";
 const OTHER_GROUP = "7b1d9c55-0c0e-4bd5-9a64-3c3f4d5e6f70";
@@ -41,7 +41,7 @@ beforeEach(() => {
 
 function props(overrides: Partial<Fido2MethodPolicyProps> = {}): Fido2MethodPolicyProps {
   return {
-    graphEndpoint: graph.url,
+    ...loopbackConnection(graph.url),
     state: "enabled",
     targetGroupId: GROUP,
     isSelfServiceRegistrationAllowed: true,
@@ -170,7 +170,7 @@ describe("Fido2MethodPolicy in a tenant without passkey profiles", () => {
       profileId: "",
     });
     expect(read.props).toEqual({
-      graphEndpoint: graph.url,
+      ...loopbackConnection(graph.url),
       state: "disabled",
       targetGroupId: "",
       isSelfServiceRegistrationAllowed: true,

@@ -13,14 +13,14 @@ import {
 import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
 import { CA_ROUTES, FakeConditionalAccess } from "../../support/fakes/conditionalAccess";
 import type { FakeGraph } from "../../support/fakes/graphServer";
-import { graphTest } from "../../support/fakes/loopbackGraph";
+import { graphTest, loopbackConnection } from "../../support/fakes/loopbackGraph";
 
 const it = graphTest.extend<{ fake: FakeConditionalAccess }>({
   fake: [async ({ graph }, use) => use(new FakeConditionalAccess().install(graph)), { auto: true }],
 });
 
 const props = (graph: FakeGraph, overrides: Partial<AuthenticationContextProps> = {}): AuthenticationContextProps => ({
-  graphEndpoint: graph.url,
+  ...loopbackConnection(graph.url),
   contextId: "c3",
   displayName: "Privileged role activation",
   description: "Required by PIM",
