@@ -1,4 +1,4 @@
-/** Runs the plan and check CLIs as child processes, as a user would, and captures exit code and output. */
+/** Runs the plan, check and custody CLIs as child processes, as a user would, and captures exit code and output. */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -13,7 +13,7 @@ export interface CliResult {
 }
 
 export function runCli(
-  script: "plan" | "check",
+  script: "plan" | "check" | "custody",
   args: string[],
   opts: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {

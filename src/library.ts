@@ -1,0 +1,61 @@
+/**
+ * The entra-baseline library: what an existing Pulumi program imports to declare the baseline next to its own
+ * resources (docs/library.md).
+ *
+ *   import { declareBaseline, loadBaselineConfig, baselineOutputs } from "entra-baseline";
+ *   const baseline = declareBaseline(loadBaselineConfig());
+ *   export const entra = baselineOutputs(baseline);
+ *
+ * Importing it reads no config and declares nothing: the stack's `entra-baseline:` keys are read and validated when
+ * loadBaselineConfig() is called, resources are declared when declareBaseline() (or a component's constructor) is.
+ * This repository's own program, src/index.ts, is the three lines above.
+ */
+import { declareBaseline } from "./components/baseline";
+
+export { declareBaseline };
+export { loadConfig as loadBaselineConfig } from "./config/load";
+export {
+  CONFIG_NAMESPACE,
+  ConfigError,
+  formatIssue,
+  validateConfig as validateBaselineConfig,
+  type BaselineConfig,
+  type BreakglassAccount,
+  type ConfigIssue,
+  type ValidationResult,
+} from "./config/validate";
+export type {
+  BreakglassConfig,
+  ConditionalAccessConfig,
+  ExceptionConfig,
+  LimitsConfig,
+  MonitoringConfig,
+  PimConfig,
+  TenantConfig,
+} from "./config/schema";
+export { Breakglass, type BreakglassArgs } from "./components/breakglass";
+export {
+  ConditionalAccessBaseline,
+  type ActivationContext,
+  type ConditionalAccessBaselineArgs,
+} from "./components/conditionalAccess";
+export { JitGlobalAdmin, type JitGlobalAdminArgs } from "./components/pim";
+export { Monitoring, type MonitoringArgs } from "./components/monitoring";
+
+/** What declareBaseline declares: its four components. */
+export type Baseline = ReturnType<typeof declareBaseline>;
+
+/**
+ * The baseline's non-secret outputs, for a program's stack exports (the same ones this repository's program exports).
+ * Breakglass passwords are not among them: they never leave the state's secret store.
+ */
+export function baselineOutputs(baseline: Baseline) {
+  return {
+    breakglassUserPrincipalNames: baseline.breakglass.userPrincipalNames,
+    breakglassObjectIds: baseline.breakglass.objectIds,
+    breakglassGroupObjectId: baseline.breakglass.groupObjectId,
+    eligibleGlobalAdminObjectIds: baseline.jitGlobalAdmin.eligiblePrincipalIds,
+    workspaceId: baseline.monitoring.workspaceId,
+    tripwireRuleId: baseline.monitoring.tripwireRuleId,
+  };
+}
