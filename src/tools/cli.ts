@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMai
     summary: "the week's PIM activations as Markdown and JSON",
     load: async () => (await import("./review/cli")).main,
   },
+  custody: {
+    summary: "the breakglass passwords from `pulumi stack export --show-secrets`, one 0600 file per account",
+    load: async () => (await import("./custody/cli")).main,
+  },
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
