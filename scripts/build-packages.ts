@@ -139,10 +139,11 @@ export function libraryManifest(root: Manifest, pack: Manifest): Manifest {
     exports: {
       ".": { types: "./lib/library.d.ts", default: "./lib/library.js" },
       "./package.json": "./package.json",
-      // Not an API: the engine deserializes each dynamic provider with `require("entra-baseline/internal/…")` of
-      // the modules it captured (closure serialization maps a module under node_modules to a specifier this map
-      // exports, and fails the program for one it does not), so the compiled modules must stay requirable.
-      "./internal/*": "./lib/*",
+      // Not an API, but it must stay requirable: closure serialization captures each dynamic provider's modules as
+      // `require("entra-baseline/lib/…")`, mapped through this map (and failing the program for a path it hides),
+      // and @pulumi/pulumi 3.248 skips the mapping when the package name occurs earlier in the install path (e.g.
+      // a repository at ~/entra-baseline-prod/), so the compiled path itself has to be exported (docs/library.md).
+      "./lib/*": "./lib/*",
     },
     bin: { "entra-baseline": "lib/tools/cli.js" },
     files: ["lib/**/*.js", "lib/**/*.d.ts", "README.md"],
@@ -190,6 +191,8 @@ function writeTsconfig(
       declaration: true,
       noEmit: false,
       paths: {},
+      // Type packages are looked up from the config's directory, which may be outside the repository.
+      typeRoots: [path.join(ROOT, "node_modules", "@types")],
     },
     include: options.include,
     exclude: options.exclude,

@@ -83,7 +83,10 @@ export interface PackRun {
 export interface AnalyzeOptions {
   /** Directory holding PulumiPolicy.yaml, package.json and the pack's entry. Default: defaultPackDir(). */
   packDir?: string;
-  /** Deadline for the pack to print its port. Default 30 s (start-up is ≈ 1 s; CI machines are slow). */
+  /**
+   * Deadline for the pack to print its port. Default 60 s: start-up is ≈ 1 s, but on a loaded 2-core CI machine a
+   * pack started beside a program that ts-node type-checks has been seen to need over 30 s. Only a hung pack waits.
+   */
   startTimeoutMs?: number;
   /** Deadline per RPC. Default 60 s. */
   rpcTimeoutMs?: number;
@@ -181,7 +184,7 @@ export interface PackSession {
 export async function openPack(opts: Omit<AnalyzeOptions, "stackOnly" | "onTiming"> = {}): Promise<PackSession> {
   const packDir = opts.packDir ?? defaultPackDir();
   const rpcTimeoutMs = opts.rpcTimeoutMs ?? 60_000;
-  const pack = await startPack(packDir, opts.startTimeoutMs ?? 30_000);
+  const pack = await startPack(packDir, opts.startTimeoutMs ?? 60_000);
   opts.onStarted?.(pack.child.pid!);
   const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${pack.port}`, grpc.credentials.createInsecure(), {
     "grpc.max_send_message_length": -1,
