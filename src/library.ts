@@ -8,7 +8,8 @@
  *
  * Importing it reads no config and declares nothing: the stack's `entra-baseline:` keys are read and validated when
  * loadBaselineConfig() is called, resources are declared when declareBaseline() (or a component's constructor) is.
- * This repository's own program, src/index.ts, is the three lines above.
+ * This repository's own program (src/index.ts) does the same with the repository's stacks; it reads config as it is
+ * imported, which is why it is not this entry.
  */
 import { declareBaseline } from "./components/baseline";
 

@@ -23,7 +23,7 @@ export const PROJECT = CONFIG_NAMESPACE;
 export async function planBaseline(stackFile: StackFile, config: BaselineConfig): Promise<ProgramRun> {
   // Loaded here, not at the top, so that a config error is reported without loading every provider SDK.
   const { declareBaseline } = await import("../../components/baseline");
-  const run = await runProgram({
+  return runProgram({
     project: PROJECT,
     stack: stackFile.stack,
     config: stackConfig(PROJECT, stackFile),
@@ -32,14 +32,15 @@ export async function planBaseline(stackFile: StackFile, config: BaselineConfig)
       declareBaseline(config);
     },
   });
-  checkDynamicProviders(run.resources, process.cwd());
-  return run;
 }
 
 /**
  * Runs a user's Pulumi program under the same mocks: its own resources get the mocks' generic answers (deterministic
  * ids, inputs echoed), the baseline it declares the same answers as in planBaseline. `config` is the stack's
  * validated `entra-baseline:` config, which the program reads itself (loadBaselineConfig) from the same values.
+ * Then each serialized dynamic provider is loaded as the engine will load it: a program that uses the installed
+ * library captures the library's modules by `require`, which only the installed layout can break (this repository's
+ * own program captures its modules by value, and its providers' serialization has tests of its own).
  */
 export async function planProgram(
   program: PulumiProgram,
