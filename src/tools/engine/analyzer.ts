@@ -83,10 +83,7 @@ export interface PackRun {
 export interface AnalyzeOptions {
   /** Directory holding PulumiPolicy.yaml, package.json and the pack's entry. Default: defaultPackDir(). */
   packDir?: string;
-  /**
-   * Deadline for the pack to print its port. Default 60 s: start-up is ≈ 1 s, but on a loaded 2-core CI machine a
-   * pack started beside a program that ts-node type-checks has been seen to need over 30 s. Only a hung pack waits.
-   */
+  /** Deadline for the pack to print its port. Default 30 s (start-up is ≈ 1 s; CI machines are slow). */
   startTimeoutMs?: number;
   /** Deadline per RPC. Default 60 s. */
   rpcTimeoutMs?: number;
@@ -184,7 +181,7 @@ export interface PackSession {
 export async function openPack(opts: Omit<AnalyzeOptions, "stackOnly" | "onTiming"> = {}): Promise<PackSession> {
   const packDir = opts.packDir ?? defaultPackDir();
   const rpcTimeoutMs = opts.rpcTimeoutMs ?? 60_000;
-  const pack = await startPack(packDir, opts.startTimeoutMs ?? 60_000);
+  const pack = await startPack(packDir, opts.startTimeoutMs ?? 30_000);
   opts.onStarted?.(pack.child.pid!);
   const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${pack.port}`, grpc.credentials.createInsecure(), {
     "grpc.max_send_message_length": -1,
@@ -250,7 +247,7 @@ export async function openPack(opts: Omit<AnalyzeOptions, "stackOnly" | "onTimin
   return { info, analyze, close };
 }
 
-interface RunningPack {
+export interface RunningPack {
   child: ChildProcess;
   port: number;
   stderr(): string;
@@ -258,7 +255,13 @@ interface RunningPack {
   stop(): void;
 }
 
-function startPack(packDir: string, timeoutMs: number): Promise<RunningPack> {
+/**
+ * Starts the pack and waits for the port line. The deadline cannot be tripped by this process being busy: while a
+ * program compiles synchronously (ts-node type-checking a user's program) the event loop reads nothing, and a timer
+ * that fires once it is free would otherwise beat the port line that has long been waiting in the pipe. So an
+ * expired deadline first lets pending I/O be read (setImmediate runs after the poll phase), then gives up.
+ */
+export function startPack(packDir: string, timeoutMs: number): Promise<RunningPack> {
   const child = spawn(process.execPath, launchArgs(packEntry(packDir)), {
     cwd: packDir,
     stdio: ["ignore", "pipe", "pipe"],
@@ -274,29 +277,39 @@ function startPack(packDir: string, timeoutMs: number): Promise<RunningPack> {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    let settled = false;
+    const fail = (error: PackError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       stop();
-      reject(new PackError(`policy pack in ${packDir} did not report its port within ${timeoutMs} ms`, stderr));
-    }, timeoutMs);
-    child.once("error", (e) => {
-      clearTimeout(timer);
-      reject(new PackError(`could not start the policy pack in ${packDir}: ${e.message}`, stderr));
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(
+      reject(error);
+    };
+    const timer = setTimeout(
+      () =>
+        setImmediate(() =>
+          fail(new PackError(`policy pack in ${packDir} did not report its port within ${timeoutMs} ms`, stderr)),
+        ),
+      timeoutMs,
+    );
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(
         new PackError(
           `policy pack in ${packDir} exited (${signal ?? `code ${code}`}) before reporting its port`,
           stderr,
         ),
       );
-    });
+    child.once("error", (e) =>
+      fail(new PackError(`could not start the policy pack in ${packDir}: ${e.message}`, stderr)),
+    );
+    child.once("exit", onExit);
     child.stdout!.setEncoding("utf8").on("data", (d: string) => {
       stdout += d;
       const m = /^(\d+)\s*$/m.exec(stdout);
-      if (m) {
+      if (m && !settled) {
+        settled = true;
         clearTimeout(timer);
-        child.removeAllListeners("exit");
+        child.off("exit", onExit); // `exited` keeps its own listener: a pack that dies later is still noticed
         resolve({ child, port: Number(m[1]), stderr: () => stderr, exited, stop });
       }
     });
