@@ -73,6 +73,7 @@ export function resolveProgram(target: string, env: NodeJS.ProcessEnv = process.
   else [pwd, main] = [path.dirname(absolute), path.basename(absolute)];
 
   const options = project.runtimeOptions;
+  requireSameSdk(pwd);
   return {
     projectDir,
     project: project.name,
@@ -110,6 +111,27 @@ export async function inProgramDirectory<T>(program: PulumiProgram, fn: () => Pr
   } finally {
     process.chdir(previous);
   }
+}
+
+/**
+ * The program must resolve the very @pulumi/pulumi this runner set its mocks on: the SDK's runtime state is per copy,
+ * so a program on another copy (a globally installed entra-baseline planning a project with its own node_modules)
+ * would register its resources with an engine that is not there.
+ */
+function requireSameSdk(pwd: string): void {
+  const ours = fs.realpathSync(require.resolve("@pulumi/pulumi/package.json"));
+  let theirs: string;
+  try {
+    theirs = fs.realpathSync(require.resolve("@pulumi/pulumi/package.json", { paths: [pwd] }));
+  } catch {
+    throw new UserInputError(
+      `${displayPath(pwd)}: @pulumi/pulumi is not installed for this program (run npm install in its project)`,
+    );
+  }
+  if (theirs !== ours)
+    throw new UserInputError(
+      `${displayPath(pwd)} uses @pulumi/pulumi from ${path.dirname(theirs)}, and this plan runs on ${path.dirname(ours)}: run the entra-baseline installed in the program's own node_modules (npx entra-baseline …), so that one SDK runs both`,
+    );
 }
 
 function findProjectFile(dir: string): string | undefined {

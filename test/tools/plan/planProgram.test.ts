@@ -64,7 +64,10 @@ describe("plan --program refuses what the Pulumi CLI would not run, before runni
   const project = (name: string, files: Record<string, string>) => {
     const at = path.join(dir, name);
     fs.mkdirSync(at, { recursive: true });
-    for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(at, file), text);
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(at, file)), { recursive: true });
+      fs.writeFileSync(path.join(at, file), text);
+    }
     return at;
   };
   const stack = fs.readFileSync(path.join(ROOT, "test/support/fixtures/stack/Pulumi.test.yaml"), "utf8");
@@ -85,6 +88,17 @@ describe("plan --program refuses what the Pulumi CLI would not run, before runni
       "a project whose main does not exist",
       project("main", { "Pulumi.yaml": "name: m\nruntime: nodejs\nmain: src/missing.ts\n", "Pulumi.test.yaml": stack }),
       /project 'main' could not be read: src\/missing\.ts does not exist/,
+    ],
+    [
+      "a program on another copy of @pulumi/pulumi than the plan's",
+      project("own-sdk", {
+        "Pulumi.yaml": "name: own\nruntime: nodejs\n",
+        "Pulumi.test.yaml": stack,
+        "package.json": '{"name": "own", "main": "index.ts"}',
+        "index.ts": "",
+        "node_modules/@pulumi/pulumi/package.json": '{"name": "@pulumi/pulumi", "version": "3.248.0"}',
+      }),
+      /uses @pulumi\/pulumi from .*own-sdk\/node_modules\/@pulumi\/pulumi, and this plan runs on .*: run the entra-baseline installed in the program's own node_modules/,
     ],
   ])("%s (exit 2)", async (_what, target, message) => {
     const result = await runCli("plan", ["--program", target, "--stack", "test"]);
