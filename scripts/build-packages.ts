@@ -28,8 +28,16 @@ export const PEERS = ["@pulumi/pulumi", "@pulumi/azuread", "@pulumi/azure-native
 /** What the library's compiled code requires besides the root's dependencies (the analyzer client's gRPC). */
 const ALSO_REQUIRED = ["@grpc/grpc-js", "google-protobuf"] as const;
 
-/** Compiled sources of src/ that are this repository's and not the library's. */
-const NOT_IN_LIBRARY = ["model/**", "index.ts", "config/docs.ts"];
+/**
+ * Sources under src/ that are this repository's and not the library's: the model (its own package), the program
+ * that reads config on import, and the generator of this repository's config docs.
+ */
+export const NOT_IN_LIBRARY = ["model/**", "index.ts", "config/docs.ts"];
+
+/** Whether `rel` (a path under src/, with `/`) is compiled into the library. */
+export function inLibrary(rel: string): boolean {
+  return !NOT_IN_LIBRARY.some((p) => (p.endsWith("/**") ? rel.startsWith(p.slice(0, -2)) : rel === p));
+}
 
 export interface Manifest {
   name: string;
