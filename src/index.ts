@@ -7,16 +7,6 @@
  * function and awaits it, and its result becomes the stack outputs (@pulumi/pulumi cmd/run/run.js, 3.248.0).
  */
 import { loadConfig } from "./config/load";
-import { declareBaseline } from "./components/baseline";
+import { baselineOutputs, declareBaseline } from "./components/baseline";
 
-export = async () => {
-  const baseline = await declareBaseline(loadConfig());
-  return {
-    breakglassUserPrincipalNames: baseline.breakglass.userPrincipalNames,
-    breakglassObjectIds: baseline.breakglass.objectIds,
-    breakglassGroupObjectId: baseline.breakglass.groupObjectId,
-    eligibleGlobalAdminObjectIds: baseline.jitGlobalAdmin.eligiblePrincipalIds,
-    workspaceId: baseline.monitoring.workspaceId,
-    tripwireRuleId: baseline.monitoring.tripwireRuleId,
-  };
-};
+export = async () => baselineOutputs(await declareBaseline(loadConfig()));

@@ -54,3 +54,18 @@ export async function declareBaseline(config: BaselineConfig) {
 
   return { breakglass, conditionalAccess, jitGlobalAdmin, monitoring };
 }
+
+/**
+ * The baseline's non-secret outputs, for a program's stack exports (the same ones this repository's program exports).
+ * Breakglass passwords are not among them: they never leave the state's secret store.
+ */
+export function baselineOutputs(baseline: Baseline) {
+  return {
+    breakglassUserPrincipalNames: baseline.breakglass.userPrincipalNames,
+    breakglassObjectIds: baseline.breakglass.objectIds,
+    breakglassGroupObjectId: baseline.breakglass.groupObjectId,
+    eligibleGlobalAdminObjectIds: baseline.jitGlobalAdmin.eligiblePrincipalIds,
+    workspaceId: baseline.monitoring.workspaceId,
+    tripwireRuleId: baseline.monitoring.tripwireRuleId,
+  };
+}

@@ -1,6 +1,7 @@
 /**
- * `npm run plan`: what the baseline would declare for a stack, rendered offline under Pulumi mocks, and what the
- * policy pack would reject. Exit codes: src/cli/exitCodes.ts; documented in docs/plan.md.
+ * `npm run plan` (and `entra-baseline plan` where the library is installed): what the baseline — alone, or inside a
+ * user's Pulumi program (`--program`) — would declare for a stack, rendered offline under Pulumi mocks, and what the
+ * policy pack would reject. Exit codes: src/cli/exitCodes.ts; documented in docs/plan.md and docs/library.md.
  */
 import * as path from "node:path";
 import { Command } from "commander";
@@ -10,12 +11,14 @@ import { writeTextFile } from "../../cli/files";
 import { printJson, type CliIo } from "../../cli/io";
 import { runCli } from "../../cli/run";
 import { addStackOptions, type StackFlags } from "../../cli/stackOptions";
+import { resolveProgram } from "../engine/program";
 import { derivePackConfig } from "../../config/packConfig";
 import { invalidConfigMessage, loadStackConfig } from "../../config/stackConfig";
 import { formatIssue, type ConfigIssue } from "../../config/validate";
 import { mandatoryCount, planJsonResource, policyJson, renderTree, renderViolations, type PlanJson } from "./render";
 
 interface PlanFlags extends StackFlags {
+  program?: string;
   json?: boolean;
   export?: string;
   writePolicyConfig?: string;
@@ -31,6 +34,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const command = configureCommand(
     addStackOptions(new Command(), "is planned")
       .description("Render the baseline offline for a stack's config and run the policy pack over it (docs/plan.md).")
+      .option(
+        "--program <path>",
+        "plan this Pulumi program (its project directory or entry file) instead of the baseline alone: its own resources and the baseline it declares, judged together by the pack; stack files are then read from its project (docs/library.md)",
+      )
       .option("--json", "print the plan (and the pack's verdict) as JSON")
       .option("--export <file>", "also write the planned resources as a `pulumi stack export` (version 3) file")
       .option(
@@ -45,7 +52,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const answered = await parseArguments(command, argv, io);
   if (answered !== undefined) return answered;
   const flags = command.opts<PlanFlags>();
-  const cwd = path.resolve(io.cwd, flags.cwd ?? ".");
+  // The program is found first: its project says where its stack files are and what its URNs are called.
+  const program = flags.program ? resolveProgram(path.resolve(io.cwd, flags.program), io.env) : undefined;
+  const cwd = flags.cwd ? path.resolve(io.cwd, flags.cwd) : (program?.stackConfigDir ?? io.cwd);
 
   const loaded = loadStackConfig(cwd, flags.stack);
   const stackFileName = path.relative(cwd, loaded.stackFile.path) || loaded.stackFile.path;
@@ -73,12 +82,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 
   // The Pulumi runtime and the program load only now, once the config is known to be valid.
-  const { PROJECT, checkPlan, exportPlan, planBaseline, plannedResources } = await import("./plan");
+  const { PROJECT, checkPlan, exportPlan, planBaseline, planProgram, plannedResources } = await import("./plan");
   // The program's own logging (pulumi.log.info prints to stdout without an engine) goes to stderr: stdout
   // carries the plan only, so that --json output stays parseable.
   const { log, info } = console;
   console.log = console.info = (...args: unknown[]) => console.error(...args);
-  const running = planBaseline(stackFile, config).finally(() => {
+  const planning = program ? planProgram(program, stackFile, config) : planBaseline(stackFile, config);
+  const running = planning.finally(() => {
     Object.assign(console, { log, info });
   });
   const exporting = running.then((run) => exportPlan(run));
@@ -93,7 +103,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   if (flags.json) {
     const out: PlanJson = {
-      project: PROJECT,
+      project: program?.project ?? PROJECT,
       stack,
       stackFile: stackFileName,
       warnings,

@@ -1,7 +1,9 @@
 /**
  * What `npm run plan` answers in place of the providers and the engine: deterministic ids and outputs for every
- * resource, and the few provider functions the program calls (`getUser`, `getDomains`, `getClientConfig`).
- * Everything is derived from the stack config, so the same stack file always plans the same way.
+ * resource — the baseline's and, under `--program`, the user's own of any type (ids derived from type and name,
+ * inputs echoed as outputs, as providers do) — and the few provider functions the baseline calls (`getUser`,
+ * `getDomains`, `getClientConfig`). Everything is derived from the stack config and the program, so the same stack
+ * file always plans the same way.
  *
  * A function the plan has no offline answer for fails loudly, naming its token: a silently made-up answer would
  * be a plan of a program nobody wrote.
@@ -11,6 +13,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { BaselineConfig } from "../../config/validate";
 
 export const PLAN_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+
+/** The functions the plan answers offline (by token), named in the error for any other. */
+const ANSWERED = [
+  "azuread:index/getUser:getUser",
+  "azuread:index/getDomains:getDomains",
+  "azuread:index/getClientConfig:getClientConfig",
+  "azure-native:authorization:getClientConfig",
+];
 
 /** A stable GUID-shaped id derived from a seed (UUID v5 layout over SHA-1), so plans are reproducible. */
 export function planObjectId(seed: string): string {
@@ -97,7 +107,9 @@ export function planMocks(config: BaselineConfig): pulumi.runtime.Mocks {
 
 /** The runtime reports a failed call by the gRPC error's `details`, so the message goes there too. */
 function unanswered(token: string): Error {
-  const message = `npm run plan has no offline answer for the function ${token} (add one to src/tools/plan/mocks.ts)`;
+  const message =
+    `the plan has no offline answer for the function ${token}: it answers ${ANSWERED.join(", ")}; ` +
+    "a program that calls another function cannot be planned offline (docs/library.md; answers live in src/tools/plan/mocks.ts)";
   return Object.assign(new Error(message), { details: message });
 }
 
