@@ -495,7 +495,7 @@ export function brownfieldTenant(): TenantData {
     },
   ];
   directGrant(USER_ADMINISTRATOR, HELPDESK_GROUP_ID, null);
-  eligibilityInstances.push(eligibilityInstance(e++, SECURITY_ADMINISTRATOR, SECOPS_GROUP_ID));
+  eligibilityInstances.push(eligibilityInstance(e, SECURITY_ADMINISTRATOR, SECOPS_GROUP_ID));
 
   const methods: Record<string, Json[]> = {
     [BG_ALPHA_ID]: [
