@@ -15,7 +15,7 @@ import { importPlan, type ImportPlan } from "./imports";
 import { planProposed } from "./plan";
 import { preflight, type PreflightReport } from "./preflight";
 import { propose, type PasswordChoice, type Proposal } from "./propose";
-import type { AdoptSnapshot } from "./snapshot";
+import { assertSameTenant, type AdoptSnapshot } from "./snapshot";
 import { mergeStackFile } from "./stackDocument";
 import { tenantView } from "./view";
 
@@ -53,23 +53,10 @@ export interface AdoptResult {
   report: PreflightReport;
 }
 
-/** The stack's tenant and the snapshot's must be the same tenant. */
-export function assertSameTenant(stackTenantId: unknown, snapshotTenantId: string | undefined, source: string): void {
-  if (!snapshotTenantId)
-    throw new UserInputError(
-      `${source} names no tenant (tenantId): it cannot be checked against the stack; take a new snapshot with npm run adopt`,
-    );
-  if (typeof stackTenantId === "string" && stackTenantId.trim().toLowerCase() !== snapshotTenantId.toLowerCase()) {
-    throw new UserInputError(
-      `${source} is of tenant ${snapshotTenantId}, but the stack governs tenant ${stackTenantId} (tenant.tenantId): nothing was written`,
-    );
-  }
-}
-
 export async function adopt(input: AdoptInput): Promise<AdoptResult> {
-  const view = tenantView(input.snapshot);
   const existingTenant = (input.existing?.raw.tenant as Record<string, unknown> | undefined)?.tenantId;
-  assertSameTenant(existingTenant, view.tenantId, "the snapshot");
+  assertSameTenant(existingTenant, input.snapshot, "the snapshot");
+  const view = tenantView(input.snapshot);
   const now = input.now ?? new Date();
   const discovery = discoveryConfig(view.tenantId!, input.existing?.raw);
   const proposal = propose(view, {

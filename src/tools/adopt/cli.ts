@@ -20,11 +20,11 @@ import { addStackOptions, type StackFlags } from "../../cli/stackOptions";
 import { readStackFile, stackFilePath } from "../../config/stackFile";
 import { EMAIL, isUpn, resolveEndpoints, type CloudName } from "@entra-baseline/model";
 import { createGraphClient, GraphError } from "../../graph/client";
-import { adopt, assertSameTenant, type ExistingStack } from "./adopt";
+import { adopt, type ExistingStack } from "./adopt";
 import { configuredUserRefs, discoveryConfig } from "./discovery";
 import { readAdoptSnapshot } from "./read";
 import { renderJson, renderMarkdown, renderTable } from "./report";
-import { adoptSnapshotText, readAdoptSnapshotFile, type AdoptSnapshot } from "./snapshot";
+import { adoptSnapshotText, assertSameTenant, readAdoptSnapshotFile, type AdoptSnapshot } from "./snapshot";
 
 interface AdoptFlags extends StackFlags {
   out: string;
@@ -99,7 +99,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (flags.snapshot) {
       const file = path.resolve(io.cwd, flags.snapshot);
       snapshot = readAdoptSnapshotFile(file);
-      assertSameTenant(tenantOf(existing), snapshotTenant(snapshot), displayPath(file));
+      assertSameTenant(tenantOf(existing), snapshot, displayPath(file));
     } else {
       snapshot = await readLive(flags, existing, io);
       live = true;
@@ -149,12 +149,6 @@ function readExisting(cwd: string, stack: string): ExistingStack | undefined {
   if (!fs.existsSync(file)) return undefined;
   const read = readStackFile(cwd, stack);
   return { text: fs.readFileSync(file, "utf8"), file: displayPath(file), raw: read.raw, passthrough: read.passthrough };
-}
-
-/** The tenant a snapshot is of: the organization read (the truth), else the snapshot's own field. */
-function snapshotTenant(snapshot: AdoptSnapshot): string | undefined {
-  const org = snapshot.adopt?.sources.organization?.[0]?.id;
-  return typeof org === "string" ? org : snapshot.tenantId;
 }
 
 function tenantOf(existing: ExistingStack | undefined): string | undefined {

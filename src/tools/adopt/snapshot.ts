@@ -4,6 +4,7 @@
  * adopt snapshot without them, and a check whose source is absent says so instead of passing. Format: docs/adopt.md.
  */
 import { z } from "zod";
+import { UserInputError } from "../../cli/errors";
 import { readJsonFile, writeTextFile } from "../../cli/files";
 import { parseSnapshot, SnapshotError, type AuditSnapshot, type RawObject } from "../audit/snapshot";
 
@@ -90,4 +91,24 @@ export function adoptSnapshotText(snapshot: AdoptSnapshot): string {
 
 export function writeAdoptSnapshotFile(file: string, snapshot: AdoptSnapshot, flag: string): void {
   writeTextFile(file, adoptSnapshotText(snapshot), flag);
+}
+
+/** The tenant a snapshot is of: the organization read (the tenant that answered), else the snapshot's own field. */
+export function snapshotTenantId(snapshot: AdoptSnapshot): string | undefined {
+  const org = snapshot.adopt?.sources.organization?.[0]?.id;
+  return (typeof org === "string" ? org : snapshot.tenantId)?.toLowerCase();
+}
+
+/** A stack and a snapshot of another tenant are never judged together (exit 2, nothing written). */
+export function assertSameTenant(stackTenantId: unknown, snapshot: AdoptSnapshot, source: string): void {
+  const tenantId = snapshotTenantId(snapshot);
+  if (!tenantId)
+    throw new UserInputError(
+      `${source} names no tenant (tenantId): it cannot be checked against the stack; take a new snapshot with npm run adopt`,
+    );
+  if (typeof stackTenantId === "string" && stackTenantId.trim().toLowerCase() !== tenantId) {
+    throw new UserInputError(
+      `${source} is of tenant ${tenantId}, but the stack governs tenant ${stackTenantId} (tenant.tenantId): nothing was written`,
+    );
+  }
 }
