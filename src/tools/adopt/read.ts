@@ -123,7 +123,10 @@ async function readAdoptSources(
   // Round 2: per look-alike, its groups (its candidacy depends on them); per person reported on, their registration.
   const users = [...(audit.sources.users ?? []), ...(sources.holders ?? [])];
   const known = new Set(users.map((u) => lower(u.id)));
-  const lookalikes = permanentGlobalAdministratorIds(audit).filter((id) => known.has(id));
+  // What the audit part already read (the configured emergency accounts' groups and methods) is not read again.
+  const lookalikes = permanentGlobalAdministratorIds(audit).filter(
+    (id) => known.has(id) && audit.sources.transitiveMemberOf?.[id] === undefined,
+  );
   const byRef = (ref: string) =>
     lower(users.find((u) => lower(u.id) === ref || lower(u.userPrincipalName) === ref)?.id);
   const people = [
@@ -168,11 +171,13 @@ async function readAdoptSources(
   await readKeyed(
     graph,
     [
-      ...candidates.map((c) => ({
-        source: "holderMethods" as const,
-        key: c.id,
-        read: { url: `/users/${c.id}/authentication/methods` },
-      })),
+      ...candidates
+        .filter((c) => audit.sources.authenticationMethods?.[c.id] === undefined)
+        .map((c) => ({
+          source: "holderMethods" as const,
+          key: c.id,
+          read: { url: `/users/${c.id}/authentication/methods` },
+        })),
       ...[...new Set([...candidateGroups, ...approverGroups])].map((id) => ({
         source: "groupMembers" as const,
         key: id,
