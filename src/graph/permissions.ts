@@ -107,6 +107,13 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
     path: /^\/(v1\.0|beta)\/identityGovernance\/privilegedAccess\/group\/assignment/i,
     permissions: ["PrivilegedAssignmentSchedule.Read.AzureADGroup", "PrivilegedAccess.Read.AzureADGroup"],
   },
+  // npm run adopt reads the registration details of the admins it reports on (R2 §2; Entra ID P1 or P2).
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/reports\/authenticationMethods\//i,
+    permissions: ["AuditLog.Read.All", "UserAuthenticationMethod.Read.All"],
+    role: "Reports Reader",
+  },
   { methods: READ, path: /^\/(v1\.0|beta)\/users/i, permissions: ["User.Read.All"] },
   { methods: READ, path: /^\/(v1\.0|beta)\/groups/i, permissions: ["GroupMember.Read.All", "Group.Read.All"] },
   {

@@ -1,8 +1,9 @@
 /**
  * The emergency bypass: two or more cloud-only accounts on the tenant's initial *.onmicrosoft.com domain, each with
- * a 256-character random password and permanent active Global Administrator (the one permanent GA path of the
- * project), a role-assignable group holding exactly them and owned by the declared owners (the exclusion of every
- * CA policy), and the FIDO2 method policy that lets them register keys.
+ * a 256-character random password (or, for an adopted account that keeps it, the password it already has) and
+ * permanent active Global Administrator (the one permanent GA path of the project), a role-assignable group holding
+ * exactly them and owned by the declared owners (the exclusion of every CA policy), and the FIDO2 method policy that
+ * lets them register keys.
  *
  * Nothing this program does may remove the bypass: users, passwords, GA assignments and the group are `protect`ed
  * (an update that would delete or replace one fails) and `retainOnDelete` (a `pulumi destroy` or a removal from the
@@ -49,18 +50,24 @@ export class Breakglass extends pulumi.ComponentResource {
     const keep: pulumi.CustomResourceOptions = { parent: this, protect: true, retainOnDelete: true };
 
     this.users = bg.accounts.map((account) => {
-      const password = new random.RandomPassword(`${name}-${account.name}-password`, PASSWORD_ARGS, {
-        ...keep,
-        // Already secret in @pulumi/random; stated here so that no provider upgrade can change it.
-        additionalSecretOutputs: ["result", "bcryptHash"],
-      });
+      // An adopted account that keeps its password (keepExisting) gets no generator and no password input: azuread
+      // leaves an imported user's password alone until the input changes, so the custodians' sealed copies stay
+      // valid. Rotating it is the custody runbook's explicit step (password: generate), never a side effect.
+      const password =
+        account.password === "keepExisting"
+          ? undefined
+          : new random.RandomPassword(`${name}-${account.name}-password`, PASSWORD_ARGS, {
+              ...keep,
+              // Already secret in @pulumi/random; stated here so that no provider upgrade can change it.
+              additionalSecretOutputs: ["result", "bcryptHash"],
+            });
       const user = new azuread.User(
         `${name}-${account.name}`,
         {
           userPrincipalName: pulumi.interpolate`${account.name}@${domain}`,
           displayName: account.displayName,
           mailNickname: account.name,
-          password: pulumi.secret(password.result),
+          ...(password ? { password: pulumi.secret(password.result) } : {}),
           disablePasswordExpiration: true,
           disableStrongPassword: false,
           forcePasswordChange: false,

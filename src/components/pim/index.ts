@@ -62,7 +62,10 @@ export class JitGlobalAdmin extends pulumi.ComponentResource {
           justification: pim.eligibilityJustification,
         },
         // After the policy: it is what allows the never-expiring eligibility azuread always requests.
-        { parent: this, dependsOn: [this.activationPolicy] },
+        // The justification is history, not a setting: every input of this resource forces a replacement, and an
+        // adopted eligibility (`npm run adopt` imports it) carries whatever reason it was granted with, or none once
+        // Graph purged its request. Replacing it would fail (the eligibility already exists) or drop it for a moment.
+        { parent: this, dependsOn: [this.activationPolicy], ignoreChanges: ["justification"] },
       );
       return principalId;
     });

@@ -74,14 +74,14 @@ export interface ReadTenantOptions {
   onProgress?(progress: ReadProgress): void;
 }
 
-interface CollectionRead {
+export interface CollectionRead {
   /** Graph path relative to /v1.0, as $batch wants it. */
   url: string;
   /** The answer is one object, not a collection: it is recorded as a list of one. */
   single?: boolean;
 }
 
-type ReadOutcome = { items: RawObject[] } | { error: unknown };
+export type ReadOutcome = { items: RawObject[] } | { error: unknown };
 
 type Sources = AuditSnapshot["sources"];
 type Errors = Partial<Record<SourceName, string>>;
@@ -455,9 +455,9 @@ export function breakglassUsers(config: BaselineConfig, users: readonly RawObjec
 
 /**
  * First pages through `$batch`, further pages by `@odata.nextLink`. Each read gets its own outcome: one failed read
- * never hides or empties another.
+ * never hides or empties another. Exported for npm run adopt's own reads (src/tools/adopt/read.ts).
  */
-async function readCollections(graph: GraphClient, reads: CollectionRead[]): Promise<ReadOutcome[]> {
+export async function readCollections(graph: GraphClient, reads: CollectionRead[]): Promise<ReadOutcome[]> {
   if (reads.length === 0) return [];
   let answers;
   try {
@@ -623,7 +623,8 @@ function authProblem(error: unknown): string | undefined {
   return error instanceof GraphError && (error.status === 401 || error.status === 403) ? error.message : undefined;
 }
 
-function inFilters(property: string, values: string[]): string[] {
+/** `property in (…)` filters, chunked and URL-encoded (also used by npm run adopt's reads). */
+export function inFilters(property: string, values: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < values.length; i += IN_FILTER_CHUNK) {
     const chunk = values.slice(i, i + IN_FILTER_CHUNK);

@@ -23,11 +23,12 @@ interface PlanFlags extends StackFlags {
   export?: string;
   writePolicyConfig?: string;
   policy: boolean;
+  preflight?: string;
 }
 
-const PLAN_EXIT_CODES = `  0  planned; the policy pack found no mandatory violation
-  1  at least one mandatory violation
-  2  bad input: invalid config, unreadable stack file, bad flags (nothing declared)
+const PLAN_EXIT_CODES = `  0  planned; the policy pack found no mandatory violation (and --preflight no lock-out risk)
+  1  at least one mandatory violation, or a lock-out risk found by --preflight
+  2  bad input: invalid config, unreadable stack file or snapshot, a snapshot of another tenant, bad flags (nothing declared)
   3  the program or the policy pack failed to run`;
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -44,7 +45,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         "--write-policy-config <file>",
         "also write the pack config derived from the stack, for `pulumi preview --policy-pack-config`",
       )
-      .option("--no-policy", "skip the policy pack"),
+      .option("--no-policy", "skip the policy pack")
+      .option(
+        "--preflight <snapshot>",
+        "also run adopt's preflight (lock-out risks) for the planned stack against a snapshot of its tenant (docs/adopt.md)",
+      ),
     "plan",
     PLAN_EXIT_CODES,
     io,
@@ -72,6 +77,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.invalidInput;
   }
   const { config, warnings, stackFile } = loaded;
+  // The snapshot is read and checked against the stack's tenant before anything is declared.
+  const preflight = flags.preflight ? await import("../adopt/planPreflight") : undefined;
+  const snapshot = preflight?.readPreflightSnapshot(path.resolve(io.cwd, flags.preflight!), config);
 
   if (flags.writePolicyConfig) {
     writeTextFile(
@@ -100,6 +108,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (flags.export)
     writeTextFile(path.resolve(io.cwd, flags.export), `${JSON.stringify(exported, null, 2)}\n`, "--export");
   const pack = await checking;
+  const preflightReport = snapshot ? preflight!.planPreflight(snapshot, config, run.resources) : undefined;
 
   if (flags.json) {
     const out: PlanJson = {
@@ -109,6 +118,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       warnings,
       resources: run.resources.map(planJsonResource),
       ...(pack ? { policy: policyJson(pack) } : {}),
+      ...(preflightReport ? { preflight: { ...preflightReport, lockOutRisks: preflightReport.risks.length } } : {}),
     };
     printJson(io, out);
   } else {
@@ -121,9 +131,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     lines.push(pack ? renderViolations(pack) : "Policy pack: skipped (--no-policy)");
     if (flags.export) lines.push(`Stack export written to ${flags.export}`);
     if (flags.writePolicyConfig) lines.push(`Policy pack config written to ${flags.writePolicyConfig}`);
+    if (preflightReport) lines.push("", preflight!.renderPlanPreflight(preflightReport, io.columns ?? 120).trimEnd());
     io.stdout(`${lines.join("\n")}\n`);
   }
-  return pack && mandatoryCount(pack.violations) > 0 ? EXIT.findings : EXIT.ok;
+  const violations = pack && mandatoryCount(pack.violations) > 0;
+  return violations || (preflightReport && preflightReport.risks.length > 0) ? EXIT.findings : EXIT.ok;
 }
 
 function issues(list: ConfigIssue[]): string {

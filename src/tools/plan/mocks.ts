@@ -44,11 +44,19 @@ export function planMocks(config: BaselineConfig): pulumi.runtime.Mocks {
   // against providers signed in to the right tenant.
   const tenantId = config.tenant.tenantId;
   const initialDomain = config.tenant.initialDomain ?? config.breakglass.domain ?? "contoso.onmicrosoft.com";
+  // An adopted emergency account (breakglass.accounts[].objectId) is imported before the first up: its id is known.
+  const domain = (config.breakglass.domain ?? initialDomain).toLowerCase();
+  const adopted = new Map(
+    config.breakglass.accounts.flatMap((a) => (a.objectId ? [[`${a.name}@${domain}`.toLowerCase(), a.objectId]] : [])),
+  );
   return {
     newResource(args) {
       // Components and the stack have no provider: the engine gives them no id and no outputs of their own.
       if (!args.custom) return { id: "", state: {} };
-      const id = resourceId(args.type, args.name, args.inputs);
+      const upn = typeof args.inputs.userPrincipalName === "string" ? args.inputs.userPrincipalName.toLowerCase() : "";
+      const id =
+        (args.type === "azuread:index/user:User" ? adopted.get(upn) : undefined) ??
+        resourceId(args.type, args.name, args.inputs);
       return { id, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, id, tenantId) } };
     },
     call(args) {

@@ -4,6 +4,7 @@
  * to its own resources (`--program`). Each step is a function so that the CLI, the benchmark and the tests compose
  * the same pieces.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, type BaselineConfig } from "../../config/validate";
 import { analyzeWithPack, type AnalyzeOptions, type PackRun, type PlannedResource } from "../engine/analyzer";
 import { planMocks } from "./mocks";
@@ -19,15 +20,22 @@ export { loadStackConfig, type StackConfig } from "../../config/stackConfig";
 
 export const PROJECT = CONFIG_NAMESPACE;
 
-/** Runs the baseline for `config` under the plan's mocks. */
-export async function planBaseline(stackFile: StackFile, config: BaselineConfig): Promise<ProgramRun> {
+/**
+ * Runs the baseline for `config` under the plan's mocks (or `mocks`: npm run adopt answers with the live tenant's
+ * object ids where it knows them, so that planned resources name the objects they adopt).
+ */
+export async function planBaseline(
+  stackFile: Pick<StackFile, "stack" | "raw" | "passthrough">,
+  config: BaselineConfig,
+  mocks: pulumi.runtime.Mocks = planMocks(config),
+): Promise<ProgramRun> {
   // Loaded here, not at the top, so that a config error is reported without loading every provider SDK.
   const { declareBaseline } = await import("../../components/baseline");
   return runProgram({
     project: PROJECT,
     stack: stackFile.stack,
     config: stackConfig(PROJECT, stackFile),
-    mocks: planMocks(config),
+    mocks,
     program: async () => {
       await declareBaseline(config);
     },
@@ -100,7 +108,7 @@ export function checkPlan(
  * to the project), and ours as the JSON text Pulumi passes structured values as (the program reads them through
  * `loadConfig`, the providers through their own config).
  */
-function stackConfig(project: string, stackFile: StackFile): Record<string, string> {
+function stackConfig(project: string, stackFile: Pick<StackFile, "passthrough" | "raw">): Record<string, string> {
   const passthrough = Object.fromEntries(
     Object.entries(stackFile.passthrough).map(([k, v]) => [namespacedKey(k, project), v]),
   );

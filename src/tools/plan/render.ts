@@ -27,6 +27,8 @@ export interface PlanJson {
   warnings: { path: string; message: string }[];
   resources: PlanJsonResource[];
   policy?: PolicyJson;
+  /** `--preflight`: adopt's preflight of the planned stack (docs/adopt.md). */
+  preflight?: unknown;
 }
 
 export interface PolicyJson {

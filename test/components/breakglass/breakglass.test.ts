@@ -107,6 +107,31 @@ describe("Breakglass component", () => {
       expect(await pulumi.isSecret(o as pulumi.Output<unknown>)).toBe(false);
   });
 
+  it("gives an adopted account that keeps its password neither a generator nor a password input", async () => {
+    const adopted = "0b5e0000-0000-4000-8000-000000000001";
+    const { run } = await declare(
+      config((raw) => {
+        delete raw.breakglass.count;
+        raw.breakglass.accounts = [
+          { name: "bg-kept", objectId: adopted }, // password defaults to keepExisting for an adopted account
+          { name: "bg-rotated", objectId: "0b5e0000-0000-4000-8000-000000000002", password: "generate" },
+        ];
+      }),
+    );
+    const users = run.constructed.filter((c) => c.type === providerTypes.user);
+    const kept = users.find((u) => u.name === "breakglass-bg-kept")!;
+    const rotated = users.find((u) => u.name === "breakglass-bg-rotated")!;
+    expect(kept.props.password).toBeUndefined();
+    expect(run.ofType(providerTypes.user).find((u) => u.name === "breakglass-bg-kept")!.inputs).not.toHaveProperty(
+      "password",
+    );
+    expect(await pulumi.isSecret(rotated.props.password as pulumi.Output<string>)).toBe(true);
+    expect(run.ofType(providerTypes.randomPassword).map((p) => p.name)).toEqual(["breakglass-bg-rotated-password"]);
+    // Still protected, retained and permanent Global Administrator.
+    expect(kept.opts).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(run.ofType(providerTypes.directoryRoleAssignment)).toHaveLength(2);
+  });
+
   it("protects and retains every part of the bypass: users, passwords, GA assignments, group", async () => {
     const { run } = await declare(config());
     const kept = run.constructed.filter((c) => PROTECTED_TYPES.includes(c.type as never));

@@ -162,6 +162,13 @@ describe("JitGlobalAdmin (prod stack, mocks)", () => {
     expect([...options.keys()].filter((n) => n.includes("-eligible-"))).toHaveLength(3);
   });
 
+  it("never replaces an eligibility over its justification (an adopted one keeps the reason it was granted with)", async () => {
+    const { options } = await declare();
+    const eligible = [...options].filter(([name]) => name.includes("-eligible-"));
+    expect(eligible).toHaveLength(3);
+    for (const [, opts] of eligible) expect(opts.ignoreChanges).toEqual(["justification"]);
+  });
+
   it("uses object ids as given, and approver groups as groupMembers approvers", async () => {
     const adminId = "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D";
     const groupId = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9";

@@ -76,6 +76,10 @@ export interface TenantData {
   dataCollectionRules: Json[];
   actionGroups: Json[];
   scheduledQueryRules: Json[];
+  /** `GET /organization`'s one item (id = tenant id, verifiedDomains); absent: the route answers 404. */
+  organization?: Json;
+  /** userRegistrationDetails by user id (a user without an entry is not in the report). */
+  registrationDetails?: Record<string, Json>;
 }
 
 export const WORKSPACE_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/law-entra-baseline-prod`;
@@ -627,6 +631,20 @@ export class FakeTenant {
     roleRoute("roleAssignmentScheduleInstances", () => this.data.assignmentInstances);
     roleRoute("roleAssignmentSchedules", () => this.data.assignmentSchedules);
     roleRoute("roleEligibilityScheduleInstances", () => this.data.eligibilityInstances);
+
+    // Read by npm run adopt (src/tools/adopt/read.ts).
+    g.route("GET", "/v1.0/organization", () =>
+      this.data.organization
+        ? { body: { value: [this.data.organization] } }
+        : { status: 404, body: graphError("Request_ResourceNotFound", "fake: no organization configured") },
+    );
+    g.route("GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", (req) => {
+      const id = /^id eq '([^']+)'$/.exec(req.url.searchParams.get("$filter") ?? "")?.[1]?.toLowerCase();
+      if (!id)
+        return { status: 400, body: graphError("BadRequest", "fake: userRegistrationDetails needs an id filter") };
+      const details = this.data.registrationDetails?.[id];
+      return { body: { value: details ? [details] : [] } };
+    });
 
     const a = this.arm;
     a.route("GET", "/providers/microsoft.aadiam/diagnosticSettings", (req) =>
