@@ -1,11 +1,13 @@
 /** @entra-baseline/model: the vocabulary and the rules of the baseline. Pure: imports nothing outside this package. */
 export * from "./activationContextPolicy";
+export * from "./activationPath";
 export * from "./activationPolicy";
 export * from "./breakglassExclusion";
 export * from "./builtInRoles";
 export * from "./caPolicy";
 export * from "./clouds";
 export * from "./duration";
+export * from "./emergencyPath";
 export * from "./exceptions";
 export * from "./exclusionGroup";
 export * from "./identifiers";

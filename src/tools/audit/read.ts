@@ -43,6 +43,16 @@ export const ARM_API_VERSIONS = {
   actionGroups: "2022-06-01",
 } as const;
 
+/** The sources read from Azure Resource Manager. */
+export const ARM_SOURCES = [
+  "diagnosticSettings",
+  "workspaces",
+  "workspaceTables",
+  "dataCollectionRules",
+  "scheduledQueryRules",
+  "actionGroups",
+] as const satisfies readonly SourceName[];
+
 /** The tables the tripwires and the review read: their retention is judged table by table. */
 export const LOGGED_TABLES = ["SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs"] as const;
 
@@ -67,7 +77,8 @@ export interface ReadProgress {
 
 export interface ReadTenantOptions {
   graph: GraphClient;
-  arm: GraphClient;
+  /** Absent: Microsoft Graph only (the write commands need no ARM source): the ARM sources are recorded as not read. */
+  arm?: GraphClient;
   config: BaselineConfig;
   /** Subscriptions whose scheduled query rules are read; default: see `monitoringSubscriptions`. */
   subscriptions?: string[];
@@ -95,7 +106,11 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
   const total = LIST_SOURCES.length + KEYED_SOURCES.length;
   let done = 0;
   const progress = () =>
-    options.onProgress?.({ sourcesDone: done, sourcesTotal: total, requests: graph.requestCount + arm.requestCount });
+    options.onProgress?.({
+      sourcesDone: done,
+      sourcesTotal: total,
+      requests: graph.requestCount + (arm?.requestCount ?? 0),
+    });
 
   const fail = (source: SourceName, error: unknown) => {
     const problem = authProblem(error);
@@ -143,6 +158,11 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
     progress();
   };
   const armPhase = async () => {
+    if (!arm) {
+      for (const source of ARM_SOURCES) errors[source] = "not read: this run reads Microsoft Graph only";
+      done += ARM_SOURCES.length;
+      return progress();
+    }
     const list = async (source: ListSource, what: string, read: () => Promise<RawObject[]>) => {
       try {
         (armSources as Record<string, RawObject[]>)[source] = await read();
@@ -229,7 +249,7 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
     version: SNAPSHOT_VERSION,
     takenAt: new Date().toISOString(),
     ...(config.tenant.tenantId ? { tenantId: config.tenant.tenantId } : {}),
-    endpoints: { graph: graph.endpoint, arm: arm.endpoint },
+    endpoints: { graph: graph.endpoint, ...(arm ? { arm: arm.endpoint } : {}) },
     sources: { ...armSources, ...sources },
     ...(Object.keys(errors).length > 0 ? { errors } : {}),
   };
