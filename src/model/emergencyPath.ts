@@ -90,6 +90,6 @@ export function emergencyPathHealth(facts: EmergencyPathFacts): EmergencyPathVer
   const healthy = usable.length >= MIN_USABLE_EMERGENCY_ACCOUNTS;
   const summary = healthy
     ? `healthy: ${usable.length} emergency account${usable.length === 1 ? "" : "s"} can sign in and act (${usable.join(", ")})`
-    : `unhealthy: ${usable.length === 0 ? "no" : `only ${usable.length}`} emergency account${usable.length === 1 ? "" : "s"} can sign in and act; at least ${MIN_USABLE_EMERGENCY_ACCOUNTS} must be enabled, hold Global Administrator permanently, be excluded from every enabled CA policy and have a FIDO2 key`;
+    : `unhealthy: ${usable.length === 0 ? "no" : `only ${usable.length}`} emergency account can sign in and act; at least ${MIN_USABLE_EMERGENCY_ACCOUNTS} must be enabled, hold Global Administrator permanently, be excluded from every enabled CA policy and have a FIDO2 key`;
   return { healthy, usable, problems, summary };
 }
