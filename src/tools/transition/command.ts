@@ -44,6 +44,7 @@ export function transitionCommand(flags: TransitionFlags): WriteCommand {
     checks: transitionChecks,
     describe: describeTransitionStep,
     executor: transitionExecutor,
+    undoable: true,
     restore: {
       plan: (header, entries) =>
         planRestore(header, entries, { restoreEligibilities: flags.restoreEligibilities === true }),

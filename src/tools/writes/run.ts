@@ -62,6 +62,8 @@ export interface WriteCommand {
   checks(state: TenantState, steps: readonly PlannedStep[], graph: GraphClient | undefined): Promise<ReportCheck[]>;
   describe(step: PlannedStep): { action: string; object: string };
   executor(deps: StepDeps): StepExecutor;
+  /** Whether `--restore` can undo an applied run (the completion message offers it only then). */
+  undoable: boolean;
   restore?: {
     /** The undo steps for a journal; throws UserInputError when the command refuses to undo it. */
     plan(header: JournalHeader, entries: readonly JournalEntry[]): PlannedStep[];
@@ -140,9 +142,14 @@ export async function runWriteCommand(
       existing = Journal.open(journalFile, expectation);
       runId = existing.journal.runId;
       completed = completedSteps(existing.entries, phase);
-      steps = flags.restore
-        ? cmd.restore!.plan(existing.journal.header, existing.entries)
-        : existing.journal.header.steps;
+      try {
+        steps = flags.restore
+          ? cmd.restore!.plan(existing.journal.header, existing.entries)
+          : existing.journal.header.steps;
+      } catch (e) {
+        existing.journal.close();
+        throw e;
+      }
       mode = flags.restore ? (flags.apply ? "restore" : "restoreDryRun") : flags.apply ? "resume" : "dryRun";
       // The journal is read, not yet written to: a dry run leaves it as it was.
       if (!flags.apply) existing.journal.close();
@@ -275,7 +282,7 @@ export async function runWriteCommand(
       outcome: applied.failed ? "stopped" : "completed",
       message: applied.failed
         ? `stopped at ${cmd.describe(applied.failed.step).action} ${cmd.describe(applied.failed.step).object}: ${applied.failed.detail}. Nothing after it was attempted; fix the cause and ${flags.restore ? `run --restore ${shown} --apply again` : `continue with --resume ${shown} --apply`}`
-        : `every step was applied and read back; the journal ${shown} can undo it (--restore ${shown})`,
+        : `every step was applied and read back; the journal ${shown} records it${cmd.undoable && !flags.restore ? ` (--restore ${shown} undoes it)` : ""}`,
     });
   } catch (e) {
     // Outside a step, a refused call is the identity's to fix (no consent, no role): nothing was written.
