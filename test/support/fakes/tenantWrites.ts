@@ -66,13 +66,15 @@ export class FakeTenantWrites {
   /** Schedule requests received, as stored (the latest last). */
   readonly scheduleRequests: Json[] = [];
   private lose: { method: string; pattern: RegExp; count: number }[] = [];
+  private faults: { method: string; pattern: RegExp; pass: number; answer: FakeResponse; times: number }[] = [];
   /** How late a lost answer comes: longer than the client's timeout. */
   lostAnswerDelayMs = 1_500;
   private usersIndex?: { length: number; byId: Map<string, Json> };
 
   constructor(
     readonly tenant: FakeTenant,
-    readonly tenantId: string,
+    /** What `GET /organization` answers (a test may change it). */
+    public tenantId: string,
   ) {
     this.install();
   }
@@ -81,6 +83,30 @@ export class FakeTenantWrites {
   loseNextAnswer(method: string, pattern: RegExp, count = 1): this {
     this.lose.push({ method: method.toUpperCase(), pattern, count });
     return this;
+  }
+
+  /**
+   * After `pass` matching writes went through, the next `times` are answered with `answer` and not applied (a
+   * server failing part way through a run); later ones go through again.
+   */
+  failAfter(method: string, pattern: RegExp, pass: number, answer: FakeResponse, times = Infinity): this {
+    this.faults.push({ method: method.toUpperCase(), pattern, pass, answer, times });
+    return this;
+  }
+
+  /** The fault due for this request, if any (checked before the write is applied). */
+  private fault(req: FakeRequest): FakeResponse | undefined {
+    for (const f of this.faults) {
+      if (f.method !== req.method || !f.pattern.test(req.url.pathname)) continue;
+      if (f.pass > 0) {
+        f.pass--;
+        continue;
+      }
+      if (f.times <= 0) continue;
+      f.times--;
+      return f.answer;
+    }
+    return undefined;
   }
 
   /** Writes in any window of `windowMs` (the most). */
@@ -112,6 +138,11 @@ export class FakeTenantWrites {
     }
     const sp = this.data.servicePrincipals.find((x) => lower(x.id) === id.toLowerCase());
     return sp ? { "@odata.type": "#microsoft.graph.servicePrincipal", ...sp } : undefined;
+  }
+
+  /** Wraps a write route: a due fault answers instead; otherwise the write is applied and time-stamped. */
+  private write(handler: (req: FakeRequest) => FakeResponse): (req: FakeRequest) => FakeResponse {
+    return (req) => this.fault(req) ?? this.written(req, handler(req));
   }
 
   private written(req: FakeRequest, answer: FakeResponse): FakeResponse {
@@ -165,37 +196,45 @@ export class FakeTenantWrites {
       false,
     );
 
-    g.route("POST", `${RM}/roleEligibilityScheduleRequests`, (req) =>
-      this.written(req, this.scheduleRequest(req, "eligibility")),
+    g.route(
+      "POST",
+      `${RM}/roleEligibilityScheduleRequests`,
+      this.write((req) => this.scheduleRequest(req, "eligibility")),
     );
-    g.route("POST", `${RM}/roleAssignmentScheduleRequests`, (req) =>
-      this.written(req, this.scheduleRequest(req, "assignment")),
+    g.route(
+      "POST",
+      `${RM}/roleAssignmentScheduleRequests`,
+      this.write((req) => this.scheduleRequest(req, "assignment")),
     );
-    g.route("POST", `${RM}/roleAssignments`, (req) => {
-      const b = req.body as Json;
-      if (
-        !GUID.test(String(b?.principalId)) ||
-        typeof b.roleDefinitionId !== "string" ||
-        typeof b.directoryScopeId !== "string"
-      )
-        return bad("principalId, roleDefinitionId and directoryScopeId are required");
-      if (this.active(b).length > 0)
-        return this.written(req, bad("The Role assignment already exists.", "RoleAssignmentExists"));
-      const origin = randomUUID();
-      this.addActive(b, null, origin);
-      return this.written(req, { status: 201, body: { id: origin, ...b } });
-    });
-    g.route("DELETE", new RegExp(`^${RM.replace(/\//g, "\\/")}\\/roleAssignments\\/[^/]+$`), (req) => {
-      const id = decodeURIComponent(req.url.pathname.split("/").pop()!);
-      const i = this.data.assignmentInstances.findIndex((x) => lower(x.roleAssignmentOriginId) === id.toLowerCase());
-      if (i < 0)
-        return this.written(req, {
-          status: 404,
-          body: graphError("Request_ResourceNotFound", `Resource '${id}' does not exist.`),
-        });
-      this.removeActive([this.data.assignmentInstances[i]!]);
-      return this.written(req, { status: 204 });
-    });
+    g.route(
+      "POST",
+      `${RM}/roleAssignments`,
+      this.write((req) => {
+        const b = req.body as Json;
+        if (
+          !GUID.test(String(b?.principalId)) ||
+          typeof b.roleDefinitionId !== "string" ||
+          typeof b.directoryScopeId !== "string"
+        )
+          return bad("principalId, roleDefinitionId and directoryScopeId are required");
+        if (this.active(b).length > 0) return bad("The Role assignment already exists.", "RoleAssignmentExists");
+        const origin = randomUUID();
+        this.addActive(b, null, origin);
+        return { status: 201, body: { id: origin, ...b } };
+      }),
+    );
+    g.route(
+      "DELETE",
+      new RegExp(`^${RM.replace(/\//g, "\\/")}\\/roleAssignments\\/[^/]+$`),
+      this.write((req) => {
+        const id = decodeURIComponent(req.url.pathname.split("/").pop()!);
+        const i = this.data.assignmentInstances.findIndex((x) => lower(x.roleAssignmentOriginId) === id.toLowerCase());
+        if (i < 0)
+          return { status: 404, body: graphError("Request_ResourceNotFound", `Resource '${id}' does not exist.`) };
+        this.removeActive([this.data.assignmentInstances[i]!]);
+        return { status: 204 };
+      }),
+    );
 
     g.route("GET", /^\/v1\.0\/identity\/conditionalAccess\/policies\/[^/]+$/, (req) => {
       const p = this.data.caPolicies.find((x) => x.id === req.url.pathname.split("/").pop());
@@ -203,8 +242,10 @@ export class FakeTenantWrites {
         ? { body: structuredClone(p) }
         : { status: 404, body: graphError("ResourceNotFound", "policy not found") };
     });
-    g.route("PATCH", /^\/v1\.0\/identity\/conditionalAccess\/policies\/[^/]+$/, (req) =>
-      this.written(req, this.patchPolicy(req)),
+    g.route(
+      "PATCH",
+      /^\/v1\.0\/identity\/conditionalAccess\/policies\/[^/]+$/,
+      this.write((req) => this.patchPolicy(req)),
     );
 
     g.route("GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", (req) => {

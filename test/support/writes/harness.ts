@@ -60,6 +60,7 @@ export async function startBrownfield(options: BrownfieldOptions = {}): Promise<
   const signIn = (token: string) => {
     process.env.FAKE_AZ_TOKEN = token;
     tenant.graph.expectedToken = token;
+    tenant.arm.expectedToken = token;
   };
   signIn(deployerToken());
   return {
