@@ -94,6 +94,12 @@ export class FakeTenantWrites {
     return this;
   }
 
+  /** The outage is over: every write goes through again. */
+  clearFaults(): this {
+    this.faults = [];
+    return this;
+  }
+
   /** The fault due for this request, if any (checked before the write is applied). */
   private fault(req: FakeRequest): FakeResponse | undefined {
     for (const f of this.faults) {

@@ -25,27 +25,53 @@ describe("tokenClaims", () => {
 });
 
 describe("callerIdentity", () => {
-  graphTest("names a service principal from an app-only token (idtyp app), a user from a delegated one", async ({ graph }) => {
-    const app = unsignedJwt({ oid: OID.toUpperCase(), tid: TENANT, idtyp: "app", appid: "app-id", app_displayname: "deploy" });
-    const client = createGraphClient(graph.url, { credential: credential(app) });
-    expect(await callerIdentity(client, credential(app), config)).toEqual({ objectId: OID, type: "servicePrincipal", label: "deploy" });
-    const user = unsignedJwt({ oid: OID, tid: TENANT, scp: "User.Read", upn: "adele.vance@contoso.com" });
-    expect(await callerIdentity(client, credential(user), config)).toEqual({ objectId: OID, type: "user", label: "adele.vance@contoso.com" });
-    expect(graph.requests).toHaveLength(0);
-  });
+  graphTest(
+    "names a service principal from an app-only token (idtyp app), a user from a delegated one",
+    async ({ graph }) => {
+      const app = unsignedJwt({
+        oid: OID.toUpperCase(),
+        tid: TENANT,
+        idtyp: "app",
+        appid: "app-id",
+        app_displayname: "deploy",
+      });
+      const client = createGraphClient(graph.url, { credential: credential(app) });
+      expect(await callerIdentity(client, credential(app), config)).toEqual({
+        objectId: OID,
+        type: "servicePrincipal",
+        label: "deploy",
+      });
+      const user = unsignedJwt({ oid: OID, tid: TENANT, scp: "User.Read", upn: "adele.vance@contoso.com" });
+      expect(await callerIdentity(client, credential(user), config)).toEqual({
+        objectId: OID,
+        type: "user",
+        label: "adele.vance@contoso.com",
+      });
+      expect(graph.requests).toHaveLength(0);
+    },
+  );
 
   graphTest("asks GET /me when the token is not a JWT", async ({ graph }) => {
     graph.expectedToken = "opaque";
     graph.route("GET", "/v1.0/me", () => ({ body: { id: OID, userPrincipalName: "megan.bowen@contoso.com" } }));
     const client = createGraphClient(graph.url, { credential: credential("opaque") });
-    expect(await callerIdentity(client, credential("opaque"), config)).toEqual({ objectId: OID, type: "user", label: "megan.bowen@contoso.com" });
+    expect(await callerIdentity(client, credential("opaque"), config)).toEqual({
+      objectId: OID,
+      type: "user",
+      label: "megan.bowen@contoso.com",
+    });
   });
 
   graphTest("writes nothing when it cannot tell who it is, or the token is of another tenant", async ({ graph }) => {
     graph.expectedToken = "opaque";
-    graph.route("GET", "/v1.0/me", () => ({ status: 400, body: { error: { code: "BadRequest", message: "/me request is only valid with delegated authentication flow." } } }));
+    graph.route("GET", "/v1.0/me", () => ({
+      status: 400,
+      body: { error: { code: "BadRequest", message: "/me request is only valid with delegated authentication flow." } },
+    }));
     const client = createGraphClient(graph.url, { credential: credential("opaque"), maxRetries: 0 });
-    await expect(callerIdentity(client, credential("opaque"), config)).rejects.toThrow(/cannot tell which identity runs this command/);
+    await expect(callerIdentity(client, credential("opaque"), config)).rejects.toThrow(
+      /cannot tell which identity runs this command/,
+    );
     const other = unsignedJwt({ oid: OID, tid: "99999999-0000-0000-0000-000000000000" });
     await expect(callerIdentity(client, credential(other), config)).rejects.toThrow(
       /the token is for tenant 99999999-0000-0000-0000-000000000000, but the stack governs tenant 11111111-/,

@@ -30,7 +30,11 @@ describe("Journal", () => {
     const j = started();
     j.append({ type: "intent", phase: "apply", step: steps[0]!.id });
     // Read while the journal is still open: what a crash right now would leave.
-    const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(file, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ type: "run", version: 1, runId: "run-1", tenantId: TENANT, steps });
     expect(lines[1]).toMatchObject({ type: "intent", runId: "run-1", step: "eligible/a/ga" });
@@ -65,9 +69,17 @@ describe("Journal", () => {
   });
 
   it.each([
-    ["another tenant", { tenantId: "99999999-2222-3333-4444-555555555555" }, /journal of tenant 11111111-.* not of this stack's tenant 99999999-/],
+    [
+      "another tenant",
+      { tenantId: "99999999-2222-3333-4444-555555555555" },
+      /journal of tenant 11111111-.* not of this stack's tenant 99999999-/,
+    ],
     ["another stack", { stack: "staging" }, /journal of stack "prod", not of "staging"/],
-    ["another command", { command: "remediate ca-exclusions" }, /journal of `transition`, not of `remediate ca-exclusions`/],
+    [
+      "another command",
+      { command: "remediate ca-exclusions" },
+      /journal of `transition`, not of `remediate ca-exclusions`/,
+    ],
   ])("refuses the journal of %s", (_what, change, message) => {
     started().close();
     expect(() => readJournal(file, { ...expected, ...change })).toThrow(message);
@@ -76,10 +88,16 @@ describe("Journal", () => {
   it("refuses a journal with a line of another run, or naming a step the run did not plan", () => {
     const j = started();
     j.close();
-    fs.appendFileSync(file, `${JSON.stringify({ type: "intent", runId: "run-2", at: "x", phase: "apply", step: steps[0]!.id })}\n`);
+    fs.appendFileSync(
+      file,
+      `${JSON.stringify({ type: "intent", runId: "run-2", at: "x", phase: "apply", step: steps[0]!.id })}\n`,
+    );
     expect(() => readJournal(file, expected)).toThrow(/line 2 belongs to run run-2, not to this journal's run run-1/);
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").split("\n")[0] + "\n");
-    fs.appendFileSync(file, `${JSON.stringify({ type: "intent", runId: "run-1", at: "x", phase: "apply", step: "remove/b/ga" })}\n`);
+    fs.appendFileSync(
+      file,
+      `${JSON.stringify({ type: "intent", runId: "run-1", at: "x", phase: "apply", step: "remove/b/ga" })}\n`,
+    );
     expect(() => readJournal(file, expected)).toThrow(/line 2 names step "remove\/b\/ga", which the run did not plan/);
   });
 
