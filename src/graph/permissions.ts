@@ -96,6 +96,13 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
     permissions: ["UserAuthenticationMethod.Read.All"],
     role: "Privileged Authentication Administrator",
   },
+  // userRegistrationDetails (the methods each admin registered): AuditLog.Read.All is the least, R2 §2.
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/reports\/authenticationMethods\//i,
+    permissions: ["AuditLog.Read.All", "UserAuthenticationMethod.Read.All"],
+    role: "Reports Reader",
+  },
   { methods: READ, path: /^\/(v1\.0|beta)\/users/i, permissions: ["User.Read.All"] },
   { methods: READ, path: /^\/(v1\.0|beta)\/groups/i, permissions: ["GroupMember.Read.All", "Group.Read.All"] },
   {
