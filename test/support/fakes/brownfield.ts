@@ -70,8 +70,8 @@ export const MANAGED_ROLES = {
 } as const;
 
 export interface BrownfieldOptions {
-  /** Listed standing admins per managed role besides Global Administrator (default 10). */
-  perRole?: number;
+  /** Listed standing admins per managed role besides Global Administrator (default 10), or one count per role. */
+  perRole?: number | readonly [number, number, number];
   /** "unhealthy" (default): a Microsoft-managed enabled policy excludes nobody and breakglass-02 has no FIDO2 key. */
   emergencyPath?: "healthy" | "unhealthy";
   /** A listed admin who has registered no method that satisfies the activation strength. */
@@ -85,11 +85,14 @@ export interface BrownfieldOptions {
 /** The stack's raw config (keys without the namespace). */
 export function brownfieldRaw(options: BrownfieldOptions = {}): Record<string, any> {
   const raw = rawConfig();
-  const perRole = options.perRole ?? 10;
+  const counts =
+    typeof options.perRole === "object"
+      ? options.perRole
+      : [0, 1, 2].map(() => (options.perRole as number | undefined) ?? 10);
   raw.pim.eligibleAdmins = [...GA_ADMINS];
-  raw.pim.roles = Object.values(MANAGED_ROLES).map((r) => ({
+  raw.pim.roles = Object.values(MANAGED_ROLES).map((r, n) => ({
     role: r.name,
-    eligibleUsers: Array.from({ length: perRole }, (_, i) => `${r.prefix}${i + 1}@contoso.com`),
+    eligibleUsers: Array.from({ length: counts[n]! }, (_, i) => `${r.prefix}${i + 1}@contoso.com`),
   }));
   raw.exceptions = [
     {
