@@ -241,6 +241,6 @@ export function caExclusionsCommand(options: { policies?: string[] }): WriteComm
     describe: describeCaExclusionStep,
     executor: caExclusionExecutor,
     undoable: false,
-    restore: { plan: refuseRestore, executor: caExclusionExecutor },
+    restore: { plan: refuseRestore, checks: () => [], executor: caExclusionExecutor },
   };
 }

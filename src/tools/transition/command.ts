@@ -1,7 +1,7 @@
 /** `transition` as a write command of the shared engine (src/tools/writes/run.ts): its plan, checks, steps and undo. */
 import type { PlannedStep } from "../writes/journal";
 import type { WriteCommand } from "../writes/run";
-import { transitionChecks } from "./checks";
+import { emergencyCheck, transitionChecks } from "./checks";
 import { planTransition, STEP_KINDS, TRANSITION_NEEDS, type RemovalStepData } from "./plan";
 import { planRestore, RESTORE_KINDS, restoreExecutor } from "./restore";
 import { transitionExecutor } from "./steps";
@@ -48,6 +48,8 @@ export function transitionCommand(flags: TransitionFlags): WriteCommand {
     restore: {
       plan: (header, entries) =>
         planRestore(header, entries, { restoreEligibilities: flags.restoreEligibilities === true }),
+      // Reported, not blocking: a restore only gives access back, and may be what an incident needs most.
+      checks: (state) => [emergencyCheck(state.ctx, false)],
       executor: restoreExecutor,
     },
   };

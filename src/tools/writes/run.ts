@@ -67,6 +67,8 @@ export interface WriteCommand {
   restore?: {
     /** The undo steps for a journal; throws UserInputError when the command refuses to undo it. */
     plan(header: JournalHeader, entries: readonly JournalEntry[]): PlannedStep[];
+    /** What must hold before an undo writes (it gives access back, so it may check less than a run). */
+    checks(state: TenantState, steps: readonly PlannedStep[]): ReportCheck[];
     executor(deps: StepDeps): StepExecutor;
   };
 }
@@ -204,7 +206,7 @@ export async function runWriteCommand(
       }
     }
     const pending = steps.filter((s) => !completed.has(s.id));
-    const checks = await cmd.checks(state, pending, graph);
+    const checks = flags.restore ? cmd.restore!.checks(state, pending) : await cmd.checks(state, pending, graph);
     const blocked = checks.filter((c) => c.blocking && !c.ok);
     const planned = describe(
       steps.map((step) => ({ step, status: completed.has(step.id) ? "alreadyDone" : "planned" })),

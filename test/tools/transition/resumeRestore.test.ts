@@ -194,6 +194,9 @@ describe("--restore", () => {
     const stopped = await h.run(main, ["--stack", h.stack, "--apply", "--json"], { maxRetries: 0 });
     expect(stopped.code).toBe(1);
     const [journal] = journalsIn(h.dir);
+    // Meanwhile an emergency account lost its key: a restore says so, and gives the access back all the same.
+    const bg02 = String(h.tenant.data.users.find((u) => String(u.userPrincipalName).startsWith("breakglass-02"))!.id);
+    h.tenant.data.methods[bg02] = [];
     const removedSoFar = stopped.report!.actions.filter(
       (a) => a.step.startsWith("remove/") && a.status === "done",
     ).length;
@@ -204,5 +207,9 @@ describe("--restore", () => {
     const restored = await h.run(main, ["--stack", h.stack, "--restore", journal!, "--apply", "--json"]);
     expect(restored.code, restored.err).toBe(0);
     expect(restored.report!.actions.at(-1)).toMatchObject({ status: "alreadyDone" });
+    expect(restored.report!.actions.slice(0, -1).every((a) => a.status === "done")).toBe(true);
+    expect(restored.report!.checks).toEqual([
+      expect.objectContaining({ name: "emergency path", ok: false, blocking: false }),
+    ]);
   }, 60_000);
 });
