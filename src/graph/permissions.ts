@@ -107,7 +107,8 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
     path: /^\/(v1\.0|beta)\/identityGovernance\/privilegedAccess\/group\/assignment/i,
     permissions: ["PrivilegedAssignmentSchedule.Read.AzureADGroup", "PrivilegedAccess.Read.AzureADGroup"],
   },
-  // npm run adopt reads the registration details of the admins it reports on (R2 §2; Entra ID P1 or P2).
+  // userRegistrationDetails (the methods each admin registered; adopt, transition): AuditLog.Read.All is the least,
+  // R2 §2 (Entra ID P1 or P2).
   {
     methods: READ,
     path: /^\/(v1\.0|beta)\/reports\/authenticationMethods\//i,

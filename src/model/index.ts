@@ -1,5 +1,6 @@
 /** @entra-baseline/model: the vocabulary and the rules of the baseline. Pure: imports nothing outside this package. */
 export * from "./activationContextPolicy";
+export * from "./activationPath";
 export * from "./activationPolicy";
 export * from "./breakglassExclusion";
 export * from "./builtInRoles";
@@ -9,6 +10,7 @@ export * from "./clouds";
 export * from "./drillTargets";
 export * from "./duration";
 export * from "./emergencyAccess";
+export * from "./emergencyPath";
 export * from "./exceptions";
 export * from "./exclusionGroup";
 export * from "./fido2";

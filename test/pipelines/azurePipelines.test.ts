@@ -156,6 +156,23 @@ describe("Azure DevOps pipeline", () => {
     expect(String(summary.script)).toContain("audit-errors.txt");
   });
 
+  it("drift remediates CA exclusions with the write connection, only where the stack config turns it on", () => {
+    const steps = stepsOf(jobsOf("Drift")[0]);
+    const setting = steps.findIndex((s) => /--is-enabled/.test(String(s.script ?? "")));
+    const remediate = steps.findIndex((s) => /Remediate CA exclusions/.test(String(s.displayName)));
+    expect(setting).toBeGreaterThan(-1);
+    expect(String(steps[setting].script)).toContain("##vso[task.setvariable variable=remediateCaExclusions]");
+    expect(remediate).toBeGreaterThan(setting);
+    const task = steps[remediate];
+    expect(task.condition).toBe("and(succeededOrFailed(), eq(variables.remediateCaExclusions, 'true'))");
+    const inputs = task.inputs as Node;
+    expect(inputs.azureSubscription).toBe("entra-baseline-deploy-${{ stack }}");
+    expect(String(inputs.inlineScript)).toMatch(/npm run --silent remediate -- ca-exclusions --stack "\$\{\{ stack \}\}" --apply --markdown/);
+    const summary = steps.find((s) => /task\.uploadsummary/.test(String(s.script ?? "")))!;
+    expect(steps.indexOf(summary)).toBeGreaterThan(remediate);
+    expect(String(summary.script)).toContain("remediate.md");
+  });
+
   it("the weekly review publishes the Markdown as the run summary and an artifact", () => {
     const steps = stepsOf(jobsOf("Review")[0]);
     const review = steps.find((s) => s.task === "AzureCLI@2")!;

@@ -266,3 +266,30 @@ export function deployProblems(workflow: Workflow): string[] {
     problems.push("deploy workflow runs may overlap or cancel");
   return problems;
 }
+
+/**
+ * The write identity serves two jobs and nothing else: `pulumi up` behind deploy-<stack> (and pulumi up only there),
+ * and the scheduled remediation behind remediate-<stack>, which runs `npm run remediate` and no pulumi at all. Every
+ * other environment is read-<stack>.
+ */
+export function writeIdentityProblems(workflow: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const env = environmentName(job);
+    const pulumi = pulumiInvocations(name, job);
+    const ups = pulumi.filter((i) => i.command === "up" || i.command === "update");
+    if (env?.startsWith("deploy-")) {
+      if (ups.length === 0) problems.push(`job '${name}': the deploy environment without pulumi up`);
+    } else if (ups.length > 0) problems.push(`job '${name}': pulumi up outside the deploy environment`);
+    if (env?.startsWith("remediate-")) {
+      if (!/^remediate-\$\{\{\s*matrix\.stack\s*\}\}$/.test(env)) problems.push(`job '${name}': environment ${env}`);
+      if (pulumi.length > 0) problems.push(`job '${name}': pulumi with the remediation's write identity`);
+      const commands = (job.steps ?? []).map((s) => s.run ?? "").filter((r) => /npm run/.test(r));
+      if (!commands.every((r) => /npm run --silent remediate -- ca-exclusions /.test(r)))
+        problems.push(`job '${name}': runs more than the remediation with the write identity`);
+    } else if (env && !env.startsWith("deploy-") && !/^read-\$\{\{\s*matrix\.stack\s*\}\}$/.test(env)) {
+      problems.push(`job '${name}': environment ${env} is neither read-, deploy- nor remediate-<stack>`);
+    }
+  }
+  return problems;
+}

@@ -43,6 +43,16 @@ export const ARM_API_VERSIONS = {
   actionGroups: "2022-06-01",
 } as const;
 
+/** The sources read from Azure Resource Manager. */
+export const ARM_SOURCES = [
+  "diagnosticSettings",
+  "workspaces",
+  "workspaceTables",
+  "dataCollectionRules",
+  "scheduledQueryRules",
+  "actionGroups",
+] as const satisfies readonly SourceName[];
+
 /** The tables the tripwires and the review read: their retention is judged table by table. */
 export const LOGGED_TABLES = ["SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs"] as const;
 
@@ -67,7 +77,8 @@ export interface ReadProgress {
 
 export interface ReadTenantOptions {
   graph: GraphClient;
-  arm: GraphClient;
+  /** Absent: Microsoft Graph only (the write commands need no ARM source): the ARM sources are recorded as not read. */
+  arm?: GraphClient;
   config: BaselineConfig;
   /** Subscriptions whose scheduled query rules are read; default: see `monitoringSubscriptions`. */
   subscriptions?: string[];
@@ -97,7 +108,11 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
   const total = LIST_SOURCES.length + KEYED_SOURCES.length;
   let done = 0;
   const progress = () =>
-    options.onProgress?.({ sourcesDone: done, sourcesTotal: total, requests: graph.requestCount + arm.requestCount });
+    options.onProgress?.({
+      sourcesDone: done,
+      sourcesTotal: total,
+      requests: graph.requestCount + (arm?.requestCount ?? 0),
+    });
 
   const fail = (source: SourceName, error: unknown) => {
     const problem = authProblem(error);
@@ -145,6 +160,11 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
     progress();
   };
   const armPhase = async () => {
+    if (!arm) {
+      for (const source of ARM_SOURCES) errors[source] = "not read: this run reads Microsoft Graph only";
+      done += ARM_SOURCES.length;
+      return progress();
+    }
     const list = async (source: ListSource, what: string, read: () => Promise<RawObject[]>) => {
       try {
         (armSources as Record<string, RawObject[]>)[source] = await read();
@@ -231,7 +251,7 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
     version: SNAPSHOT_VERSION,
     takenAt: new Date().toISOString(),
     tenantId: tenantRead(graph, arm),
-    endpoints: { graph: graph.endpoint, arm: arm.endpoint },
+    endpoints: { graph: graph.endpoint, ...(arm ? { arm: arm.endpoint } : {}) },
     sources: { ...armSources, ...sources },
     ...(Object.keys(errors).length > 0 ? { errors } : {}),
   };
@@ -262,8 +282,8 @@ function roleReads(
  * The tenant the answers came from: the `tid` of the tokens both clients used (each client refuses a token of any
  * tenant but the stack's, so they agree), never the stack's config. A read that obtained no token has no tenant.
  */
-function tenantRead(graph: GraphClient, arm: GraphClient): string {
-  const tenants = [...new Set([graph.tokenTenantId, arm.tokenTenantId].filter((t): t is string => t !== undefined))];
+function tenantRead(graph: GraphClient, arm: GraphClient | undefined): string {
+  const tenants = [...new Set([graph.tokenTenantId, arm?.tokenTenantId].filter((t): t is string => t !== undefined))];
   if (tenants.length !== 1) {
     throw new Error(
       `the audit cannot tell which tenant it read: the Graph and ARM tokens name ${tenants.length === 0 ? "no tenant" : tenants.join(" and ")}`,

@@ -28,6 +28,11 @@ export const PUBLIC_CONNECTION: GraphConnection = {
   tenantId: TEST_TENANT_ID,
 };
 
+/** A client target for a loopback Graph, as the stack's loopback `tenant.endpoints.graph` resolves. */
+export function loopbackGraphTarget(graphUrl: string, tenantId = TEST_TENANT_ID) {
+  return { service: "graph" as const, endpoints: { graph: graphUrl, login: CLOUDS.public.login }, tenantId };
+}
+
 export function useLoopbackGraph(): FakeGraph {
   let graph: FakeGraph | undefined;
   let restoreCli: (() => void) | undefined;
