@@ -2,8 +2,10 @@
  * Reads everything the audit needs from the live tenant, read-only, into an AuditSnapshot.
  *
  * Cost does not grow with the tenant's users: users are looked up by the names the stack config gives
- * (`$filter=… in (…)`), role assignments by Tier-0 role id, and the only per-object reads are per breakglass account
- * (groups, authentication methods) and per group holding Global Administrator. First pages go through `$batch`
+ * (`$filter=… in (…)`), role assignments by role id (Tier-0, managed, and custom roles granting Tier-0 permissions),
+ * and the only per-object reads are per breakglass account (groups, authentication methods), per group the checks
+ * need (the exclusion group, groups holding a Tier-0 role, pim.groups, approver groups) and per workspace the
+ * diagnostic settings send to. First pages go through `$batch`
  * (20 per request); further pages follow `@odata.nextLink`. The Graph client applies the CA (1/s) and
  * authentication-methods (5/10 s) throttles to batched items too.
  *
@@ -442,8 +444,9 @@ async function readKeyedSources(
   const keyed: Partial<Record<KeyedSource, Record<string, RawObject[]>>> = {};
   for (const source of KEYED_SOURCES) {
     if (source === "workspaceTables" || errors[source]) continue;
-    // A group that no longer exists (404) has no members or owners to read: it is absent from the source, and the
-    // checks report what its absence means (an approver group nobody is in, a missing exclusion group).
+    // A group that no longer exists (404) has no members or owners to read: it is absent from the source, not a
+    // failed read. The checks fail closed on what is absent: a role held by a group whose members are not in the
+    // source is standing access, an exclusion group whose members or owners are not is unverified.
     const gone = (o: ReadOutcome) =>
       "error" in o && o.error instanceof GraphError && o.error.status === 404 && /^group/.test(source);
     const mine = reads.map((r, i) => ({ r, o: outcomes[i]! })).filter((x) => x.r.source === source && !gone(x.o));

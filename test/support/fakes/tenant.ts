@@ -597,10 +597,22 @@ export class FakeTenant {
       const id = req.url.pathname.split("/")[3]!;
       if (!this.usersById.has(id.toLowerCase()))
         return { status: 404, body: graphError("Request_ResourceNotFound", "no such user") };
+      // Transitively, as Graph answers: the groups the user is in, and the groups those are in.
+      const within = new Set<string>();
+      const walk = (memberId: string) => {
+        for (const x of this.data.groups) {
+          const gid = String(x.id).toLowerCase();
+          if (!within.has(gid) && x.members.some((m) => m.toLowerCase() === memberId.toLowerCase())) {
+            within.add(gid);
+            walk(gid);
+          }
+        }
+      };
+      walk(id);
       return {
         body: {
           value: this.data.groups
-            .filter((x) => x.members.includes(id))
+            .filter((x) => within.has(String(x.id).toLowerCase()))
             .map((x) => ({
               "@odata.type": "#microsoft.graph.group",
               id: x.id,
