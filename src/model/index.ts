@@ -1,8 +1,6 @@
 /** @entra-baseline/model: the vocabulary and the rules of the baseline. Pure: imports nothing outside this package. */
-export * from "./activationContextPolicy";
 export * from "./activationPath";
 export * from "./activationPolicy";
-export * from "./breakglassExclusion";
 export * from "./builtInRoles";
 export * from "./caPolicy";
 export * from "./caPurpose";

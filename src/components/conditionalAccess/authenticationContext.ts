@@ -24,7 +24,7 @@ import {
   graphClientFor,
   type GraphResourceProps,
 } from "../../graph/dynamicProvider";
-import { dynamicTypes, targetsAuthenticationContext } from "@entra-baseline/model";
+import { caPolicyFromGraph, dynamicTypes } from "@entra-baseline/model";
 import { CA_POLICIES_PATH } from "./graphPolicy";
 import { DISPLAY_NAME_PREFIX } from "./policies";
 
@@ -80,7 +80,7 @@ export function contextConflict(
   const otherName = name !== undefined && !ourNames.includes(name) ? name : undefined;
   const foreign = policies
     .filter((p): p is Record<string, unknown> => typeof p === "object" && p !== null)
-    .filter((p) => targetsAuthenticationContext(p, contextId))
+    .filter((p) => caPolicyFromGraph(p).applications.contexts.includes(contextId.toLowerCase()))
     .filter((p) => !(typeof p.displayName === "string" && p.displayName.startsWith(DISPLAY_NAME_PREFIX)))
     .map((p) => ({ id: String(p.id ?? "(no id)"), displayName: String(p.displayName ?? "") }));
   return otherName === undefined && foreign.length === 0 ? undefined : { otherName, policies: foreign };

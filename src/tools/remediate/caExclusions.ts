@@ -1,6 +1,6 @@
 /**
  * `remediate ca-exclusions`: every Conditional Access policy of the tenant that can apply to users (`appliesToNoUser`)
- * and does not exclude the exclusion group (`excludesBreakglassGroup`) gets it added to `excludeGroups` — whoever made
+ * and does not exclude the exclusion group (`CaPolicyFacts.users.excludeGroups`) gets it added to `excludeGroups` — whoever made
  * the policy, in any state: Microsoft-managed policies appear and switch themselves on outside any stack, and their
  * exclusions may be changed (R2 §4, Entra docs "Microsoft-managed policies": state and exclusions only).
  *
@@ -14,13 +14,7 @@
  *
  * There is no undo: `--restore` would remove the emergency accounts' exclusion, which nothing here does.
  */
-import {
-  appliesToNoUser,
-  caPolicyFromGraph,
-  emergencyPathHealth,
-  excludesBreakglassGroup,
-  type CaPolicyFacts,
-} from "@entra-baseline/model";
+import { appliesToNoUser, caPolicyFromGraph, emergencyPathHealth, type CaPolicyFacts } from "@entra-baseline/model";
 import { UserInputError } from "../../cli/errors";
 import { GraphError } from "../../graph/client";
 import { asRecord, lower } from "../audit/context";
@@ -91,7 +85,7 @@ export function planCaExclusions(state: TenantState, _caller: unknown, options: 
       continue;
     }
     if (!groupId) continue; // the exclusion group check says why
-    if (excludesBreakglassGroup({ excludedGroupIds: facts.users.excludeGroups }, [groupId])) continue;
+    if (facts.users.excludeGroups.includes(groupId.toLowerCase())) continue;
     const data: ExclusionStepData = {
       policyId: String(p.id),
       policyName: facts.name,
