@@ -7,7 +7,7 @@
 import { auditSnapshot } from "../src/tools/audit/audit";
 import { readTenant } from "../src/tools/audit/read";
 import { createGraphClient } from "../src/graph/client";
-import { GLOBAL_ADMINISTRATOR, TIER0_ROLE_IDS } from "@entra-baseline/model";
+import { CLOUDS, GLOBAL_ADMINISTRATOR, TIER0_ROLE_IDS } from "@entra-baseline/model";
 import { useFakeAzureCli } from "../test/support/fakes/azureCli";
 import {
   SUBSCRIPTION_ID,
@@ -54,8 +54,10 @@ async function main(): Promise<void> {
   const restore = useFakeAzureCli();
   const tenant = await startFakeTenant(data, { caPageSize: CA_PAGE });
   try {
-    const graph = createGraphClient(tenant.graph.url);
-    const arm = createGraphClient(tenant.arm.url);
+    // The production factory with its default retry timing; loopback Graph and ARM, the public login host.
+    const endpoints = { graph: tenant.graph.url, arm: tenant.arm.url, login: CLOUDS.public.login };
+    const graph = createGraphClient({ service: "graph", endpoints, tenantId: config.tenant.tenantId });
+    const arm = createGraphClient({ service: "arm", endpoints, tenantId: config.tenant.tenantId });
     const started = performance.now();
     const snapshot = await readTenant({ graph, arm, config, subscriptions: [SUBSCRIPTION_ID] });
     const read = performance.now() - started;

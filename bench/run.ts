@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const benches = ["plan", "pack", "audit"];
+const benches = ["plan", "pack", "audit", "adopt", "transition"];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const name of benches.filter((b) => only.length === 0 || only.includes(b))) {

@@ -1,15 +1,12 @@
 /**
- * Pulumi entry point: load and validate the stack config (nothing is declared if it is invalid), declare the
- * baseline, export non-secret outputs only. Breakglass passwords never leave the state's secret store.
+ * Pulumi entry point: load and validate the stack config, check that the providers are signed in to the stack's
+ * tenant, declare the baseline, export non-secret outputs only. Nothing is declared if the config is invalid or the
+ * tenant is another (both throw first). Breakglass passwords never leave the state's secret store.
+ *
+ * An exported function, because the tenant check awaits the providers: the Pulumi CLI calls a program's exported
+ * function and awaits it, and its result becomes the stack outputs (@pulumi/pulumi cmd/run/run.js, 3.248.0).
  */
 import { loadConfig } from "./config/load";
-import { declareBaseline } from "./components/baseline";
+import { baselineOutputs, declareBaseline } from "./components/baseline";
 
-const baseline = declareBaseline(loadConfig());
-
-export const breakglassUserPrincipalNames = baseline.breakglass.userPrincipalNames;
-export const breakglassObjectIds = baseline.breakglass.objectIds;
-export const breakglassGroupObjectId = baseline.breakglass.groupObjectId;
-export const eligibleGlobalAdminObjectIds = baseline.jitGlobalAdmin.eligiblePrincipalIds;
-export const workspaceId = baseline.monitoring.workspaceId;
-export const tripwireRuleId = baseline.monitoring.tripwireRuleId;
+export = async () => baselineOutputs(await declareBaseline(loadConfig()));

@@ -179,6 +179,8 @@ function groupGrantList(
     grant.roles.push(...roles);
     grants.set(id, grant);
   }
+  // A configured PIM group usually holds its role by an assignment the stack declares too: one role, once.
+  for (const grant of grants.values()) grant.roles = [...new Set(grant.roles)];
   return [...grants.values()];
 }
 
@@ -193,7 +195,8 @@ export function groupGrants(
 
 /**
  * The members of each group the stack declares (inline `members`, GroupMember resources), by group key; with
- * `withOwners`, owners too (an owner can make anyone a member). Keys of principals, lower-case.
+ * `withOwners`, owners too (an owner can make anyone a member). Keys of principals: object ids lower-case, preview
+ * stand-ins (URNs) exactly as they are.
  */
 export function declaredGroupMembers(
   index: StackIndex,
@@ -201,7 +204,7 @@ export function declaredGroupMembers(
   withOwners = false,
 ): Map<string, string[]> {
   const principals = groupMemberPrincipals(index, view, withOwners);
-  return new Map([...principals].map(([k, ps]) => [k, ps.map((p) => p.key.toLowerCase())]));
+  return new Map([...principals].map(([k, ps]) => [k, ps.map((p) => p.key)]));
 }
 
 function groupMemberPrincipals(

@@ -29,16 +29,38 @@ import {
 const TABLE_TYPE = "azure-native:operationalinsights:Table";
 const DCR_TYPE = "azure-native:monitor:DataCollectionRule";
 
-/** The declared resource of `type` an ARM id names by its last segment (`…/workspaces/<name>`), if any. */
-function declaredByName(index: StackIndex, type: string, nameProperty: string, id: string): PolicyResource | undefined {
-  const last = id.trim().replace(/\/+$/, "").split("/").pop()?.toLowerCase();
+/** The ARM resource type (`Microsoft.OperationalInsights/workspaces`) of each declared type whose id a property names. */
+const ARM_TYPES: Readonly<Record<string, string>> = {
+  [providerTypes.workspace]: "microsoft.operationalinsights/workspaces",
+  [providerTypes.actionGroup]: "microsoft.insights/actiongroups",
+  [DCR_TYPE]: "microsoft.insights/datacollectionrules",
+};
+
+/**
+ * The declared resource of `type` an ARM id names: the same resource type and name, and the same resource group when
+ * the declaration says which (ARM compares all three case-insensitively). A workspace of the same name in another
+ * resource group, or another kind of resource of that name, is not it.
+ */
+function declaredById(index: StackIndex, type: string, nameProperty: string, id: string): PolicyResource | undefined {
+  const m = /\/resourcegroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)\/*$/i.exec(id.trim());
+  if (!m || m[2]!.toLowerCase() !== ARM_TYPES[type]) return undefined;
+  const [group, name] = [m[1]!.toLowerCase(), m[3]!.toLowerCase()];
   return index.of(type).find((r) => {
-    const name = readString(r.props, nameProperty) ?? readString(r.props, "name");
-    return typeof name === "string" && name.toLowerCase() === last;
+    const declared = readString(r.props, nameProperty) ?? readString(r.props, "name");
+    const rg = readString(r.props, "resourceGroupName");
+    return (
+      typeof declared === "string" &&
+      declared.toLowerCase() === name &&
+      (typeof rg !== "string" || rg.toLowerCase() === group)
+    );
   });
 }
 
-/** Keys of the resources of `type` that `r.props[path…]` names: declared ones by URN, others by their id. */
+/**
+ * Keys of the resources of `type` that `r.props[property]` names: declared ones by their index key (see
+ * StackIndex.keyOf), others by their id, lower-case. Unknown ids are the declared resources they came from; an
+ * unknown without such a source leaves the list incomplete.
+ */
 function keysAt(
   r: PolicyResource,
   property: string,
@@ -55,14 +77,13 @@ function keysAt(
   for (const v of values) {
     if (isUnknown(v)) unknowns++;
     else if (typeof v === "string" && v.trim() !== "") {
-      const declared = declaredByName(index, type, nameProperty, v);
-      keys.push(declared ? declared.urn : v.trim().toLowerCase());
+      const declared = declaredById(index, type, nameProperty, v);
+      keys.push(declared ? index.keyOf(declared) : v.trim().toLowerCase());
     }
   }
   if (unknowns > 0) {
-    // Unknown ids are the declared resources they came from, when as many came from as many.
     if (deps.length === 0) complete = false;
-    keys.push(...deps.map((d) => d.urn));
+    keys.push(...deps.map((d) => index.keyOf(d)));
   }
   return { keys: [...new Set(keys)], complete };
 }
@@ -116,7 +137,7 @@ export function stackLogging(index: StackIndex): LoggingFacts {
       typeof dcrId === "string" || dcrId === UNKNOWN
         ? keysAt(w, "defaultDataCollectionRuleResourceId", dcrId, index, DCR_TYPE, "dataCollectionRuleName")
         : { keys: [], complete: true };
-    const declared = dcrs.keys.map((k) => index.byUrn.get(k)).filter((d): d is PolicyResource => d !== undefined);
+    const declared = dcrs.keys.map((k) => index.byKey(k)).filter((d): d is PolicyResource => d !== undefined);
     const transformedTables = declared.flatMap((dcr) =>
       ((readArray(dcr.props, "dataFlows") ?? []) as unknown[]).flatMap((flow) => {
         const streams = readArray(flow, "streams");
@@ -130,7 +151,7 @@ export function stackLogging(index: StackIndex): LoggingFacts {
     const retention = readNumber(w.props, "retentionInDays");
     const cap = readNumber(raw(w.props), "workspaceCapping", "dailyQuotaGb");
     return {
-      key: w.urn,
+      key: index.keyOf(w),
       name: String(readString(w.props, "workspaceName") ?? w.name),
       retentionInDays: typeof retention === "number" ? retention : undefined,
       dailyQuotaGb: typeof cap === "number" ? cap : cap === UNKNOWN ? 0 : undefined,
@@ -200,7 +221,7 @@ export function tripwireFacts(
     "actionGroupName",
   );
   const actionGroups: ActionGroupFacts[] = groupKeys.keys.map((key) => {
-    const ag = index.byUrn.get(key);
+    const ag = index.byKey(key);
     return ag
       ? { key, known: true, enabled: readBoolean(ag.props, "enabled"), receivers: receiverCount(ag) }
       : { key, known: false };

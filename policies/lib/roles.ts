@@ -71,28 +71,38 @@ export function roleAt(
   kind: "templateId" | "objectId",
 ): string | undefined {
   const value = readString(r.props, property);
-  const fromDeps = dependenciesOf(r, property, providerTypes.directoryRole, providerTypes.customDirectoryRole);
-  const candidates =
-    fromDeps.length > 0
-      ? fromDeps
-      : typeof value === "string"
-        ? [...index.of(providerTypes.directoryRole), ...index.of(providerTypes.customDirectoryRole)].filter((d) =>
-            ["objectId", "templateId"].some((k) => {
-              const v = readString(d.props, k);
-              return typeof v === "string" && canonicalId(v) === canonicalId(value);
-            }),
-          )
-        : [];
-  for (const role of candidates) {
-    if (role.type === providerTypes.customDirectoryRole) {
-      const id = readString(role.props, "objectId");
-      return typeof id === "string" ? canonicalId(id) : role.urn;
-    }
-    const template = templateOfDirectoryRole(role);
-    if (template !== undefined) return template;
+  if (typeof value === "string") {
+    // A known id is judged by what it names, never by the resources it was computed from: `reader.templateId
+    // .apply(() => GA)` names Global Administrator, and a value wired from two roles names the one it equals.
+    const named = [...index.of(providerTypes.directoryRole), ...index.of(providerTypes.customDirectoryRole)].filter(
+      (d) =>
+        ["objectId", "templateId"].some((k) => {
+          const v = readString(d.props, k);
+          return typeof v === "string" && canonicalId(v) === canonicalId(value);
+        }),
+    );
+    if (named.length > 0) return oneRole(named);
+    // A bare template id names the role itself.
+    if (kind === "templateId") return canonicalId(value);
+  } else if (value !== UNKNOWN) {
+    return undefined;
   }
-  if (candidates.length > 0) return undefined;
-  if (value === UNKNOWN || typeof value !== "string") return undefined;
-  // A bare id: a template id names the role itself; a role object id names nothing the stack can resolve.
-  return kind === "templateId" ? canonicalId(value) : undefined;
+  // Unknown at preview, or a role object id no declared role shows: the role resources it came from, when they all
+  // stand for one role; from several roles (or none) it cannot be told which, and an unresolved role is Tier-0.
+  const fromDeps = dependenciesOf(r, property, providerTypes.directoryRole, providerTypes.customDirectoryRole);
+  return fromDeps.length > 0 ? oneRole(fromDeps) : undefined;
+}
+
+/** The role a set of role resources stands for, when they all stand for the same one; else undefined. */
+function oneRole(roles: readonly PolicyResource[]): string | undefined {
+  const resolved = new Set(
+    roles.map((role) => {
+      if (role.type === providerTypes.customDirectoryRole) {
+        const id = readString(role.props, "objectId");
+        return typeof id === "string" ? canonicalId(id) : role.urn;
+      }
+      return templateOfDirectoryRole(role);
+    }),
+  );
+  return resolved.size === 1 ? [...resolved][0] : undefined;
 }

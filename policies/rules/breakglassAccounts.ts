@@ -63,7 +63,14 @@ export const breakglassAccounts: StackValidationPolicy = {
     keptPasswords: keptPasswordsSchema,
   }),
   validateStack: (args, reportViolation) => {
-    const cfg = policyConfig<BreakglassAccountsConfig>(args, breakglassAccounts.configSchema);
+    const given = policyConfig<BreakglassAccountsConfig>(args, breakglassAccounts.configSchema);
+    // The schema bounds these for the Pulumi CLI; a config that reached the pack without that check (another
+    // client's Configure) still only tightens the model's bounds.
+    const cfg: BreakglassAccountsConfig = {
+      ...given,
+      minAccounts: Math.max(given.minAccounts, MODEL_BOUNDS.minBreakglassAccounts),
+      minPasswordLength: Math.max(given.minPasswordLength, MODEL_BOUNDS.breakglassPasswordLength),
+    };
     const index = indexStack(args);
     const view = breakglassView(index, cfg);
 

@@ -47,8 +47,10 @@ function listSet(group: PolicyResource, property: string, view: BreakglassView):
   if (!entries.includes(UNKNOWN)) return { keys, complete: true };
   const deps = dependenciesOf(group, property);
   const principals = deps.filter((d) => PRINCIPAL_RESOURCE_TYPES[d.type] !== undefined);
+  // Keys as principalOfResource gives them: a known object id lower-case, else the URN exactly (never case-folded:
+  // a resource whose name differs from an emergency account's only in case must not pass for it).
   return {
-    keys: [...keys, ...principals.map((d) => principalOfResource(d, view).key.toLowerCase())],
+    keys: [...keys, ...principals.map((d) => principalOfResource(d, view).key)],
     complete: principals.length > 0 && principals.length === deps.length,
   };
 }
@@ -67,7 +69,7 @@ function groupFacts(group: PolicyResource, index: StackIndex, view: BreakglassVi
     if (!mine) continue;
     const p = principalAt(m, "memberObjectId", index, view);
     if (!p || p.key.startsWith("unknown:")) complete = false;
-    else keys.push(p.key.toLowerCase());
+    else keys.push(p.key);
   }
   const assignable = readBoolean(group.props, "assignableToRole");
   const security = readBoolean(group.props, "securityEnabled");
@@ -105,7 +107,7 @@ export const exclusionGroup: StackValidationPolicy = {
     const accounts = [
       ...view.users.map((u) => {
         const p = principalOfResource(u, view);
-        return { key: p.key.toLowerCase(), name: p.label };
+        return { key: p.key, name: p.label };
       }),
       ...[...view.objectIds]
         .filter((id) => !view.users.some((u) => principalOfResource(u, view).key === id))

@@ -10,7 +10,7 @@
  * blast radius. Preview: a principal whose id is unknown is identified by the resource it came from.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { GLOBAL_ADMINISTRATOR, MODEL_BOUNDS, policyNames } from "@entra-baseline/model";
+import { effectiveLimits, GLOBAL_ADMINISTRATOR, MODEL_BOUNDS, policyNames } from "@entra-baseline/model";
 import { breakglassView } from "../lib/breakglass";
 import { breakglassObjectIdsSchema, breakglassUpnsSchema, pimGroupsSchema, policyConfig, schema } from "../lib/config";
 import { groupEligibilities, roleEligibilities } from "../lib/eligibilities";
@@ -52,6 +52,9 @@ export const globalAdminCount: StackValidationPolicy = {
   }),
   validateStack: (args, reportViolation) => {
     const cfg = policyConfig<GlobalAdminCountConfig>(args, globalAdminCount.configSchema);
+    // The schema bounds the config for the Pulumi CLI; a config that reached the pack without that check (another
+    // client's Configure) still only tightens the model's 2–8.
+    const { min, max } = effectiveLimits({ globalAdmins: { min: cfg.min, max: cfg.max } }).globalAdmins;
     const index = indexStack(args);
     const view = breakglassView(index, cfg);
     const pimGroups = new Map(cfg.pimGroups.map((g) => [g.group.toLowerCase(), g.roles.map(canonicalId)]));
@@ -61,7 +64,7 @@ export const globalAdminCount: StackValidationPolicy = {
     const opaque: string[] = [];
 
     const { holdings, opaqueGroups } = stackHoldings(index, view, pimGroups);
-    for (const h of holdings) if (h.role === GLOBAL_ADMINISTRATOR) active.add(h.principal.key.toLowerCase());
+    for (const h of holdings) if (h.role === GLOBAL_ADMINISTRATOR) active.add(h.principal.key);
     for (const g of opaqueGroups) {
       if (g.role !== GLOBAL_ADMINISTRATOR) continue;
       active.add(g.group.key);
@@ -73,20 +76,20 @@ export const globalAdminCount: StackValidationPolicy = {
         e.principal.type === "group" || pimGroups.has(e.principal.key) ? members.get(e.principal.key) : undefined;
       if (inGroup && inGroup.length > 0) inGroup.forEach((m) => eligible.add(m));
       else {
-        eligible.add(e.principal.key.toLowerCase());
+        eligible.add(e.principal.key);
         if (e.principal.type === "group") opaque.push(e.principal.label);
       }
     }
     const grants = groupGrants(index, view, pimGroups);
     for (const g of groupEligibilities(index, view)) {
       if (g.group && g.principal && (grants.get(g.group) ?? []).includes(GLOBAL_ADMINISTRATOR))
-        eligible.add(g.principal.key.toLowerCase());
+        eligible.add(g.principal.key);
     }
     for (const key of active) eligible.delete(key);
     const total = active.size + eligible.size;
-    if (total < cfg.min || total > cfg.max) {
+    if (total < min || total > max) {
       reportViolation(
-        `${total} Global Administrators (${eligible.size} eligible + ${active.size} active); CISA MS.AAD.7.1 and this stack allow ${cfg.min}–${cfg.max}.${opaque.length > 0 ? ` Groups whose members the stack cannot show count once each: ${[...new Set(opaque)].join(", ")}.` : ""}`,
+        `${total} Global Administrators (${eligible.size} eligible + ${active.size} active); CISA MS.AAD.7.1 and this stack allow ${min}–${max}.${opaque.length > 0 ? ` Groups whose members the stack cannot show count once each: ${[...new Set(opaque)].join(", ")}.` : ""}`,
       );
     }
   },

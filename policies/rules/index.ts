@@ -8,6 +8,7 @@ import { caPoliciesExcludeBreakglass } from "./caPoliciesExcludeBreakglass";
 import { eligibleAssignmentPrincipals } from "./eligibleAssignmentPrincipals";
 import { entraDiagnosticSetting } from "./entraDiagnosticSetting";
 import { exclusionGroup } from "./exclusionGroup";
+import { fido2MethodPolicy } from "./fido2MethodPolicy";
 import { globalAdminCount } from "./globalAdminCount";
 import { noForeignWriters } from "./noForeignWriters";
 import { noStandingTier0Assignment } from "./noStandingTier0Assignment";
@@ -22,6 +23,7 @@ export const policies: Policies = [
   caPoliciesExcludeBreakglass,
   entraDiagnosticSetting,
   breakglassTripwire,
+  fido2MethodPolicy,
   noForeignWriters,
   baselineAdvisories,
 ];

@@ -1,5 +1,6 @@
 /**
- * How every command is set up with commander: the usage line names the npm script (`npm run plan -- [options]`),
+ * How every command is set up with commander: the usage line names the npm script (`npm run plan -- [options]`, or
+ * `entra-baseline plan [options]` where the library's binary runs it),
  * errors go to stderr with a pointer to --help, --help ends with the exit codes, and options npm took for itself
  * (`npm run plan --json` without `--`) are named instead of silently ignored.
  */
@@ -8,11 +9,12 @@ import { EXIT } from "./exitCodes";
 import type { CliIo } from "./io";
 
 export function configureCommand(command: Command, script: string, exitCodes: string, io: CliIo): Command {
+  const invocation = io.binary ? `${io.binary} ${script}` : `npm run ${script} --`;
   return command
-    .name(`npm run ${script} --`)
+    .name(invocation)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
-    .showHelpAfterError(`(npm run ${script} -- --help for usage)`)
+    .showHelpAfterError(`(${invocation} --help for usage)`)
     .addHelpText("after", `\nExit codes:\n${exitCodes}`);
 }
 

@@ -12,6 +12,13 @@ export interface CliIo {
   stderrIsTTY: boolean;
   /** Terminal width, for tables. */
   columns?: number;
+  /** A secret may be shown on stdout only when it is a terminal (never into a pipe, a file or a CI log). */
+  stdoutIsTTY?: boolean;
+  /**
+   * The binary the commands run as (`entra-baseline`, where the library is installed): usage then reads
+   * `entra-baseline plan [options]`. Unset: this repository's `npm run plan -- [options]`.
+   */
+  binary?: string;
 }
 
 export function processIo(): CliIo {
@@ -22,6 +29,7 @@ export function processIo(): CliIo {
     env: process.env,
     stderrIsTTY: process.stderr.isTTY === true,
     columns: process.stdout.columns,
+    stdoutIsTTY: process.stdout.isTTY === true,
   };
 }
 
@@ -42,6 +50,8 @@ export function memoryIo(
     env: options.env ?? process.env,
     stderrIsTTY: options.stderrIsTTY ?? false,
     columns: options.columns,
+    stdoutIsTTY: options.stdoutIsTTY ?? false,
+    binary: options.binary,
   };
   return io;
 }

@@ -1,6 +1,7 @@
 /**
- * The whole baseline as one function of validated config, so that the Pulumi entry point, `npm run plan` and the
- * tests declare exactly the same resources.
+ * The whole baseline as one function of validated config, so that the Pulumi entry point, `npm run plan`, library
+ * users and the tests declare exactly the same resources — and all of them only after the providers proved to be
+ * signed in to the stack's tenant (src/components/tenantPin.ts): a mismatch rejects before anything is declared.
  */
 import type { BaselineConfig } from "../config/validate";
 import { Breakglass } from "./breakglass";
@@ -8,8 +9,13 @@ import { activationContexts } from "../config/activationSettings";
 import { ConditionalAccessBaseline } from "./conditionalAccess";
 import { JitGlobalAdmin } from "./pim";
 import { Monitoring } from "./monitoring";
+import { assertProvidersOnTenant } from "./tenantPin";
 
-export function declareBaseline(config: BaselineConfig) {
+export type Baseline = Awaited<ReturnType<typeof declareBaseline>>;
+
+export async function declareBaseline(config: BaselineConfig) {
+  await assertProvidersOnTenant(config.tenant.tenantId);
+
   const breakglass = new Breakglass("breakglass", {
     breakglass: config.breakglass,
     tenant: config.tenant,
@@ -21,11 +27,13 @@ export function declareBaseline(config: BaselineConfig) {
     activationContexts: activationContexts(config),
     exclusionGroupId: breakglass.groupObjectId,
     endpoints: config.endpoints,
+    tenantId: config.tenant.tenantId,
   });
 
   const jitGlobalAdmin = new JitGlobalAdmin("jit-global-admin", {
     pim: config.pim,
     endpoints: config.endpoints,
+    tenantId: config.tenant.tenantId,
     // The activation rule names the authentication context, which must exist with its CA policy first.
     activationPrerequisites: [
       ...Object.values(conditionalAccess.authenticationContexts),
@@ -45,4 +53,19 @@ export function declareBaseline(config: BaselineConfig) {
   });
 
   return { breakglass, conditionalAccess, jitGlobalAdmin, monitoring };
+}
+
+/**
+ * The baseline's non-secret outputs, for a program's stack exports (the same ones this repository's program exports).
+ * Breakglass passwords are not among them: they never leave the state's secret store.
+ */
+export function baselineOutputs(baseline: Baseline) {
+  return {
+    breakglassUserPrincipalNames: baseline.breakglass.userPrincipalNames,
+    breakglassObjectIds: baseline.breakglass.objectIds,
+    breakglassGroupObjectId: baseline.breakglass.groupObjectId,
+    eligibleGlobalAdminObjectIds: baseline.jitGlobalAdmin.eligiblePrincipalIds,
+    workspaceId: baseline.monitoring.workspaceId,
+    tripwireRuleId: baseline.monitoring.tripwireRuleId,
+  };
 }

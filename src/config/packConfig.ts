@@ -110,6 +110,23 @@ export function derivePackConfig(config: BaselineConfig): Record<string, Record<
     [policyNames.entraDiagnosticSetting]: { minRetentionInDays: config.limits.minRetentionInDays },
     [policyNames.breakglassTripwire]: { ...breakglass },
     [policyNames.noForeignWriters]: { ...breakglass, breakglassGroupName },
+    [policyNames.fido2MethodPolicy]: {
+      breakglassUpns,
+      breakglassGroupName,
+      profile: {
+        enforceAttestation: config.breakglass.fido2.profile.enforceAttestation,
+        aaguids: config.breakglass.fido2.profile.aaguids.map((a) => a.toLowerCase()),
+        passkeyTypes: [...config.breakglass.fido2.profile.passkeyTypes],
+      },
+      tenantWide: {
+        ...(config.breakglass.fido2.tenantWide.enforceAttestation !== undefined
+          ? { enforceAttestation: config.breakglass.fido2.tenantWide.enforceAttestation }
+          : {}),
+        ...(config.breakglass.fido2.tenantWide.aaguids !== undefined
+          ? { aaguids: config.breakglass.fido2.tenantWide.aaguids.map((a) => a.toLowerCase()) }
+          : {}),
+      },
+    },
     [policyNames.advisories]: {
       activationStrength: config.pim.activationStrength,
       adminMfaStrength: config.conditionalAccess.adminMfa.strength,

@@ -319,6 +319,7 @@ export const breakglassSchema = z
       .describe("Display name of the role-assignable group excluded from every Conditional Access policy."),
     groupOwners: z
       .array(guid)
+      .min(1, "must list at least one owner; leave it out to make the emergency accounts the owners")
       .optional()
       .describe(
         "Owners of the exclusion group (object ids). Default: the emergency accounts themselves; the deploying identity is never an owner (an owner can add anyone, exempting them from every CA policy).",

@@ -3,24 +3,93 @@
  * Graph-written CA policy).
  *
  * The engine serializes each provider object by closure, so providers must capture nothing but code: they receive
- * the Graph base URL as the `graphEndpoint` prop and build a client inside every method (credentials come from the
- * environment through DefaultAzureCredential at run time, never from the program).
+ * where to act as props (`GraphConnection`: the Graph host and login authority of the stack's cloud, and the tenant)
+ * and build a client inside every method (credentials come from the environment through DefaultAzureCredential at
+ * run time, never from the program). A provider never falls back to a default cloud or tenant: props without a
+ * connection are an error that says so.
  *
  * Graph answers with more than we send (read-only fields, `@odata.*` annotations, other defaults), so "is the live
  * object what we asked for" is a comparison over the fields we own only: `differences(desired, live)`.
  */
 import type { GraphClient } from "./client";
 import { createGraphClient, GraphError } from "./client";
+import { CLOUDS, isLoopbackUrl, type Endpoints } from "@entra-baseline/model";
 
-/** Props every Graph-backed dynamic resource carries. */
-export interface GraphResourceProps {
-  /** Graph base URL (config `graph.endpoint`). */
+/** Where a Graph-backed dynamic resource acts. Every such resource carries these props. */
+export interface GraphConnection {
+  /** Graph base URL of the stack's cloud (`BaselineConfig.endpoints.graph`). */
   graphEndpoint: string;
+  /** Login authority of the same cloud (`BaselineConfig.endpoints.login`): where tokens are requested. */
+  loginEndpoint: string;
+  /** The tenant every token must be for (`tenant.tenantId`). */
+  tenantId: string;
 }
 
-/** A client for one provider call, with the production credential chain. */
-export function graphClientFor(props: GraphResourceProps): GraphClient {
-  return createGraphClient(props.graphEndpoint);
+/** Props every Graph-backed dynamic resource carries. */
+export type GraphResourceProps = GraphConnection;
+
+/** The connection props, in the order messages list them. A plain array: see the closure-serialization notes. */
+export const CONNECTION_PROPS: readonly (keyof GraphConnection)[] = ["graphEndpoint", "loginEndpoint", "tenantId"];
+
+/** The connection a component hands its dynamic resources: the stack's cloud and tenant. */
+export function graphConnection(endpoints: Pick<Endpoints, "graph" | "login">, tenantId: string): GraphConnection {
+  return { graphEndpoint: endpoints.graph, loginEndpoint: endpoints.login, tenantId };
+}
+
+/**
+ * The connection recorded in a resource's props, checked: all three present, and the two hosts those of one
+ * Microsoft cloud (or loopback, for emulators and tests), so a token can only be requested from and sent to it.
+ */
+export function connectionOf(resource: string, props: Partial<GraphConnection> | undefined): GraphConnection {
+  const missing = CONNECTION_PROPS.filter((key) => typeof props?.[key] !== "string" || props[key] === "");
+  if (missing.length > 0) {
+    throw new Error(
+      `${resource}: its props record no ${missing.join(", ")}, so it cannot tell which tenant and cloud to act on, and will not guess. ` +
+        "State written before entra-baseline pinned its dynamic resources to the stack's tenant lacks them: run `pulumi up` with the current program, which records them (writing nothing to the tenant when nothing else changed).",
+    );
+  }
+  const connection = {
+    graphEndpoint: props!.graphEndpoint!,
+    loginEndpoint: props!.loginEndpoint!,
+    tenantId: props!.tenantId!,
+  };
+  // As tenant.cloud resolves them: one cloud's hosts, each of which may be a loopback override (emulators, tests).
+  const origin = (url: string) => url.replace(/\/+$/, "").toLowerCase();
+  const fits = (url: string, host: string) => isLoopbackUrl(url) || origin(url) === origin(host);
+  const oneCloud = Object.values(CLOUDS).some(
+    (cloud) => fits(connection.graphEndpoint, cloud.graph) && fits(connection.loginEndpoint, cloud.login),
+  );
+  if (!oneCloud) {
+    throw new Error(
+      `${resource}: graphEndpoint ${connection.graphEndpoint} and loginEndpoint ${connection.loginEndpoint} are not the Graph and login hosts of one Microsoft cloud (tenant.cloud), nor loopback: refused, no token is requested for them`,
+    );
+  }
+  return connection;
+}
+
+/** A client for one provider call, with the production credential chain, for the resource's own connection. */
+export function graphClientFor(
+  props: Partial<GraphConnection> | undefined,
+  resource = "dynamic resource",
+): GraphClient {
+  const connection = connectionOf(resource, props);
+  return createGraphClient({
+    service: "graph",
+    endpoints: { graph: connection.graphEndpoint, login: connection.loginEndpoint },
+    tenantId: connection.tenantId,
+  });
+}
+
+/**
+ * The connection props whose value differs between the state (`olds`) and the program (`news`), an absent one
+ * included. They never replace a resource, but they update it: Pulumi keeps a dynamic resource's serialized provider
+ * and props in its state and runs refresh and delete from there (pulumi/pulumi#6490), so only an update moves a
+ * resource onto the program's connection and provider code. The update writes nothing when the tenant already holds
+ * the settings (every provider reads before it writes).
+ */
+export function connectionChanges(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  const norm = (v: unknown) => (typeof v === "string" ? v.replace(/\/+$/, "").toLowerCase() : v);
+  return CONNECTION_PROPS.filter((key) => news[key] !== undefined && norm(olds[key]) !== norm(news[key]));
 }
 
 export function isNotFound(error: unknown): boolean {
@@ -114,17 +183,19 @@ export function differences(desired: unknown, live: unknown, path = ""): string[
 
 /**
  * A dynamic provider `diff` over top-level props: which keys changed, and whether any forces a replacement.
- * `ignore` lists props that never cause an update (e.g. `graphEndpoint`, read-only outputs).
+ * `ignore` lists props that never cause an update (read-only outputs). The connection props follow their own rule
+ * (`connectionChanges`): a change updates, never replaces, whatever `ignore` says.
  */
 export function diffProps(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
   options: { replaceOn?: readonly string[]; ignore?: readonly string[] } = {},
 ): { changes: boolean; replaces: string[]; detailedKeys: string[] } {
-  const ignore = new Set(["__provider", ...(options.ignore ?? [])]);
+  const ignore = new Set<string>(["__provider", ...CONNECTION_PROPS, ...(options.ignore ?? [])]);
   const changed = Object.keys(news).filter((key) => !ignore.has(key) && differences(news[key], olds[key]).length > 0);
   const replaces = changed.filter((key) => options.replaceOn?.includes(key));
-  return { changes: changed.length > 0, replaces, detailedKeys: changed };
+  const detailedKeys = [...changed, ...connectionChanges(olds, news)];
+  return { changes: detailedKeys.length > 0, replaces, detailedKeys };
 }
 
 /** Fails a write that Graph acknowledged but did not persist (a known Graph failure mode, reference §1). */

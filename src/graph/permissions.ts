@@ -6,6 +6,8 @@
 export interface PermissionRule {
   methods: readonly string[];
   path: RegExp;
+  /** When set, the rule applies only to calls whose (decoded) query matches too: one path, two kinds of object. */
+  query?: RegExp;
   permissions: readonly string[];
   /** Directory role alternative for delegated (user) sign-in, e.g. `az login` locally. */
   role?: string;
@@ -15,6 +17,27 @@ const READ = ["GET"];
 const WRITE = ["POST", "PATCH", "PUT", "DELETE"];
 
 export const PERMISSION_RULES: readonly PermissionRule[] = [
+  {
+    // PIM for Groups: a group's member and owner policies (scopeType Group) need the group permission, not the
+    // directory one (Graph "PIM for groups APIs" overview, permissions table).
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/policies\/roleManagementPolic/i,
+    query: /scopeType eq 'Group'/i,
+    permissions: ["RoleManagementPolicy.Read.AzureADGroup"],
+    role: "Global Reader",
+  },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/identityGovernance\/privilegedAccess\/group\/assignmentSchedule/i,
+    permissions: ["PrivilegedAssignmentSchedule.Read.AzureADGroup"],
+    role: "Global Reader",
+  },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/identityGovernance\/privilegedAccess\/group\/eligibilitySchedule/i,
+    permissions: ["PrivilegedEligibilitySchedule.Read.AzureADGroup"],
+    role: "Global Reader",
+  },
   {
     methods: READ,
     path: /^\/(v1\.0|beta)\/policies\/roleManagementPolic/i,
@@ -96,6 +119,25 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
     permissions: ["UserAuthenticationMethod.Read.All"],
     role: "Privileged Authentication Administrator",
   },
+  // PIM for Groups (R2 §7; permission names from Graph's privilegedAccessGroup list pages, unconfirmed here).
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/identityGovernance\/privilegedAccess\/group\/eligibility/i,
+    permissions: ["PrivilegedEligibilitySchedule.Read.AzureADGroup", "PrivilegedAccess.Read.AzureADGroup"],
+  },
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/identityGovernance\/privilegedAccess\/group\/assignment/i,
+    permissions: ["PrivilegedAssignmentSchedule.Read.AzureADGroup", "PrivilegedAccess.Read.AzureADGroup"],
+  },
+  // userRegistrationDetails (the methods each admin registered; adopt, transition): AuditLog.Read.All is the least,
+  // R2 §2 (Entra ID P1 or P2).
+  {
+    methods: READ,
+    path: /^\/(v1\.0|beta)\/reports\/authenticationMethods\//i,
+    permissions: ["AuditLog.Read.All", "UserAuthenticationMethod.Read.All"],
+    role: "Reports Reader",
+  },
   { methods: READ, path: /^\/(v1\.0|beta)\/users/i, permissions: ["User.Read.All"] },
   { methods: READ, path: /^\/(v1\.0|beta)\/groups/i, permissions: ["GroupMember.Read.All", "Group.Read.All"] },
   {
@@ -107,6 +149,20 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
 
 /** The permissions a call needs, or undefined when this table does not know the endpoint. */
 export function requiredPermissions(method: string, path: string): PermissionRule | undefined {
-  const pathname = path.split("?")[0]!;
-  return PERMISSION_RULES.find((r) => r.methods.includes(method.toUpperCase()) && r.path.test(pathname));
+  const [pathname, search = ""] = path.split("?") as [string, string?];
+  const query = safeDecode(search);
+  return PERMISSION_RULES.find(
+    (r) =>
+      r.methods.includes(method.toUpperCase()) &&
+      r.path.test(pathname) &&
+      (r.query === undefined || r.query.test(query)),
+  );
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * A role's activation policy as this project models it: the settings the PIM dynamic resource writes for each
- * managed role (its props carry exactly these fields plus its connection props), the live settings it reads back,
+ * managed role (its props carry exactly these fields plus where to act: Graph host, login authority, tenant), the live settings it reads back,
  * what the model requires of a role (Tier-0: at most 4 h, justification, ticket, approval by someone else, the fresh
  * MFA of an authentication context, notifications), and the one definition of "weakened" shared by the policy pack
  * and the live-tenant audit.
@@ -138,14 +138,8 @@ export function activationPolicyWeaknesses(
     } else if (approvers.length === 0) {
       problems.push("approval is required but no approver is configured");
     } else {
-      for (const requester of people.requesters) {
-        const me = requester.trim().toLowerCase();
-        const someoneElse = approvers.some((a) => {
-          if (a.kind === "user") return a.id.trim().toLowerCase() !== me;
-          const members = people.groupMembers?.get(a.id.trim().toLowerCase());
-          return members === undefined || members.some((m) => m.toLowerCase() !== me);
-        });
-        if (!someoneElse) problems.push(`eligible admin ${requester} has no approver other than themselves`);
+      for (const requester of requestersWithoutApprover(approvers, people)) {
+        problems.push(`eligible admin ${requester} has no approver other than themselves`);
       }
     }
   }
@@ -161,4 +155,21 @@ export function activationPolicyWeaknesses(
     );
   }
   return problems;
+}
+
+/**
+ * The requesters who have no approver but themselves (a requester never approves their own request): approver users
+ * other than them, or an approver group with a member other than them (a group whose members are unknown counts as
+ * someone else). With no approver at all, every requester is returned. The preflight passes only the approvers who
+ * can act (existing, enabled); the activation-policy judgement passes the configured ones.
+ */
+export function requestersWithoutApprover(approvers: readonly ApproverRef[], people: ActivationPeople): string[] {
+  return people.requesters.filter((requester) => {
+    const me = requester.trim().toLowerCase();
+    return !approvers.some((a) => {
+      if (a.kind === "user") return a.id.trim().toLowerCase() !== me;
+      const members = people.groupMembers?.get(a.id.trim().toLowerCase());
+      return members === undefined || members.some((m) => m.toLowerCase() !== me);
+    });
+  });
 }

@@ -4,9 +4,13 @@
  * emergency accounts and whose owners are exactly the declared ones. Anyone else in the group is exempt from every
  * Conditional Access policy; anyone else owning it can put anyone in.
  */
+import { isGuid } from "./identifiers";
 
 export interface MemberSet {
-  /** Keys (ids or preview stand-ins) of the members or owners, lower-case. */
+  /**
+   * Keys of the members or owners: object ids (compared case-insensitively, as Entra does) or preview stand-ins
+   * (compared exactly: two Pulumi resources may have names that differ only in case, so their URNs must not meet).
+   */
   keys: readonly string[];
   /** False when the adapter could not see all of them (an unknown at preview, a failed read): fails closed. */
   complete: boolean;
@@ -50,6 +54,12 @@ export interface ExclusionGroupProblem {
   message: string;
 }
 
+/** How keys compare: an object id case-insensitively, anything else (a preview stand-in) exactly. */
+function sameKey(key: string): string {
+  const k = key.trim();
+  return isGuid(k) ? k.toLowerCase() : k;
+}
+
 /** Every way the group(s) of the configured name differ from the model's one exclusion group; [] when they do not. */
 export function exclusionGroupProblems(
   groups: readonly ExclusionGroupFacts[],
@@ -71,16 +81,16 @@ export function exclusionGroupProblems(
     });
   }
   const named = (keys: readonly string[], known: readonly { key: string; name: string }[]) =>
-    keys.map((k) => known.find((a) => a.key.toLowerCase() === k)?.name ?? k);
+    keys.map((k) => known.find((a) => sameKey(a.key) === k)?.name ?? k);
   for (const g of groups) {
     const say = (kind: ExclusionGroupProblemKind, m: string) =>
       problems.push({ kind, group: g.key, message: `group ${g.name} (${g.key}) ${m}` });
     if (g.roleAssignable !== true)
       say("notRoleAssignable", "is not role-assignable, so a Groups or User Administrator can change its members");
     if (g.securityEnabled === false) say("notSecurityGroup", "is not a security group");
-    const accounts = new Set(want.accounts.map((a) => a.key.toLowerCase()));
-    const members = new Set(g.members.keys.map((k) => k.toLowerCase()));
-    const missing = want.accounts.filter((a) => !members.has(a.key.toLowerCase())).map((a) => a.name);
+    const accounts = new Set(want.accounts.map((a) => sameKey(a.key)));
+    const members = new Set(g.members.keys.map(sameKey));
+    const missing = want.accounts.filter((a) => !members.has(sameKey(a.key))).map((a) => a.name);
     const extra = [...members].filter((k) => !accounts.has(k));
     if (missing.length > 0)
       say("missingMembers", `does not contain emergency account${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`);
@@ -94,10 +104,10 @@ export function exclusionGroupProblems(
         "membersUnverified",
         "has members that cannot be verified (unknown at preview or unread), so it may exempt someone else",
       );
-    const owners = new Set(want.owners.map((o) => o.key.toLowerCase()));
-    const have = new Set(g.owners.keys.map((k) => k.toLowerCase()));
+    const owners = new Set(want.owners.map((o) => sameKey(o.key)));
+    const have = new Set(g.owners.keys.map(sameKey));
     const extraOwners = [...have].filter((k) => !owners.has(k));
-    const missingOwners = want.owners.filter((o) => !have.has(o.key.toLowerCase())).map((o) => o.name);
+    const missingOwners = want.owners.filter((o) => !have.has(sameKey(o.key))).map((o) => o.name);
     if (extraOwners.length > 0)
       say(
         "extraOwners",

@@ -145,7 +145,10 @@ export function loggingVerdict(facts: LoggingFacts, req: LoggingRequirement): Lo
   for (const s of facts.settings) {
     if (s.elsewhere)
       notes.push(`diagnostic setting "${s.name}" also sends ${s.categories.join(", ")} outside Log Analytics`);
+    // "Another" workspace only beside one that receives everything: with none, the problem above already says where
+    // each category goes, and every setting would be noted as sending elsewhere.
     if (
+      receiving.length > 0 &&
       s.workspace &&
       !receiving.includes(s.workspace.toLowerCase()) &&
       s.categories.some((c) => categories.some((r) => r.toLowerCase() === c.toLowerCase()))

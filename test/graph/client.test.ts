@@ -1,24 +1,69 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { GraphClient, GraphError, createGraphClient } from "../../src/graph/client";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { CLOUDS } from "@entra-baseline/model";
+import { GraphClient, GraphError, createGraphClient, defaultCredentialHint } from "../../src/graph/client";
 import { SlidingWindowThrottle } from "../../src/graph/throttle";
-import { graphError } from "../support/fakes/graphServer";
+import { tokenTenant } from "../../src/graph/tokenTenant";
+import {
+  FAKE_TOKEN,
+  OTHER_TENANT_ID,
+  TEST_TENANT_ID,
+  fakeAccessToken,
+  withAzureCliTenant,
+} from "../support/fakes/azureCli";
+import { graphError, startFakeGraph, type FakeGraph } from "../support/fakes/graphServer";
 import { useLoopbackGraph } from "../support/fakes/loopbackGraph";
 
 const graph = useLoopbackGraph();
+/** Another origin on this machine: it must never see a request (or a token) meant for `graph`. */
+let elsewhere: FakeGraph;
+beforeAll(async () => {
+  elsewhere = await startFakeGraph();
+});
+afterAll(async () => {
+  await elsewhere.close();
+});
 afterEach(() => {
   graph.requests.length = 0;
+  elsewhere.requests.length = 0;
 });
 
-/** The production factory and credential chain; only the Azure CLI it calls is a fake. */
-function client(overrides: { maxRetries?: number; timeoutMs?: number } = {}): GraphClient {
-  return createGraphClient(graph.url, { retryBaseDelayMs: 20, ...overrides });
+interface ClientOverrides {
+  maxRetries?: number;
+  timeoutMs?: number;
+  maxPages?: number;
+  service?: "graph" | "arm" | "logAnalytics";
+}
+
+/** The production factory and credential chain for the test tenant; only the Azure CLI it calls is a fake. */
+function client(overrides: ClientOverrides = {}): GraphClient {
+  const { service = "graph", ...options } = overrides;
+  const endpoints = { graph: graph.url, arm: graph.url, logAnalytics: graph.url, login: CLOUDS.public.login };
+  return createGraphClient({ service, endpoints, tenantId: TEST_TENANT_ID }, { retryBaseDelayMs: 20, ...options });
+}
+
+/** A credential that hands out `token` and records the scopes it was asked for. */
+function fixedCredential(token: string) {
+  const scopes: string[] = [];
+  return {
+    scopes,
+    async getToken(scope: string | string[]) {
+      scopes.push(...[scope].flat());
+      return { token, expiresOnTimestamp: Date.now() + 3_600_000 };
+    },
+  };
+}
+
+function clientWith(credential: ReturnType<typeof fixedCredential>, endpoint = graph.url): GraphClient {
+  return new GraphClient({ endpoint, tenantId: TEST_TENANT_ID, credential, retryBaseDelayMs: 20 });
 }
 
 describe("GraphClient", () => {
   it("authenticates with the token from the credential chain", async () => {
     graph.route("GET", "/v1.0/organization", () => ({ body: { value: [{ id: "org" }] } }));
-    await expect(client().get("/v1.0/organization")).resolves.toEqual({ value: [{ id: "org" }] });
-    expect(graph.requests[0]!.headers.authorization).toBe("Bearer fake-graph-token");
+    const c = client();
+    await expect(c.get("/v1.0/organization")).resolves.toEqual({ value: [{ id: "org" }] });
+    expect(graph.requests[0]!.headers.authorization).toBe(`Bearer ${FAKE_TOKEN}`);
+    expect(c.tokenTenantId).toBe(TEST_TENANT_ID);
   });
 
   it("follows @odata.nextLink across many pages and re-sends headers on every page", async () => {
@@ -112,7 +157,8 @@ describe("GraphClient", () => {
     const error = (await client()
       .get("/v1.0/denied")
       .catch((e: unknown) => e)) as GraphError;
-    expect(String(error.message)).not.toContain("fake-graph-token");
+    expect(String(error.message)).not.toContain(FAKE_TOKEN);
+    expect(String(error.message)).not.toContain("fake-signature");
   });
 
   it("batches in chunks of 20 and retries only the throttled items", async () => {
@@ -134,6 +180,193 @@ describe("GraphClient", () => {
     expect(answers.map((a) => a.body.id)).toEqual(requests.map((_, i) => `u${i}`));
     expect(graph.requestsTo("POST", "/v1.0/$batch")).toHaveLength(4);
     expect(graph.requestsTo("GET", "/v1.0/users/u7")).toHaveLength(2);
+  });
+});
+
+describe("the token goes to the stack's tenant only", () => {
+  it("asks for <service origin>/.default and checks the token's tid before sending anything", async () => {
+    graph.route("GET", "/v1.0/domains", () => ({ body: { value: [] } }));
+    const credential = fixedCredential(fakeAccessToken(TEST_TENANT_ID));
+    await clientWith(credential, `${graph.url}/`).list("/v1.0/domains");
+    expect(credential.scopes).toEqual([`${graph.url}/.default`]);
+  });
+
+  it("refuses a token of another tenant, naming both tenants, and sends nothing", async () => {
+    graph.route("GET", "/v1.0/domains", () => ({ body: { value: [] } }));
+    const error = (await clientWith(fixedCredential(fakeAccessToken(OTHER_TENANT_ID)))
+      .get("/v1.0/domains")
+      .catch((e: unknown) => e)) as GraphError;
+    expect(error).toBeInstanceOf(GraphError);
+    expect(error.message).toContain(
+      `The credential signed in to tenant ${OTHER_TENANT_ID}, but this stack governs tenant ${TEST_TENANT_ID} (tenant.tenantId): nothing was sent to Microsoft Graph.`,
+    );
+    expect(error.code).toBe("WrongTenant");
+    expect(graph.requests).toHaveLength(0);
+  });
+
+  it("refuses a token of another tenant from the production credential chain too (whatever the credential)", async () => {
+    graph.route("GET", "/v1.0/domains", () => ({ body: { value: [] } }));
+    const error = (await withAzureCliTenant(OTHER_TENANT_ID, () =>
+      client()
+        .get("/v1.0/domains")
+        .catch((e: unknown) => e),
+    )) as GraphError;
+    expect(error.message).toMatch(
+      new RegExp(`signed in to tenant ${OTHER_TENANT_ID}, but this stack governs tenant ${TEST_TENANT_ID}`),
+    );
+    // The fake az is selected by AZURE_TOKEN_CREDENTIALS: the message says which credential to fix.
+    expect(error.message).toContain("AZURE_TOKEN_CREDENTIALS=AzureCliCredential");
+    expect(error.message).toContain(`az login --tenant ${TEST_TENANT_ID}`);
+    expect(graph.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["an opaque token", "not-a-jwt"],
+    ["a JWT without tid", ["e30", Buffer.from(JSON.stringify({ aud: "x" })).toString("base64url"), "sig"].join(".")],
+    ["an encrypted JWT (five parts)", "a.b.c.d.e"],
+  ])("refuses %s: it cannot be shown to be for the tenant", async (_name, token) => {
+    const error = (await clientWith(fixedCredential(token))
+      .get("/v1.0/domains")
+      .catch((e: unknown) => e)) as GraphError;
+    expect(error.code).toBe("TokenTenantUnknown");
+    expect(error.message).toContain(`cannot be shown to be for tenant ${TEST_TENANT_ID}: nothing was sent`);
+    expect(error.message).not.toContain(token);
+    expect(graph.requests).toHaveLength(0);
+  });
+
+  it("reads tid from the payload of a JWT, and nothing else", () => {
+    expect(tokenTenant(fakeAccessToken("ABCDEF01-2345-6789-ABCD-EF0123456789"))).toBe(
+      "abcdef01-2345-6789-abcd-ef0123456789",
+    );
+    expect(tokenTenant("a.!!!.c")).toBeUndefined();
+    expect(tokenTenant(["x", Buffer.from("[1]").toString("base64url"), "y"].join("."))).toBeUndefined();
+    expect(tokenTenant(["x", Buffer.from('{"tid": 7}').toString("base64url"), "y"].join("."))).toBeUndefined();
+  });
+
+  it("names the credential to fix from the environment, never a secret's value", () => {
+    const secret = "s3cr3t-value";
+    const hint = defaultCredentialHint(TEST_TENANT_ID, {
+      AZURE_CLIENT_ID: "app",
+      AZURE_CLIENT_SECRET: secret,
+      AZURE_TENANT_ID: OTHER_TENANT_ID,
+    });
+    expect(hint).toContain(`AZURE_TENANT_ID is ${OTHER_TENANT_ID}`);
+    expect(hint).toContain(`set AZURE_TENANT_ID=${TEST_TENANT_ID}`);
+    expect(hint).not.toContain(secret);
+    expect(defaultCredentialHint(TEST_TENANT_ID, { AZURE_FEDERATED_TOKEN_FILE: "/t", AZURE_CLIENT_ID: "a" })).toContain(
+      "workload identity federation",
+    );
+    expect(defaultCredentialHint(TEST_TENANT_ID, {})).toContain(`az login --tenant ${TEST_TENANT_ID}`);
+  });
+
+  it("refuses to be built without a tenant id", () => {
+    expect(
+      () => new GraphClient({ endpoint: graph.url, tenantId: "contoso", credential: fixedCredential("") }),
+    ).toThrow(/tenant id "contoso" is not a directory \(tenant\) id/);
+  });
+});
+
+describe("the token goes to the service's origin only", () => {
+  it("refuses an absolute request URL on another origin before asking for a token", async () => {
+    const credential = fixedCredential(FAKE_TOKEN);
+    const error = (await clientWith(credential)
+      .get(`${elsewhere.url}/v1.0/users`)
+      .catch((e: unknown) => e)) as GraphError;
+    expect(error.code).toBe("ForeignOrigin");
+    expect(error.message).toContain(`points to ${elsewhere.url}, not ${graph.url}`);
+    expect(credential.scopes).toEqual([]);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it("refuses an @odata.nextLink to another origin, with the items read so far never returned as the collection", async () => {
+    graph.route("GET", "/v1.0/users", () => ({
+      body: { value: [{ id: "u1" }], "@odata.nextLink": `${elsewhere.url}/v1.0/users?$skiptoken=2` },
+    }));
+    elsewhere.route("GET", "/v1.0/users", () => ({ body: { value: [{ id: "stolen" }] } }));
+    const error = (await client()
+      .list("/v1.0/users")
+      .catch((e: unknown) => e)) as GraphError;
+    expect(error).toBeInstanceOf(GraphError);
+    expect(error.message).toMatch(/refused, the bearer token is only ever sent to http:\/\/127\.0\.0\.1:\d+/);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it("refuses an ARM nextLink to another origin", async () => {
+    graph.route("GET", "/subscriptions", () => ({
+      body: { value: [{ id: "s1" }], nextLink: `${elsewhere.url}/subscriptions?page=2` },
+    }));
+    await expect(client({ service: "arm" }).list("/subscriptions")).rejects.toMatchObject({ code: "ForeignOrigin" });
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it("pages ARM collections by nextLink, the last page saying null", async () => {
+    graph.route("GET", "/subscriptions", (req) =>
+      req.url.searchParams.get("page") === "2"
+        ? { body: { value: [{ id: "s2" }], nextLink: null } }
+        : { body: { value: [{ id: "s1" }], nextLink: `${graph.url}/subscriptions?page=2` } },
+    );
+    const subs = await client({ service: "arm" }).list<{ id: string }>("/subscriptions");
+    expect(subs.map((s) => s.id)).toEqual(["s1", "s2"]);
+  });
+
+  it("follows a same-origin redirect of a read, re-checking where it goes", async () => {
+    graph.route("GET", "/v1.0/moved", () => ({ status: 302, headers: { Location: "/v1.0/here" } }));
+    graph.route("GET", "/v1.0/here", () => ({ body: { id: "here" } }));
+    await expect(client().get("/v1.0/moved")).resolves.toEqual({ id: "here" });
+    expect(graph.requestsTo("GET", "/v1.0/here")[0]!.headers.authorization).toBe(`Bearer ${FAKE_TOKEN}`);
+  });
+
+  it("never follows a Location to another origin (the token is not sent there)", async () => {
+    graph.route("GET", "/v1.0/away", () => ({ status: 307, headers: { Location: `${elsewhere.url}/v1.0/users` } }));
+    elsewhere.route("GET", "/v1.0/users", () => ({ body: { value: [] } }));
+    const error = (await client()
+      .get("/v1.0/away")
+      .catch((e: unknown) => e)) as GraphError;
+    expect(error.code).toBe("ForeignOrigin");
+    expect(error.message).toContain(`GET /v1.0/away was redirected to ${elsewhere.url}, not ${graph.url}`);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it("never re-sends a write to a redirect's Location, even on the same origin", async () => {
+    graph.route("PATCH", "/v1.0/policy", () => ({ status: 307, headers: { Location: "/v1.0/other" } }));
+    await expect(client().patch("/v1.0/policy", { a: 1 })).rejects.toMatchObject({ code: "UnexpectedRedirect" });
+    expect(graph.requests.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(["PATCH /v1.0/policy"]);
+  });
+});
+
+describe("paging is bounded", () => {
+  it("detects a paging loop (the same link twice) and stops", async () => {
+    graph.route("GET", "/v1.0/groups", (req) => {
+      const page = Number(req.url.searchParams.get("page") ?? 1);
+      // Page 3 links back to page 2.
+      return {
+        body: {
+          value: [{ id: `g${page}` }],
+          "@odata.nextLink": `${graph.url}/v1.0/groups?page=${page === 3 ? 2 : page + 1}`,
+        },
+      };
+    });
+    const error = (await client()
+      .list("/v1.0/groups")
+      .catch((e: unknown) => e)) as GraphError;
+    expect(error.code).toBe("PagingLoop");
+    expect(error.message).toMatch(
+      /^GET \/v1\.0\/groups: page 3 links back to a page already read .*: a paging loop, stopped$/,
+    );
+    expect(graph.requestsTo("GET", "/v1.0/groups")).toHaveLength(3);
+  });
+
+  it("stops after maxPages pages instead of reading without end", async () => {
+    graph.route("GET", "/v1.0/devices", (req) => {
+      const page = Number(req.url.searchParams.get("page") ?? 1);
+      return { body: { value: [{ id: `d${page}` }], "@odata.nextLink": `${graph.url}/v1.0/devices?page=${page + 1}` } };
+    });
+    const error = (await client({ maxPages: 4 })
+      .list("/v1.0/devices")
+      .catch((e: unknown) => e)) as GraphError;
+    expect(error.code).toBe("TooManyPages");
+    expect(error.message).toContain("GET /v1.0/devices has more than 4 pages: stopped");
+    expect(graph.requestsTo("GET", "/v1.0/devices")).toHaveLength(4);
   });
 });
 

@@ -58,14 +58,18 @@ describe("the adversarial corpus", () => {
       const entry = catalogueEntry(e.case.rule) as CatalogueEntry;
       const mandatory = run.violations.filter((v) => v.enforcementLevel === "mandatory");
       const ok =
-        e.case.verdict === "violation" ? run.violations.some((v) => v.policyName === entry.pack) : mandatory.length === 0;
+        e.case.verdict === "violation"
+          ? run.violations.some((v) => v.policyName === entry.pack)
+          : mandatory.length === 0;
       if (!ok) wrong.push(`${e.case.name}: ${JSON.stringify(run.violations.map((v) => [v.policyName, v.message]))}`);
     }
     expect(wrong).toEqual([]);
   }, 600_000);
 
   it("through the check CLI: a dangerous export exits 1 naming its rule, a legitimate one exits 0", async () => {
-    const dangerous = entries.find((e) => e.exportFile && e.case.verdict === "violation" && e.case.rule === "TIER0-NO-STANDING")!;
+    const dangerous = entries.find(
+      (e) => e.exportFile && e.case.verdict === "violation" && e.case.rule === "TIER0-NO-STANDING",
+    )!;
     const legit = entries.find((e) => e.exportFile && e.case.verdict === "clean" && e.case.config)!;
     const io = memoryIo({ cwd: dangerous.dir });
     expect(await runCommand(checkMain, ["--stack", CORPUS_STACK, "stack-export.json"], io)).toBe(1);
@@ -78,7 +82,11 @@ describe("the adversarial corpus", () => {
     const wrong: string[] = [];
     for (const e of entries.filter((x) => x.snapshotFile)) {
       const io = memoryIo({ cwd: e.dir });
-      const code = await runCommand(auditMain, ["--stack", CORPUS_STACK, "--snapshot", "audit-snapshot.json", "--json", "--fail-on", "low"], io);
+      const code = await runCommand(
+        auditMain,
+        ["--stack", CORPUS_STACK, "--snapshot", "audit-snapshot.json", "--json", "--fail-on", "low"],
+        io,
+      );
       const entry = catalogueEntry(e.case.rule) as CatalogueEntry;
       let ids: string[] = [];
       try {
@@ -87,7 +95,10 @@ describe("the adversarial corpus", () => {
         wrong.push(`${e.case.name}: exit ${code}, no JSON: ${io.err}`);
         continue;
       }
-      const ok = e.case.verdict === "violation" ? code === 1 && ids.some((id) => (entry.audit as readonly string[]).includes(id)) : code === 0;
+      const ok =
+        e.case.verdict === "violation"
+          ? code === 1 && ids.some((id) => (entry.audit as readonly string[]).includes(id))
+          : code === 0;
       if (!ok) wrong.push(`${e.case.name}: exit ${code}, findings ${ids.join(", ")} ${io.err}`);
     }
     expect(wrong).toEqual([]);

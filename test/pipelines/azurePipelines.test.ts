@@ -55,7 +55,31 @@ function templateProblems(template: { steps: Node[] }): string[] {
   return problems;
 }
 
+/** Azure Pipelines' ceiling for a job on a Microsoft-hosted agent (private projects: 360 minutes). */
+const ADO_MAX_JOB_MINUTES = 360;
+
+/** Every job and deployment job of every stage bounds its run time (`timeoutInMinutes`, 1…360). */
+function timeoutProblems(stages: Node[]): string[] {
+  return stages.flatMap((s) =>
+    expandEach(s.jobs as Node[]).flatMap((job) => {
+      const name = String(job.job ?? job.deployment);
+      const minutes = job.timeoutInMinutes;
+      if (minutes === undefined) return [`job '${name}' has no timeoutInMinutes`];
+      return typeof minutes === "number" && Number.isInteger(minutes) && minutes >= 1 && minutes <= ADO_MAX_JOB_MINUTES
+        ? []
+        : [`job '${name}': timeoutInMinutes ${JSON.stringify(minutes)} is not 1…${ADO_MAX_JOB_MINUTES}`];
+    }),
+  );
+}
+
 describe("Azure DevOps pipeline", () => {
+  it("bounds every job's run time (timeoutInMinutes); the check fails on a copy without one", () => {
+    expect(timeoutProblems(pipeline.stages)).toEqual([]);
+    const copy = structuredClone(pipeline);
+    delete (copy.stages[0]!.jobs as Node[])[0]!.timeoutInMinutes;
+    expect(timeoutProblems(copy.stages)).toEqual(["job 'test' has no timeoutInMinutes"]);
+  });
+
   it("has the stages of the GitHub workflows: test, PR preview, main deploy, scheduled drift and review", () => {
     expect(pipeline.stages.map((s) => s.stage)).toEqual(["Test", "Preview", "Deploy", "Drift", "Review"]);
     expect(pipeline.trigger).toEqual({ branches: { include: ["main"] } });
@@ -130,6 +154,23 @@ describe("Azure DevOps pipeline", () => {
     // An exit 2 (missing permission, invalid config) is explained on stderr only: the summary must carry it.
     expect(String((audit.inputs as Node).inlineScript)).toMatch(/2> >\(tee "\$\(Agent\.TempDirectory\)\/audit-errors\.txt" >&2\)/);
     expect(String(summary.script)).toContain("audit-errors.txt");
+  });
+
+  it("drift remediates CA exclusions with the write connection, only where the stack config turns it on", () => {
+    const steps = stepsOf(jobsOf("Drift")[0]);
+    const setting = steps.findIndex((s) => /--is-enabled/.test(String(s.script ?? "")));
+    const remediate = steps.findIndex((s) => /Remediate CA exclusions/.test(String(s.displayName)));
+    expect(setting).toBeGreaterThan(-1);
+    expect(String(steps[setting].script)).toContain("##vso[task.setvariable variable=remediateCaExclusions]");
+    expect(remediate).toBeGreaterThan(setting);
+    const task = steps[remediate];
+    expect(task.condition).toBe("and(succeededOrFailed(), eq(variables.remediateCaExclusions, 'true'))");
+    const inputs = task.inputs as Node;
+    expect(inputs.azureSubscription).toBe("entra-baseline-deploy-${{ stack }}");
+    expect(String(inputs.inlineScript)).toMatch(/npm run --silent remediate -- ca-exclusions --stack "\$\{\{ stack \}\}" --apply --markdown/);
+    const summary = steps.find((s) => /task\.uploadsummary/.test(String(s.script ?? "")))!;
+    expect(steps.indexOf(summary)).toBeGreaterThan(remediate);
+    expect(String(summary.script)).toContain("remediate.md");
   });
 
   it("the weekly review publishes the Markdown as the run summary and an artifact", () => {

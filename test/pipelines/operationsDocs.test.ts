@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CLOUDS } from "@entra-baseline/model";
 import { PERMISSION_RULES } from "../../src/graph/permissions";
 
 const ROOT = join(__dirname, "..", "..");
@@ -65,5 +66,25 @@ describe("docs/operations.md onboarding tables", () => {
       expect(existsSync(join(ROOT, file)), file).toBe(true);
       expect(doc, file).toContain(file);
     }
+  });
+});
+
+describe("docs/operations.md cloud table", () => {
+  it("lists exactly the hosts tenant.cloud resolves to (src/model/clouds.ts)", () => {
+    const start = doc.indexOf("| `tenant.cloud` |");
+    expect(start).toBeGreaterThan(-1);
+    const rows = doc
+      .slice(start)
+      .split("\n")
+      .slice(2)
+      .filter((_, i, all) => all.slice(0, i + 1).every((r) => r.startsWith("|")));
+    const documented = Object.fromEntries(
+      rows.map((row) => {
+        const cells = row.split("|").slice(1, -1).map((c) => c.trim().replace(/`/g, ""));
+        const name = cells[0]!.split(" ")[0]!;
+        return [name, { graph: cells[1], arm: cells[2], login: cells[3], logAnalytics: cells[4] }];
+      }),
+    );
+    expect(documented).toEqual(CLOUDS);
   });
 });

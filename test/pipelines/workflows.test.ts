@@ -2,15 +2,16 @@ import { describe, expect, it } from "vitest";
 import { validateWorkflow } from "@action-validator/core";
 import {
   deployProblems,
-  environmentName,
   identityProblems,
   loadWorkflow,
   matrixProblems,
   policyPackProblems,
   pulumiInvocations,
   readWorkflowSource,
+  timeoutProblems,
   usesAction,
   workflowFiles,
+  writeIdentityProblems,
   type Workflow,
 } from "../support/workflowChecks";
 
@@ -44,6 +45,17 @@ describe("GitHub workflows", () => {
       expect(matrixProblems(workflow)).toEqual([]);
     });
 
+    it("bounds every job's run time (timeout-minutes), so a hung step cannot hold the runner and the stack for 6 hours", () => {
+      expect(timeoutProblems(workflow)).toEqual([]);
+      const first = Object.keys(workflow.jobs)[0]!;
+      const without = clone(workflow);
+      delete without.jobs[first]!["timeout-minutes"];
+      expect(timeoutProblems(without)).toEqual([`job '${first}' has no timeout-minutes`]);
+      const unbounded = clone(workflow);
+      unbounded.jobs[first]!["timeout-minutes"] = "${{ vars.TIMEOUT }}";
+      expect(timeoutProblems(unbounded)).toHaveLength(1);
+    });
+
     it("runs scripts with bash -eo pipefail, so that a failing `plan | tee` fails the step", () => {
       expect(workflow.defaults?.run?.shell).toBe("bash");
     });
@@ -56,14 +68,8 @@ describe("GitHub workflows", () => {
       }
     });
 
-    it("uses the write identity (deploy-<stack> environment) only for pulumi up, and pulumi up only there", () => {
-      for (const [name, job] of Object.entries(workflow.jobs)) {
-        const env = environmentName(job);
-        const ups = pulumiInvocations(name, job).filter((i) => i.command === "up" || i.command === "update");
-        if (env?.startsWith("deploy-")) expect(ups.length, `${file}/${name}`).toBeGreaterThan(0);
-        else expect(ups, `${file}/${name}`).toEqual([]);
-        if (env && !env.startsWith("deploy-")) expect(env, `${file}/${name}`).toMatch(/^read-\$\{\{\s*matrix\.stack\s*\}\}$/);
-      }
+    it("uses the write identity only for pulumi up (deploy-<stack>) and the remediation (remediate-<stack>), and pulumi up only there", () => {
+      expect(writeIdentityProblems(workflow)).toEqual([]);
     });
   });
 
@@ -225,6 +231,48 @@ describe("GitHub workflows", () => {
       expect(report.if).toContain("always()");
       expect(report.permissions).toEqual({ contents: "read", issues: "write" });
       expect(report.steps!.some((s) => /scripts\/report-drift\.ts/.test(s.run ?? ""))).toBe(true);
+    });
+  });
+
+  describe("drift.yml remediation", () => {
+    const workflow = loadWorkflow("drift.yml");
+    const job = workflow.jobs.remediate;
+    const step = (id: string) => job.steps!.find((s) => s.id === id)!;
+
+    it("runs after the drift check, for every stack, whatever the drift check found", () => {
+      expect(job.needs).toEqual(["stacks", "drift"]);
+      expect(job.if).toContain("always()");
+      expect(matrixProblems({ ...workflow, jobs: { remediate: job } })).toEqual([]);
+      const group = (j: typeof job) => (typeof j.concurrency === "object" ? j.concurrency.group : j.concurrency);
+      expect(group(job)).toBe(group(workflow.jobs.drift));
+    });
+
+    it("signs in and writes only where the stack config turns it on, and then with --apply", () => {
+      const setting = step("setting");
+      expect(setting.run).toContain('npm run --silent remediate -- ca-exclusions --stack "$STACK" --is-enabled');
+      expect(setting.run).toContain('>> "$GITHUB_OUTPUT"');
+      const steps = job.steps!;
+      const login = steps.findIndex((s) => usesAction(s, "azure/login"));
+      expect(steps.indexOf(setting)).toBeLessThan(login);
+      expect(steps[login]!.if).toBe("steps.setting.outputs.on == 'true'");
+      expect(step("remediate").if).toBe("steps.setting.outputs.on == 'true'");
+      expect(step("remediate").run).toMatch(/npm run --silent remediate -- ca-exclusions --stack "\$STACK" --apply --markdown/);
+      // The journal is kept with the run, and an exit 2 explains itself in the summary.
+      expect(step("remediate").run).toContain('--journal "$REPORT_DIR/journal.jsonl"');
+      expect(step("remediate").run).toMatch(/2> >\(tee "\$REPORT_DIR\/remediate-errors\.txt" >&2\)/);
+      expect(steps.some((s) => usesAction(s, "actions/upload-artifact") && s.if?.includes("always()"))).toBe(true);
+    });
+
+    it("the write identity check fails on a copy whose remediation job runs pulumi or another command", () => {
+      const pulumi = clone(workflow);
+      pulumi.jobs.remediate.steps!.push({ run: "pulumi up --yes" });
+      expect(writeIdentityProblems(pulumi)).toEqual([
+        "job 'remediate': pulumi up outside the deploy environment",
+        "job 'remediate': pulumi with the remediation's write identity",
+      ]);
+      const other = clone(workflow);
+      other.jobs.remediate.steps!.push({ run: 'npm run --silent transition -- --stack "$STACK" --apply' });
+      expect(writeIdentityProblems(other)).toEqual(["job 'remediate': runs more than the remediation with the write identity"]);
     });
   });
 

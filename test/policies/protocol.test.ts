@@ -8,7 +8,14 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_POLICY_NAMES, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
-import { analyzeWithPack, openPack, type PackSession, type PlannedResource } from "../../src/tools/engine/analyzer";
+import {
+  analyzeWithPack,
+  openPack,
+  packEntry,
+  startPack,
+  type PackSession,
+  type PlannedResource,
+} from "../../src/tools/engine/analyzer";
 import { PACK_CONFIG, byName, compliantStack, resource } from "../support/pack/stackFixture";
 import { mutate } from "../support/pack/harness";
 
@@ -131,5 +138,29 @@ describe("analyzeWithPack (one pack per run, as plan and check use it)", () => {
     await expect(analyzeWithPack([], {}, { packDir: silent, startTimeoutMs: 6000 })).rejects.toThrow(
       /did not report its port within 6000 ms[\s\S]*starting slowly/,
     );
+  });
+});
+
+describe("starting a pack", () => {
+  it("a port reported while this process was busy past the deadline is still read (the plan compiling a program)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "pack-"));
+    writeFileSync(path.join(dir, "index.js"), 'process.stdout.write("4242\\n"); setInterval(() => undefined, 1000);\n');
+    const starting = startPack(dir, 500);
+    // Block the event loop well past the deadline, as a synchronous ts-node type-check does.
+    for (const end = Date.now() + 5000; Date.now() < end;);
+    const pack = await starting;
+    expect(pack.port).toBe(4242);
+    pack.stop();
+  });
+
+  it("starts the file package.json main names, else index.js, else index.ts", () => {
+    const dir = (files: Record<string, string>) => {
+      const at = mkdtempSync(path.join(tmpdir(), "pack-"));
+      for (const [f, text] of Object.entries(files)) writeFileSync(path.join(at, f), text);
+      return at;
+    };
+    expect(packEntry(dir({ "package.json": '{"main": "dist.js"}', "dist.js": "", "index.ts": "" }))).toBe("dist.js");
+    expect(packEntry(dir({ "index.js": "", "index.ts": "" }))).toBe("index.js");
+    expect(packEntry(dir({ "index.ts": "" }))).toBe("index.ts");
   });
 });

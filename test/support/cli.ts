@@ -1,4 +1,4 @@
-/** Runs the plan and check CLIs as child processes, as a user would, and captures exit code and output. */
+/** Runs the plan, check and custody CLIs as child processes, as a user would, and captures exit code and output. */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -13,21 +13,22 @@ export interface CliResult {
 }
 
 export function runCli(
-  script: "plan" | "check",
+  script: "plan" | "check" | "custody",
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string> } = {},
+  opts: { cwd?: string; env?: Record<string, string>; input?: string } = {},
 ): Promise<CliResult> {
   const entry = path.join(ROOT, "src/tools", script, "cli.ts");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, NODE_OPTIONS: "", ...opts.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.once("error", reject);
     child.once("close", (code) => resolve({ code, stdout, stderr }));
   });

@@ -9,6 +9,7 @@
  * Both answer resources and invokes with the same `baselineMocks`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { TEST_TENANT_ID } from "./fakes/azureCli";
 
 export interface DeclaredResource {
   type: string;
@@ -25,6 +26,11 @@ export interface MockState {
 export interface MockOptions {
   /** What `azuread.getDomains` answers. */
   domains?: { domainName: string; initial: boolean; verified?: boolean }[];
+  /**
+   * The tenant each provider's `getClientConfig` reports (the tenant its credentials are for); default the test
+   * stack's tenant, as providers signed in to the right tenant report.
+   */
+  clientTenants?: { azuread?: string; azureNative?: string };
 }
 
 /** Deterministic fake object id for a name, so tests can predict ids. */
@@ -72,7 +78,12 @@ export function baselineMocks(state: MockState, options: MockOptions = {}): pulu
         return { value: callbackUrl(workflowName, triggerName), method: "POST" };
       }
       if (args.token === "azuread:index/getClientConfig:getClientConfig") {
-        return { tenantId: "11111111-2222-3333-4444-555555555555", clientId: "c", objectId: "o" };
+        const tenantId = options.clientTenants?.azuread ?? TEST_TENANT_ID;
+        return { id: tenantId, tenantId, clientId: "c", objectId: "o" };
+      }
+      if (args.token === "azure-native:authorization:getClientConfig") {
+        const tenantId = options.clientTenants?.azureNative ?? TEST_TENANT_ID;
+        return { tenantId, subscriptionId: "00000000-0000-0000-0000-000000000000", clientId: "c", objectId: "o" };
       }
       return args.inputs;
     },

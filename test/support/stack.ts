@@ -4,8 +4,9 @@
  * shows what the README says may read that one).
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { validateConfig, type BaselineConfig } from "../../src/config/validate";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -35,4 +36,21 @@ export function validConfig(mutate?: (raw: Record<string, any>) => void): Baseli
   const result = validateConfig(raw);
   if (!result.config) throw new Error(`invalid test config: ${JSON.stringify(result.errors)}`);
   return result.config;
+}
+
+/**
+ * A project directory holding the test stack (Pulumi.test.yaml) with `tenant.endpoints` pointed at loopback fakes,
+ * as a stack for a local emulator would be: the commands then take every host from the stack, as in production.
+ * `config` adds or replaces top-level keys of the file's `config:` (e.g. `azure-native:subscriptionId`).
+ */
+export function loopbackStackDir(
+  endpoints: Partial<Record<"graph" | "arm" | "login" | "logAnalytics", string>>,
+  options: { dir?: string; config?: Record<string, unknown> } = {},
+): string {
+  const doc = parse(stackText()) as { config: Record<string, any> };
+  doc.config["entra-baseline:tenant"] = { ...doc.config["entra-baseline:tenant"], endpoints };
+  Object.assign(doc.config, options.config);
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "entra-baseline-loopback-stack-"));
+  fs.writeFileSync(path.join(dir, `Pulumi.${STACK}.yaml`), stringify(doc));
+  return dir;
 }

@@ -27,6 +27,7 @@ export type Job = {
   steps?: Step[];
   needs?: string | string[];
   if?: string;
+  "timeout-minutes"?: number | string;
 };
 export type Workflow = {
   name: string;
@@ -165,6 +166,31 @@ export function policyPackProblems(workflow: Workflow, jobNames: string[]): stri
   return problems;
 }
 
+/** The longest a job may run on a GitHub-hosted runner (6 hours, GitHub's usage limits): `timeout-minutes` defaults to it. */
+export const GITHUB_MAX_JOB_MINUTES = 360;
+
+/**
+ * Every job bounds its run time with `timeout-minutes` (1…360, a number: an expression would defeat the check): a
+ * hung step must not hold a runner, the stack's concurrency group and a sign-in for GitHub's default of 6 hours.
+ */
+export function timeoutProblems(workflow: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const minutes = job["timeout-minutes"];
+    if (minutes === undefined) problems.push(`job '${name}' has no timeout-minutes`);
+    else if (
+      typeof minutes !== "number" ||
+      !Number.isInteger(minutes) ||
+      minutes < 1 ||
+      minutes > GITHUB_MAX_JOB_MINUTES
+    )
+      problems.push(
+        `job '${name}': timeout-minutes ${JSON.stringify(minutes)} is not a whole number of minutes from 1 to ${GITHUB_MAX_JOB_MINUTES}`,
+      );
+  }
+  return problems;
+}
+
 const SECRET_PATTERNS = [/client[-_ ]?secret/i, /AZURE_CREDENTIALS/i, /\bcreds\s*:/i, /certificate[-_ ]?password/i];
 
 /** OIDC only: no client secret anywhere, azure/login with ids from `vars`, id-token only where azure/login runs. */
@@ -238,5 +264,32 @@ export function deployProblems(workflow: Workflow): string[] {
   }
   if (workflow.concurrency?.["cancel-in-progress"] !== false)
     problems.push("deploy workflow runs may overlap or cancel");
+  return problems;
+}
+
+/**
+ * The write identity serves two jobs and nothing else: `pulumi up` behind deploy-<stack> (and pulumi up only there),
+ * and the scheduled remediation behind remediate-<stack>, which runs `npm run remediate` and no pulumi at all. Every
+ * other environment is read-<stack>.
+ */
+export function writeIdentityProblems(workflow: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const env = environmentName(job);
+    const pulumi = pulumiInvocations(name, job);
+    const ups = pulumi.filter((i) => i.command === "up" || i.command === "update");
+    if (env?.startsWith("deploy-")) {
+      if (ups.length === 0) problems.push(`job '${name}': the deploy environment without pulumi up`);
+    } else if (ups.length > 0) problems.push(`job '${name}': pulumi up outside the deploy environment`);
+    if (env?.startsWith("remediate-")) {
+      if (!/^remediate-\$\{\{\s*matrix\.stack\s*\}\}$/.test(env)) problems.push(`job '${name}': environment ${env}`);
+      if (pulumi.length > 0) problems.push(`job '${name}': pulumi with the remediation's write identity`);
+      const commands = (job.steps ?? []).map((s) => s.run ?? "").filter((r) => /npm run/.test(r));
+      if (!commands.every((r) => /npm run --silent remediate -- ca-exclusions /.test(r)))
+        problems.push(`job '${name}': runs more than the remediation with the write identity`);
+    } else if (env && !env.startsWith("deploy-") && !/^read-\$\{\{\s*matrix\.stack\s*\}\}$/.test(env)) {
+      problems.push(`job '${name}': environment ${env} is neither read-, deploy- nor remediate-<stack>`);
+    }
+  }
   return problems;
 }

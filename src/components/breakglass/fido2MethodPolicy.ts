@@ -1,173 +1,116 @@
 /**
- * The tenant's FIDO2 authentication-method policy, as far as the emergency accounts need it: enabled for the
- * breakglass group, attestation enforced, an optional AAGUID allow-list (reference §4; EIDSCA AF01–AF06).
+ * The tenant's FIDO2 / passkey method policy, as far as the emergency accounts need it (R2 §1; EIDSCA AF01–AF06).
  *
- * There is one FIDO2 policy per tenant and it may already serve other people (often "all users"). So:
- * - includeTargets are MERGED: our group is added when missing, every other target stays as it is;
- * - our group is taken out of excludeTargets (an exclusion wins over an inclusion in Entra), other exclusions stay;
- * - state, attestation, self-service registration and the key restrictions are tenant-wide settings this resource
- *   owns: an allow-list in config applies to every FIDO2 user of the tenant (see docs/breakglass.md).
- * Writes happen only when the live policy differs, and are read back and compared. Delete leaves the policy in
- * place: turning FIDO2 off would take away the emergency accounts' only sign-in method.
+ * There is one FIDO2 configuration per tenant, it usually serves other people too (often `all_users`), and Graph
+ * writes it only as a whole (`PATCH …/authenticationMethodConfigurations/fido2`). It has two shapes
+ * (src/model/fido2.ts decides which): passkey profiles, or the deprecated tenant-wide settings.
+ *
+ * - **Passkey-profile tenants**: the emergency group gets a profile of its own (`profile`: created with a new GUID id
+ *   when missing, else updated — only when no other target uses it, never the default profile) and its include
+ *   target names exactly that profile. Nobody else's settings change.
+ * - **Tenant-wide tenants**: the group is added to the targets; `isAttestationEnforced` and `keyRestrictions` are
+ *   written only when the stack declares them (`tenantWide`, which config validation lets narrow only with
+ *   `acknowledgeRestrictsEveryone`): they apply to every FIDO2 user. The tenant is never migrated to profiles.
+ * - Both: `state` enabled and `isSelfServiceRegistrationAllowed` (the keys are registered by the accounts
+ *   themselves) are tenant-wide settings this resource owns; the group is taken out of `excludeTargets` (an
+ *   exclusion wins over an inclusion). Every other include target, exclusion and profile is sent back with all its
+ *   properties, and checked unchanged after the write.
+ *
+ * This module reads and writes; what to write and what the read-back must show is decided, without I/O, in
+ * fido2Configuration.ts. Writes happen only when the live policy falls short, and are read back. Delete leaves the policy in place: turning
+ * FIDO2 off would take away the emergency accounts' only sign-in method.
+ *
+ * Upgrade from the props of 0.2 and before (`isAttestationEnforced`, `aaGuids`, written tenant-wide): the old state
+ * reads as `tenantWide` settings this resource owned, so it diffs as an update, never a replace. Since the old state
+ * records no passkey profile and no tenant shape, the first `pulumi up` shows one update: in a passkey-profile tenant
+ * it creates the group's profile (a real change); in a tenant-wide tenant it reads the policy and writes only if
+ * something declared differs. After a refresh the tenant's shape is known and only real changes diff.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
 import {
+  connectionOf,
   diffProps,
-  differences,
   during,
-  expectObject,
   graphClientFor,
   notPersisted,
   unexpectedAnswer,
-  type GraphResourceProps,
 } from "../../graph/dynamicProvider";
-import { dynamicTypes } from "@entra-baseline/model";
+import { dynamicTypes, fido2PolicyFacts, type Fido2PolicyShape } from "@entra-baseline/model";
+import {
+  currentProps,
+  FIDO2_POLICY_PATH,
+  fido2PropsFromLive,
+  planFido2Write,
+  readBackGaps,
+  type Fido2Configuration,
+  type Fido2MethodPolicyProps,
+  type LegacyProps,
+  type LivePolicy,
+  type PasskeyProfileSettings,
+  type TenantWideFido2Settings,
+} from "./fido2Configuration";
 
-export const FIDO2_POLICY_PATH = "/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2";
-export const FIDO2_ODATA_TYPE = "#microsoft.graph.fido2AuthenticationMethodConfiguration";
-
-export interface Fido2MethodPolicyProps extends GraphResourceProps {
-  /** Always "enabled"; kept as a prop so that a refresh shows a policy someone turned off. */
-  state: "enabled" | "disabled";
-  /** Object id of the group that must be able to register keys (the breakglass group). */
-  targetGroupId: string;
-  isAttestationEnforced: boolean;
-  isSelfServiceRegistrationAllowed: boolean;
-  /** AAGUID allow-list (tenant-wide). Empty: any model, no key restriction enforced. */
-  aaGuids: string[];
-}
+export {
+  FIDO2_ODATA_TYPE,
+  FIDO2_POLICY_PATH,
+  type Fido2Configuration,
+  type Fido2MethodPolicyProps,
+  type KeyRestrictions,
+  type PasskeyProfileSettings,
+  type TenantWideFido2Settings,
+} from "./fido2Configuration";
 
 export type Fido2MethodPolicyArgs = {
-  [K in keyof Fido2MethodPolicyProps]: Fido2MethodPolicyProps[K] extends string[]
-    ? pulumi.Input<pulumi.Input<string>[]>
-    : pulumi.Input<Fido2MethodPolicyProps[K]>;
+  graphEndpoint: pulumi.Input<string>;
+  loginEndpoint: pulumi.Input<string>;
+  tenantId: pulumi.Input<string>;
+  state: pulumi.Input<"enabled" | "disabled">;
+  targetGroupId: pulumi.Input<string>;
+  isSelfServiceRegistrationAllowed: pulumi.Input<boolean>;
+  profile: pulumi.Input<PasskeyProfileSettings>;
+  tenantWide: pulumi.Input<TenantWideFido2Settings>;
 };
 
-export interface AuthenticationMethodTarget {
-  targetType: string;
-  id: string;
-  isRegistrationRequired?: boolean;
-  [field: string]: unknown;
-}
-
-export interface Fido2Configuration {
-  "@odata.type"?: string;
-  state?: string;
-  isAttestationEnforced?: boolean;
-  isSelfServiceRegistrationAllowed?: boolean;
-  keyRestrictions?: { isEnforced?: boolean; enforcementType?: string; aaGuids?: string[] } | null;
-  includeTargets?: AuthenticationMethodTarget[];
-  excludeTargets?: AuthenticationMethodTarget[];
-  [field: string]: unknown;
-}
-
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
-/**
- * The PATCH body that makes `live` compliant with `props`, keeping every include target that is not ours and
- * every exclusion that does not name our group. `excludeTargets` is only sent when it must change.
- */
-export function fido2PolicyBody(
-  props: Fido2MethodPolicyProps,
-  live: Fido2Configuration | undefined,
-): Fido2Configuration {
-  const includes = (live?.includeTargets ?? []).map(targetOnly);
-  if (!includes.some((t) => sameId(t.id, props.targetGroupId))) {
-    includes.push({ targetType: "group", id: props.targetGroupId, isRegistrationRequired: false });
-  }
-  const body: Fido2Configuration = {
-    "@odata.type": FIDO2_ODATA_TYPE,
-    state: props.state,
-    isAttestationEnforced: props.isAttestationEnforced,
-    isSelfServiceRegistrationAllowed: props.isSelfServiceRegistrationAllowed,
-    keyRestrictions: { isEnforced: props.aaGuids.length > 0, enforcementType: "allow", aaGuids: props.aaGuids },
-    includeTargets: includes,
-  };
-  const excludes = live?.excludeTargets ?? [];
-  if (excludes.some((t) => sameId(t.id, props.targetGroupId))) {
-    body.excludeTargets = excludes.filter((t) => !sameId(t.id, props.targetGroupId)).map(targetOnly);
-  }
-  return body;
-}
-
-/** Only the writable fields of a target (Graph returns annotations on them too). */
-function targetOnly(t: AuthenticationMethodTarget): AuthenticationMethodTarget {
-  const out: AuthenticationMethodTarget = { targetType: t.targetType, id: t.id };
-  if (t.isRegistrationRequired !== undefined) out.isRegistrationRequired = t.isRegistrationRequired;
-  return out;
-}
-
-/** Where `live` falls short of `props` (empty = compliant, no write needed). */
-export function fido2PolicyGaps(props: Fido2MethodPolicyProps, live: Fido2Configuration | undefined): string[] {
-  if (!live) return ["(policy not readable)"];
-  const {
-    "@odata.type": _type,
-    includeTargets: _includes,
-    excludeTargets: _excludes,
-    ...settings
-  } = fido2PolicyBody(props, live);
-  const gaps = differences(settings, live);
-  if (!(live.includeTargets ?? []).some((t) => sameId(t.id, props.targetGroupId))) gaps.push("includeTargets");
-  if ((live.excludeTargets ?? []).some((t) => sameId(t.id, props.targetGroupId))) gaps.push("excludeTargets");
-  return gaps;
-}
+type Json = Record<string, unknown>;
 
 const RESOURCE = "Fido2MethodPolicy";
 
 /**
- * The live policy, checked before anything is merged into it: includeTargets must be a list of targets with ids.
- * A body without them would be "merged" into a PATCH naming our group alone — taking FIDO2 away from everyone else.
+ * The live policy, checked before anything is merged into it (src/model/fido2.ts): a body without its targets
+ * would be "merged" into a PATCH naming our group alone — taking FIDO2 away from everyone else — and one that refers
+ * to passkey profiles it does not list would lose them.
  */
-async function readFido2Policy(client: GraphClient): Promise<Fido2Configuration> {
-  const call = `GET ${FIDO2_POLICY_PATH}`;
-  const live = expectObject(await client.get<unknown>(FIDO2_POLICY_PATH), call) as Fido2Configuration;
-  for (const field of ["includeTargets", "excludeTargets"] as const) {
-    const targets: unknown = live[field];
-    if (targets === undefined && field === "excludeTargets") continue;
-    const valid =
-      Array.isArray(targets) &&
-      targets.every((t) => typeof t === "object" && t !== null && typeof (t as { id?: unknown }).id === "string");
-    if (!valid) throw unexpectedAnswer(call, `${field} as a list of targets with ids`, targets);
-  }
-  return live;
+async function readFido2Policy(client: GraphClient): Promise<LivePolicy> {
+  const answer = await client.get<unknown>(FIDO2_POLICY_PATH);
+  const checked = fido2PolicyFacts(answer);
+  if ("error" in checked)
+    throw unexpectedAnswer(`GET ${FIDO2_POLICY_PATH}`, checked.error.expected, checked.error.value);
+  return { shape: checked.facts.shape, raw: answer as Fido2Configuration };
 }
 
-async function ensureFido2Policy(props: Fido2MethodPolicyProps): Promise<Fido2MethodPolicyProps> {
-  const client: GraphClient = graphClientFor(props);
+async function ensureFido2Policy(
+  props: Fido2MethodPolicyProps,
+  knownProfileId?: string,
+): Promise<Fido2MethodPolicyProps> {
+  const client: GraphClient = graphClientFor(props, RESOURCE);
   const live = await during(RESOURCE, "reading the tenant's FIDO2 policy (nothing was changed)", () =>
     readFido2Policy(client),
   );
-  if (fido2PolicyGaps(props, live).length === 0) return props;
-  await during(RESOURCE, "updating the tenant's FIDO2 policy", () =>
-    client.patch(FIDO2_POLICY_PATH, fido2PolicyBody(props, live)),
+  const plan = await during(RESOURCE, "planning the FIDO2 policy update", async () =>
+    planFido2Write(props, live, knownProfileId),
+  );
+  const outs = { ...props, tenantShape: live.shape, profileId: plan.profileId };
+  if (plan.gaps.length === 0) return outs;
+  await during(RESOURCE, `updating the tenant's FIDO2 policy (${plan.gaps.join(", ")})`, () =>
+    client.patch(FIDO2_POLICY_PATH, plan.body),
   );
   const after = await during(RESOURCE, "reading back the tenant's FIDO2 policy", () => readFido2Policy(client));
-  const gaps = fido2PolicyGaps(props, after);
+  const gaps = await during(RESOURCE, "checking the tenant's FIDO2 policy after the write", async () =>
+    readBackGaps(props, live, after, plan.profileId),
+  );
   if (gaps.length > 0) throw notPersisted("FIDO2 authentication-method policy", gaps);
-  return props;
-}
-
-/** The live policy as this resource's props (what refresh stores). */
-export function fido2PropsFromLive(
-  graphEndpoint: string,
-  targetGroupId: string,
-  live: Fido2Configuration,
-): Fido2MethodPolicyProps {
-  const included = (live.includeTargets ?? []).some((t) => sameId(t.id, targetGroupId));
-  const excluded = (live.excludeTargets ?? []).some((t) => sameId(t.id, targetGroupId));
-  const restrictions = live.keyRestrictions;
-  const allowList =
-    restrictions?.isEnforced === true && restrictions.enforcementType === "allow" ? (restrictions.aaGuids ?? []) : [];
-  return {
-    graphEndpoint,
-    state: live.state === "enabled" ? "enabled" : "disabled",
-    // A group that is not (effectively) targeted reads back as "", so the next update puts it back.
-    targetGroupId: included && !excluded ? targetGroupId : "",
-    isAttestationEnforced: live.isAttestationEnforced === true,
-    isSelfServiceRegistrationAllowed: live.isSelfServiceRegistrationAllowed === true,
-    aaGuids: allowList,
-  };
+  return outs;
 }
 
 export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
@@ -175,22 +118,26 @@ export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
   Fido2MethodPolicyProps
 > = {
   async diff(_id, olds, news) {
-    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, {
-      ignore: ["graphEndpoint"],
-    });
+    const old = currentProps(olds as Fido2MethodPolicyProps & LegacyProps);
+    // Settings of the shape the tenant does not have govern nothing there: changing them is not an update. With
+    // no shape in the state (an old state, or never refreshed), both count.
+    const ignore = ["tenantShape", "profileId"];
+    if (old.tenantShape === "tenantWide") ignore.push("profile");
+    if (old.tenantShape === "passkeyProfiles") ignore.push("tenantWide");
+    return diffProps(old as Json, news as unknown as Json, { ignore });
   },
   async create(inputs) {
     return { id: "fido2", outs: await ensureFido2Policy(inputs) };
   },
-  async update(_id, _olds, news) {
-    return { outs: await ensureFido2Policy(news) };
+  async update(_id, olds, news) {
+    return { outs: await ensureFido2Policy(news, olds.profileId || undefined) };
   },
   async read(id, props) {
-    const graphEndpoint = props?.graphEndpoint ?? "https://graph.microsoft.com";
+    const connection = connectionOf(RESOURCE, props);
     const live = await during(RESOURCE, "reading the tenant's FIDO2 policy", () =>
-      readFido2Policy(graphClientFor({ graphEndpoint })),
+      readFido2Policy(graphClientFor(connection, RESOURCE)),
     );
-    return { id, props: fido2PropsFromLive(graphEndpoint, props?.targetGroupId ?? "", live) };
+    return { id, props: fido2PropsFromLive(connection, currentProps(props ?? {}), live) };
   },
   async delete() {
     // Deliberately left in place: see the module comment.
@@ -200,11 +147,21 @@ export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
 export class Fido2MethodPolicy extends pulumi.dynamic.Resource {
   declare readonly state: pulumi.Output<string>;
   declare readonly targetGroupId: pulumi.Output<string>;
-  declare readonly isAttestationEnforced: pulumi.Output<boolean>;
-  declare readonly aaGuids: pulumi.Output<string[]>;
+  declare readonly profile: pulumi.Output<PasskeyProfileSettings | null>;
+  declare readonly tenantWide: pulumi.Output<TenantWideFido2Settings>;
+  declare readonly tenantShape: pulumi.Output<Fido2PolicyShape>;
+  declare readonly profileId: pulumi.Output<string>;
 
   constructor(name: string, args: Fido2MethodPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     const { module, type } = dynamicTypes.fido2MethodPolicy;
-    super(fido2MethodPolicyProvider, name, { ...args }, opts, module, type);
+    // The outputs are declared so that the engine records them; their values come from the provider.
+    super(
+      fido2MethodPolicyProvider,
+      name,
+      { tenantShape: undefined, profileId: undefined, ...args },
+      opts,
+      module,
+      type,
+    );
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The emergency bypass: two or more cloud-only accounts on the tenant's initial *.onmicrosoft.com domain, each with
- * a 256-character random password and permanent active Global Administrator (the one permanent GA path of the
- * project), a role-assignable group holding exactly them (the exclusion of every CA policy), and the FIDO2 method
- * policy that lets them register keys.
+ * a 256-character random password (or, for an adopted account that keeps it, the password it already has) and
+ * permanent active Global Administrator (the one permanent GA path of the project), a role-assignable group holding
+ * exactly them and owned by the declared owners (the exclusion of every CA policy), and the FIDO2 method policy that
+ * lets them register keys.
  *
  * Nothing this program does may remove the bypass: users, passwords, GA assignments and the group are `protect`ed
  * (an update that would delete or replace one fails) and `retainOnDelete` (a `pulumi destroy` or a removal from the
@@ -12,10 +13,17 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { BaselineConfig } from "../../config/validate";
-import type { TenantConfig } from "../../config/schema";
-import { componentTypes, GLOBAL_ADMINISTRATOR, isOnMicrosoftDomain } from "@entra-baseline/model";
+import type { BreakglassConfig, TenantConfig } from "../../config/schema";
+import {
+  ATTESTATION_ENFORCEMENT,
+  componentTypes,
+  GLOBAL_ADMINISTRATOR,
+  isOnMicrosoftDomain,
+  passkeyTypesFlags,
+} from "@entra-baseline/model";
 import type { Endpoints } from "@entra-baseline/model";
-import { Fido2MethodPolicy } from "./fido2MethodPolicy";
+import { graphConnection } from "../../graph/dynamicProvider";
+import { Fido2MethodPolicy, type PasskeyProfileSettings, type TenantWideFido2Settings } from "./fido2MethodPolicy";
 import { PASSWORD_ARGS } from "./password";
 
 export interface BreakglassArgs {
@@ -42,18 +50,24 @@ export class Breakglass extends pulumi.ComponentResource {
     const keep: pulumi.CustomResourceOptions = { parent: this, protect: true, retainOnDelete: true };
 
     this.users = bg.accounts.map((account) => {
-      const password = new random.RandomPassword(`${name}-${account.name}-password`, PASSWORD_ARGS, {
-        ...keep,
-        // Already secret in @pulumi/random; stated here so that no provider upgrade can change it.
-        additionalSecretOutputs: ["result", "bcryptHash"],
-      });
+      // An adopted account that keeps its password (keepExisting) gets no generator and no password input: azuread
+      // leaves an imported user's password alone until the input changes, so the custodians' sealed copies stay
+      // valid. Rotating it is the custody runbook's explicit step (password: generate), never a side effect.
+      const password =
+        account.password === "keepExisting"
+          ? undefined
+          : new random.RandomPassword(`${name}-${account.name}-password`, PASSWORD_ARGS, {
+              ...keep,
+              // Already secret in @pulumi/random; stated here so that no provider upgrade can change it.
+              additionalSecretOutputs: ["result", "bcryptHash"],
+            });
       const user = new azuread.User(
         `${name}-${account.name}`,
         {
           userPrincipalName: pulumi.interpolate`${account.name}@${domain}`,
           displayName: account.displayName,
           mailNickname: account.name,
-          password: pulumi.secret(password.result),
+          ...(password ? { password: pulumi.secret(password.result) } : {}),
           disablePasswordExpiration: true,
           disableStrongPassword: false,
           forcePasswordChange: false,
@@ -79,10 +93,14 @@ export class Breakglass extends pulumi.ComponentResource {
           "Emergency access (breakglass) accounts: excluded from every Conditional Access policy. Managed by entra-baseline; members are exactly the emergency accounts.",
         securityEnabled: true,
         mailEnabled: false,
-        // Role-assignable: only Privileged Role Administrators and Global Administrators can change its members.
+        // Role-assignable: only Privileged Role Administrators, Global Administrators and its owners can change
+        // its members.
         assignableToRole: true,
         preventDuplicateNames: true,
         members: this.users.map((u) => u.objectId),
+        // Declared, never defaulted: azuread makes the deploying identity the owner when `owners` is left out, and
+        // an owner can add anyone to the group — exempting them from every CA policy. See docs/breakglass.md.
+        owners: exclusionGroupOwners(bg.groupOwners, this.users),
       },
       keep,
     );
@@ -91,12 +109,13 @@ export class Breakglass extends pulumi.ComponentResource {
     this.fido2MethodPolicy = new Fido2MethodPolicy(
       `${name}-fido2`,
       {
-        graphEndpoint: args.endpoints.graph,
+        ...graphConnection(args.endpoints, args.tenant.tenantId),
         state: "enabled",
         targetGroupId: this.group.objectId,
-        isAttestationEnforced: bg.fido2.profile.enforceAttestation,
+        // The accounts register their own keys (docs/breakglass.md, runbook); a tenant-wide setting.
         isSelfServiceRegistrationAllowed: true,
-        aaGuids: bg.fido2.profile.aaguids.map((a) => a.toLowerCase()),
+        profile: passkeyProfileSettings(bg.fido2.profile),
+        tenantWide: tenantWideSettings(bg.fido2.tenantWide),
       },
       { parent: this },
     );
@@ -110,6 +129,44 @@ export class Breakglass extends pulumi.ComponentResource {
       groupObjectId: this.groupObjectId,
     });
   }
+}
+
+/**
+ * The exclusion group's owners: `breakglass.groupOwners` when set, else the emergency accounts (they hold Global
+ * Administrator anyway, so owning the group gives them nothing new). Never the deploying identity.
+ */
+export function exclusionGroupOwners(
+  groupOwners: readonly string[] | undefined,
+  users: readonly azuread.User[],
+): pulumi.Input<string>[] {
+  if (groupOwners !== undefined && groupOwners.length === 0) {
+    // Validation rejects it; stated here too because azuread would then make the caller the owner.
+    throw new Error("breakglass.groupOwners is empty: leave it out to make the emergency accounts the owners");
+  }
+  return groupOwners ? [...new Set(groupOwners.map((id) => id.toLowerCase()))] : users.map((u) => u.objectId);
+}
+
+/** `breakglass.fido2.profile` as the emergency group's passkey profile, in Graph's field names. */
+export function passkeyProfileSettings(profile: BreakglassConfig["fido2"]["profile"]): PasskeyProfileSettings {
+  const aaGuids = [...new Set(profile.aaguids.map((a) => a.toLowerCase()))];
+  return {
+    name: profile.name,
+    attestationEnforcement: profile.enforceAttestation ? ATTESTATION_ENFORCEMENT.enforced : ATTESTATION_ENFORCEMENT.off,
+    passkeyTypes: passkeyTypesFlags(profile.passkeyTypes),
+    keyRestrictions: { isEnforced: aaGuids.length > 0, enforcementType: "allow", aaGuids },
+  };
+}
+
+/** `breakglass.fido2.tenantWide` in Graph's field names: only what it declares. */
+export function tenantWideSettings(wide: BreakglassConfig["fido2"]["tenantWide"]): TenantWideFido2Settings {
+  const settings: TenantWideFido2Settings = {};
+  if (wide.enforceAttestation !== undefined) settings.isAttestationEnforced = wide.enforceAttestation;
+  if (wide.aaguids !== undefined) {
+    const aaGuids = [...new Set(wide.aaguids.map((a) => a.toLowerCase()))];
+    settings.keyRestrictions =
+      aaGuids.length > 0 ? { isEnforced: true, enforcementType: "allow", aaGuids } : { isEnforced: false };
+  }
+  return settings;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * A Conditional Access policy written through Graph, for what `azuread.ConditionalAccessPolicy` cannot express
- * (targeting an authentication context). Its props are the Graph policy body itself (plus `graphEndpoint`), so the
+ * (targeting an authentication context). Its props are the Graph policy body itself (plus the connection), so the
  * policy pack and the audit read the same field names Graph uses.
  *
  * - create: adopts a policy with the same display name if exactly one exists (a retried create after a lost answer
@@ -18,6 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
 import {
   assertPersisted,
+  connectionOf,
   diffProps,
   differences,
   getIfExists,
@@ -30,6 +31,7 @@ import { dynamicTypes } from "@entra-baseline/model";
 import type { CaPolicyState } from "../../config/schema";
 
 export const CA_POLICIES_PATH = "/v1.0/identity/conditionalAccess/policies";
+const RESOURCE = "GraphConditionalAccessPolicy";
 
 /** The subset of Graph's conditionalAccessPolicy this project writes. Field names are Graph's. */
 export interface GraphCaPolicyBody {
@@ -82,7 +84,7 @@ export function policyPath(id: string): string {
   return `${CA_POLICIES_PATH}/${encodeURIComponent(id)}`;
 }
 
-/** The Graph body: the props without `graphEndpoint` (and without absent optional blocks). */
+/** The Graph body: the props without the connection (and without absent optional blocks). */
 export function policyBody(props: GraphCaPolicyProps): Partial<GraphCaPolicyBody> {
   const body: Record<string, unknown> = {};
   for (const key of BODY_KEYS) if (props[key] !== undefined) body[key] = props[key];
@@ -124,12 +126,10 @@ async function ensurePolicy(
 
 export const graphCaPolicyProvider: pulumi.dynamic.ResourceProvider<GraphCaPolicyProps, GraphCaPolicyProps> = {
   async diff(_id, olds, news) {
-    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, {
-      ignore: ["graphEndpoint"],
-    });
+    return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
   },
   async create(inputs) {
-    const client = graphClientFor(inputs);
+    const client = graphClientFor(inputs, RESOURCE);
     const namesakes = (await client.list<unknown>(CA_POLICIES_PATH)).filter(
       (p) => isRecord(p) && p.displayName === inputs.displayName,
     ) as Record<string, unknown>[];
@@ -161,19 +161,19 @@ export const graphCaPolicyProvider: pulumi.dynamic.ResourceProvider<GraphCaPolic
     return { id: created.id, outs: inputs };
   },
   async update(id, _olds, news) {
-    await ensurePolicy(graphClientFor(news), id, news);
+    await ensurePolicy(graphClientFor(news, RESOURCE), id, news);
     return { outs: news };
   },
   async read(id, props) {
-    const graphEndpoint = props?.graphEndpoint ?? "https://graph.microsoft.com";
-    const live = await getPolicy(graphClientFor({ graphEndpoint }), id);
+    const connection = connectionOf(RESOURCE, props);
+    const live = await getPolicy(graphClientFor(connection, RESOURCE), id);
     if (!live) return {};
     const owned = props ? policyBody(props) : Object.fromEntries(BODY_KEYS.map((k) => [k, live[k]]));
-    return { id, props: { graphEndpoint, ...(projectOnto(owned, live) as GraphCaPolicyBody) } };
+    return { id, props: { ...connection, ...(projectOnto(owned, live) as GraphCaPolicyBody) } };
   },
   async delete(id, props) {
     try {
-      await graphClientFor(props).delete(policyPath(id));
+      await graphClientFor(props, RESOURCE).delete(policyPath(id));
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }

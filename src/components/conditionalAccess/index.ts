@@ -22,6 +22,7 @@ import {
   CA_POLICY_TYPES,
   registerBreakglassExclusion,
 } from "./exclusion";
+import { graphConnection } from "../../graph/dynamicProvider";
 import { GraphConditionalAccessPolicy } from "./graphPolicy";
 import { activationPolicyBody, BASELINE_POLICY_KEYS, baselinePolicyArgs } from "./policies";
 
@@ -40,6 +41,8 @@ export interface ConditionalAccessBaselineArgs {
   exclusionGroupId: pulumi.Input<string>;
   /** The tenant cloud's hosts (config `endpoints`). */
   endpoints: Endpoints;
+  /** The tenant the dynamic resources act on (config `tenant.tenantId`). */
+  tenantId: string;
 }
 
 export class ConditionalAccessBaseline extends pulumi.ComponentResource {
@@ -68,11 +71,12 @@ export class ConditionalAccessBaseline extends pulumi.ComponentResource {
       const context = new AuthenticationContext(
         `${name}-context-${contextId}`,
         {
-          graphEndpoint: args.endpoints.graph,
+          ...graphConnection(args.endpoints, args.tenantId),
           contextId,
           displayName: "Privileged role activation",
           description: `Required by PIM when a privileged role is activated; its Conditional Access policy asks for ${STRENGTH_PHRASES[strength]} every time (entra-baseline).`,
           isAvailable: true,
+          adoptExisting: ca.adoptAuthenticationContext,
         },
         { parent: this },
       );
@@ -81,7 +85,7 @@ export class ConditionalAccessBaseline extends pulumi.ComponentResource {
       this.activationPolicies[contextId] = new GraphConditionalAccessPolicy(
         `${name}-activation-${contextId}`,
         {
-          graphEndpoint: args.endpoints.graph,
+          ...graphConnection(args.endpoints, args.tenantId),
           ...activation,
           // The literal id (not the context's output) keeps the target known at preview; dependsOn orders the writes.
           conditions: excludeBreakglassGroup(

@@ -11,6 +11,7 @@ import type { Endpoints } from "@entra-baseline/model";
 import { principalSlugs, userResolver } from "./principals";
 import { RoleManagementPolicy } from "./roleManagementPolicy";
 import { activationPolicySettings } from "../../config/activationSettings";
+import { graphConnection } from "../../graph/dynamicProvider";
 
 export { RoleManagementPolicy } from "./roleManagementPolicy";
 export { activationPolicySettings } from "../../config/activationSettings";
@@ -19,6 +20,8 @@ export interface JitGlobalAdminArgs {
   pim: PimConfig;
   /** The tenant cloud's hosts (config `endpoints`). */
   endpoints: Endpoints;
+  /** The tenant the dynamic resources act on (config `tenant.tenantId`). */
+  tenantId: string;
   /**
    * The authentication context the activation requires and its Conditional Access policy: the activation rule is
    * written only once both exist, so that requiring the context always means a fresh phishing-resistant MFA.
@@ -43,7 +46,7 @@ export class JitGlobalAdmin extends pulumi.ComponentResource {
 
     this.activationPolicy = new RoleManagementPolicy(
       `${name}-activation-policy`,
-      { ...activationPolicySettings(pim, pulumi.all(approvers)), graphEndpoint: args.endpoints.graph },
+      { ...activationPolicySettings(pim, pulumi.all(approvers)), ...graphConnection(args.endpoints, args.tenantId) },
       { parent: this, dependsOn: args.activationPrerequisites ?? [] },
     );
 
@@ -59,7 +62,10 @@ export class JitGlobalAdmin extends pulumi.ComponentResource {
           justification: pim.eligibilityJustification,
         },
         // After the policy: it is what allows the never-expiring eligibility azuread always requests.
-        { parent: this, dependsOn: [this.activationPolicy] },
+        // The justification is history, not a setting: every input of this resource forces a replacement, and an
+        // adopted eligibility (`npm run adopt` imports it) carries whatever reason it was granted with, or none once
+        // Graph purged its request. Replacing it would fail (the eligibility already exists) or drop it for a moment.
+        { parent: this, dependsOn: [this.activationPolicy], ignoreChanges: ["justification"] },
       );
       return principalId;
     });

@@ -4,11 +4,20 @@
  * changed with PATCH only, so "create" and "update" both mean: converge the owned rules, then prove they stuck.
  *
  * Pulumi serializes this object into the state and runs it in a separate process: it captures no client, token or
- * secret, and builds a GraphClient (default credential chain) inside every method from `props.graphEndpoint`.
+ * secret, and builds a GraphClient (default credential chain) inside every method from the props' connection (the
+ * stack's Graph host, login authority and tenant: src/graph/dynamicProvider.ts).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
-import { during as duringStep, expectObject, graphClientFor, unexpectedAnswer } from "../../graph/dynamicProvider";
+import {
+  connectionChanges,
+  connectionOf,
+  during as duringStep,
+  expectObject,
+  graphClientFor,
+  type GraphConnection,
+  unexpectedAnswer,
+} from "../../graph/dynamicProvider";
 import {
   type ActivationPolicySettings,
   describeDifference,
@@ -23,11 +32,8 @@ import {
   settingsFromRules,
 } from "@entra-baseline/model";
 
-/** The resource's inputs: exactly the settings shape the policy pack and the audit read, plus where Graph is. */
-export interface RoleManagementPolicyInputs extends ActivationPolicySettings {
-  /** Graph base URL without version (config `graph.endpoint`). */
-  graphEndpoint: string;
-}
+/** The resource's inputs: exactly the settings shape the policy pack and the audit read, plus where to act. */
+export interface RoleManagementPolicyInputs extends ActivationPolicySettings, GraphConnection {}
 
 export interface RoleManagementPolicyOutputs extends RoleManagementPolicyInputs {
   /** The tenant's policy id (`DirectoryRole_{tenantId}_{guid}`), looked up by role; also the resource id. */
@@ -108,7 +114,7 @@ async function findPolicy(
 }
 
 function outputsFrom(
-  inputs: Pick<RoleManagementPolicyInputs, "graphEndpoint" | "roleDefinitionId">,
+  inputs: GraphConnection & Pick<RoleManagementPolicyInputs, "roleDefinitionId">,
   policyId: string,
   rules: PolicyRule[],
 ): RoleManagementPolicyOutputs {
@@ -121,6 +127,8 @@ function outputsFrom(
   return {
     ...settings,
     graphEndpoint: inputs.graphEndpoint,
+    loginEndpoint: inputs.loginEndpoint,
+    tenantId: inputs.tenantId,
     policyId,
     ruleDrift: policyDifferences(desiredRules(settings), rules).map(describeDifference),
   };
@@ -132,7 +140,7 @@ function outputsFrom(
  * must fail the deployment with the rule and field named, not turn into a diff on every run.
  */
 async function applyPolicy(inputs: RoleManagementPolicyInputs): Promise<RoleManagementPolicyOutputs> {
-  const client = graphClientFor(inputs);
+  const client = graphClientFor(inputs, RESOURCE);
   const { policyId, rules } = await findPolicy(client, inputs.roleDefinitionId);
   const live = new Map(rules.map((r) => [r.id, r]));
   const rulePath = (ruleId: string) =>
@@ -176,10 +184,10 @@ async function applyPolicy(inputs: RoleManagementPolicyInputs): Promise<RoleMana
   return outputsFrom(inputs, policyId, [...live.values()]);
 }
 
-async function readPolicy(graphEndpoint: string, roleDefinitionId: string): Promise<RoleManagementPolicyOutputs> {
-  const client = graphClientFor({ graphEndpoint });
+async function readPolicy(connection: GraphConnection, roleDefinitionId: string): Promise<RoleManagementPolicyOutputs> {
+  const client = graphClientFor(connection, RESOURCE);
   const { policyId, rules } = await findPolicy(client, roleDefinitionId);
-  return outputsFrom({ graphEndpoint, roleDefinitionId }, policyId, rules);
+  return outputsFrom({ ...connection, roleDefinitionId }, policyId, rules);
 }
 
 export const roleManagementPolicyProvider: pulumi.dynamic.ResourceProvider<
@@ -193,10 +201,13 @@ export const roleManagementPolicyProvider: pulumi.dynamic.ResourceProvider<
         ? ["roleDefinitionId"]
         : [];
     const changed = settingsDifferences(olds, news);
+    // A changed (or, in state written before tenant pinning, absent) connection updates without writing anything
+    // the tenant already holds, so that refresh and delete run the program's connection and code (dynamicProvider.ts).
     const changes =
       replaces.length > 0 ||
       changed.length > 0 ||
-      olds.graphEndpoint !== news.graphEndpoint ||
+      connectionChanges(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>).length >
+        0 ||
       (olds.ruleDrift ?? []).length > 0;
     return { changes, replaces };
   },
@@ -212,12 +223,10 @@ export const roleManagementPolicyProvider: pulumi.dynamic.ResourceProvider<
 
   /** The live rules mapped back to the settings shape, so that `pulumi refresh` shows out-of-band changes. */
   async read(id, props) {
-    if (!props?.graphEndpoint || !props.roleDefinitionId) {
-      throw new Error(
-        `RoleManagementPolicy: cannot read policy ${id} without graphEndpoint and roleDefinitionId in its state`,
-      );
-    }
-    const outs = await readPolicy(props.graphEndpoint, props.roleDefinitionId);
+    const connection = connectionOf(RESOURCE, props);
+    if (!props?.roleDefinitionId)
+      throw new Error(`${RESOURCE}: cannot read policy ${id} without roleDefinitionId in its state`);
+    const outs = await readPolicy(connection, props.roleDefinitionId);
     return { id: outs.policyId, props: outs };
   },
 

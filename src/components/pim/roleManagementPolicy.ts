@@ -2,18 +2,19 @@
  * RoleManagementPolicy: a Pulumi dynamic resource (token `pulumi-nodejs:dynamic/pim:RoleManagementPolicy`) that owns
  * the PIM policy rules of one directory role — here Global Administrator — through Microsoft Graph. No upstream
  * resource exists (terraform-provider-azuread #1390, #1369). Its props are exactly ActivationPolicySettings plus
- * `graphEndpoint`, the shape the policy pack and the audit read.
+ * the connection (`graphEndpoint`, `loginEndpoint`, `tenantId`), the shape the policy pack and the audit read.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type ActivationPolicySettings, type ApproverRef, dynamicTypes } from "@entra-baseline/model";
+import type { GraphConnection } from "../../graph/dynamicProvider";
 import { roleManagementPolicyProvider } from "./provider";
 
 export type RoleManagementPolicyArgs = {
   [K in Exclude<keyof ActivationPolicySettings, "approval">]: pulumi.Input<ActivationPolicySettings[K]>;
 } & {
   approval: pulumi.Input<{ required: pulumi.Input<boolean>; approvers: pulumi.Input<pulumi.Input<ApproverRef>[]> }>;
-  /** Graph base URL without version (config `graph.endpoint`). */
-  graphEndpoint: pulumi.Input<string>;
+} & {
+  [K in keyof GraphConnection]: pulumi.Input<GraphConnection[K]>;
 };
 
 export class RoleManagementPolicy extends pulumi.dynamic.Resource {
@@ -31,6 +32,8 @@ export class RoleManagementPolicy extends pulumi.dynamic.Resource {
   declare readonly activeAssignmentExpiration: pulumi.Output<ActivationPolicySettings["activeAssignmentExpiration"]>;
   declare readonly notificationRecipients: pulumi.Output<string[]>;
   declare readonly graphEndpoint: pulumi.Output<string>;
+  declare readonly loginEndpoint: pulumi.Output<string>;
+  declare readonly tenantId: pulumi.Output<string>;
 
   constructor(name: string, args: RoleManagementPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     const { module, type } = dynamicTypes.roleManagementPolicy;

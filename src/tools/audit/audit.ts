@@ -9,6 +9,7 @@ import { breakglassAccountFindings, breakglassMethodFindings, breakglassRoleFind
 import { caExclusionFindings, caTargetsBreakglassFindings } from "./checks/conditionalAccess";
 import { breakglassEligibilityFindings, eligibilityFindings, globalAdminCountFindings } from "./checks/eligibility";
 import { exclusionGroupFindings } from "./checks/exclusionGroup";
+import { breakglassKeyFindings, fido2PolicyFindings } from "./checks/fido2";
 import { loggingFindings, tripwireFindings } from "./checks/monitoring";
 import { customRoleFindings, outsidePimFindings, standingFindings } from "./checks/standing";
 import type { Pillar } from "@entra-baseline/model";
@@ -106,6 +107,18 @@ export const CHECKS: readonly Check[] = [
     pillars: ["breakglass"],
     reads: ["users", "breakglassGroups", "groupMembers", "groupOwners"],
     run: exclusionGroupFindings,
+  },
+  {
+    name: "FIDO2 method policy",
+    pillars: ["breakglass"],
+    reads: ["breakglassGroups", "fido2Policy"],
+    run: fido2PolicyFindings,
+  },
+  {
+    name: "breakglass keys",
+    pillars: ["breakglass"],
+    reads: ["users", "authenticationMethods"],
+    run: breakglassKeyFindings,
   },
   {
     name: "Entra logs",

@@ -22,7 +22,7 @@ import { readHistory, trendOf, type TrendPoint } from "./history";
 import { renderAuditHtml } from "./html";
 import { readTenant, type ReadProgress } from "./read";
 import { renderJson, renderMarkdown, renderTable } from "./report";
-import { readSnapshotFile, writeSnapshotFile } from "./snapshot";
+import { assertSnapshotTenant, readSnapshotFile, writeSnapshotFile } from "./snapshot";
 
 interface CliOptions extends StackFlags {
   snapshot?: string;
@@ -30,8 +30,6 @@ interface CliOptions extends StackFlags {
   json?: boolean;
   markdown?: boolean;
   failOn: Severity;
-  graphEndpoint?: string;
-  armEndpoint?: string;
   subscription?: string[];
   timeout: string;
   html?: string;
@@ -51,8 +49,6 @@ function program(io: CliIo): Command {
           .choices([...SEVERITIES])
           .default("high"),
       )
-      .option("--graph-endpoint <url>", "Microsoft Graph base URL (default: graph.endpoint of the stack config)")
-      .option("--arm-endpoint <url>", "Azure Resource Manager base URL (default: the stack's cloud)")
       .option(
         "--subscription <id...>",
         "subscription(s) holding the tripwire alert rules (default: the stack's azure-native:subscriptionId, see docs/audit.md)",
@@ -63,7 +59,7 @@ function program(io: CliIo): Command {
     "audit",
     `  0  no finding at or above --fail-on
   1  findings at or above --fail-on (a source that could not be read is always one: AUD-READ-FAILED)
-  2  bad input: flags, the stack file, the snapshot file, or missing rights (the message names the permission)
+  2  bad input: flags, the stack file, the snapshot file (or one of another tenant), a credential of another tenant, missing rights (the message names them)
   3  the audit itself failed`,
     io,
   );
@@ -115,17 +111,19 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
   const timeoutSeconds = Number(options.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
     throw new UserInputError(`--timeout ${JSON.stringify(options.timeout)} is not a positive number of seconds`);
-  const { config, subscription } = stackConfig(path.resolve(io.cwd, options.cwd ?? "."), options.stack);
+  const { config, subscription, stackName } = stackConfig(path.resolve(io.cwd, options.cwd ?? "."), options.stack);
 
   if (options.snapshot) {
     const file = path.resolve(io.cwd, options.snapshot);
-    return auditSnapshot(readSnapshotFile(file), config, file);
+    const snapshot = readSnapshotFile(file);
+    assertSnapshotTenant(snapshot, config.tenant.tenantId, file, stackName);
+    return auditSnapshot(snapshot, config, file);
   }
 
-  const graph = createGraphClient(options.graphEndpoint ?? config.endpoints.graph, {
-    timeoutMs: timeoutSeconds * 1000,
-  });
-  const arm = createGraphClient(options.armEndpoint ?? config.endpoints.arm, { timeoutMs: timeoutSeconds * 1000 });
+  // The hosts of the stack's cloud (tenant.cloud; loopback tenant.endpoints for emulators), and its tenant only.
+  const target = { endpoints: config.endpoints, tenantId: config.tenant.tenantId };
+  const graph = createGraphClient({ ...target, service: "graph" }, { timeoutMs: timeoutSeconds * 1000 });
+  const arm = createGraphClient({ ...target, service: "arm" }, { timeoutMs: timeoutSeconds * 1000 });
   const progress = io.stderrIsTTY
     ? (p: ReadProgress) =>
         io.stderr(`\rReading the tenant: ${p.sourcesDone}/${p.sourcesTotal} sources, ${p.requests} requests `)
@@ -145,10 +143,13 @@ async function run(options: CliOptions, io: CliIo): Promise<AuditResult> {
  * The stack's config, validated like plan, check and review read it (encrypted values of ours are errors), and the
  * subscription its azure-native provider deploys the alert rules to, when the stack file names one.
  */
-function stackConfig(cwd: string, stack: string | undefined): { config: BaselineConfig; subscription?: string } {
+function stackConfig(
+  cwd: string,
+  stack: string | undefined,
+): { config: BaselineConfig; stackName: string; subscription?: string } {
   const loaded = requireStackConfig(cwd, stack);
   const subscription = loaded.stackFile.passthrough["azure-native:subscriptionId"]?.trim();
-  return { config: loaded.config, ...(subscription ? { subscription } : {}) };
+  return { config: loaded.config, stackName: loaded.stackFile.stack, ...(subscription ? { subscription } : {}) };
 }
 
 /** `--history DIR`: the earlier runs, audited with this stack's config, all of the stack's tenant. */

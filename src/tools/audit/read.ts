@@ -2,8 +2,10 @@
  * Reads everything the audit needs from the live tenant, read-only, into an AuditSnapshot.
  *
  * Cost does not grow with the tenant's users: users are looked up by the names the stack config gives
- * (`$filter=… in (…)`), role assignments by Tier-0 role id, and the only per-object reads are per breakglass account
- * (groups, authentication methods) and per group holding Global Administrator. First pages go through `$batch`
+ * (`$filter=… in (…)`), role assignments by role id (Tier-0, managed, and custom roles granting Tier-0 permissions),
+ * and the only per-object reads are per breakglass account (groups, authentication methods), per group the checks
+ * need (the exclusion group, groups holding a Tier-0 role, pim.groups, approver groups) and per workspace the
+ * diagnostic settings send to. First pages go through `$batch`
  * (20 per request); further pages follow `@odata.nextLink`. The Graph client applies the CA (1/s) and
  * authentication-methods (5/10 s) throttles to batched items too.
  *
@@ -43,6 +45,16 @@ export const ARM_API_VERSIONS = {
   actionGroups: "2022-06-01",
 } as const;
 
+/** The sources read from Azure Resource Manager. */
+export const ARM_SOURCES = [
+  "diagnosticSettings",
+  "workspaces",
+  "workspaceTables",
+  "dataCollectionRules",
+  "scheduledQueryRules",
+  "actionGroups",
+] as const satisfies readonly SourceName[];
+
 /** The tables the tripwires and the review read: their retention is judged table by table. */
 export const LOGGED_TABLES = ["SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs"] as const;
 
@@ -67,19 +79,22 @@ export interface ReadProgress {
 
 export interface ReadTenantOptions {
   graph: GraphClient;
-  arm: GraphClient;
+  /** Absent: Microsoft Graph only (the write commands need no ARM source): the ARM sources are recorded as not read. */
+  arm?: GraphClient;
   config: BaselineConfig;
   /** Subscriptions whose scheduled query rules are read; default: see `monitoringSubscriptions`. */
   subscriptions?: string[];
   onProgress?(progress: ReadProgress): void;
 }
 
-interface CollectionRead {
+export interface CollectionRead {
   /** Graph path relative to /v1.0, as $batch wants it. */
   url: string;
+  /** The answer is one object, not a collection: it is recorded as a list of one. */
+  single?: boolean;
 }
 
-type ReadOutcome = { items: RawObject[] } | { error: unknown };
+export type ReadOutcome = { items: RawObject[] } | { error: unknown };
 
 type Sources = AuditSnapshot["sources"];
 type Errors = Partial<Record<SourceName, string>>;
@@ -95,7 +110,11 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
   const total = LIST_SOURCES.length + KEYED_SOURCES.length;
   let done = 0;
   const progress = () =>
-    options.onProgress?.({ sourcesDone: done, sourcesTotal: total, requests: graph.requestCount + arm.requestCount });
+    options.onProgress?.({
+      sourcesDone: done,
+      sourcesTotal: total,
+      requests: graph.requestCount + (arm?.requestCount ?? 0),
+    });
 
   const fail = (source: SourceName, error: unknown) => {
     const problem = authProblem(error);
@@ -143,6 +162,11 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
     progress();
   };
   const armPhase = async () => {
+    if (!arm) {
+      for (const source of ARM_SOURCES) errors[source] = "not read: this run reads Microsoft Graph only";
+      done += ARM_SOURCES.length;
+      return progress();
+    }
     const list = async (source: ListSource, what: string, read: () => Promise<RawObject[]>) => {
       try {
         (armSources as Record<string, RawObject[]>)[source] = await read();
@@ -228,8 +252,8 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
   return {
     version: SNAPSHOT_VERSION,
     takenAt: new Date().toISOString(),
-    ...(config.tenant.tenantId ? { tenantId: config.tenant.tenantId } : {}),
-    endpoints: { graph: graph.endpoint, arm: arm.endpoint },
+    tenantId: tenantRead(graph, arm),
+    endpoints: { graph: graph.endpoint, ...(arm ? { arm: arm.endpoint } : {}) },
     sources: { ...armSources, ...sources },
     ...(Object.keys(errors).length > 0 ? { errors } : {}),
   };
@@ -254,6 +278,20 @@ function roleReads(
     })),
     roleEligibilityScheduleInstances: eligibleRoles.map((id) => roleRead("roleEligibilityScheduleInstances", id)),
   };
+}
+
+/**
+ * The tenant the answers came from: the `tid` of the tokens both clients used (each client refuses a token of any
+ * tenant but the stack's, so they agree), never the stack's config. A read that obtained no token has no tenant.
+ */
+function tenantRead(graph: GraphClient, arm: GraphClient | undefined): string {
+  const tenants = [...new Set([graph.tokenTenantId, arm?.tokenTenantId].filter((t): t is string => t !== undefined))];
+  if (tenants.length !== 1) {
+    throw new Error(
+      `the audit cannot tell which tenant it read: the Graph and ARM tokens name ${tenants.length === 0 ? "no tenant" : tenants.join(" and ")}`,
+    );
+  }
+  return tenants[0]!;
 }
 
 /** The tenant-wide reads, by source. Exported for the benchmark and tests (request budget). */
@@ -285,6 +323,9 @@ export function listSourceReads(config: BaselineConfig): Partial<Record<ListSour
     ],
     caPolicies: [{ url: "/identity/conditionalAccess/policies" }],
     authenticationContexts: [{ url: "/identity/conditionalAccess/authenticationContextClassReferences" }],
+    fido2Policy: [
+      { url: "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2", single: true },
+    ],
     roleDefinitions: [
       {
         url: `/roleManagement/directory/roleDefinitions?$filter=${encodeURIComponent("isBuiltIn eq false")}&$select=id,displayName,isBuiltIn,isEnabled,templateId,rolePermissions`,
@@ -403,8 +444,9 @@ async function readKeyedSources(
   const keyed: Partial<Record<KeyedSource, Record<string, RawObject[]>>> = {};
   for (const source of KEYED_SOURCES) {
     if (source === "workspaceTables" || errors[source]) continue;
-    // A group that no longer exists (404) has no members or owners to read: it is absent from the source, and the
-    // checks report what its absence means (an approver group nobody is in, a missing exclusion group).
+    // A group that no longer exists (404) has no members or owners to read: it is absent from the source, not a
+    // failed read. The checks fail closed on what is absent: a role held by a group whose members are not in the
+    // source is standing access, an exclusion group whose members or owners are not is unverified.
     const gone = (o: ReadOutcome) =>
       "error" in o && o.error instanceof GraphError && o.error.status === 404 && /^group/.test(source);
     const mine = reads.map((r, i) => ({ r, o: outcomes[i]! })).filter((x) => x.r.source === source && !gone(x.o));
@@ -436,9 +478,9 @@ export function breakglassUsers(config: BaselineConfig, users: readonly RawObjec
 
 /**
  * First pages through `$batch`, further pages by `@odata.nextLink`. Each read gets its own outcome: one failed read
- * never hides or empties another.
+ * never hides or empties another. Exported for npm run adopt's own reads (src/tools/adopt/read.ts).
  */
-async function readCollections(graph: GraphClient, reads: CollectionRead[]): Promise<ReadOutcome[]> {
+export async function readCollections(graph: GraphClient, reads: CollectionRead[]): Promise<ReadOutcome[]> {
   if (reads.length === 0) return [];
   let answers;
   try {
@@ -453,6 +495,12 @@ async function readCollections(graph: GraphClient, reads: CollectionRead[]): Pro
       if (answer.status < 200 || answer.status > 299)
         return { error: batchItemError(path, answer.status, answer.body) };
       const body = asRecord(answer.body);
+      if (read.single) {
+        if (typeof answer.body !== "object" || answer.body === null || Array.isArray(answer.body)) {
+          return { error: new GraphError(`GET ${stripQuery(path)} returned no object`, answer.status, "GET", path) };
+        }
+        return { items: [body] };
+      }
       if (!Array.isArray(body.value)) {
         return {
           error: new GraphError(
@@ -552,26 +600,12 @@ async function armGetEach(arm: GraphClient, ids: readonly string[], apiVersion: 
   return out;
 }
 
-/** ARM collections page with `nextLink` (not `@odata.nextLink`). */
+/**
+ * An ARM collection: the ARM client pages by `nextLink` (its origin checked, loops and runaway paging refused), and
+ * every item must be an object.
+ */
 async function armList(arm: GraphClient, path: string): Promise<RawObject[]> {
-  const items: RawObject[] = [];
-  let next: string | undefined = path;
-  while (next) {
-    const page = asRecord(await arm.get<unknown>(next));
-    if (!Array.isArray(page.value))
-      throw new GraphError(
-        `GET ${stripQuery(next)} returned no "value" array: not an ARM collection`,
-        200,
-        "GET",
-        next,
-      );
-    items.push(...objectItems(page.value, next));
-    if (page.nextLink !== undefined && page.nextLink !== null && typeof page.nextLink !== "string") {
-      throw new GraphError(`GET ${stripQuery(next)} returned a malformed nextLink`, 200, "GET", next);
-    }
-    next = (page.nextLink as string | null | undefined) ?? undefined;
-  }
-  return items;
+  return objectItems(await arm.list<unknown>(path), path);
 }
 
 /**
@@ -601,7 +635,10 @@ function armError(error: unknown, what: string): unknown {
     what === "diagnostic settings"
       ? "an Entra role that can read diagnostic settings (Security Reader or Global Reader) and, for service principals, an Azure role assignment at scope /providers/Microsoft.aadiam (known issue, unconfirmed)"
       : "the Azure role Reader (or Monitoring Reader) on the monitoring resource group (monitoring.resourceGroupName)";
-  const detail = error.message.replace(/ (The deploying identity needs|Check the identity's Graph permissions).*$/, "");
+  const detail = error.message.replace(
+    / (The deploying identity needs|Check the identity's Graph permissions|Check the identity's Azure role assignments).*$/,
+    "",
+  );
   return new GraphError(`${detail} Reading ${what} needs ${role}.`, error.status, error.method, error.path, error.code);
 }
 
@@ -609,7 +646,8 @@ function authProblem(error: unknown): string | undefined {
   return error instanceof GraphError && (error.status === 401 || error.status === 403) ? error.message : undefined;
 }
 
-function inFilters(property: string, values: string[]): string[] {
+/** `property in (…)` filters, chunked and URL-encoded (also used by npm run adopt's reads). */
+export function inFilters(property: string, values: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < values.length; i += IN_FILTER_CHUNK) {
     const chunk = values.slice(i, i + IN_FILTER_CHUNK);

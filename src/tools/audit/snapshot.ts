@@ -7,6 +7,10 @@ import { z } from "zod";
 import { UserInputError } from "../../cli/errors";
 import { readJsonFile, writeTextFile } from "../../cli/files";
 
+/**
+ * 2: `tenantId` is required and is the tenant the tokens that read the snapshot were issued for. (Version 1 wrote the
+ * stack's configured tenant, which proves nothing about where the answers came from.)
+ */
 export const SNAPSHOT_VERSION = 2;
 
 /** A raw Graph or ARM object: at least an id (a name for ARM resources without one is tolerated). */
@@ -18,6 +22,7 @@ export const LIST_SOURCES = [
   "breakglassGroups",
   "caPolicies",
   "authenticationContexts",
+  "fido2Policy",
   "roleDefinitions",
   "roleAssignmentScheduleInstances",
   "roleAssignmentSchedules",
@@ -57,6 +62,8 @@ export interface SnapshotSources {
   caPolicies?: RawObject[];
   /** Every authentication context class reference. */
   authenticationContexts?: RawObject[];
+  /** The FIDO2 authentication-method configuration (one object), in whichever shape the tenant has. */
+  fido2Policy?: RawObject[];
   /** The tenant's own (custom) role definitions: Tier-0 equivalents are read from their permissions. */
   roleDefinitions?: RawObject[];
   /** Active assignments of every Tier-0 role and privileged custom role (`$expand=principal`). */
@@ -99,7 +106,8 @@ export interface AuditSnapshot {
   version: typeof SNAPSHOT_VERSION;
   /** ISO 8601 time the reads finished. */
   takenAt: string;
-  tenantId?: string;
+  /** The tenant read: the `tid` of the access tokens the reads used, not the stack's config. */
+  tenantId: string;
   /** Where the answers came from (informational). */
   endpoints?: { graph?: string; arm?: string };
   sources: SnapshotSources;
@@ -118,10 +126,15 @@ const sourcesSchema = z.strictObject({
 
 const snapshotSchema = z.strictObject({
   version: z.literal(SNAPSHOT_VERSION, {
-    error: `must be ${SNAPSHOT_VERSION}, the only snapshot format this audit reads (version 1 snapshots lack the reads 0.2.0 judges by: take a new one with --save-snapshot)`,
+    error: (issue) =>
+      issue.input === 1
+        ? `is 1: a version 1 snapshot records the stack's configured tenant, not the tenant it was read from, so it cannot be audited against a stack; take a new one with --save-snapshot`
+        : `must be ${SNAPSHOT_VERSION} (the only snapshot format this audit reads)`,
   }),
   takenAt: z.string().refine((t) => !Number.isNaN(Date.parse(t)), "must be an ISO 8601 date-time"),
-  tenantId: z.string().optional(),
+  tenantId: z
+    .string({ error: "must be the id of the tenant the snapshot was read from (a GUID)" })
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a tenant id (GUID)"),
   endpoints: z.strictObject({ graph: z.string().optional(), arm: z.string().optional() }).optional(),
   sources: sourcesSchema,
   errors: z.partialRecord(z.enum([...LIST_SOURCES, ...KEYED_SOURCES]), z.string()).optional(),
@@ -144,6 +157,18 @@ export function parseSnapshot(value: unknown, file = "snapshot"): AuditSnapshot 
     throw new SnapshotError(file, `is not an audit snapshot (format: docs/audit.md):\n${problems.join("\n")}`);
   }
   return result.data as AuditSnapshot;
+}
+
+/**
+ * A snapshot is audited only against the stack of the tenant it was read from: another tenant's answers judged by
+ * this stack's model would report findings (or their absence) about the wrong directory.
+ */
+export function assertSnapshotTenant(snapshot: AuditSnapshot, tenantId: string, file: string, stack: string): void {
+  if (snapshot.tenantId.toLowerCase() === tenantId.toLowerCase()) return;
+  throw new SnapshotError(
+    file,
+    `is a snapshot of tenant ${snapshot.tenantId.toLowerCase()}, but stack ${stack} governs tenant ${tenantId.toLowerCase()} (tenant.tenantId): audit it with the stack of tenant ${snapshot.tenantId.toLowerCase()} (--stack), or take a snapshot of tenant ${tenantId.toLowerCase()}`,
+  );
 }
 
 export function readSnapshotFile(file: string): AuditSnapshot {

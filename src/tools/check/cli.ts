@@ -14,7 +14,7 @@ import { runCli } from "../../cli/run";
 import { addStackOptions, type StackFlags } from "../../cli/stackOptions";
 import { derivePackConfig } from "../../config/packConfig";
 import { invalidConfigMessage, loadStackConfig } from "../../config/stackConfig";
-import { StackFileError } from "../../config/stackFile";
+import { resolveStackName, StackFileError } from "../../config/stackFile";
 import { openPack, PackError, type PackPolicyInfo } from "../engine/analyzer";
 import { packConfigProblems, policiesTakenFromStack, resolvePackConfig } from "../engine/packConfigFile";
 import { parseStackExport } from "../engine/stackExport";
@@ -48,10 +48,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const file = command.args[0]!;
 
   const resources = parseStackExport(readTextFile(path.resolve(io.cwd, file), "the stack export"), file);
+  const exported = exportedStack(resources, file);
+  // A stack's config judges only that stack's export: another stack's (another tenant's) resources would be held to
+  // the wrong breakglass accounts, approvers and limits. When the judging stack is known without the pack (a derived
+  // config, or --stack), that is settled before the pack starts.
+  if (!flags.policyConfig || flags.stack) assertSameStack(file, exported, knownStack(flags, io.cwd));
   const session = await openPack();
   let run;
   try {
-    run = await session.analyze(resources, resolveConfig(flags, session.info.policies, io.cwd));
+    const { config, stack } = resolveConfig(flags, session.info.policies, io.cwd);
+    assertSameStack(file, exported, stack);
+    run = await session.analyze(resources, config);
   } catch (e) {
     // The pack refuses a config that names a policy it does not have or an unknown enforcement level: the
     // config file is wrong (exit 2), the pack did not fail.
@@ -62,17 +69,59 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } finally {
     session.close();
   }
-  if (flags.json) printJson(io, { file, resources: resources.length, policy: policyJson(run) });
-  else io.stdout(`Checked ${resources.length} resources of ${file}\n${renderViolations(run)}\n`);
+  if (flags.json)
+    printJson(io, { file, stack: exported ?? null, resources: resources.length, policy: policyJson(run) });
+  else
+    io.stdout(
+      `Checked ${resources.length} resources of ${exported ? `stack ${exported} in ` : ""}${file}\n${renderViolations(run)}\n`,
+    );
   return mandatoryCount(run.violations) > 0 ? EXIT.findings : EXIT.ok;
 }
 
+function assertSameStack(file: string, exported: string | undefined, judge: string | undefined): void {
+  if (judge === undefined || exported === undefined || exported === judge) return;
+  throw new UserInputError(
+    `${file} is an export of stack ${exported}, but the config of stack ${judge} would judge it: check it with --stack ${exported} (Pulumi.${exported}.yaml), or export stack ${judge}`,
+  );
+}
+
+/** The stack --stack names, or the only stack file in --cwd; undefined when that is not settled yet (none, several). */
+function knownStack(flags: CheckFlags, cwd: string): string | undefined {
+  try {
+    return resolveStackName(path.resolve(cwd, flags.cwd ?? "."), flags.stack);
+  } catch (e) {
+    // Reported with its context when the config is derived (derivedConfig).
+    if (e instanceof StackFileError) return undefined;
+    throw e;
+  }
+}
+
 /**
- * The pack config to run with. `--policy-config FILE` is validated against the pack's own configSchemas first (a
- * wrong type or an unknown property is the file's mistake, named with the policy and the property); the policies it
- * leaves out take what the stack file derives (docs/plan.md, "partial pack config").
+ * The stack the export's resources belong to (their URNs: `urn:pulumi:<stack>::<project>::…`), or undefined for an
+ * export without resources. Resources of several stacks are no stack's export.
  */
-function resolveConfig(flags: CheckFlags, policies: readonly PackPolicyInfo[], cwd: string): Record<string, unknown> {
+function exportedStack(resources: readonly { urn: string }[], file: string): string | undefined {
+  const stacks = [...new Set(resources.map((r) => /^urn:pulumi:([^:]+)::/.exec(r.urn)?.[1] ?? ""))];
+  if (stacks.length > 1) {
+    throw new UserInputError(
+      `${file} holds resources of ${stacks.length} stacks (${stacks.map((s) => s || "(none)").join(", ")}): a pulumi stack export is one stack's`,
+    );
+  }
+  return stacks[0] || undefined;
+}
+
+/**
+ * The pack config to run with, and the stack whose config it comes from. `--policy-config FILE` is validated against
+ * the pack's own configSchemas first (a wrong type or an unknown property is the file's mistake, named with the
+ * policy and the property); the policies it leaves out take what the stack file derives (docs/plan.md, "partial pack
+ * config"). A complete --policy-config is nobody's stack unless --stack names one: then the export's stack is not
+ * checked against it (it is printed instead).
+ */
+function resolveConfig(
+  flags: CheckFlags,
+  policies: readonly PackPolicyInfo[],
+  cwd: string,
+): { config: Record<string, unknown>; stack?: string } {
   if (!flags.policyConfig) return derivedConfig(flags, cwd, "(or pass --policy-config FILE)");
   const file = flags.policyConfig;
   const parsed = readJsonFile(path.resolve(cwd, file), "the pack config (--policy-config)");
@@ -87,7 +136,8 @@ function resolveConfig(flags: CheckFlags, policies: readonly PackPolicyInfo[], c
     );
   }
   const fromStack = policiesTakenFromStack(config, policies);
-  if (fromStack.length === 0) return resolvePackConfig(config, policies, undefined);
+  if (fromStack.length === 0)
+    return { config: resolvePackConfig(config, policies, undefined), ...(flags.stack ? { stack: flags.stack } : {}) };
   let derived;
   try {
     derived = derivedConfig(flags, cwd, "");
@@ -98,11 +148,15 @@ function resolveConfig(flags: CheckFlags, policies: readonly PackPolicyInfo[], c
         `  list every policy in ${file} (npm run plan -- --write-policy-config FILE writes a complete one), or pass --stack NAME / --cwd DIR`,
     );
   }
-  return resolvePackConfig(config, policies, derived);
+  return { config: resolvePackConfig(config, policies, derived.config), stack: derived.stack };
 }
 
-/** The pack config derived from the stack's config (--stack, --cwd). */
-function derivedConfig(flags: CheckFlags, cwd: string, hint: string): Record<string, Record<string, unknown>> {
+/** The pack config derived from the stack's config (--stack, --cwd), and that stack's name. */
+function derivedConfig(
+  flags: CheckFlags,
+  cwd: string,
+  hint: string,
+): { config: Record<string, Record<string, unknown>>; stack: string } {
   let loaded;
   try {
     loaded = loadStackConfig(path.resolve(cwd, flags.cwd ?? "."), flags.stack);
@@ -118,7 +172,7 @@ function derivedConfig(flags: CheckFlags, cwd: string, hint: string): Record<str
     throw new UserInputError(
       invalidConfigMessage(loaded, `no pack config can be derived from it${hint ? ` ${hint}` : ""}`),
     );
-  return derivePackConfig(loaded.config);
+  return { config: derivePackConfig(loaded.config), stack: loaded.stackFile.stack };
 }
 
 if (require.main === module) runCli(main);

@@ -48,7 +48,11 @@ export function packRulesTable(policies: readonly PackPolicyInfo[]): string {
     const controls = [...new Set(entries.flatMap((e) => e.controls))];
     return `| ${code(p.name)} | ${p.enforcementLevel} | ${cell(p.description)} | ${entries.map((e) => code(e.id)).join(", ") || "—"} | ${controls.join(", ") || "—"} |`;
   });
-  return ["| Pack rule | Enforcement | What it enforces | Catalogue | Controls |", "|---|---|---|---|---|", ...rows].join("\n");
+  return [
+    "| Pack rule | Enforcement | What it enforces | Catalogue | Controls |",
+    "|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
 }
 
 function describeSchema(schema: Record<string, unknown>): string {
@@ -67,7 +71,9 @@ export function packConfigTable(policies: readonly PackPolicyInfo[]): string {
     for (const [key, raw] of Object.entries(p.configSchema ?? {})) {
       const schema = raw as Record<string, unknown>;
       const def = schema.default === undefined ? "—" : code(JSON.stringify(schema.default).slice(0, 80));
-      rows.push(`| ${code(p.name)} | ${code(key)} | ${String(schema.type ?? "")} | ${def} | ${describeSchema(schema)} |`);
+      rows.push(
+        `| ${code(p.name)} | ${code(key)} | ${String(schema.type ?? "")} | ${def} | ${describeSchema(schema)} |`,
+      );
     }
   }
   return ["| Pack rule | Key | Type | Default | Meaning and bounds |", "|---|---|---|---|---|", ...rows].join("\n");
@@ -79,7 +85,11 @@ export function findingsTable(): string {
     const entry = entryOfFinding(id);
     return `| ${code(id)} | ${kind.severity} | ${entry ? code(entry.id) : "—"} | ${cell(kind.title)} | ${entry?.controls.join(", ") || "—"} | ${cell(kind.remediation)} |`;
   });
-  return ["| Finding | Severity | Rule | What it means | Controls | Remediation |", "|---|---|---|---|---|---|", ...rows].join("\n");
+  return [
+    "| Finding | Severity | Rule | What it means | Controls | Remediation |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
 }
 
 /** `text` with the block between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` replaced. */

@@ -139,10 +139,14 @@ export async function main(argv: string[], io: CliIo, now: () => Date = () => ne
         "no subscription for the tripwire rules: pass --subscription <id> or set azure-native:subscriptionId in the stack file",
       );
     if (io.stderrIsTTY) io.stderr("Reading the workspace's sign-ins and Azure Monitor's fired alerts…\n");
-    const client = (endpoint: string) => createGraphClient(endpoint, { timeoutMs: timeoutSeconds * 1000 });
+    const client = (service: "arm" | "logAnalytics") =>
+      createGraphClient(
+        { service, endpoints: config.endpoints, tenantId: config.tenant.tenantId },
+        { timeoutMs: timeoutSeconds * 1000 },
+      );
     recording = await readDrill({
-      arm: client(config.endpoints.arm),
-      logAnalytics: client(config.endpoints.logAnalytics),
+      arm: client("arm"),
+      logAnalytics: client("logAnalytics"),
       tenantId: config.tenant.tenantId,
       subscription,
       workspaceResourceId: workspaceResourceId(config, subscription),

@@ -3,9 +3,11 @@
  * (GetAnalyzerInfo → Configure → Analyze per resource → AnalyzeStack), so that `npm run plan`, `npm run check`
  * and the tests exercise the same code path as `pulumi preview --policy-pack policies`.
  *
- * The pack is a child process (`node --import tsx policies/index.ts`, cwd = the pack directory because
- * `new PolicyPack()` reads its `package.json` from there). It prints its port on stdout. Every step has a
- * deadline; on any failure the child is killed and its stderr is part of the error.
+ * The pack is a child process started in the pack directory (`new PolicyPack()` reads its `package.json` from the
+ * cwd) on the file its `package.json` `main` names, as the CLI's run-policy-pack `require`s it: this repository's
+ * policies/ from TypeScript (`node --import tsx index.ts`), the published @entra-baseline/policy-pack from its
+ * compiled JavaScript (`node index.js`). It prints its port on stdout. Every step has a deadline; on any failure
+ * the child is killed and its stderr is part of the error.
  *
  * Secrets: a property value may be a plain value or a Pulumi secret signature object
  * (`{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value}`), which is what the engine
@@ -14,6 +16,7 @@
  * password comes from, via `propertyDependencies`, not what it is).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import * as grpc from "@grpc/grpc-js";
@@ -78,7 +81,7 @@ export interface PackRun {
 }
 
 export interface AnalyzeOptions {
-  /** Directory holding PulumiPolicy.yaml, package.json and index.ts. Default: <repo>/policies. */
+  /** Directory holding PulumiPolicy.yaml, package.json and the pack's entry. Default: defaultPackDir(). */
   packDir?: string;
   /** Deadline for the pack to print its port. Default 30 s (start-up is ≈ 1 s; CI machines are slow). */
   startTimeoutMs?: number;
@@ -92,13 +95,40 @@ export interface AnalyzeOptions {
   onTiming?: (step: "start" | "configure" | "analyze" | "analyzeStack", ms: number) => void;
 }
 
-export const DEFAULT_PACK_DIR = path.resolve(__dirname, "../../../policies");
+/**
+ * The pack the commands run: the package @entra-baseline/policy-pack as Node resolves it from here. In this
+ * repository that is the workspace policies/ (linked into node_modules); where the library is installed, the
+ * published package beside it. One lookup, so both run the pack a user's `--policy-pack` would name.
+ */
+export function defaultPackDir(): string {
+  return path.dirname(require.resolve("@entra-baseline/policy-pack/package.json"));
+}
 
 /**
- * tsx's loader, resolved from this package rather than from the pack directory, so a pack anywhere runs with our
- * tsx. The pack runs from TypeScript directly: ≈ 1 s to the port, against ≈ 3.4 s through ts-node.
+ * The file the pack starts from, as `require(<pack dir>)` in the CLI's run-policy-pack finds it: package.json
+ * `main`, else index.js, else index.ts (the directory of a pack under test may have no package.json).
  */
-const TSX_LOADER = pathToFileURL(path.join(path.dirname(require.resolve("tsx/package.json")), "dist/loader.mjs")).href;
+export function packEntry(packDir: string): string {
+  let main: string | undefined;
+  try {
+    main = (JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8")) as { main?: string }).main;
+  } catch {
+    main = undefined;
+  }
+  const candidates = main ? [main, `${main}.js`, `${main}.ts`, path.join(main, "index.js")] : ["index.js", "index.ts"];
+  return candidates.find((c) => fs.existsSync(path.join(packDir, c))) ?? main ?? "index.js";
+}
+
+/**
+ * A pack in TypeScript (this repository's policies/) runs through tsx's loader, resolved from this package rather
+ * than from the pack directory: ≈ 1 s to the port, against ≈ 3.4 s through ts-node. tsx is a development
+ * dependency, so it is looked up only for such a pack; a published pack is JavaScript and runs on plain node.
+ */
+function launchArgs(entry: string): string[] {
+  if (!/\.[cm]?ts$/.test(entry)) return [entry];
+  const loader = path.join(path.dirname(require.resolve("tsx/package.json")), "dist/loader.mjs");
+  return ["--import", pathToFileURL(loader).href, entry];
+}
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const LEVEL_CODES: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
@@ -149,7 +179,7 @@ export interface PackSession {
 
 /** Starts the pack and reads its GetAnalyzerInfo. Close the session when done: it kills the pack. */
 export async function openPack(opts: Omit<AnalyzeOptions, "stackOnly" | "onTiming"> = {}): Promise<PackSession> {
-  const packDir = opts.packDir ?? DEFAULT_PACK_DIR;
+  const packDir = opts.packDir ?? defaultPackDir();
   const rpcTimeoutMs = opts.rpcTimeoutMs ?? 60_000;
   const pack = await startPack(packDir, opts.startTimeoutMs ?? 30_000);
   opts.onStarted?.(pack.child.pid!);
@@ -217,7 +247,7 @@ export async function openPack(opts: Omit<AnalyzeOptions, "stackOnly" | "onTimin
   return { info, analyze, close };
 }
 
-interface RunningPack {
+export interface RunningPack {
   child: ChildProcess;
   port: number;
   stderr(): string;
@@ -225,8 +255,14 @@ interface RunningPack {
   stop(): void;
 }
 
-function startPack(packDir: string, timeoutMs: number): Promise<RunningPack> {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, "index.ts"], {
+/**
+ * Starts the pack and waits for the port line. The deadline cannot be tripped by this process being busy: while a
+ * program compiles synchronously (ts-node type-checking a user's program) the event loop reads nothing, and a timer
+ * that fires once it is free would otherwise beat the port line that has long been waiting in the pipe. So an
+ * expired deadline first lets pending I/O be read (setImmediate runs after the poll phase), then gives up.
+ */
+export function startPack(packDir: string, timeoutMs: number): Promise<RunningPack> {
+  const child = spawn(process.execPath, launchArgs(packEntry(packDir)), {
     cwd: packDir,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NODE_OPTIONS: "" },
@@ -241,29 +277,39 @@ function startPack(packDir: string, timeoutMs: number): Promise<RunningPack> {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    let settled = false;
+    const fail = (error: PackError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       stop();
-      reject(new PackError(`policy pack in ${packDir} did not report its port within ${timeoutMs} ms`, stderr));
-    }, timeoutMs);
-    child.once("error", (e) => {
-      clearTimeout(timer);
-      reject(new PackError(`could not start the policy pack in ${packDir}: ${e.message}`, stderr));
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(
+      reject(error);
+    };
+    const timer = setTimeout(
+      () =>
+        setImmediate(() =>
+          fail(new PackError(`policy pack in ${packDir} did not report its port within ${timeoutMs} ms`, stderr)),
+        ),
+      timeoutMs,
+    );
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(
         new PackError(
           `policy pack in ${packDir} exited (${signal ?? `code ${code}`}) before reporting its port`,
           stderr,
         ),
       );
-    });
+    child.once("error", (e) =>
+      fail(new PackError(`could not start the policy pack in ${packDir}: ${e.message}`, stderr)),
+    );
+    child.once("exit", onExit);
     child.stdout!.setEncoding("utf8").on("data", (d: string) => {
       stdout += d;
       const m = /^(\d+)\s*$/m.exec(stdout);
-      if (m) {
+      if (m && !settled) {
+        settled = true;
         clearTimeout(timer);
-        child.removeAllListeners("exit");
+        child.off("exit", onExit); // `exited` keeps its own listener: a pack that dies later is still noticed
         resolve({ child, port: Number(m[1]), stderr: () => stderr, exited, stop });
       }
     });

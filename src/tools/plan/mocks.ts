@@ -1,7 +1,9 @@
 /**
  * What `npm run plan` answers in place of the providers and the engine: deterministic ids and outputs for every
- * resource, and the few provider functions the program calls (`getUser`, `getDomains`, `getClientConfig`).
- * Everything is derived from the stack config, so the same stack file always plans the same way.
+ * resource — the baseline's and, under `--program`, the user's own of any type (ids derived from type and name,
+ * inputs echoed as outputs, as providers do) — and the few provider functions the baseline calls (`getUser`,
+ * `getDomains`, `getClientConfig`). Everything is derived from the stack config and the program, so the same stack
+ * file always plans the same way.
  *
  * A function the plan has no offline answer for fails loudly, naming its token: a silently made-up answer would
  * be a plan of a program nobody wrote.
@@ -11,6 +13,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { BaselineConfig } from "../../config/validate";
 
 export const PLAN_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+
+/** The functions the plan answers offline (by token), named in the error for any other. */
+const ANSWERED = [
+  "azuread:index/getUser:getUser",
+  "azuread:index/getDomains:getDomains",
+  "azuread:index/getClientConfig:getClientConfig",
+  "azure-native:authorization:getClientConfig",
+];
 
 /** A stable GUID-shaped id derived from a seed (UUID v5 layout over SHA-1), so plans are reproducible. */
 export function planObjectId(seed: string): string {
@@ -30,13 +40,23 @@ export function planPassword(resourceName: string, length: number): string {
 }
 
 export function planMocks(config: BaselineConfig): pulumi.runtime.Mocks {
-  const tenantId = config.tenant.tenantId ?? planObjectId("tenant");
+  // The stack's own tenant: the program's tenant check (src/components/tenantPin.ts) passes offline, as it does
+  // against providers signed in to the right tenant.
+  const tenantId = config.tenant.tenantId;
   const initialDomain = config.tenant.initialDomain ?? config.breakglass.domain ?? "contoso.onmicrosoft.com";
+  // An adopted emergency account (breakglass.accounts[].objectId) is imported before the first up: its id is known.
+  const domain = (config.breakglass.domain ?? initialDomain).toLowerCase();
+  const adopted = new Map(
+    config.breakglass.accounts.flatMap((a) => (a.objectId ? [[`${a.name}@${domain}`.toLowerCase(), a.objectId]] : [])),
+  );
   return {
     newResource(args) {
       // Components and the stack have no provider: the engine gives them no id and no outputs of their own.
       if (!args.custom) return { id: "", state: {} };
-      const id = resourceId(args.type, args.name, args.inputs);
+      const upn = typeof args.inputs.userPrincipalName === "string" ? args.inputs.userPrincipalName.toLowerCase() : "";
+      const id =
+        (args.type === "azuread:index/user:User" ? adopted.get(upn) : undefined) ??
+        resourceId(args.type, args.name, args.inputs);
       return { id, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, id, tenantId) } };
     },
     call(args) {
@@ -95,7 +115,9 @@ export function planMocks(config: BaselineConfig): pulumi.runtime.Mocks {
 
 /** The runtime reports a failed call by the gRPC error's `details`, so the message goes there too. */
 function unanswered(token: string): Error {
-  const message = `npm run plan has no offline answer for the function ${token} (add one to src/tools/plan/mocks.ts)`;
+  const message =
+    `the plan has no offline answer for the function ${token}: it answers ${ANSWERED.join(", ")}; ` +
+    "a program that calls another function cannot be planned offline (docs/library.md; answers live in src/tools/plan/mocks.ts)";
   return Object.assign(new Error(message), { details: message });
 }
 

@@ -3,6 +3,7 @@
  * pack's violations grouped by rule. Secrets are masked and dynamic providers' code left out before anything is
  * rendered (see secrets.ts).
  */
+import { dynamicTypeToken } from "@entra-baseline/model";
 import type { PackRun, PackViolation } from "../engine/analyzer";
 import type { RecordedResource } from "../engine/runProgram";
 import { DYNAMIC_PROVIDER_KEY, SECRET_PLACEHOLDER, displayProperties } from "../engine/secrets";
@@ -26,6 +27,8 @@ export interface PlanJson {
   warnings: { path: string; message: string }[];
   resources: PlanJsonResource[];
   policy?: PolicyJson;
+  /** `--preflight`: adopt's preflight of the planned stack (docs/adopt.md). */
+  preflight?: unknown;
 }
 
 export interface PolicyJson {
@@ -89,6 +92,8 @@ export function renderTree(resources: RecordedResource[], stackUrn: string): str
       for (const [key, value] of Object.entries(displayProperties(r.inputs))) {
         lines.push(`${inner}${kids.length > 0 ? "│" : " "}     ${key}: ${formatValue(value)}`);
       }
+      const notes = r.type === FIDO2_POLICY_TYPE ? fido2PlanNotes(r.inputs) : [];
+      for (const note of notes) lines.push(`${inner}${kids.length > 0 ? "│" : " "}     note: ${note}`);
     }
     kids.forEach((k, i) => walk(k, inner, i === kids.length - 1, false));
   };
@@ -97,6 +102,36 @@ export function renderTree(resources: RecordedResource[], stackUrn: string): str
     lines.push("");
   }
   return lines.join("\n").trimEnd();
+}
+
+const FIDO2_POLICY_TYPE = dynamicTypeToken("fido2MethodPolicy");
+
+/**
+ * What the FIDO2 resource changes for people other than the emergency accounts (src/components/breakglass/
+ * fido2MethodPolicy.ts; its props use Graph's field names). There is one FIDO2 policy per tenant: the plan says so.
+ */
+export function fido2PlanNotes(inputs: Record<string, unknown>): string[] {
+  const profile = inputs.profile as { name?: unknown } | undefined;
+  const wide = (inputs.tenantWide ?? {}) as {
+    isAttestationEnforced?: boolean;
+    keyRestrictions?: { isEnforced?: boolean; aaGuids?: unknown[] };
+  };
+  const settings: string[] = [];
+  if (typeof wide.isAttestationEnforced === "boolean")
+    settings.push(wide.isAttestationEnforced ? "attestation enforced" : "attestation not enforced");
+  if (wide.keyRestrictions !== undefined) {
+    const models = wide.keyRestrictions.aaGuids ?? [];
+    settings.push(
+      wide.keyRestrictions.isEnforced === true
+        ? `only the models ${models.map(String).join(", ")}`
+        : "no model restriction (the allow-list is switched off)",
+    );
+  }
+  return [
+    `in tenants with passkey profiles, the emergency group gets its own profile ${JSON.stringify(profile?.name ?? "")}; nobody else's settings change`,
+    `in tenants without passkey profiles, these tenant-wide settings apply to every FIDO2 user: ${settings.length > 0 ? settings.join("; ") : "none: only the emergency group is added"}`,
+    `in every tenant: FIDO2 ${inputs.state === "enabled" ? "enabled" : "state as declared"}${inputs.isSelfServiceRegistrationAllowed === true ? " with self-service registration" : ""}, for every target the policy already lists`,
+  ];
 }
 
 const MAX_VALUE_WIDTH = 110;

@@ -4,13 +4,15 @@
  *   npm run review -- --workspace <workspace GUID or resource id>      # online, last 7 days
  *   npm run review -- --rows examples/pim-activations.sample.json      # offline, from a rows file
  *
- * Ticket pattern and working hours come from the stack's config (--stack NAME → Pulumi.NAME.yaml, default prod). Exit codes
+ * Ticket pattern, working hours, the Log Analytics host (tenant.cloud) and the tenant a token must be for come from
+ * the stack's config (--stack NAME → Pulumi.NAME.yaml, default prod). Exit codes
  * as plan and check: 0 review written; 2 bad input (arguments, stack file or rows file, an output file that cannot
  * be written); 3 the workspace query (or the review itself) failed.
  */
 import * as path from "node:path";
 import { Command } from "commander";
-import { pimEventsQuery } from "@entra-baseline/model";
+import { pimEventsQuery, type Endpoints } from "@entra-baseline/model";
+import { GraphError } from "../../graph/client";
 import { configureCommand, parseArguments } from "../../cli/command";
 import { RunFailure, UserInputError } from "../../cli/errors";
 import { EXIT } from "../../cli/exitCodes";
@@ -23,23 +25,28 @@ import { renderReviewHtml } from "./html";
 import { renderReviewMarkdown } from "./markdown";
 import { queryPimEvents } from "./query";
 import { buildPimReview, type WorkingHours } from "./review";
-import { readRowsFile, RowsError, type PimEventRow } from "./rows";
+import { readRowsFile, type PimEventRow } from "./rows";
 
 interface ReviewSettings {
   ticketPattern: string;
   minActiveDays: number;
   workingHours: WorkingHours;
   existingWorkspaceId?: string;
+  /** The Log Analytics host and login authority of the stack's cloud (tenant.cloud). */
+  endpoints: Pick<Endpoints, "logAnalytics" | "login">;
+  tenantId: string;
 }
 
 /** Reads the review's settings from the stack's config (Pulumi.<stack>.yaml in `cwd`), as plan and audit do. */
 export function readReviewSettings(cwd: string, stack: string | undefined): ReviewSettings {
-  const { monitoring } = requireStackConfig(cwd, stack).config;
+  const { monitoring, endpoints, tenant } = requireStackConfig(cwd, stack).config;
   return {
     ticketPattern: monitoring.routineJitUse.ticketPattern,
     minActiveDays: monitoring.routineJitUse.minActiveDays,
     workingHours: monitoring.workingHours,
     existingWorkspaceId: monitoring.existingWorkspaceId,
+    endpoints: { logAnalytics: endpoints.logAnalytics, login: endpoints.login },
+    tenantId: tenant.tenantId,
   };
 }
 
@@ -48,7 +55,6 @@ interface ReviewFlags extends StackFlags {
   rows?: string;
   out?: string;
   json?: string | true;
-  endpoint?: string;
   printQuery?: boolean;
   html?: string;
 }
@@ -69,7 +75,6 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         "--json [file]",
         "also write the review as JSON to this file; without a file (or -): print the JSON on stdout instead of the Markdown",
       )
-      .option("--endpoint <url>", "Log Analytics endpoint (national clouds)")
       .option("--print-query", "print the KQL the review runs and exit")
       .option("--html <file>", "also write the review as one self-contained HTML page with charts to <file>"),
     "review",
@@ -99,9 +104,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const workspace = opts.workspace ?? settings.existingWorkspaceId;
     if (!workspace) throw new UserInputError("no workspace: pass --workspace <id> (or --rows <file> to work offline)");
     try {
-      rows = await queryPimEvents({ workspace, query, endpoint: opts.endpoint });
+      // The stack's cloud gives the host, its tenant the only tenant a token may be for.
+      rows = await queryPimEvents({ workspace, query, endpoints: settings.endpoints, tenantId: settings.tenantId });
     } catch (e) {
-      if (e instanceof RowsError) throw e;
+      if (e instanceof UserInputError || e instanceof RunFailure) throw e;
+      // A token of another tenant (or none) is the credential's to fix: exit 2, as the audit does.
+      if (e instanceof GraphError && e.method === "AUTH") throw new UserInputError(e.message, { cause: e });
       throw new RunFailure(`querying ${workspace} failed: ${(e as Error).message}`, { cause: e });
     }
   }

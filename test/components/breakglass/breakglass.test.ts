@@ -3,12 +3,18 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { Breakglass, breakglassDomain } from "../../../src/components/breakglass";
+import {
+  Breakglass,
+  breakglassDomain,
+  exclusionGroupOwners,
+  tenantWideSettings,
+} from "../../../src/components/breakglass";
 import { PASSWORD_SYMBOLS } from "../../../src/components/breakglass/password";
 import { validateConfig, type BaselineConfig } from "../../../src/config/validate";
 import { dynamicTypeToken, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
 import { rawConfig } from "../../support/stack";
 import { promiseOf, runProgram, type ProgramRun } from "../../support/pulumiMocks";
+import { PUBLIC_CONNECTION } from "../../support/fakes/loopbackGraph";
 
 function config(mutate: (raw: Record<string, any>) => void = () => undefined): BaselineConfig {
   const raw = rawConfig();
@@ -101,6 +107,31 @@ describe("Breakglass component", () => {
       expect(await pulumi.isSecret(o as pulumi.Output<unknown>)).toBe(false);
   });
 
+  it("gives an adopted account that keeps its password neither a generator nor a password input", async () => {
+    const adopted = "0b5e0000-0000-4000-8000-000000000001";
+    const { run } = await declare(
+      config((raw) => {
+        delete raw.breakglass.count;
+        raw.breakglass.accounts = [
+          { name: "bg-kept", objectId: adopted }, // password defaults to keepExisting for an adopted account
+          { name: "bg-rotated", objectId: "0b5e0000-0000-4000-8000-000000000002", password: "generate" },
+        ];
+      }),
+    );
+    const users = run.constructed.filter((c) => c.type === providerTypes.user);
+    const kept = users.find((u) => u.name === "breakglass-bg-kept")!;
+    const rotated = users.find((u) => u.name === "breakglass-bg-rotated")!;
+    expect(kept.props.password).toBeUndefined();
+    expect(run.ofType(providerTypes.user).find((u) => u.name === "breakglass-bg-kept")!.inputs).not.toHaveProperty(
+      "password",
+    );
+    expect(await pulumi.isSecret(rotated.props.password as pulumi.Output<string>)).toBe(true);
+    expect(run.ofType(providerTypes.randomPassword).map((p) => p.name)).toEqual(["breakglass-bg-rotated-password"]);
+    // Still protected, retained and permanent Global Administrator.
+    expect(kept.opts).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(run.ofType(providerTypes.directoryRoleAssignment)).toHaveLength(2);
+  });
+
   it("protects and retains every part of the bypass: users, passwords, GA assignments, group", async () => {
     const { run } = await declare(config());
     const kept = run.constructed.filter((c) => PROTECTED_TYPES.includes(c.type as never));
@@ -141,19 +172,78 @@ describe("Breakglass component", () => {
     expect(await promiseOf(component.objectIds)).toEqual(userIds(run));
   });
 
-  it("enables FIDO2 for the group with the configured attestation and allow-list", async () => {
+  it("makes the emergency accounts the exclusion group's owners, never the deploying identity", async () => {
+    const { run } = await declare(config());
+    const [group] = run.ofType(providerTypes.group);
+    // Declared explicitly: left out, azuread would make the caller (the CI identity) the owner.
+    expect([...group!.inputs.owners].sort()).toEqual(userIds(run).sort());
+    expect(run.calls.map((c) => c.token)).not.toContain("azuread:index/getClientConfig:getClientConfig");
+  });
+
+  it("gives the exclusion group the owners breakglass.groupOwners declares, in lower case", async () => {
+    const owner = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";
+    const { run } = await declare(config((c) => (c.breakglass.groupOwners = [owner])));
+    const [group] = run.ofType(providerTypes.group);
+    expect(group!.inputs.owners).toEqual([owner.toLowerCase()]);
+  });
+
+  it("refuses an empty owner list even if validation was bypassed (azuread would make the caller the owner)", () => {
+    expect(() => exclusionGroupOwners([], [])).toThrow(/breakglass\.groupOwners is empty/);
+  });
+
+  it("enables FIDO2 for the group: its own passkey profile, and no tenant-wide setting unless declared", async () => {
     const { run } = await declare(config());
     const [fido2] = run.ofType(dynamicTypeToken("fido2MethodPolicy"));
     const [group] = run.ofType(providerTypes.group);
     expect(fido2!.inputs).toMatchObject({
-      graphEndpoint: "https://graph.microsoft.com",
+      ...PUBLIC_CONNECTION,
       state: "enabled",
       targetGroupId: group!.id,
-      isAttestationEnforced: true,
       isSelfServiceRegistrationAllowed: true,
-      aaGuids: ["cb69481e-8ff7-4039-93ec-0a2729a154a8", "ee882879-721c-4913-9775-3dfcce97072a"],
+      profile: {
+        name: "Emergency access keys",
+        attestationEnforcement: "registrationOnly",
+        passkeyTypes: "deviceBound",
+        keyRestrictions: {
+          isEnforced: true,
+          enforcementType: "allow",
+          aaGuids: ["cb69481e-8ff7-4039-93ec-0a2729a154a8", "ee882879-721c-4913-9775-3dfcce97072a"],
+        },
+      },
+      tenantWide: {},
     });
+    expect(fido2!.inputs).not.toHaveProperty("isAttestationEnforced");
     expect(typeof fido2!.inputs.__provider).toBe("string");
+  });
+
+  it("passes the declared tenant-wide settings in Graph's field names", async () => {
+    const { run } = await declare(
+      config((c) => {
+        c.breakglass.fido2.profile.passkeyTypes = ["synced", "deviceBound"];
+        c.breakglass.fido2.profile.enforceAttestation = false;
+        c.breakglass.fido2.tenantWide = {
+          enforceAttestation: true,
+          aaguids: ["CB69481E-8FF7-4039-93EC-0A2729A154A8"],
+          acknowledgeRestrictsEveryone: true,
+        };
+      }),
+    );
+    const [fido2] = run.ofType(dynamicTypeToken("fido2MethodPolicy"));
+    expect(fido2!.inputs.profile).toMatchObject({
+      attestationEnforcement: "disabled",
+      passkeyTypes: "deviceBound,synced",
+    });
+    expect(fido2!.inputs.tenantWide).toEqual({
+      isAttestationEnforced: true,
+      keyRestrictions: {
+        isEnforced: true,
+        enforcementType: "allow",
+        aaGuids: ["cb69481e-8ff7-4039-93ec-0a2729a154a8"],
+      },
+    });
+    expect(tenantWideSettings({ aaguids: [], acknowledgeRestrictsEveryone: false })).toEqual({
+      keyRestrictions: { isEnforced: false },
+    });
   });
 
   it("declares explicit accounts under their own names", async () => {

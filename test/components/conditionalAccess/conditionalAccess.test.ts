@@ -25,6 +25,7 @@ import {
 } from "@entra-baseline/model";
 import { rawConfig } from "../../support/stack";
 import { promiseOf, runProgram } from "../../support/pulumiMocks";
+import { PUBLIC_CONNECTION } from "../../support/fakes/loopbackGraph";
 
 const GRAPH_CA = dynamicTypeToken("graphConditionalAccessPolicy");
 const CONTEXT = dynamicTypeToken("authenticationContext");
@@ -47,6 +48,7 @@ async function declare(cfg: BaselineConfig, extra: (groupId: pulumi.Output<strin
       conditionalAccess: cfg.conditionalAccess,
       activationContexts: activationContexts(cfg),
       exclusionGroupId: breakglass.groupObjectId,
+      tenantId: cfg.tenant.tenantId,
       endpoints: cfg.endpoints,
     });
     extra(breakglass.groupObjectId);
@@ -67,7 +69,7 @@ describe("ConditionalAccessBaseline", () => {
     expect(context!.inputs).toMatchObject({
       contextId: "c7",
       isAvailable: true,
-      graphEndpoint: "https://graph.microsoft.com",
+      ...PUBLIC_CONNECTION,
     });
     const [policy] = run.ofType(GRAPH_CA);
     expect(policy!.inputs).toMatchObject({
@@ -86,6 +88,16 @@ describe("ConditionalAccessBaseline", () => {
         },
       },
     });
+  });
+
+  it("takes over an authentication context in use only when conditionalAccess.adoptAuthenticationContext says so", async () => {
+    const contextOf = async (cfg: BaselineConfig) => (await declare(cfg)).run.ofType(CONTEXT)[0]!.inputs;
+    expect(await contextOf(config())).toMatchObject({ adoptExisting: false });
+    expect(
+      await contextOf(
+        config((c) => (c.conditionalAccess = { ...c.conditionalAccess, adoptAuthenticationContext: true })),
+      ),
+    ).toMatchObject({ adoptExisting: true });
   });
 
   it("orders the policy after the context it targets, and exposes the context for PIM to depend on", async () => {
@@ -247,6 +259,7 @@ describe("ConditionalAccessBaseline", () => {
           conditionalAccess: cfg.conditionalAccess,
           activationContexts: [{ contextId: "c1", strength: "mfa" }],
           exclusionGroupId: "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d",
+          tenantId: cfg.tenant.tenantId,
           endpoints: cfg.endpoints,
         }),
     ).toThrow(/must be declared inside a Pulumi stack/);

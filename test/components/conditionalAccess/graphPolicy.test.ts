@@ -19,7 +19,7 @@ import {
 } from "../../../src/components/conditionalAccess/graphPolicy";
 import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
 import { graphError, type FakeGraph } from "../../support/fakes/graphServer";
-import { graphTest } from "../../support/fakes/loopbackGraph";
+import { graphTest, loopbackConnection } from "../../support/fakes/loopbackGraph";
 import { CA_ROUTES, FakeConditionalAccess } from "../../support/fakes/conditionalAccess";
 
 const GROUP = "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d";
@@ -32,7 +32,7 @@ const it = graphTest.extend<{ fake: FakeConditionalAccess }>({
 function policyProps(graph: FakeGraph, state: GraphCaPolicyProps["state"] = "enabled"): GraphCaPolicyProps {
   const body = activationPolicyBody("c1", state, "phishingResistant");
   return {
-    graphEndpoint: graph.url,
+    ...loopbackConnection(graph.url),
     ...body,
     conditions: { ...body.conditions, users: { ...body.conditions.users, excludeGroups: [GROUP] } },
   };
@@ -202,7 +202,7 @@ describe.concurrent("GraphConditionalAccessPolicy provider", () => {
 
 describe.concurrent("AuthenticationContext provider", () => {
   const props = (graph: FakeGraph): AuthenticationContextProps => ({
-    graphEndpoint: graph.url,
+    ...loopbackConnection(graph.url),
     contextId: "c7",
     displayName: "Privileged role activation",
     description: "Required by PIM",
@@ -224,7 +224,8 @@ describe.concurrent("AuthenticationContext provider", () => {
       description: "Required by PIM",
       isAvailable: true,
     });
-    expect(graph.requests.map((r) => r.method)).toEqual(["GET", "PATCH", "GET"]);
+    // GET the context, GET the CA policies (nobody else uses c7: test/components/conditionalAccess/authenticationContext.test.ts), PATCH, read back.
+    expect(graph.requests.map((r) => r.method)).toEqual(["GET", "GET", "PATCH", "GET"]);
   });
 
   it("leaves a compliant context alone", async ({ graph, fake, expect }) => {
@@ -251,16 +252,23 @@ describe.concurrent("AuthenticationContext provider", () => {
     expect(fake.contexts.get("c7")!.isAvailable).toBe(true);
   });
 
-  it("replaces on a new context id and ignores the endpoint", async ({ graph, expect }) => {
+  it("replaces on a new context id; a new connection updates it in place, never replaces it", async ({
+    graph,
+    expect,
+  }) => {
     expect(
       await authenticationContextProvider.diff!("c7", props(graph), { ...props(graph), contextId: "c8" }),
     ).toMatchObject({ changes: true, replaces: ["contextId"] });
+    expect(await authenticationContextProvider.diff!("c7", props(graph), props(graph))).toMatchObject({
+      changes: false,
+    });
     expect(
       await authenticationContextProvider.diff!("c7", props(graph), {
         ...props(graph),
         graphEndpoint: "https://graph.microsoft.us",
+        loginEndpoint: "https://login.microsoftonline.us",
       }),
-    ).toMatchObject({ changes: false });
+    ).toMatchObject({ changes: true, replaces: [] });
   });
 
   it("leaves the context in the tenant on delete: PIM may still require it", async ({ graph, fake, expect }) => {

@@ -6,10 +6,9 @@
  */
 import * as fs from "node:fs";
 import { beforeAll, describe } from "vitest";
-import { FIDO2_POLICY_PATH } from "../../../src/components/breakglass/fido2MethodPolicy";
 import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
 import type { FakeGraph } from "../../support/fakes/graphServer";
-import { graphTest as it } from "../../support/fakes/loopbackGraph";
+import { graphTest as it, loopbackConnection } from "../../support/fakes/loopbackGraph";
 import {
   expectPortableProviderText,
   runSerialized,
@@ -18,6 +17,8 @@ import {
   type SerializedFrom,
 } from "../../support/fakes/serializedProvider";
 import { CA_ROUTES, FakeConditionalAccess } from "../../support/fakes/conditionalAccess";
+import { FakeFido2Policy, profileConfiguration } from "../../support/fakes/fido2Policy";
+import { OTHER_TENANT_ID, TEST_TENANT_ID } from "../../support/fakes/azureCli";
 
 const GROUP = "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d";
 
@@ -48,7 +49,7 @@ function inputs(name: ProviderName, graph: FakeGraph): Record<string, unknown> {
   switch (name) {
     case "authenticationContext":
       return {
-        graphEndpoint: graph.url,
+        ...loopbackConnection(graph.url),
         contextId: "c9",
         displayName: "Privileged role activation",
         description: "PIM",
@@ -57,45 +58,67 @@ function inputs(name: ProviderName, graph: FakeGraph): Record<string, unknown> {
     case "graphConditionalAccessPolicy": {
       const body = activationPolicyBody("c9", "enabled", "phishingResistant");
       return {
-        graphEndpoint: graph.url,
+        ...loopbackConnection(graph.url),
         ...body,
         conditions: { ...body.conditions, users: { includeUsers: ["All"], excludeGroups: [GROUP] } },
       };
     }
     case "fido2MethodPolicy":
       return {
-        graphEndpoint: graph.url,
+        ...loopbackConnection(graph.url),
         state: "enabled",
         targetGroupId: GROUP,
-        isAttestationEnforced: true,
         isSelfServiceRegistrationAllowed: true,
-        aaGuids: [],
+        profile: {
+          name: "Emergency access keys",
+          attestationEnforcement: "registrationOnly",
+          passkeyTypes: "deviceBound",
+          keyRestrictions: { isEnforced: false, enforcementType: "allow", aaGuids: [] },
+        },
+        tenantWide: { isAttestationEnforced: true },
       };
   }
 }
 
-/** CA and context routes, and a FIDO2 policy that is off for everyone but all_users. */
+/**
+ * CA and context routes, and a FIDO2 policy with passkey profiles that is off (the provider then creates the group's
+ * profile with a new id: `require("node:crypto")` inside the serialized provider).
+ */
 function installTenant(graph: FakeGraph): FakeConditionalAccess {
   const ca = new FakeConditionalAccess().install(graph);
-  let fido2: Record<string, unknown> = {
-    id: "Fido2",
-    state: "disabled",
-    isAttestationEnforced: false,
-    isSelfServiceRegistrationAllowed: false,
-    keyRestrictions: null,
-    includeTargets: [{ targetType: "group", id: "all_users" }],
-    excludeTargets: [],
-  };
-  graph.route("GET", FIDO2_POLICY_PATH, () => ({ body: fido2 }));
-  graph.route("PATCH", FIDO2_POLICY_PATH, (req) => {
-    const { "@odata.type": _t, ...patch } = req.body as Record<string, unknown>;
-    fido2 = { ...fido2, ...patch };
-    return { status: 204 };
-  });
+  new FakeFido2Policy({ ...profileConfiguration(), state: "disabled" }).install(graph);
   return ca;
 }
 
 describe.concurrent.each(SERIALIZED_FROM)("providers under closure serialization (%s)", (from) => {
+  it.for(NAMES)(
+    "%s refuses a credential of another tenant from its text, naming both, and sends nothing",
+    { timeout: 60_000 },
+    async (name, { graph, expect }) => {
+      installTenant(graph);
+      const { code, stderr } = await runSerialized(files[from][name], inputs(name, graph), {
+        FAKE_AZ_TENANT: OTHER_TENANT_ID,
+      });
+      expect(code).not.toBe(0);
+      expect(stderr).toContain(
+        `signed in to tenant ${OTHER_TENANT_ID}, but this stack governs tenant ${TEST_TENANT_ID}`,
+      );
+      expect(graph.requests).toEqual([]);
+    },
+  );
+
+  it.for(NAMES)(
+    "%s refuses props without a connection from its text (no fall-back to the public cloud)",
+    { timeout: 60_000 },
+    async (name, { graph, expect }) => {
+      const { loginEndpoint: _l, tenantId: _t, ...beforePinning } = inputs(name, graph);
+      const { code, stderr } = await runSerialized(files[from][name], beforePinning);
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/: its props record no loginEndpoint, tenantId, so it cannot tell which tenant/);
+      expect(graph.requests).toEqual([]);
+    },
+  );
+
   it.each(NAMES)("%s serializes without secrets or tokens, loading only packages by name", (name) => {
     expectPortableProviderText(fs.readFileSync(files[from][name], "utf8"));
   });
@@ -112,9 +135,8 @@ describe.concurrent.each(SERIALIZED_FROM)("providers under closure serialization
         created: { id: string; outs: Record<string, unknown> };
         read: { props: Record<string, unknown> };
       };
-      expect(read.props).toMatchObject(
-        Object.fromEntries(Object.entries(inputs(name, graph)).filter(([k]) => k !== "graphEndpoint")),
-      );
+      // Every prop, the connection included, survives serialization and comes back from a read.
+      expect(read.props).toMatchObject(inputs(name, graph));
       // The resource id is the tenant object's own id: the context id, the fixed FIDO2 configuration, the new policy's id.
       const expectedIds = {
         authenticationContext: ["c9"],

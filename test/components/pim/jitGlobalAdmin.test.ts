@@ -8,6 +8,7 @@ import { validateConfig, type BaselineConfig } from "../../../src/config/validat
 import { dynamicTypeToken, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
 import { rawConfig } from "../../support/stack";
 import { fakeObjectId, setBaselineMocks, unwrap, type MockState } from "../../support/pulumiMocks";
+import { PUBLIC_CONNECTION } from "../../support/fakes/loopbackGraph";
 
 const POLICY_TOKEN = "pulumi-nodejs:dynamic/pim:RoleManagementPolicy";
 
@@ -43,7 +44,12 @@ async function declare(pimConfig = config.pim, name = "jit-global-admin"): Promi
   const authContext = new FakeAuthenticationContext(`${name}-ctx`);
   const component = new pim.JitGlobalAdmin(
     name,
-    { pim: pimConfig, endpoints: config.endpoints, activationPrerequisites: [authContext] },
+    {
+      pim: pimConfig,
+      endpoints: config.endpoints,
+      tenantId: config.tenant.tenantId,
+      activationPrerequisites: [authContext],
+    },
     { transformations: [(args) => void options.set(args.name, args.opts) as undefined] },
   );
   await unwrap(component.eligiblePrincipalIds);
@@ -116,7 +122,7 @@ describe("JitGlobalAdmin (prod stack, mocks)", () => {
     ]);
   });
 
-  it("declares the activation policy with its own token and exactly the settings shape plus graphEndpoint", async () => {
+  it("declares the activation policy with its own token and exactly the settings shape plus the connection", async () => {
     const { state, component } = await declare();
     const [policy] = ofType(state, POLICY_TOKEN);
     expect(POLICY_TOKEN).toBe(dynamicTypeToken("roleManagementPolicy"));
@@ -140,7 +146,7 @@ describe("JitGlobalAdmin (prod stack, mocks)", () => {
       eligibilityExpiration: { required: false, maximumDuration: null },
       activeAssignmentExpiration: { required: false, maximumDuration: null },
       notificationRecipients: ["secops@contoso.com", "identity-team@contoso.com"],
-      graphEndpoint: "https://graph.microsoft.com",
+      ...PUBLIC_CONNECTION,
     });
     expect(await unwrap(component.eligiblePrincipalIds)).toEqual(
       ["adele.vance@contoso.com", "megan.bowen@contoso.com", "nestor.wilke@contoso.com"].map(fakeObjectId),
@@ -154,6 +160,13 @@ describe("JitGlobalAdmin (prod stack, mocks)", () => {
       if (name.includes("-eligible-")) expect(opts.dependsOn).toEqual([component.activationPolicy]);
     }
     expect([...options.keys()].filter((n) => n.includes("-eligible-"))).toHaveLength(3);
+  });
+
+  it("never replaces an eligibility over its justification (an adopted one keeps the reason it was granted with)", async () => {
+    const { options } = await declare();
+    const eligible = [...options].filter(([name]) => name.includes("-eligible-"));
+    expect(eligible).toHaveLength(3);
+    for (const [, opts] of eligible) expect(opts.ignoreChanges).toEqual(["justification"]);
   });
 
   it("uses object ids as given, and approver groups as groupMembers approvers", async () => {
@@ -186,6 +199,7 @@ describe("JitGlobalAdmin (prod stack, mocks)", () => {
         new pim.JitGlobalAdmin("clash", {
           pim: { ...config.pim, eligibleAdmins: ["a.b@contoso.com", "a-b@contoso.com"] },
           endpoints: config.endpoints,
+          tenantId: config.tenant.tenantId,
         }),
     ).toThrow(/pim\.eligibleAdmins: "a-b@contoso\.com" and "a\.b@contoso\.com" would both be named "a-b-contoso-com"/);
   });

@@ -9,8 +9,9 @@ import {
   type RoleManagementPolicyOutputs,
 } from "../../../src/components/pim/provider";
 import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR } from "@entra-baseline/model";
+import { FAKE_TOKEN } from "../../support/fakes/azureCli";
 import { graphError, type FakeRequest } from "../../support/fakes/graphServer";
-import { useLoopbackGraph } from "../../support/fakes/loopbackGraph";
+import { loopbackConnection, useLoopbackGraph } from "../../support/fakes/loopbackGraph";
 import { FakePimPolicies, PIM_ROUTES } from "../../support/fakes/pimPolicy";
 import { activationSettings, APPROVER_GROUP, APPROVER_USER } from "../../support/builders/activationSettings";
 
@@ -20,7 +21,7 @@ afterEach(() => {
 });
 
 function inputs(overrides: Partial<RoleManagementPolicyInputs> = {}): RoleManagementPolicyInputs {
-  return { ...activationSettings(), graphEndpoint: graph.url, ...overrides };
+  return { ...activationSettings(), ...loopbackConnection(graph.url), ...overrides };
 }
 
 function tenant(options?: ConstructorParameters<typeof FakePimPolicies>[0]): FakePimPolicies {
@@ -358,7 +359,7 @@ describe("RoleManagementPolicy provider: Graph faults", () => {
     expect(id).toBe(fake.policyIdOf());
     const lookups = graph.requestsTo("GET", PIM_ROUTES.assignments);
     expect(lookups.map((r) => r.url.searchParams.get("$skiptoken"))).toEqual([null, "1", "2"]);
-    expect(lookups.every((r) => r.headers.authorization === "Bearer fake-graph-token")).toBe(true);
+    expect(lookups.every((r) => r.headers.authorization === `Bearer ${FAKE_TOKEN}`)).toBe(true);
   });
 
   it("counts assignments over every page: a second one on a later page is still ambiguous", async () => {

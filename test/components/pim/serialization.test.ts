@@ -7,8 +7,9 @@ import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { roleManagementPolicyProvider, type RoleManagementPolicyInputs } from "../../../src/components/pim/provider";
 import { GLOBAL_ADMINISTRATOR } from "@entra-baseline/model";
+import { FAKE_TOKEN, OTHER_TENANT_ID, TEST_TENANT_ID } from "../../support/fakes/azureCli";
 import { graphError } from "../../support/fakes/graphServer";
-import { useLoopbackGraph } from "../../support/fakes/loopbackGraph";
+import { loopbackConnection, useLoopbackGraph } from "../../support/fakes/loopbackGraph";
 import { FakePimPolicies, PIM_ROUTES } from "../../support/fakes/pimPolicy";
 import {
   expectPortableProviderText,
@@ -42,7 +43,7 @@ function inputs(): RoleManagementPolicyInputs {
     eligibilityExpiration: { required: false, maximumDuration: null },
     activeAssignmentExpiration: { required: false, maximumDuration: null },
     notificationRecipients: ["secops@contoso.com"],
-    graphEndpoint: graph.url,
+    ...loopbackConnection(graph.url),
   };
 }
 
@@ -67,9 +68,32 @@ describe.each(SERIALIZED_FROM)("RoleManagementPolicy provider under closure seri
       maxActivationDuration: "PT2H",
       authenticationContextId: "c7",
       policyId: fake.policyIdOf(),
+      // The connection survives serialization and a read: refresh acts on the same tenant and cloud.
+      ...loopbackConnection(graph.url),
     });
+    expect(graph.requests.every((r) => r.headers.authorization === `Bearer ${FAKE_TOKEN}`)).toBe(true);
     expect(fake.rule("AuthenticationContext_EndUser_Assignment")).toMatchObject({ isEnabled: true, claimValue: "c7" });
     expect(graph.requestsTo("PATCH", PIM_ROUTES.rule).length).toBeGreaterThan(0);
+  });
+
+  it("refuses a credential of another tenant after serialization, naming both, and sends nothing", async () => {
+    new FakePimPolicies().install(graph);
+    graph.requests.length = 0;
+    const { code, stderr } = await runSerialized(files[from].roleManagementPolicy, inputs(), {
+      FAKE_AZ_TENANT: OTHER_TENANT_ID,
+    });
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(`signed in to tenant ${OTHER_TENANT_ID}, but this stack governs tenant ${TEST_TENANT_ID}`);
+    expect(graph.requests).toEqual([]);
+  });
+
+  it("refuses props without a connection after serialization: no fall-back to the public cloud", async () => {
+    graph.requests.length = 0;
+    const { tenantId: _t, loginEndpoint: _l, ...beforePinning } = inputs();
+    const { code, stderr } = await runSerialized(files[from].roleManagementPolicy, beforePinning);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain("RoleManagementPolicy: its props record no loginEndpoint, tenantId");
+    expect(graph.requests).toEqual([]);
   });
 
   it("keeps Graph's error text, with the missing permission, after serialization", async () => {

@@ -15,8 +15,9 @@ import {
   type SignInTable,
   TRIPWIRE,
   TRIPWIRE_RULE_KEYS,
-  tripwireQueryCoversAccount,
-  tripwireRuleProblems,
+  tripwireRuleGaps,
+  type BreakglassAccountRef,
+  type TripwireRuleFacts,
 } from "@entra-baseline/model";
 import { monitoringSchema } from "../../../src/config/schema";
 import { analyzeKql } from "../../support/kusto";
@@ -146,78 +147,94 @@ describe("log alert restrictions", () => {
 
 describe("the tripwire names every breakglass account", () => {
   const tables: SignInTable[] = ["SigninLogs", "AADNonInteractiveUserSignInLogs"];
+  const WORKSPACE = "/subscriptions/s/resourcegroups/rg/providers/microsoft.operationalinsights/workspaces/w";
+  const accountsOf = (bg: ReturnType<typeof breakglassOf>) =>
+    bg.userPrincipalNames.map((upn, i) => ({ upn, objectId: bg.objectIds[i]! }));
+  /** A rule that is the model's tripwire in every respect but, perhaps, its query. */
+  const rule = (query: string, overrides: Partial<TripwireRuleFacts> = {}): TripwireRuleFacts => ({
+    name: "breakglass-sign-in-tripwire",
+    enabled: true,
+    severity: TRIPWIRE.severity,
+    evaluationFrequency: TRIPWIRE.evaluationFrequency,
+    windowSize: TRIPWIRE.windowSize,
+    query,
+    conditions: [{ timeAggregation: "Count", operator: "GreaterThan", threshold: 0 }],
+    scopes: [WORKSPACE],
+    actionGroups: [{ key: "ag", known: true, enabled: true, receivers: 1 }],
+    ...overrides,
+  });
+  const gaps = (
+    query: string,
+    accounts: readonly BreakglassAccountRef[],
+    table: SignInTable = "SigninLogs",
+    overrides: Partial<TripwireRuleFacts> = {},
+  ) =>
+    tripwireRuleGaps(rule(query, overrides), table, {
+      accounts,
+      workspaces: { SigninLogs: [WORKSPACE], AADNonInteractiveUserSignInLogs: [WORKSPACE] },
+    });
+  const NOT_CANONICAL = /^its query is not the model's tripwire for /;
 
-  it.each(tables)("%s: a three-account config yields a query naming all three by object id and UPN", (table) => {
+  it.each(tables)("%s: a three-account config yields the canonical query, which the model accepts", (table) => {
     const bg = breakglassOf(3);
     const query = breakglassSignInQuery(table, bg);
     for (let i = 0; i < 3; i++) {
-      expect(tripwireQueryCoversAccount(query, { upn: bg.userPrincipalNames[i]!, objectId: bg.objectIds[i]! })).toBe(
-        true,
-      );
+      expect(query).toContain(bg.userPrincipalNames[i]!);
+      expect(query).toContain(bg.objectIds[i]!);
     }
+    expect(gaps(query, accountsOf(bg), table)).toEqual([]);
     expect(analyzeKql(query).errors).toEqual([]);
   });
 
-  it("an account the query does not name is reported, by what is missing", () => {
+  it("a query that leaves an account out is not the tripwire", () => {
     const three = breakglassOf(3);
     const query = breakglassSignInQuery("SigninLogs", breakglassOf(2));
-    const third = { upn: three.userPrincipalNames[2]!, objectId: three.objectIds[2]! };
-    expect(tripwireQueryCoversAccount(query, third)).toBe(false);
-    const accounts = three.userPrincipalNames.map((upn, i) => ({ upn, objectId: three.objectIds[i]! }));
-    expect(
-      tripwireRuleProblems(
-        "breakglassSignIn",
-        { query, severity: 0, enabled: true, evaluationFrequency: "PT1M" },
-        accounts,
-      ),
-    ).toEqual([
-      "Breakglass sign-in (tripwire): the query does not name breakglass account breakglass-03@contoso.onmicrosoft.com by objectId and upn",
-    ]);
+    const found = gaps(query, accountsOf(three));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(NOT_CANONICAL);
+    expect(found[0]).toContain("breakglass-03@contoso.onmicrosoft.com");
   });
 
-  it("a query matching only by UPN (or only by id) does not cover the account", () => {
-    const bg = breakglassOf(1);
-    const account = { upn: bg.userPrincipalNames[0]!, objectId: bg.objectIds[0]! };
-    expect(tripwireQueryCoversAccount(`SigninLogs | where UserPrincipalName =~ "${account.upn}"`, account)).toBe(false);
-    expect(tripwireQueryCoversAccount(`SigninLogs | where UserId == "${account.objectId}"`, account)).toBe(false);
-    expect(
-      tripwireQueryCoversAccount(
-        `SigninLogs | where UserId == "${account.objectId.toUpperCase()}" or UserPrincipalName =~ "${account.upn}"`,
-        account,
-      ),
-    ).toBe(true);
+  it("a query matching only by UPN (or only by id) is not the tripwire; the accounts' order and case do not matter", () => {
+    const bg = breakglassOf(2);
+    const accounts = accountsOf(bg);
+    const byUpn = `SigninLogs | where UserPrincipalName in~ (${accounts.map((a) => `"${a.upn}"`).join(", ")})`;
+    const byId = `SigninLogs | where UserId in~ (${accounts.map((a) => `"${a.objectId}"`).join(", ")})`;
+    expect(gaps(byUpn, accounts)).toEqual([expect.stringMatching(NOT_CANONICAL)]);
+    expect(gaps(byId, accounts)).toEqual([expect.stringMatching(NOT_CANONICAL)]);
+    const canonical = breakglassSignInQuery("SigninLogs", bg);
+    const swap = (text: string, a: string, b: string) =>
+      text.split(a).join("\u0000").split(b).join(a.toUpperCase()).split("\u0000").join(b);
+    let reordered = swap(canonical, accounts[0]!.upn, accounts[1]!.upn);
+    reordered = swap(reordered, accounts[0]!.objectId, accounts[1]!.objectId);
+    expect(reordered).not.toBe(canonical);
+    expect(gaps(reordered, accounts)).toEqual([]);
   });
 
   it("a UPN that only contains the account's UPN, or a mention in a comment, does not count", () => {
-    const account = { upn: "breakglass-01@contoso.onmicrosoft.com", objectId: "11111111-aaaa-4bbb-8ccc-111111111111" };
-    const longer = `SigninLogs | where UserId == "${account.objectId}" or UserPrincipalName =~ "x${account.upn}"`;
-    const comment = `// ${account.upn}\nSigninLogs | where UserId == "${account.objectId}"`;
-    expect(tripwireQueryCoversAccount(longer, account)).toBe(false);
-    expect(tripwireQueryCoversAccount(comment, account)).toBe(false);
+    const bg = breakglassOf(1);
+    const accounts = accountsOf(bg);
+    const canonical = breakglassSignInQuery("SigninLogs", bg);
+    const longer = canonical.replace(accounts[0]!.upn, `x${accounts[0]!.upn}`);
+    const commented = `// ${accounts[0]!.upn}\n${breakglassSignInQuery("SigninLogs", { ...bg, userPrincipalNames: ["someone@contoso.onmicrosoft.com"] })}`;
+    expect(gaps(longer, accounts)).toEqual([expect.stringMatching(NOT_CANONICAL)]);
+    expect(gaps(commented, accounts)).toEqual([expect.stringMatching(NOT_CANONICAL)]);
+    // A comment alone changes nothing: comments are not part of the compared form.
+    expect(gaps(`// reviewed 2026-11\n${canonical}`, accounts)).toEqual([]);
   });
 
   it("the rule facts the pack checks: Sev 0, enabled, every minute, the right table", () => {
     const bg = breakglassOf(2);
-    const accounts = bg.userPrincipalNames.map((upn, i) => ({ upn, objectId: bg.objectIds[i]! }));
+    const accounts = accountsOf(bg);
     const query = breakglassSignInQuery("SigninLogs", bg);
-    const good = {
-      query,
-      severity: TRIPWIRE.severity,
-      enabled: true,
-      evaluationFrequency: TRIPWIRE.evaluationFrequency,
-    };
-    expect(tripwireRuleProblems("breakglassSignIn", good, accounts, "PT5M")).toEqual([]);
-    expect(tripwireRuleProblems("breakglassSignIn", { ...good, severity: 2 }, accounts)).toEqual([
-      "Breakglass sign-in (tripwire): severity is 2, must be 0 (critical)",
+    expect(gaps(query, accounts)).toEqual([]);
+    expect(gaps(query, accounts, "SigninLogs", { severity: 2 })).toEqual(["its severity is 2, not 0 (critical)"]);
+    expect(gaps(query, accounts, "SigninLogs", { enabled: false })).toEqual(["it is not enabled (enabled false)"]);
+    expect(gaps(query, accounts, "SigninLogs", { evaluationFrequency: "PT15M" })).toEqual([
+      'it is evaluated every "PT15M", not every minute (PT1M)',
     ]);
-    expect(tripwireRuleProblems("breakglassSignIn", { ...good, enabled: false }, accounts)).toEqual([
-      "Breakglass sign-in (tripwire): the rule is not enabled",
-    ]);
-    expect(
-      tripwireRuleProblems("breakglassSignIn", { ...good, evaluationFrequency: "PT15M" }, accounts, "PT5M"),
-    ).toEqual(["Breakglass sign-in (tripwire): evaluationFrequency PT15M is slower than PT5M"]);
-    expect(tripwireRuleProblems("breakglassNonInteractiveSignIn", good, accounts)).toEqual([
-      "Breakglass non-interactive sign-in (tripwire): the query reads SigninLogs, must read AADNonInteractiveUserSignInLogs",
+    expect(gaps(query, accounts, "AADNonInteractiveUserSignInLogs")).toEqual([
+      expect.stringMatching(/^its query is not the model's tripwire for AADNonInteractiveUserSignInLogs/),
     ]);
   });
 

@@ -444,6 +444,17 @@ export const BAD_INPUTS: BadInput[] = [
     (c) => (c.breakglass.fido2.tenantWide = { aaguids: ["cb69481e-8ff7-4039-93ec-0a2729a154a8"] }),
     /^breakglass\.fido2\.tenantWide: narrows the FIDO2 settings of EVERY user of a tenant without passkey profiles/,
   ],
+  // The exclusion group's owners: an empty list would make azuread fall back to the deploying identity.
+  [
+    "an empty list of exclusion group owners",
+    (c) => (c.breakglass.groupOwners = []),
+    /^breakglass\.groupOwners: \[\] must list at least one owner; leave it out to make the emergency accounts the owners/,
+  ],
+  [
+    "an exclusion group owner that is not an object id",
+    (c) => (c.breakglass.groupOwners = ["ci-pipeline@contoso.com"]),
+    /^breakglass\.groupOwners\[0\]: "ci-pipeline@contoso\.com" must be a GUID/,
+  ],
   // Declared exceptions.
   [
     "an exception without a reason",

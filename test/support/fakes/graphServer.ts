@@ -5,6 +5,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { FAKE_TOKEN } from "./azureCli";
 
 export interface FakeRequest {
   method: string;
@@ -39,8 +40,8 @@ interface Route {
 export class FakeGraph {
   readonly requests: FakeRequest[] = [];
   private readonly routes: Route[] = [];
-  /** Bearer token the fake accepts; other tokens get 401. */
-  expectedToken = "fake-graph-token";
+  /** Bearer token the fake accepts (the fake `az`'s token for the test tenant); other tokens get 401. */
+  expectedToken = FAKE_TOKEN;
 
   constructor(private readonly server: http.Server) {}
 

@@ -1,14 +1,11 @@
 /**
- * A loopback fake of the Log Analytics query API (POST {endpoint}/workspaces/{id}/query and
- * {endpoint}{resourceId}/query, JSON `{ tables: [{ name, columns: [{name,type}], rows }] }`), over HTTPS because the
- * Azure SDK refuses to send a bearer token over plain HTTP. The certificate is self-signed and made per run.
+ * A loopback fake of the Log Analytics query API (POST {endpoint}/v1/workspaces/{id}/query and
+ * {endpoint}/v1{resourceId}/query, JSON `{ tables: [{ name, columns: [{name,type}], rows }] }`). `endpoint` is the
+ * origin, as a stack's loopback `tenant.endpoints.logAnalytics` names it (the client adds `/v1`, as Microsoft's
+ * host is `https://api.loganalytics.io` and the API's base path `/v1`). The responder may answer with a redirect.
  */
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as https from "node:https";
+import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
 
 export interface RecordedQuery {
   path: string;
@@ -22,56 +19,39 @@ export interface LogAnalyticsFake {
   close(): Promise<void>;
 }
 
-export type Responder = (request: RecordedQuery) => { status: number; body: unknown };
+export type Responder = (request: RecordedQuery) => {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+};
 
 export async function startLogAnalyticsFake(respond: Responder): Promise<LogAnalyticsFake> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "la-fake-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      path.join(dir, "key.pem"),
-      "-out",
-      path.join(dir, "cert.pem"),
-    ],
-    { stdio: "ignore" },
-  );
   const requests: RecordedQuery[] = [];
-  const server = https.createServer(
-    { key: fs.readFileSync(path.join(dir, "key.pem")), cert: fs.readFileSync(path.join(dir, "cert.pem")) },
-    (req, res) => {
-      let data = "";
-      req.on("data", (c) => (data += c));
-      req.on("end", () => {
-        const recorded: RecordedQuery = {
-          path: decodeURIComponent(req.url ?? ""),
-          authorization: req.headers.authorization,
-          body: data ? JSON.parse(data) : {},
-        };
-        requests.push(recorded);
-        const { status, body } = respond(recorded);
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(body));
-      });
-    },
-  );
+  const server = http.createServer((req, res) => {
+    let data = "";
+    req.on("data", (c) => (data += c));
+    req.on("end", () => {
+      const recorded: RecordedQuery = {
+        path: decodeURIComponent(req.url ?? ""),
+        authorization: req.headers.authorization,
+        body: data ? JSON.parse(data) : {},
+      };
+      requests.push(recorded);
+      const { status, body, headers } = respond(recorded);
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(body === undefined ? "" : JSON.stringify(body));
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `https://127.0.0.1:${port}/v1`,
+    endpoint: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

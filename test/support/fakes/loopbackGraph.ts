@@ -8,8 +8,30 @@
  *   client-side throttle key, src/graph/throttle.ts): tests that use it can run concurrently.
  */
 import { afterAll, beforeAll, test } from "vitest";
-import { useFakeAzureCli } from "./azureCli";
+import { CLOUDS } from "@entra-baseline/model";
+import type { GraphConnection } from "../../../src/graph/dynamicProvider";
+import { TEST_TENANT_ID, useFakeAzureCli } from "./azureCli";
 import { startFakeGraph, type FakeGraph } from "./graphServer";
+
+/**
+ * The connection props of a dynamic resource pointed at a loopback Graph: as a test stack's loopback
+ * `tenant.endpoints.graph` resolves (the public login host, the test tenant).
+ */
+export function loopbackConnection(graphUrl: string, tenantId = TEST_TENANT_ID): GraphConnection {
+  return { graphEndpoint: graphUrl, loginEndpoint: CLOUDS.public.login, tenantId };
+}
+
+/** The connection props a component declares for the test stack (public cloud, test tenant). */
+export const PUBLIC_CONNECTION: GraphConnection = {
+  graphEndpoint: CLOUDS.public.graph,
+  loginEndpoint: CLOUDS.public.login,
+  tenantId: TEST_TENANT_ID,
+};
+
+/** A client target for a loopback Graph, as the stack's loopback `tenant.endpoints.graph` resolves. */
+export function loopbackGraphTarget(graphUrl: string, tenantId = TEST_TENANT_ID) {
+  return { service: "graph" as const, endpoints: { graph: graphUrl, login: CLOUDS.public.login }, tenantId };
+}
 
 export function useLoopbackGraph(): FakeGraph {
   let graph: FakeGraph | undefined;

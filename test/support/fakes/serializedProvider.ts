@@ -91,13 +91,16 @@ export interface SerializedRun {
   stderr: string;
 }
 
-/** Runs a serialized provider file in a fresh node process: create(inputs), then read. */
-export function runSerialized(file: string, inputs: unknown): Promise<SerializedRun> {
+/**
+ * Runs a serialized provider file in a fresh node process: create(inputs), then read. `env` adds to the process
+ * environment (e.g. FAKE_AZ_TENANT: a credential signed in to another tenant).
+ */
+export function runSerialized(file: string, inputs: unknown, env: Record<string, string> = {}): Promise<SerializedRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ["-e", HOST, file, JSON.stringify(inputs)],
-      { cwd: ROOT, env: process.env, timeout: 60_000 },
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );

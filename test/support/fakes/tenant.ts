@@ -24,6 +24,7 @@ import { activationPolicyBody } from "../../../src/components/conditionalAccess/
 import { validConfig } from "../stack";
 import { activationContexts, roleActivationSettings } from "../../../src/config/activationSettings";
 import { managedRoles } from "../../../src/config/managedRoles";
+import { FIDO2_PATH, profileConfiguration } from "./fido2Policy";
 import { FakePimPolicies } from "./pimPolicy";
 import { graphError, startFakeGraph, type FakeGraph, type FakeRequest, type FakeResponse } from "./graphServer";
 import * as path from "node:path";
@@ -64,6 +65,8 @@ export interface TenantData {
   groupAssignmentInstances: Json[];
   groupEligibilityInstances: Json[];
   authenticationContexts: Json[];
+  /** The FIDO2 authentication-method configuration (GET …/authenticationMethodConfigurations/fido2). */
+  fido2Policy: Json;
   /** Custom role definitions (isBuiltIn false). */
   roleDefinitions: Json[];
   diagnosticSettings: Json[];
@@ -73,6 +76,10 @@ export interface TenantData {
   dataCollectionRules: Json[];
   actionGroups: Json[];
   scheduledQueryRules: Json[];
+  /** `GET /organization`'s one item (id = tenant id, verifiedDomains); absent: the route answers 404. */
+  organization?: Json;
+  /** userRegistrationDetails by user id (a user without an entry is not in the report). */
+  registrationDetails?: Record<string, Json>;
 }
 
 export const WORKSPACE_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/law-entra-baseline-prod`;
@@ -289,6 +296,32 @@ export function tripwireRule(
   };
 }
 
+export const EMERGENCY_PROFILE_ID = "ef000000-0000-4000-8000-0000000000ef";
+
+/** A passkey-profile tenant whose emergency group has the profile the stack declares (as the program leaves it). */
+export function emergencyProfileConfiguration(config: BaselineConfig, groupId: string): Json {
+  const base = profileConfiguration();
+  const p = config.breakglass.fido2.profile;
+  (base.includeTargets as Json[]).push({
+    targetType: "group",
+    id: groupId,
+    isRegistrationRequired: false,
+    allowedPasskeyProfiles: [EMERGENCY_PROFILE_ID],
+  });
+  (base.passkeyProfiles as Json[]).push({
+    id: EMERGENCY_PROFILE_ID,
+    name: p.name,
+    passkeyTypes: p.passkeyTypes.join(","),
+    attestationEnforcement: p.enforceAttestation ? "registrationOnly" : "disabled",
+    keyRestrictions: {
+      isEnforced: p.aaguids.length > 0,
+      enforcementType: "allow",
+      aaGuids: p.aaguids.map((a) => a.toLowerCase()),
+    },
+  });
+  return base;
+}
+
 /** A tenant that matches `config` exactly: the audit must find nothing in it. */
 export function healthyTenant(config: BaselineConfig): TenantData {
   let n = 1;
@@ -394,6 +427,7 @@ export function healthyTenant(config: BaselineConfig): TenantData {
         ],
       ]),
     ),
+    fido2Policy: emergencyProfileConfiguration(config, group.id),
     pimRules,
     rolePolicies,
     groupPolicies: {},
@@ -539,6 +573,7 @@ export class FakeTenant {
       if (!group) return { status: 404, body: graphError("Request_ResourceNotFound", "no such group") };
       return { body: { value: (group.owners ?? []).map((o) => this.memberObject(o)) } };
     });
+    g.route("GET", FIDO2_PATH, () => ({ body: this.data.fido2Policy }));
     g.route("GET", "/v1.0/identity/conditionalAccess/authenticationContextClassReferences", () => ({
       body: { value: this.data.authenticationContexts },
     }));
@@ -562,10 +597,22 @@ export class FakeTenant {
       const id = req.url.pathname.split("/")[3]!;
       if (!this.usersById.has(id.toLowerCase()))
         return { status: 404, body: graphError("Request_ResourceNotFound", "no such user") };
+      // Transitively, as Graph answers: the groups the user is in, and the groups those are in.
+      const within = new Set<string>();
+      const walk = (memberId: string) => {
+        for (const x of this.data.groups) {
+          const gid = String(x.id).toLowerCase();
+          if (!within.has(gid) && x.members.some((m) => m.toLowerCase() === memberId.toLowerCase())) {
+            within.add(gid);
+            walk(gid);
+          }
+        }
+      };
+      walk(id);
       return {
         body: {
           value: this.data.groups
-            .filter((x) => x.members.includes(id))
+            .filter((x) => within.has(String(x.id).toLowerCase()))
             .map((x) => ({
               "@odata.type": "#microsoft.graph.group",
               id: x.id,
@@ -596,6 +643,20 @@ export class FakeTenant {
     roleRoute("roleAssignmentScheduleInstances", () => this.data.assignmentInstances);
     roleRoute("roleAssignmentSchedules", () => this.data.assignmentSchedules);
     roleRoute("roleEligibilityScheduleInstances", () => this.data.eligibilityInstances);
+
+    // Read by npm run adopt (src/tools/adopt/read.ts).
+    g.route("GET", "/v1.0/organization", () =>
+      this.data.organization
+        ? { body: { value: [this.data.organization] } }
+        : { status: 404, body: graphError("Request_ResourceNotFound", "fake: no organization configured") },
+    );
+    g.route("GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", (req) => {
+      const id = /^id eq '([^']+)'$/.exec(req.url.searchParams.get("$filter") ?? "")?.[1]?.toLowerCase();
+      if (!id)
+        return { status: 400, body: graphError("BadRequest", "fake: userRegistrationDetails needs an id filter") };
+      const details = this.data.registrationDetails?.[id];
+      return { body: { value: details ? [details] : [] } };
+    });
 
     const a = this.arm;
     a.route("GET", "/providers/microsoft.aadiam/diagnosticSettings", (req) =>

@@ -11,6 +11,8 @@ import {
   type StackValidationPolicy,
 } from "@pulumi/policy";
 import { SECRET_SIG, SECRET_SIG_KEY, type PlannedResource } from "../../../src/tools/engine/analyzer";
+import { worldConfig, type RawMutation } from "../world/config";
+import { worldPackConfig, worldStack, type Mode } from "../world/stack";
 
 export interface Reported {
   message: string;
@@ -95,4 +97,25 @@ export function mutate(stack: PlannedResource[], change: (stack: PlannedResource
   const copy = JSON.parse(JSON.stringify(stack)) as PlannedResource[];
   change(copy);
   return copy;
+}
+
+/**
+ * One rule over the world every guarantee case starts from (test/support/world): its compliant stack in either mode,
+ * and the rule's pack config as `npm run plan` derives it from the world's config (optionally changed first).
+ */
+export function ruleOnWorld(policy: StackValidationPolicy, mutateConfig?: RawMutation) {
+  const config = worldConfig(mutateConfig);
+  const packConfig: Record<string, unknown> = worldPackConfig(config)[policy.name] ?? {};
+  return {
+    config,
+    packConfig,
+    /** A fresh compliant stack, with `change` applied. */
+    stack: (mode: Mode, change?: (stack: PlannedResource[]) => void): PlannedResource[] => {
+      const stack = worldStack(config, mode);
+      change?.(stack);
+      return stack;
+    },
+    run: (stack: PlannedResource[], cfg: Record<string, unknown> = packConfig): Promise<string[]> =>
+      runStackPolicy(policy, stack, cfg).then(messages),
+  };
 }

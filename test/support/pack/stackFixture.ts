@@ -200,6 +200,8 @@ export function compliantStack(shape: StackShape): PlannedResource[] {
       activeAssignmentExpiration: { required: true, maximumDuration: "P15D" },
       notificationRecipients: ["secops@contoso.com"],
       graphEndpoint: "https://graph.microsoft.com",
+      loginEndpoint: "https://login.microsoftonline.com",
+      tenantId: "11111111-2222-3333-4444-555555555555",
       __provider: "exports.handler = …",
     }),
     "authenticationContextId",

@@ -27,6 +27,7 @@ import {
   assignmentInstance,
   assignmentSchedule,
   eligibilityInstance,
+  EMERGENCY_PROFILE_ID,
   guid,
   table,
   user,
@@ -61,6 +62,10 @@ const AU = "a0000000-0000-4000-8000-0000000000a0";
 const ADMINS_GROUP = "9a000000-0000-4000-8000-00000000009a";
 const CUSTOM_ROLE = "c0570000-0000-4000-8000-000000000c05";
 const FUTURE = "2099-01-01T00:00:00Z";
+const EVIL_GROUP = "e7333333-0000-4000-8000-00000000e733";
+/** The key models the test stack declares (breakglass.fido2.profile.aaguids). */
+const DECLARED_AAGUIDS = ["cb69481e-8ff7-4039-93ec-0a2729a154a8", "ee882879-721c-4913-9775-3dfcce97072a"];
+const OTHER_AAGUID = "2fc0579f-8113-47ea-b116-bb5a8db9202a";
 
 // ——— stack helpers ———
 
@@ -105,6 +110,14 @@ function tripwire(s: PlannedResource[], which: "sign-in" | "non-interactive-sign
   return byName(s, `monitoring-breakglass-${which}-tripwire`);
 }
 
+function fido2Resource(s: PlannedResource[]): PlannedResource {
+  return byName(s, "breakglass-fido2");
+}
+
+function fido2Profile(s: PlannedResource[]): Record<string, unknown> {
+  return fido2Resource(s).inputs.profile as Record<string, unknown>;
+}
+
 function firstCondition(r: PlannedResource): Record<string, unknown> {
   return (r.inputs.criteria as { allOf: Record<string, unknown>[] }).allOf[0]!;
 }
@@ -145,6 +158,22 @@ function caUsers(p: Json): Json {
 
 function tenantTripwire(t: TenantData, i = 0): Json {
   return t.scheduledQueryRules[i]!.properties as Json;
+}
+
+function bgGroupId(t: TenantData): string {
+  return String(t.groups[0]!.id);
+}
+
+function emergencyTarget(t: TenantData): Json {
+  const target = (t.fido2Policy.includeTargets as Json[]).find((x) => x.id === bgGroupId(t));
+  if (!target) throw new Error("no FIDO2 target for the emergency group");
+  return target;
+}
+
+function emergencyProfile(t: TenantData): Json {
+  const profile = (t.fido2Policy.passkeyProfiles as Json[]).find((p) => p.id === EMERGENCY_PROFILE_ID);
+  if (!profile) throw new Error("no emergency passkey profile");
+  return profile;
 }
 
 function bgIds(t: TenantData): string[] {
@@ -1930,6 +1959,125 @@ export const CASES: readonly GuaranteeCase[] = [
     },
   },
 
+  // ——— 7. The emergency accounts keep their FIDO2 keys ———
+  {
+    name: "the FIDO2 method is disabled",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "violation",
+    stack: (s) => void (fido2Resource(s).inputs.state = "disabled"),
+    tenant: (t) => void (t.fido2Policy.state = "disabled"),
+  },
+  {
+    name: "the FIDO2 method targets another group than the emergency group",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "violation",
+    stack: (s) => void (fido2Resource(s).inputs.targetGroupId = EVIL_GROUP),
+    tenant: (t) => void (emergencyTarget(t).id = EVIL_GROUP),
+  },
+  {
+    name: "the emergency group is excluded from the FIDO2 method",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "violation",
+    tenant: (t) => void (t.fido2Policy.excludeTargets as Json[]).push({ targetType: "group", id: bgGroupId(t) }),
+  },
+  {
+    name: "the emergency profile also allows synced passkeys, which the stack does not declare",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "violation",
+    stack: (s) => void (fido2Profile(s).passkeyTypes = "deviceBound,synced"),
+    tenant: (t) => void (emergencyProfile(t).passkeyTypes = "deviceBound,synced"),
+  },
+  {
+    name: "the emergency profile does not enforce attestation",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "violation",
+    stack: (s) => void (fido2Profile(s).attestationEnforcement = "disabled"),
+    tenant: (t) => void (emergencyProfile(t).attestationEnforcement = "disabled"),
+  },
+  {
+    name: "the emergency profile's allow-list leaves out a declared key model",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "violation",
+    stack: (s) =>
+      void (fido2Profile(s).keyRestrictions = { isEnforced: true, enforcementType: "allow", aaGuids: [OTHER_AAGUID] }),
+    tenant: (t) =>
+      void (emergencyProfile(t).keyRestrictions = {
+        isEnforced: true,
+        enforcementType: "allow",
+        aaGuids: [OTHER_AAGUID],
+      }),
+  },
+  {
+    name: "the emergency profile blocks the declared key models",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "violation",
+    stack: (s) =>
+      void (fido2Profile(s).keyRestrictions = {
+        isEnforced: true,
+        enforcementType: "block",
+        aaGuids: [...DECLARED_AAGUIDS],
+      }),
+    tenant: (t) =>
+      void (emergencyProfile(t).keyRestrictions = {
+        isEnforced: true,
+        enforcementType: "block",
+        aaGuids: [...DECLARED_AAGUIDS],
+      }),
+  },
+  {
+    name: "the emergency group's target names a passkey profile that does not exist",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "violation",
+    tenant: (t) => void (emergencyTarget(t).allowedPasskeyProfiles = ["dead0000-0000-4000-8000-00000000dead"]),
+  },
+  {
+    name: "the stack declares no FIDO2 method policy",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "violation",
+    stack: (s) => void s.splice(s.indexOf(fido2Resource(s)), 1),
+  },
+  {
+    name: "an emergency account's only key is of a model the stack does not declare",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "violation",
+    tenant: (t) => {
+      const methods = t.methods[bgIds(t)[0]!]!;
+      const key = methods.find((m) => String(m["@odata.type"]).includes("fido2"))!;
+      key.aaGuid = OTHER_AAGUID;
+      key.model = "Unknown authenticator";
+    },
+  },
+  {
+    name: "other teams' FIDO2 targets and profiles beside the emergency group's",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "clean",
+    tenant: (t) => {
+      (t.fido2Policy.includeTargets as Json[]).push({
+        targetType: "group",
+        id: "3c3c3c3c-0000-4000-8000-00000000c3c3",
+        isRegistrationRequired: false,
+        allowedPasskeyProfiles: ["00000000-0000-0000-0000-000000000001"],
+      });
+    },
+  },
+  {
+    name: "the emergency profile's allow-list in upper case and in another order",
+    rule: "FIDO2-KEEPS-KEYS",
+    verdict: "clean",
+    stack: (s) =>
+      void (fido2Profile(s).keyRestrictions = {
+        isEnforced: true,
+        enforcementType: "allow",
+        aaGuids: [...DECLARED_AAGUIDS].reverse().map((a) => a.toUpperCase()),
+      }),
+    tenant: (t) =>
+      void (emergencyProfile(t).keyRestrictions = {
+        isEnforced: true,
+        enforcementType: "allow",
+        aaGuids: [...DECLARED_AAGUIDS].reverse().map((a) => a.toUpperCase()),
+      }),
+  },
+
   // ——— 8. Nothing writes the model's objects behind its back ———
   {
     name: "a dynamic resource of the user's own that PATCHes a PIM policy",
@@ -1999,10 +2147,14 @@ export const CASES: readonly GuaranteeCase[] = [
     rule: "BREAKGLASS-ACCOUNTS",
     verdict: "clean",
     config: (raw) => {
-      raw.breakglass = { ...raw.breakglass, count: undefined, accounts: [
-        { name: "breakglass-01", objectId: "b0000000-0000-4000-8000-0000000000b1", password: "keepExisting" },
-        { name: "breakglass-02", objectId: "b0000000-0000-4000-8000-0000000000b2", password: "keepExisting" },
-      ] };
+      raw.breakglass = {
+        ...raw.breakglass,
+        count: undefined,
+        accounts: [
+          { name: "breakglass-01", objectId: "b0000000-0000-4000-8000-0000000000b1", password: "keepExisting" },
+          { name: "breakglass-02", objectId: "b0000000-0000-4000-8000-0000000000b2", password: "keepExisting" },
+        ],
+      };
       delete raw.breakglass.count;
     },
     stack: (s) => {
@@ -2021,8 +2173,19 @@ export const CASES: readonly GuaranteeCase[] = [
     verdict: "clean",
     both: true,
     config: (raw) => {
-      raw.pim.templates = { helpdesk: { maxActivationDuration: "PT8H", requireJustification: true, requireTicket: false, requireApproval: false } };
-      raw.pim.roles.push({ role: "Helpdesk Administrator", template: "helpdesk", eligibleUsers: ["megan.bowen@contoso.com"] });
+      raw.pim.templates = {
+        helpdesk: {
+          maxActivationDuration: "PT8H",
+          requireJustification: true,
+          requireTicket: false,
+          requireApproval: false,
+        },
+      };
+      raw.pim.roles.push({
+        role: "Helpdesk Administrator",
+        template: "helpdesk",
+        eligibleUsers: ["megan.bowen@contoso.com"],
+      });
     },
   },
   {
@@ -2035,7 +2198,14 @@ export const CASES: readonly GuaranteeCase[] = [
           resource(providerTypes.conditionalAccessPolicy, "finance-policy", {
             displayName: "Finance: compliant devices",
             state: "enabled",
-            conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["All"] }, users: { includedGroups: [ADMINS_GROUP], excludedGroups: [mode === "preview" ? unknownStringValue : ids.group] } },
+            conditions: {
+              clientAppTypes: ["all"],
+              applications: { includedApplications: ["All"] },
+              users: {
+                includedGroups: [ADMINS_GROUP],
+                excludedGroups: [mode === "preview" ? unknownStringValue : ids.group],
+              },
+            },
             grantControls: { operator: "OR", builtInControls: ["compliantDevice"] },
           }),
           "conditions",
@@ -2047,7 +2217,18 @@ export const CASES: readonly GuaranteeCase[] = [
         id: guid(79, "ca000000"),
         displayName: "Finance: compliant devices",
         state: "enabled",
-        conditions: { users: { includeUsers: [], excludeUsers: [], includeGroups: [ADMINS_GROUP], excludeGroups: [String(t.groups[0]!.id)], includeRoles: [], excludeRoles: [] }, applications: { includeApplications: ["All"] }, clientAppTypes: ["all"] },
+        conditions: {
+          users: {
+            includeUsers: [],
+            excludeUsers: [],
+            includeGroups: [ADMINS_GROUP],
+            excludeGroups: [String(t.groups[0]!.id)],
+            includeRoles: [],
+            excludeRoles: [],
+          },
+          applications: { includeApplications: ["All"] },
+          clientAppTypes: ["all"],
+        },
         grantControls: { operator: "OR", builtInControls: ["compliantDevice"] },
       }),
   },
@@ -2064,8 +2245,12 @@ export const CASES: readonly GuaranteeCase[] = [
     name: "the activation context's CA policy re-prompts for the second factor only, every time",
     rule: "ACTIVATION-FRESH-MFA",
     verdict: "clean",
-    stack: (s) => void (((activationCa(s).inputs.sessionControls as Json).signInFrequency as Json).authenticationType = "secondaryAuthentication"),
-    tenant: (t) => void (((activationCaPolicyOf(t).sessionControls as Json).signInFrequency as Json).authenticationType = "secondaryAuthentication"),
+    stack: (s) =>
+      void (((activationCa(s).inputs.sessionControls as Json).signInFrequency as Json).authenticationType =
+        "secondaryAuthentication"),
+    tenant: (t) =>
+      void (((activationCaPolicyOf(t).sessionControls as Json).signInFrequency as Json).authenticationType =
+        "secondaryAuthentication"),
   },
 
   // ——— Custom roles ———

@@ -111,6 +111,8 @@ if (require.main === module) {
   const dir = path.resolve(process.argv[2] ?? "corpus");
   writeCorpus(dir).then((entries) => {
     const n = (v: string) => entries.filter((e) => e.case.verdict === v).length;
-    process.stdout.write(`wrote ${entries.length} cases (${n("violation")} dangerous, ${n("clean")} legitimate) to ${dir}\n`);
+    process.stdout.write(
+      `wrote ${entries.length} cases (${n("violation")} dangerous, ${n("clean")} legitimate) to ${dir}\n`,
+    );
   });
 }

@@ -3,6 +3,7 @@
  * (test/support/pack/harness.ts), and the tenant through the production reader (over a fresh loopback fake) and the
  * audit. Both answer in the catalogue's terms, so a case can say once which rule a fact breaks.
  */
+import { CLOUDS } from "@entra-baseline/model";
 import { entryOfFinding, type CatalogueEntry } from "@entra-baseline/model";
 import type { PolicyResource } from "@pulumi/policy";
 import { policies } from "../../../policies/rules";
@@ -48,8 +49,10 @@ export async function readWorldTenant(data: TenantData, config: BaselineConfig):
   tenant.graph.expectedToken = tenant.arm.expectedToken = fakeAccessToken(config.tenant.tenantId);
   try {
     const options = { retryBaseDelayMs: 5, maxRetryDelayMs: 200, credential: staticCredential(config.tenant.tenantId) };
-    const graph = createGraphClient(tenant.graph.url, options);
-    const arm = createGraphClient(tenant.arm.url, options);
+    const endpoints = { graph: tenant.graph.url, arm: tenant.arm.url, login: CLOUDS.public.login };
+    const tenantId = config.tenant.tenantId;
+    const graph = createGraphClient({ service: "graph", endpoints, tenantId }, options);
+    const arm = createGraphClient({ service: "arm", endpoints, tenantId }, options);
     return await readTenant({ graph, arm, config, subscriptions: [SUBSCRIPTION_ID] });
   } finally {
     await tenant.close();

@@ -80,9 +80,11 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
   const rg = config.monitoring.resourceGroupName;
 
   // An adopted account keeps its object id (the stack imported it); a new one gets the id Graph would give it.
-  const objectIdOf = (name: string) => config.breakglass.accounts.find((a) => a.name === name)?.objectId ?? ids.user(name);
+  const objectIdOf = (name: string) =>
+    config.breakglass.accounts.find((a) => a.name === name)?.objectId ?? ids.user(name);
   // An adopted account exists before the update: its id is known at preview too.
-  const accountId = (name: string) => (config.breakglass.accounts.find((a) => a.name === name)?.objectId ?? known(ids.user(name)));
+  const accountId = (name: string) =>
+    config.breakglass.accounts.find((a) => a.name === name)?.objectId ?? known(ids.user(name));
   const accounts = config.breakglass.accounts.map((a) => {
     const password = resource(providerTypes.randomPassword, `breakglass-${a.name}-password`, {
       length: 256,
@@ -106,7 +108,7 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
           disablePasswordExpiration: true,
           accountEnabled: true,
           usageLocation: "US",
-          objectId: accountId((a.name)),
+          objectId: accountId(a.name),
         },
         { protect: true, retainOnDelete: true },
       ),
@@ -124,8 +126,8 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
       securityEnabled: true,
       assignableToRole: true,
       mailEnabled: false,
-      members: users.map((u) => accountId((u.name.replace(/^breakglass-/, "")))),
-      owners: users.map((u) => accountId((u.name.replace(/^breakglass-/, "")))),
+      members: users.map((u) => accountId(u.name.replace(/^breakglass-/, ""))),
+      owners: users.map((u) => accountId(u.name.replace(/^breakglass-/, ""))),
       objectId: known(ids.group),
     },
     { protect: true, retainOnDelete: true },
@@ -139,7 +141,7 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
         `${u.name}-global-administrator`,
         {
           roleId: GLOBAL_ADMINISTRATOR,
-          principalObjectId: accountId((u.name.replace(/^breakglass-/, ""))),
+          principalObjectId: accountId(u.name.replace(/^breakglass-/, "")),
           directoryScopeId: "/",
         },
         { protect: true, retainOnDelete: true },
@@ -148,7 +150,30 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
       u,
     ),
   );
-  out.push(...accounts.flatMap((a) => [a.password, a.user]), group, ...gaAssignments);
+  const fido2 = config.breakglass.fido2;
+  const fido2Policy = dependsOn(
+    resource(dynamicTypeToken("fido2MethodPolicy"), "breakglass-fido2", {
+      graphEndpoint: config.endpoints.graph,
+      state: "enabled",
+      targetGroupId: known(ids.group),
+      isSelfServiceRegistrationAllowed: true,
+      profile: {
+        name: fido2.profile.name,
+        attestationEnforcement: fido2.profile.enforceAttestation ? "registrationOnly" : "disabled",
+        passkeyTypes: fido2.profile.passkeyTypes.join(","),
+        keyRestrictions: {
+          isEnforced: fido2.profile.aaguids.length > 0,
+          enforcementType: "allow",
+          aaGuids: fido2.profile.aaguids.map((a) => a.toLowerCase()),
+        },
+      },
+      tenantWide: {},
+      __provider: "exports.handler = …",
+    }),
+    "targetGroupId",
+    group,
+  );
+  out.push(...accounts.flatMap((a) => [a.password, a.user]), group, ...gaAssignments, fido2Policy);
 
   // Eligibilities and one activation policy per managed role; approvers and admins resolved by getUser (known).
   const contexts = activationContexts(config).map((c) =>
@@ -269,7 +294,10 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
   });
   out.push(workspace, diagnostic, actionGroup);
 
-  const refs = users.map((u) => ({ upn: String(u.inputs.userPrincipalName), id: objectIdOf(u.name.replace(/^breakglass-/, "")) }));
+  const refs = users.map((u) => ({
+    upn: String(u.inputs.userPrincipalName),
+    id: objectIdOf(u.name.replace(/^breakglass-/, "")),
+  }));
   for (const key of TRIPWIRE_RULE_KEYS) {
     const { ruleName, displayName, table } = ALERT_RULES[key];
     const query = breakglassSignInQuery(table as "SigninLogs" | "AADNonInteractiveUserSignInLogs", {

@@ -10,7 +10,8 @@ import { EXIT } from "../../../src/cli/exitCodes";
 import { memoryIo } from "../../../src/cli/io";
 import { runCommand } from "../../../src/cli/run";
 import { main } from "../../../src/tools/audit/cli";
-import { FAKE_TOKEN } from "../../support/fakes/azureCli";
+import { FAKE_TOKEN, OTHER_TENANT_ID, TEST_TENANT_ID, withAzureCliTenant } from "../../support/fakes/azureCli";
+import { loopbackStackDir, STACK_DIR } from "../../support/stack";
 import { graphError } from "../../support/fakes/graphServer";
 import { exampleSnapshotJson } from "../../support/audit/exampleSnapshot";
 import { ROOT, SUBSCRIPTION_ID, caPolicy, guid, healthyTenant, testConfig } from "../../support/fakes/tenant";
@@ -52,6 +53,12 @@ describe("the bundled example snapshot", () => {
       "AUD-PIM-POLICY-DRIFT",
       "AUD-PIM-POLICY-WEAKENED",
     ]);
+  });
+
+  it("audits offline with the examples' own stack (examples/Pulumi.example.yaml), whatever Pulumi.prod.yaml holds", async () => {
+    const { code, stdout } = await cli(["--cwd", "examples", "--snapshot", "examples/audit-snapshot.json", "--json"]);
+    expect(code).toBe(EXIT.findings);
+    expect((JSON.parse(stdout) as { tenantId: string }).tenantId).toBe(TEST_TENANT_ID);
   });
 
   it("renders a table by default and Markdown on request", async () => {
@@ -103,11 +110,12 @@ describe("usage errors exit 2", () => {
     const bad = path.join(tmp, "bad.json");
     fs.writeFileSync(bad, "{ nope");
     expect((await cli(["--snapshot", bad])).stderr).toMatch(/is not valid JSON/);
-    fs.writeFileSync(bad, JSON.stringify({ version: 2, takenAt: "yesterday", sources: { caPolicies: "all" } }));
+    fs.writeFileSync(bad, JSON.stringify({ version: 3, takenAt: "yesterday", sources: { caPolicies: "all" } }));
     const wrong = await cli(["--snapshot", bad]);
     expect(wrong.code).toBe(EXIT.invalidInput);
-    expect(wrong.stderr).toMatch(/version: must be 1/);
+    expect(wrong.stderr).toMatch(/version: must be 2/);
     expect(wrong.stderr).toMatch(/takenAt: must be an ISO 8601 date-time/);
+    expect(wrong.stderr).toMatch(/tenantId: must be the id of the tenant the snapshot was read from/);
     expect(wrong.stderr).toMatch(/sources\.caPolicies/);
     const partial = JSON.parse(fs.readFileSync(EXAMPLE, "utf8")) as { sources: Record<string, unknown> };
     delete partial.sources.caPolicies;
@@ -163,18 +171,47 @@ describe("usage errors exit 2", () => {
   });
 });
 
+describe("a snapshot is audited only by its own tenant's stack", () => {
+  it("refuses a snapshot of another tenant (exit 2, naming both), and prints no report", async () => {
+    const other = JSON.parse(fs.readFileSync(EXAMPLE, "utf8")) as { tenantId: string };
+    other.tenantId = OTHER_TENANT_ID;
+    const file = path.join(tmp, "other-tenant.json");
+    fs.writeFileSync(file, JSON.stringify(other));
+    const { code, stdout, stderr } = await cli(["--snapshot", file, "--json"]);
+    expect(code).toBe(EXIT.invalidInput);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(
+      `error: ${file}: is a snapshot of tenant ${OTHER_TENANT_ID}, but stack prod governs tenant ${TEST_TENANT_ID} (tenant.tenantId): audit it with the stack of tenant ${OTHER_TENANT_ID} (--stack), or take a snapshot of tenant ${TEST_TENANT_ID}\n`,
+    );
+  });
+
+  it("refuses a version 1 snapshot: it recorded the stack's configured tenant, not the one read", async () => {
+    const old = JSON.parse(fs.readFileSync(EXAMPLE, "utf8")) as { version: number };
+    old.version = 1;
+    const file = path.join(tmp, "version-1.json");
+    fs.writeFileSync(file, JSON.stringify(old));
+    const { code, stderr } = await cli(["--snapshot", file]);
+    expect(code).toBe(EXIT.invalidInput);
+    expect(stderr).toContain("version: is 1: a version 1 snapshot records the stack's configured tenant");
+  });
+
+  it("no longer takes free endpoint flags: the hosts come from the stack's cloud", async () => {
+    const { code, stderr } = await cli(["--graph-endpoint", "https://graph.example.com", "--snapshot", EXAMPLE]);
+    expect(code).toBe(EXIT.invalidInput);
+    expect(stderr).toMatch(/unknown option '--graph-endpoint'/);
+  });
+});
+
 describe("live runs against the fake tenant", () => {
   const config = testConfig();
   const tenant = useFakeTenant(() => healthyTenant(config));
-  const live = (extra: string[] = []) => [
-    "--graph-endpoint",
-    tenant().graph.url,
-    "--arm-endpoint",
-    tenant().arm.url,
-    "--subscription",
-    SUBSCRIPTION_ID,
-    ...extra,
-  ];
+  /** The test stack with tenant.endpoints on this test's loopback Graph and ARM (the public login host stays). */
+  const stackDir = (config: Record<string, unknown> = {}) =>
+    loopbackStackDir(
+      { graph: tenant().graph.url, arm: tenant().arm.url },
+      { dir: fs.mkdtempSync(path.join(tmp, "live-")), config },
+    );
+  const live = (extra: string[] = []) => ["--cwd", stackDir(), "--subscription", SUBSCRIPTION_ID, ...extra];
 
   it("a matching tenant exits 0; --save-snapshot writes what was read, and auditing it offline agrees", async () => {
     const file = path.join(tmp, "saved.json");
@@ -184,11 +221,13 @@ describe("live runs against the fake tenant", () => {
     expect(run.stdout).toContain("No findings");
     const text = fs.readFileSync(file, "utf8");
     expect(text).not.toContain(FAKE_TOKEN);
-    const saved = JSON.parse(text) as { version: number; sources: { caPolicies: unknown[] } };
-    expect(saved.version).toBe(1);
+    const saved = JSON.parse(text) as { version: number; tenantId: string; sources: { caPolicies: unknown[] } };
+    expect(saved.version).toBe(2);
+    // The tenant the tokens were issued for (the fake az's tid), which is the stack's: a token of another is refused.
+    expect(saved.tenantId).toBe(TEST_TENANT_ID);
     expect(saved.sources.caPolicies).toHaveLength(4);
     tenant().data.caPolicies.push(caPolicy(40, []));
-    expect((await cli(["--snapshot", file])).code).toBe(EXIT.ok);
+    expect((await cli(["--cwd", STACK_DIR, "--snapshot", file])).code).toBe(EXIT.ok);
   });
 
   it("a saved snapshot audited offline gives exactly the live report, whatever the tenant does afterwards", async () => {
@@ -200,7 +239,7 @@ describe("live runs against the fake tenant", () => {
       "AUD-CA-NO-BREAKGLASS-EXCLUSION",
     ]);
     tenant().data.caPolicies.pop();
-    const offline = await cli(["--snapshot", file, "--json"]);
+    const offline = await cli(["--cwd", STACK_DIR, "--snapshot", file, "--json"]);
     expect(offline.code).toBe(EXIT.findings);
     expect(offline.stdout).toBe(run.stdout);
   });
@@ -216,18 +255,12 @@ describe("live runs against the fake tenant", () => {
         else process.env[key] = value;
       }
     });
-    const endpoints = () => ["--graph-endpoint", tenant().graph.url, "--arm-endpoint", tenant().arm.url];
+    const endpoints = () => ["--cwd", stackDir()];
     const listedSubscriptions = () => tenant().arm.requests.filter((r) => r.url.pathname === "/subscriptions").length;
 
     it("is the stack's azure-native:subscriptionId when the stack file names it", async () => {
       process.env.ARM_SUBSCRIPTION_ID = guid(9, "99999999"); // the stack file wins over the environment
-      const dir = fs.mkdtempSync(path.join(tmp, "stack-"));
-      const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
-      fs.writeFileSync(
-        path.join(dir, "Pulumi.prod.yaml"),
-        prod.replace("config:\n", `config:\n  azure-native:subscriptionId: ${SUBSCRIPTION_ID}\n`),
-      );
-      const run = await cli(endpoints(), { cwd: dir });
+      const run = await cli(["--cwd", stackDir({ "azure-native:subscriptionId": SUBSCRIPTION_ID })]);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(EXIT.ok);
       expect(listedSubscriptions()).toBe(0);
@@ -251,6 +284,30 @@ describe("live runs against the fake tenant", () => {
   it("draws progress on stderr only on a terminal", async () => {
     const run = await cli(live(), { tty: true });
     expect(run.stderr).toMatch(/Reading the tenant: \d+\/12 sources, \d+ requests/);
+  });
+
+  it("a credential signed in to another tenant exits 2 naming both tenants; nothing reaches Graph or ARM", async () => {
+    const run = await withAzureCliTenant(OTHER_TENANT_ID, () => cli(live(["--json"])));
+    expect(run.code).toBe(EXIT.invalidInput);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(
+      `The credential signed in to tenant ${OTHER_TENANT_ID}, but this stack governs tenant ${TEST_TENANT_ID} (tenant.tenantId)`,
+    );
+    expect(tenant().graph.requests).toEqual([]);
+    expect(tenant().arm.requests).toEqual([]);
+  });
+
+  it("an ARM nextLink to another origin is a failed read, never followed", async () => {
+    const elsewhere = "http://127.0.0.2:9"; // nothing listens there, and nothing may be sent there
+    tenant().arm.route("GET", "/providers/microsoft.aadiam/diagnosticSettings", () => ({
+      body: { value: [], nextLink: `${elsewhere}/providers/microsoft.aadiam/diagnosticSettings?page=2` },
+    }));
+    const run = await cli(live(["--json"]));
+    expect(run.code).toBe(EXIT.findings);
+    const report = JSON.parse(run.stdout) as { complete: boolean; findings: { id: string; actual: string }[] };
+    expect(report.complete).toBe(false);
+    const failed = report.findings.find((f) => f.id === "AUD-READ-FAILED")!;
+    expect(failed.actual).toContain(`points to ${elsewhere}, not ${tenant().arm.url}`);
   });
 
   it("a 403 exits 2 naming the missing permission, with no report", async () => {

@@ -5,13 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { auditSnapshot } from "../../../src/tools/audit/audit";
 import { AuditAuthError } from "../../../src/tools/audit/read";
-import { PRIVILEGED_ROLE_ADMINISTRATOR } from "@entra-baseline/model";
+import { GLOBAL_ADMINISTRATOR } from "@entra-baseline/model";
 import { graphError } from "../../support/fakes/graphServer";
 import {
   activationCaPolicy,
   assignmentInstance,
   caPolicy,
-  guid,
   healthyTenant,
   pageOf,
   testConfig,
@@ -42,12 +41,15 @@ const tenant = useFakeTenant(
 describe("paging", () => {
   it("follows @odata.nextLink across many pages, spaces CA pages at 1 request/s, and follows ARM nextLink", async () => {
     tenant().options.caPageSize = 20;
-    // Twelve time-bound activations of a Tier-0 role: twelve pages, and nothing the audit may report.
+    // Twelve bounded activations of Global Administrator by the eligible admins: twelve more pages, and nothing the
+    // audit may report.
+    const admins = tenant().data.eligibilityInstances.map((e) => String(e.principalId));
     for (let i = 0; i < 12; i++) {
       tenant().data.assignmentInstances.push(
-        assignmentInstance(300 + i, PRIVILEGED_ROLE_ADMINISTRATOR, guid(i, "ad100000"), {
+        assignmentInstance(300 + i, GLOBAL_ADMINISTRATOR, admins[i % admins.length]!, {
           assignmentType: "Activated",
-          endDateTime: "2099-01-01T04:00:00Z",
+          startDateTime: "2025-06-01T08:00:00Z",
+          endDateTime: "2025-06-01T10:00:00Z",
         }),
       );
     }
@@ -59,10 +61,11 @@ describe("paging", () => {
     const started = Date.now();
     const snapshot = await readFake(tenant(), config);
     expect(snapshot.errors).toBeUndefined();
+    // Global Administrator: the two breakglass assignments and the twelve activations, one a page.
     expect(snapshot.sources.roleAssignmentScheduleInstances).toHaveLength(14);
     expect(
       tenant().graph.requests.filter((r) => r.url.pathname === INSTANCES && r.url.searchParams.has("$skiptoken")),
-    ).toHaveLength(11 + 1);
+    ).toHaveLength(13);
     expect(snapshot.sources.scheduledQueryRules).toHaveLength(3);
     expect(snapshot.sources.caPolicies).toHaveLength(42);
     // 3 CA pages (the first inside a $batch), spaced by the built-in CA throttle.
@@ -111,12 +114,21 @@ describe("failures that persist", () => {
     const result = auditSnapshot(snapshot, config);
     expect(result.complete).toBe(false);
     expect(result.findings.filter((f) => f.id === "AUD-READ-FAILED").map((f) => [f.object, f.severity])).toEqual([
+      ["source groupAssignmentScheduleInstances", "critical"],
+      ["source groupEligibilityScheduleInstances", "critical"],
       ["source groupMembers", "critical"],
       ["source roleAssignmentScheduleInstances", "critical"],
     ]);
-    expect(result.skippedChecks).toContain("permanent Tier-0 assignments");
-    // Groups holding GA cannot be known either: that read is marked failed, never empty.
-    expect(snapshot.errors?.groupMembers).toMatch(/not read/);
+    expect(result.skippedChecks).toEqual(
+      expect.arrayContaining(["standing Tier-0 access", "Global Administrator count", "activation policies"]),
+    );
+    // Groups holding a Tier-0 role cannot be known either: their reads are marked failed, never empty.
+    for (const source of [
+      "groupMembers",
+      "groupAssignmentScheduleInstances",
+      "groupEligibilityScheduleInstances",
+    ] as const)
+      expect(snapshot.errors?.[source]).toBe("not read: the Tier-0 role holders could not be read");
   });
 
   it("a timeout that outlasts the retries is a finding naming the timeout", async () => {
@@ -167,7 +179,18 @@ describe("failures that persist", () => {
     expect(snapshot.errors?.users).toBe("GET /v1.0/users returned an object without an id at value[0]");
     // The per-account reads depend on the users: failed too, never empty.
     expect(snapshot.errors?.authenticationMethods).toMatch(/not read: the breakglass accounts could not be looked up/);
-    expect(auditSnapshot(snapshot, config).findings.filter((f) => f.id === "AUD-READ-FAILED")).toHaveLength(4);
+    expect(snapshot.errors?.groupOwners).toBe("not read: the exclusion group could not be looked up");
+    expect(
+      auditSnapshot(snapshot, config)
+        .findings.filter((f) => f.id === "AUD-READ-FAILED")
+        .map((f) => f.object),
+    ).toEqual([
+      "source authenticationMethods",
+      "source breakglassGroups",
+      "source groupOwners",
+      "source transitiveMemberOf",
+      "source users",
+    ]);
   });
 
   it("a 403 stops the run with the missing Graph permission named", async () => {

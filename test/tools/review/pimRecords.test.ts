@@ -15,6 +15,9 @@ import {
 import { renderReviewMarkdown } from "../../../src/tools/review/markdown";
 import { queryPimEvents } from "../../../src/tools/review/query";
 import { buildPimReview, type PimReview } from "../../../src/tools/review/review";
+import { TEST_TENANT_ID } from "../../support/fakes/azureCli";
+import { staticCredential } from "../../support/fakes/token";
+import { CLOUDS } from "@entra-baseline/model";
 import { startLogAnalyticsFake, type LogAnalyticsFake } from "../../support/fakes/logAnalytics";
 import { logTables, type LogRecord, pimActivationEvent } from "../../support/kqlFixtures";
 
@@ -91,7 +94,7 @@ function apiAnswer(result: KqlResult): unknown {
 let fake: LogAnalyticsFake;
 let review: PimReview;
 const previousTls = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-const credential = { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+const credential = staticCredential(TEST_TENANT_ID);
 
 beforeAll(async () => {
   // The fake's certificate is self-signed; this worker process talks to nothing else.
@@ -106,7 +109,8 @@ beforeAll(async () => {
     workspace: "6e2a1c3b-0000-4000-8000-00000000abcd",
     query: pimEventsQuery(OPTIONS),
     credential,
-    endpoint: fake.endpoint,
+    endpoints: { logAnalytics: fake.endpoint, login: CLOUDS.public.login },
+    tenantId: TEST_TENANT_ID,
   });
   review = buildPimReview(rows, { workingHours: OPTIONS.workingHours, now: NOW, minActiveDays: 3 });
 });

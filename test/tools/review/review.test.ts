@@ -1,6 +1,7 @@
 /**
  * The weekly PIM review: rows → review (pairing, durations, working hours, per-admin counts), Markdown, the rows
- * file's validation, the CLI's exit codes, and the online path against a loopback Log Analytics fake.
+ * file's validation, the CLI's exit codes, and the online path against a loopback Log Analytics fake (the tenant and
+ * origin checks of the project's client included).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -14,7 +15,16 @@ import { renderReviewMarkdown } from "../../../src/tools/review/markdown";
 import { queryPimEvents } from "../../../src/tools/review/query";
 import { buildPimReview, isOutsideWorkingHours } from "../../../src/tools/review/review";
 import { readRowsFile, rowsFromJson, RowsError, type PimEventRow } from "../../../src/tools/review/rows";
+import { CLOUDS } from "@entra-baseline/model";
+import {
+  fakeAccessToken,
+  OTHER_TENANT_ID,
+  TEST_TENANT_ID,
+  useFakeAzureCli,
+  withAzureCliTenant,
+} from "../../support/fakes/azureCli";
 import { logAnalyticsTable, startLogAnalyticsFake, type LogAnalyticsFake } from "../../support/fakes/logAnalytics";
+import { loopbackStackDir, STACK } from "../../support/stack";
 
 const ROOT = path.join(__dirname, "../../..");
 const SAMPLE = path.join(ROOT, "examples/pim-activations.sample.json");
@@ -395,15 +405,21 @@ describe("npm run review (cli main)", () => {
   });
 });
 
-describe("online: the workspace query over the real SDK against a loopback fake", () => {
+describe("online: the workspace query through the project's client against a loopback Log Analytics", () => {
   let fake: LogAnalyticsFake;
-  const credential = { getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+  /** Where a redirect may point: another origin, which must never see a request. */
+  let elsewhere: LogAnalyticsFake;
   const sample = JSON.parse(fs.readFileSync(SAMPLE, "utf8")) as Record<string, unknown>[];
-  const previousTls = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+  const target = () => ({
+    endpoints: { logAnalytics: fake.endpoint, login: CLOUDS.public.login },
+    tenantId: TEST_TENANT_ID,
+  });
+  const credential = (tenantId = TEST_TENANT_ID) => ({
+    getToken: async () => ({ token: fakeAccessToken(tenantId), expiresOnTimestamp: Date.now() + 3_600_000 }),
+  });
 
   beforeAll(async () => {
-    // The fake's certificate is self-signed; this worker process talks to nothing else.
-    process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+    elsewhere = await startLogAnalyticsFake(() => ({ status: 200, body: logAnalyticsTable(sample) }));
     fake = await startLogAnalyticsFake((req) =>
       req.path.includes("broken")
         ? {
@@ -413,13 +429,14 @@ describe("online: the workspace query over the real SDK against a loopback fake"
               error: { code: "PartialError", message: "shard timed out" },
             },
           }
-        : { status: 200, body: logAnalyticsTable(sample) },
+        : req.path.includes("moved")
+          ? { status: 307, headers: { Location: `${elsewhere.endpoint}${req.path}` } }
+          : { status: 200, body: logAnalyticsTable(sample) },
     );
   });
   afterAll(async () => {
     await fake.close();
-    if (previousTls === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-    else process.env.NODE_TLS_REJECT_UNAUTHORIZED = previousTls;
+    await elsewhere.close();
   });
 
   it("queries a workspace id for the last 7 days with the review's KQL and a bearer token", async () => {
@@ -427,28 +444,101 @@ describe("online: the workspace query over the real SDK against a loopback fake"
     const rows = await queryPimEvents({
       workspace: "6e2a1c3b-0000-4000-8000-00000000abcd",
       query,
-      credential,
-      endpoint: fake.endpoint,
+      credential: credential(),
+      ...target(),
     });
     expect(rows).toEqual(rowsFromJson(sample, "sample"));
     const request = fake.requests.at(-1)!;
     expect(request.path).toBe("/v1/workspaces/6e2a1c3b-0000-4000-8000-00000000abcd/query");
     expect(request.body).toEqual({ query, timespan: "P7D" });
-    expect(request.authorization).toBe("Bearer fake-token");
+    expect(request.authorization).toBe(`Bearer ${fakeAccessToken()}`);
   });
 
   it("queries by resource id when given the workspace's ARM id", async () => {
     const id =
       "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law";
-    await queryPimEvents({ workspace: id, query: "AuditLogs", credential, endpoint: fake.endpoint });
+    await queryPimEvents({ workspace: id, query: "AuditLogs", credential: credential(), ...target() });
     expect(fake.requests.at(-1)!.path).toBe(`/v1${id}/query`);
+  });
+
+  it("refuses a workspace that is neither a GUID nor a workspace resource id, sending nothing", async () => {
+    const before = fake.requests.length;
+    await expect(
+      queryPimEvents({ workspace: "../../elsewhere", query: "x", credential: credential(), ...target() }),
+    ).rejects.toThrow(/workspace "\.\.\/\.\.\/elsewhere" is neither a workspace id/);
+    expect(fake.requests.length).toBe(before);
   });
 
   it("refuses a partial result rather than reviewing half a week", async () => {
     const id =
       "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/broken";
     await expect(
-      queryPimEvents({ workspace: id, query: "AuditLogs", credential, endpoint: fake.endpoint }),
-    ).rejects.toThrow(/partial result: .*shard timed out/);
+      queryPimEvents({ workspace: id, query: "AuditLogs", credential: credential(), ...target() }),
+    ).rejects.toThrow(/partial result: PartialError: shard timed out/);
+  });
+
+  it("refuses a token of another tenant before the query is sent, naming both tenants", async () => {
+    const before = fake.requests.length;
+    await expect(
+      queryPimEvents({
+        workspace: "6e2a1c3b-0000-4000-8000-00000000abcd",
+        query: "AuditLogs",
+        credential: credential(OTHER_TENANT_ID),
+        ...target(),
+      }),
+    ).rejects.toThrow(
+      `The credential signed in to tenant ${OTHER_TENANT_ID}, but this stack governs tenant ${TEST_TENANT_ID} (tenant.tenantId): nothing was sent to Log Analytics.`,
+    );
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it("never follows a redirect to another origin: the token stays with the workspace's host", async () => {
+    const id =
+      "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/moved";
+    await expect(
+      queryPimEvents({ workspace: id, query: "AuditLogs", credential: credential(), ...target() }),
+    ).rejects.toThrow(`was redirected to ${elsewhere.endpoint}, not ${fake.endpoint}`);
+    expect(elsewhere.requests).toEqual([]);
+  });
+
+  it("npm run review takes the host from the stack's cloud and the tenant from the stack (no --endpoint)", async () => {
+    const dir = loopbackStackDir({ logAnalytics: fake.endpoint });
+    const io = memoryIo();
+    const restore = useFakeAzureCli();
+    try {
+      const code = await runCommand(
+        main,
+        ["--cwd", dir, "--stack", STACK, "--workspace", "6e2a1c3b-0000-4000-8000-00000000abcd", "--json"],
+        io,
+      );
+      expect(io.err).toBe("");
+      expect(code).toBe(0);
+      expect(JSON.parse(io.out).eventCount).toBe(28);
+      expect(fake.requests.at(-1)!.authorization).toBe(`Bearer ${fakeAccessToken()}`);
+      const wrong = memoryIo();
+      const before = fake.requests.length;
+      const refused = await withAzureCliTenant(OTHER_TENANT_ID, () =>
+        runCommand(
+          main,
+          ["--cwd", dir, "--stack", STACK, "--workspace", "6e2a1c3b-0000-4000-8000-00000000abcd"],
+          wrong,
+        ),
+      );
+      expect(refused).toBe(2);
+      expect(wrong.err).toContain(
+        `signed in to tenant ${OTHER_TENANT_ID}, but this stack governs tenant ${TEST_TENANT_ID}`,
+      );
+      expect(fake.requests.length).toBe(before);
+      expect(await runCommand(main, ["--cwd", dir, "--endpoint", fake.endpoint, "--rows", SAMPLE], memoryIo())).toBe(2);
+      // A partial result is a failed query (exit 3), never half a week's review.
+      const partial = memoryIo();
+      const broken =
+        "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/broken";
+      expect(await runCommand(main, ["--cwd", dir, "--workspace", broken], partial)).toBe(3);
+      expect(partial.err).toContain("the query returned a partial result: PartialError: shard timed out");
+      expect(partial.out).toBe("");
+    } finally {
+      restore();
+    }
   });
 });

@@ -19,6 +19,7 @@ import {
   type ActivationRequirement,
   type ActivationStrength,
   type ApproverRef,
+  type BreakglassKeys,
   type PolicyRule,
 } from "@entra-baseline/model";
 import { roleActivationSettings, roleRequirement } from "../../../config/activationSettings";
@@ -182,7 +183,7 @@ function contextFindings(
   if (!contextId || role.requirement.authenticationContextId === null) return [];
   const policies = (ctx.snapshot.sources.caPolicies ?? []).map((p) => caPolicyFromGraph(p));
   const targeting = policies.filter((p) => p.applications.contexts.includes(contextId.toLowerCase()));
-  const req = { contextId, strength: role.strength, breakglass: breakglassKeysOf(ctx), requesters };
+  const req = { contextId, strength: role.strength, breakglass: harmlessExclusions(ctx), requesters };
   if (targeting.some((p) => activationContextGaps(p, req).length === 0)) return [];
   const context = (ctx.snapshot.sources.authenticationContexts ?? []).find(
     (c) => lower(c.id) === contextId.toLowerCase(),
@@ -206,6 +207,24 @@ function contextFindings(
   ];
 }
 
+/**
+ * Who the context's CA policy may leave out: the emergency accounts, and a group of the exclusion group's name whose
+ * members were read and are all emergency accounts (it exempts nobody else from the fresh MFA, even when an account
+ * is missing from it — the exclusion group check reports that). Any other excluded group lets its members activate
+ * without the challenge.
+ */
+function harmlessExclusions(ctx: AuditContext): BreakglassKeys {
+  const keys = breakglassKeysOf(ctx);
+  const accounts = new Set(keys.accounts.map((a) => a.key));
+  const onlyAccounts = ctx.breakglassGroups
+    .map((g) => lower(g.id) ?? "")
+    .filter((id) => {
+      const members = ctx.groupMembers(id);
+      return id !== "" && members !== undefined && members.every((m) => accounts.has(lower(m.id) ?? ""));
+    });
+  return { ...keys, groupKeys: [...new Set([...keys.groupKeys, ...onlyAccounts])] };
+}
+
 /** Member (and owner) policies of PIM-for-Groups groups that hold a judged role. */
 function groupPolicyFindings(ctx: AuditContext, roles: JudgedRole[]): Finding[] {
   const out: Finding[] = [];
@@ -224,7 +243,19 @@ function groupPolicyFindings(ctx: AuditContext, roles: JudgedRole[]): Finding[] 
     }
   }
   for (const [groupId, roleIds] of holdingGroups) {
-    const held = roles.filter((r) => roleIds.includes(r.roleId));
+    // A Tier-0 role the stack does not manage is still Tier-0: reaching it through the group is held to the model's
+    // Tier-0 rules, as an eligibility for it would be.
+    const held = [
+      ...roles.filter((r) => roleIds.includes(r.roleId)),
+      ...[...new Set(roleIds)]
+        .filter((id) => ctx.tier0.has(id) && !roles.some((r) => r.roleId === id))
+        .map((id): JudgedRole => ({
+          roleId: id,
+          name: roleName(id),
+          requirement: tier0Requirement(id, ctx.maxActivationSeconds),
+          strength: ctx.config.pim.activationStrength,
+        })),
+    ];
     if (held.length === 0) continue;
     const eligible = (s.groupEligibilityScheduleInstances ?? {})[groupId] ?? [];
     const policies = (s.groupPolicyAssignments ?? {})[groupId];

@@ -13,21 +13,29 @@ export function describePolicy(policy: RawObject): string {
   return `CA policy "${String(policy.displayName ?? "(no name)")}" (${String(policy.id)}, ${String(policy.state ?? "unknown state")})`;
 }
 
-/** The emergency principals as the model's keys: the live accounts (with their groups) and the exclusion group(s). */
+/**
+ * The emergency principals as the model's keys: the live accounts, each with the groups it is transitively in, and
+ * the exclusion group(s) that really hold every one of them. A group of the configured name that misses an account
+ * (the account was taken out, or a namesake was made) exempts nobody the audit can count on: excluding it is judged
+ * account by account, through the groups each account is really in. With no account found there is nothing to
+ * judge by, and every group of the name stands for the exclusion group.
+ */
 export function breakglassKeysOf(ctx: AuditContext): BreakglassKeys {
   const memberships = ctx.snapshot.sources.transitiveMemberOf ?? {};
+  const accounts = ctx.breakglass
+    .filter((b) => typeof b.user?.id === "string")
+    .map((b) => {
+      const id = String(b.user!.id);
+      return {
+        name: String(b.user!.userPrincipalName ?? b.name),
+        key: id.toLowerCase(),
+        memberOf: (memberships[id] ?? []).map((g) => String(g.id).toLowerCase()),
+      };
+    });
+  const named = ctx.breakglassGroups.map((g) => lower(g.id)!).filter(Boolean);
   return {
-    groupKeys: ctx.breakglassGroups.map((g) => lower(g.id)!).filter(Boolean),
-    accounts: ctx.breakglass
-      .filter((b) => typeof b.user?.id === "string")
-      .map((b) => {
-        const id = String(b.user!.id);
-        return {
-          name: String(b.user!.userPrincipalName ?? b.name),
-          key: id.toLowerCase(),
-          memberOf: (memberships[id] ?? []).map((g) => String(g.id).toLowerCase()),
-        };
-      }),
+    groupKeys: accounts.length === 0 ? named : named.filter((g) => accounts.every((a) => a.memberOf.includes(g))),
+    accounts,
   };
 }
 

@@ -14,7 +14,6 @@ import {
   type ActionGroupFacts,
   type BreakglassAccountRef,
   type DiagnosticSettingFacts,
-  type LogCategory,
   type SignInTable,
   type TripwireRuleFacts,
   type WorkspaceFacts,
@@ -72,8 +71,13 @@ function workspaceFacts(ctx: AuditContext, w: RawObject): WorkspaceFacts {
   };
 }
 
-function categories(ctx: AuditContext): LogCategory[] {
-  return [...new Set([...REQUIRED_LOG_CATEGORIES, ...ctx.config.monitoring.logCategories])] as LogCategory[];
+/**
+ * The stack's other categories (monitoring.logCategories beyond the model's three): what it declares, so one missing
+ * from the receiving workspace is drift, not a blind tripwire. They are kept out of the model's requirement, as the
+ * pack keeps them out: a missing risk log must not make the tripwires' workspace count as receiving nothing.
+ */
+function configuredExtras(ctx: AuditContext): string[] {
+  return ctx.config.monitoring.logCategories.filter((c) => !(REQUIRED_LOG_CATEGORIES as readonly string[]).includes(c));
 }
 
 export function loggingFindings(ctx: AuditContext): Finding[] {
@@ -84,7 +88,7 @@ export function loggingFindings(ctx: AuditContext): Finding[] {
   const missing = sent.filter((k) => !readWorkspaces.some((w) => w.key === k));
   const verdict = loggingVerdict(
     { settings, workspaces: readWorkspaces },
-    { categories: categories(ctx), minRetentionInDays: ctx.config.limits.minRetentionInDays },
+    { categories: [...REQUIRED_LOG_CATEGORIES], minRetentionInDays: ctx.config.limits.minRetentionInDays },
   );
   const object = "Entra diagnostic settings (microsoft.aadiam)";
   const out: Finding[] = [];
@@ -92,7 +96,7 @@ export function loggingFindings(ctx: AuditContext): Finding[] {
     out.push(
       finding("AUD-DIAGNOSTICS-MISSING", {
         object,
-        expected: `a setting streaming ${categories(ctx).join(", ")} to a Log Analytics workspace`,
+        expected: `a setting streaming ${[...REQUIRED_LOG_CATEGORIES, ...configuredExtras(ctx)].join(", ")} to a Log Analytics workspace`,
         actual: `${settings.length} settings, none sending to a workspace`,
       }),
     );
@@ -114,6 +118,21 @@ export function loggingFindings(ctx: AuditContext): Finding[] {
         expected: "the required logs reach the tripwires' workspace and stay there",
         actual: problem,
       }),
+    );
+  }
+  const receivers = verdict.receiving.length > 0 ? verdict.receiving : sent;
+  for (const category of configuredExtras(ctx)) {
+    if (receivers.some((w) => workspacesReceiving(settings, category).includes(w))) continue;
+    out.push(
+      finding(
+        "AUD-LOGS-AT-RISK",
+        {
+          object: `${object}: category ${category}`,
+          expected: `streamed to the tripwires' workspace (monitoring.logCategories)`,
+          actual: "no setting streams it there",
+        },
+        { severity: "medium", title: "A configured log category is not streamed to the tripwires' workspace" },
+      ),
     );
   }
   for (const note of verdict.notes)
