@@ -9,13 +9,23 @@
  * - read: the live rule (absent → the resource is gone), so that `pulumi refresh` shows a rule someone changed.
  * - delete: deletes the rule (404 is fine). It is a detector in addition to the log-alert tripwire, which stays.
  *
- * Like every dynamic provider here it captures nothing: the ARM base URL is a prop, the client and the credential
- * chain (DefaultAzureCredential) are built inside each method.
+ * Like every dynamic provider here it captures nothing: where it acts (the ARM host and login authority of the stack's
+ * cloud, and the tenant) are props (`ArmConnection`), never a default; the client and the credential chain
+ * (DefaultAzureCredential) are built inside each method.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
-import { createGraphClient, GraphError } from "../../graph/client";
-import { diffProps, during, expectObject, isNotFound, notPersisted } from "../../graph/dynamicProvider";
+import { GraphError } from "../../graph/client";
+import {
+  armClientFor,
+  armConnectionOf,
+  type ArmConnection,
+  diffProps,
+  during,
+  expectObject,
+  isNotFound,
+  notPersisted,
+} from "../../graph/dynamicProvider";
 import { dynamicTypes, normalizedQuery, SENTINEL_NRT_API_VERSION, type SentinelSeverity } from "@entra-baseline/model";
 
 export interface EntityMapping {
@@ -54,9 +64,7 @@ export interface SentinelNrtRuleProperties {
   alertDetailsOverride?: { alertDisplayNameFormat?: string; alertDescriptionFormat?: string };
 }
 
-export interface SentinelNrtRuleProps extends SentinelNrtRuleProperties {
-  /** ARM base URL (config `endpoints.arm`). */
-  armEndpoint: string;
+export interface SentinelNrtRuleProps extends SentinelNrtRuleProperties, ArmConnection {
   /** ARM resource id of the Log Analytics workspace onboarded to Sentinel. */
   workspaceId: string;
   /** The rule id (its resource name): src/model/sentinel.ts SENTINEL_ALERT_RULE_IDS. */
@@ -70,13 +78,22 @@ export function nrtRuleId(workspaceId: string, ruleId: string): string {
   return `${workspaceId.replace(/\/+$/, "")}/providers/Microsoft.SecurityInsights/alertRules/${encodeURIComponent(ruleId)}`;
 }
 
+const RESOURCE = "SentinelNrtAlertRule";
+
 function withVersion(id: string): string {
   return `${id}?api-version=${SENTINEL_NRT_API_VERSION}`;
 }
 
 /** The PUT body: what this resource owns. */
 export function nrtRuleBody(props: SentinelNrtRuleProps): { kind: "NRT"; properties: SentinelNrtRuleProperties } {
-  const { armEndpoint: _arm, workspaceId: _ws, ruleId: _id, ...properties } = props;
+  const {
+    armEndpoint: _arm,
+    loginEndpoint: _login,
+    tenantId: _tenant,
+    workspaceId: _ws,
+    ruleId: _id,
+    ...properties
+  } = props;
   return { kind: "NRT", properties };
 }
 
@@ -127,7 +144,7 @@ function unpersisted(props: SentinelNrtRuleProps, live: Record<string, unknown> 
 }
 
 async function putRule(props: SentinelNrtRuleProps): Promise<string> {
-  const client = createGraphClient(props.armEndpoint);
+  const client = armClientFor(props, RESOURCE);
   const id = nrtRuleId(props.workspaceId, props.ruleId);
   const what = `Sentinel NRT rule ${props.ruleId} (${props.displayName})`;
   const answer = await during(what, "writing", async () => {
@@ -148,7 +165,6 @@ export const sentinelNrtRuleProvider: pulumi.dynamic.ResourceProvider<SentinelNr
   async diff(_id, olds, news) {
     return diffProps(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, {
       replaceOn: ["workspaceId", "ruleId"],
-      ignore: ["armEndpoint"],
     });
   },
   async create(inputs) {
@@ -159,10 +175,10 @@ export const sentinelNrtRuleProvider: pulumi.dynamic.ResourceProvider<SentinelNr
     return { outs: news };
   },
   async read(id, props) {
-    // Without props (an import) the id says where the rule is; the public cloud's ARM is the default endpoint.
+    // The connection comes from the props (an import without them is refused by armClientFor: no default cloud).
     const [workspaceId, ruleId] = id.split(/\/providers\/Microsoft\.SecurityInsights\/alertRules\//i);
-    const armEndpoint = props?.armEndpoint ?? "https://management.azure.com";
-    const live = await getRule(createGraphClient(armEndpoint), id);
+    const connection = armConnectionOf(RESOURCE, props);
+    const live = await getRule(armClientFor(connection, RESOURCE), id);
     if (!live) return {};
     const p = propertiesOf(live);
     const read = <K extends keyof SentinelNrtRuleProperties>(key: K): SentinelNrtRuleProperties[K] =>
@@ -170,7 +186,7 @@ export const sentinelNrtRuleProvider: pulumi.dynamic.ResourceProvider<SentinelNr
     return {
       id,
       props: {
-        armEndpoint,
+        ...connection,
         workspaceId: props?.workspaceId ?? workspaceId ?? "",
         ruleId: props?.ruleId ?? decodeURIComponent(ruleId ?? ""),
         displayName: read("displayName"),
@@ -193,7 +209,7 @@ export const sentinelNrtRuleProvider: pulumi.dynamic.ResourceProvider<SentinelNr
     };
   },
   async delete(id, props) {
-    const client = createGraphClient(props.armEndpoint);
+    const client = armClientFor(props, RESOURCE);
     await during(`Sentinel NRT rule ${props.ruleId}`, "deleting", async () => {
       try {
         await client.delete(withVersion(id));
