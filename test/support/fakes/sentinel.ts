@@ -15,7 +15,7 @@ import { graphError } from "./graphServer";
 
 type Json = Record<string, any>;
 
-const RULE_PATH =
+export const SENTINEL_RULE_ROUTE =
   /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+)\/providers\/Microsoft\.SecurityInsights\/alertRules\/([^/]+)$/i;
 const LIST_PATH =
   /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+)\/providers\/Microsoft\.SecurityInsights\/alertRules$/i;
@@ -31,9 +31,9 @@ export class FakeSentinel {
   dropOnPut: string[] | undefined;
 
   install(arm: FakeGraph): this {
-    arm.route("PUT", RULE_PATH, (req) => this.put(req));
-    arm.route("GET", RULE_PATH, (req) => this.get(req));
-    arm.route("DELETE", RULE_PATH, (req) => this.delete(req));
+    arm.route("PUT", SENTINEL_RULE_ROUTE, (req) => this.put(req));
+    arm.route("GET", SENTINEL_RULE_ROUTE, (req) => this.get(req));
+    arm.route("DELETE", SENTINEL_RULE_ROUTE, (req) => this.delete(req));
     arm.route("GET", LIST_PATH, (req) => this.list(req));
     return this;
   }
@@ -69,7 +69,7 @@ export class FakeSentinel {
   private put(req: FakeRequest): FakeResponse {
     const version = this.version(req);
     if (typeof version !== "string") return version;
-    const [, workspaceId, ruleId] = RULE_PATH.exec(req.url.pathname)!;
+    const [, workspaceId, ruleId] = SENTINEL_RULE_ROUTE.exec(req.url.pathname)!;
     const body = (req.body ?? {}) as Json;
     if (typeof body.kind !== "string" || typeof body.properties !== "object" || body.properties === null)
       return { status: 400, body: graphError("BadRequest", "The request body needs kind and properties") };
