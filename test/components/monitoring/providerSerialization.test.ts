@@ -51,7 +51,7 @@ function inputs(arm: FakeGraph): Record<string, unknown> {
 }
 
 describe.concurrent.each(SERIALIZED_FROM)("the Sentinel NRT rule provider under closure serialization (%s)", (from) => {
-  it("serializes without secrets or tokens, loading only packages by name", ({ expect }) => {
+  it("serializes without secrets or tokens, loading only packages by name", () => {
     expectPortableProviderText(fs.readFileSync(files[from].sentinelNrtAlertRule, "utf8"));
   });
 
