@@ -191,7 +191,6 @@ export const CATALOGUE = [
     controls: [...EMERGENCY_ACCESS],
     pack: policyNames.sentinelTripwire,
     audit: ["AUD-SENTINEL-TRIPWIRE"],
-    config: true,
   },
   {
     id: "LOGS-ARRIVE-AND-STAY",
