@@ -571,7 +571,9 @@ export const monitoringSchema = z
         enabled: z
           .boolean()
           .default(false)
-          .describe("Onboard the workspace to Microsoft Sentinel and deploy the rules there too."),
+          .describe(
+            "Onboard the workspace to Microsoft Sentinel and deploy the alerts there too (NRT tripwires, scheduled rules, a watchlist of the emergency accounts, the runbook on every incident); the Azure Monitor alerts stay (docs/monitoring.md).",
+          ),
         runbookUrl: z
           .url({ message: "must be an absolute URL" })
           .optional()
@@ -580,7 +582,7 @@ export const monitoringSchema = z
           .boolean()
           .default(true)
           .describe(
-            "The tripwires as near-real-time rules: every minute over the records ingested in the minute before, on a 2-minute delay (written over the Sentinel ARM API's preview version; at most 50 NRT rules per tenant). false: scheduled rules every 5 minutes.",
+            "The tripwires as near-real-time rules: every minute over the records ingested in the minute before, on a 2-minute delay (written over the Sentinel ARM API's preview version 2024-10-01-preview; Learn allows 50 NRT rules per customer). false: scheduled rules every 5 minutes.",
           ),
         onboard: z
           .boolean()
