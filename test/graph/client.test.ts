@@ -83,12 +83,24 @@ describe("GraphClient", () => {
     graph.route("GET", "/v1.0/groups", () => ({ body: { value: [] } }));
     graph.failNext("GET", "/v1.0/groups", {
       status: 429,
-      headers: { "Retry-After": "1" },
+      headers: { "Retry-After": "7" },
       body: graphError("TooManyRequests", "slow down"),
     });
-    const started = Date.now();
-    await client().get("/v1.0/groups");
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    // The wait the client asks for, not a stopwatch: exactly the server's 7 s (its own backoff would be jittered),
+    // and that one timer is let go at once so the test does not sit through it.
+    type Timer = (handler: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => NodeJS.Timeout;
+    const realSetTimeout = globalThis.setTimeout as unknown as Timer;
+    const requested: unknown[] = [];
+    const timers = vi.spyOn(globalThis, "setTimeout").mockImplementation(((handler, ms, ...args) => {
+      requested.push(ms);
+      return realSetTimeout(handler, ms === 7_000 ? 0 : ms, ...args);
+    }) as Timer as unknown as typeof setTimeout);
+    try {
+      await client().get("/v1.0/groups");
+    } finally {
+      timers.mockRestore();
+    }
+    expect(requested).toContain(7_000);
     expect(graph.requestsTo("GET", "/v1.0/groups")).toHaveLength(2);
   });
 
