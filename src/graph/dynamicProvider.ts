@@ -8,6 +8,12 @@
  * run time, never from the program). A provider never falls back to a default cloud or tenant: props without a
  * connection are an error that says so.
  *
+ * State written before tenant pinning (0.2: `graphEndpoint` only): `diff` needs no connection, and plans the missing
+ * props as an in-place update (`connectionChanges`) that records them; `create`/`update` act on the program's
+ * connection. `read` and `delete` run with the provider serialized in the state (pulumi/pulumi#6490), so the engine
+ * refreshes such a state with its own old provider; this code's `read`, handed props without a connection, refuses
+ * with connectionOf's message (run `pulumi up`) rather than guess a tenant.
+ *
  * Graph answers with more than we send (read-only fields, `@odata.*` annotations, other defaults), so "is the live
  * object what we asked for" is a comparison over the fields we own only: `differences(desired, live)`.
  */
