@@ -321,7 +321,10 @@ describe("live runs against the fake tenant", () => {
     }));
     const run = await cli(live(["--json"]));
     expect(run.code).toBe(EXIT.findings);
-    const report = JSON.parse(run.stdout) as { complete: boolean; findings: { id: string; actual: string }[] };
+    const report = JSON.parse(run.stdout) as {
+      complete: boolean;
+      findings: { id: string; object: string; actual: string }[];
+    };
     expect(report.complete).toBe(false);
     const failed = report.findings.filter((f) => f.id === "AUD-READ-FAILED");
     expect(failed.find((f) => f.object === "source diagnosticSettings")!.actual).toContain(
