@@ -17,6 +17,7 @@ import {
 import { checkPlan, exportPlan, loadStackConfig, planBaseline, plannedResources } from "../../../src/tools/plan/plan";
 import { planObjectId } from "../../../src/tools/plan/mocks";
 import { ROOT, runCli, stackText, tempDir } from "../../support/cli";
+import { STACK, STACK_DIR, validConfig } from "../../support/stack";
 
 const ELIGIBILITY_TYPES: string[] = [
   dynamicTypeToken("roleEligibility"),
@@ -58,6 +59,36 @@ describe("the bundled prod stack's just-in-time roles", () => {
     ).toBe("PT2H");
     const run = await checkPlan(resources, stack.config);
     expect(run.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+  }, 120_000);
+
+  it("a stack with PIM for Groups and RoleEligibility everywhere plans clean through the pack", async () => {
+    const stack = loadStackConfig(STACK_DIR, STACK);
+    if (!stack.ok) throw new Error(JSON.stringify(stack.errors));
+    const config = validConfig((raw) => {
+      raw.pim.eligibilityResource = "schedule";
+      raw.pim.roles = [{ role: "Privileged Role Administrator", eligibleUsers: ["megan.bowen@contoso.com"] }];
+      raw.pim.groups = [
+        {
+          group: "9a000000-0000-4000-8000-00000000009a",
+          label: "PRA admins",
+          roles: ["Privileged Role Administrator"],
+          eligibleMembers: ["adele.vance@contoso.com"],
+        },
+      ];
+    });
+    const resources = plannedResources(exportPlan(await planBaseline(stack.stackFile, config)));
+    expect(resources.filter((r) => r.type === providerTypes.groupRoleManagementPolicy)).toHaveLength(1);
+    expect(resources.filter((r) => r.type === providerTypes.directoryRoleEligibilityScheduleRequest)).toEqual([]);
+    const run = await checkPlan(resources, config);
+    expect(run.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+    // A weakened member policy is what the pack rejects (the stack analysis reads outputs, as the engine sends them).
+    const policy = resources.find((r) => r.type === providerTypes.groupRoleManagementPolicy)!;
+    for (const props of [policy.inputs, policy.outputs ?? {}])
+      (props.activationRules as Record<string, unknown>).requireApproval = false;
+    const weakened = await checkPlan(resources, config);
+    expect(weakened.violations.map((v) => v.message)).toContainEqual(
+      expect.stringContaining("activation does not require approval"),
+    );
   }, 120_000);
 
   it("npm run plan refuses an unknown role: exit 2, one message naming the key, no plan", async () => {
