@@ -161,15 +161,16 @@ describe("upgrading a stack deployed with the previous version", () => {
     }
   });
 
-  it("creates one Log Analytics Reader assignment per rule, and nothing else", () => {
-    expect(diff.created.map((r) => [r.type, r.urn.split("::").at(-1)])).toEqual(
-      [
+  it("creates one Log Analytics Reader assignment per rule and the (empty) JitRoles component, and nothing else", () => {
+    expect(diff.created.map((r) => [r.type, r.urn.split("::").at(-1)])).toEqual([
+      ["entra-baseline:pim:JitRoles", "jit-roles"],
+      ...[
         "breakglass-sign-in-tripwire",
         "breakglass-non-interactive-sign-in-tripwire",
         "breakglass-account-changed",
         "privileged-role-assigned-outside-pim",
         "routine-global-admin-activation",
       ].map((rule) => ["azure-native:authorization:RoleAssignment", `monitoring-${rule}-log-analytics-reader`]),
-    );
+    ]);
   });
 });

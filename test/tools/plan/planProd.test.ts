@@ -35,16 +35,17 @@ function knownPasswords(): string[] {
 
 // The two plans run once, in beforeAll; the checks on their output are independent and run side by side.
 describe.concurrent("npm run plan on the bundled prod stack", () => {
-  it("exits 0 with a tree of the four components and the pack's clean verdict", () => {
+  it("exits 0 with a tree of the five components and the pack's clean verdict", () => {
     expect(tree.stderr).toBe("");
     expect(tree.code).toBe(0);
     expect(tree.stdout).toMatch(
-      /^Plan of stack "prod" \(Pulumi\.prod\.yaml\): \d+ resources under 4 top-level components/,
+      /^Plan of stack "prod" \(Pulumi\.prod\.yaml\): \d+ resources under 5 top-level components/,
     );
     for (const [name, type] of [
       ["breakglass", componentTypes.breakglass],
       ["conditional-access", componentTypes.conditionalAccess],
       ["jit-global-admin", componentTypes.jitGlobalAdmin],
+      ["jit-roles", componentTypes.jitRoles],
       ["monitoring", componentTypes.monitoring],
     ]) {
       expect(tree.stdout).toMatch(new RegExp(`^${name}  ${type.replace(/\$/g, "\\$")}$`, "m"));
