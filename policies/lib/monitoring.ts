@@ -9,10 +9,11 @@ import type {
   ActionGroupFacts,
   DiagnosticSettingFacts,
   LoggingFacts,
+  SentinelRuleFacts,
   TripwireRuleFacts,
   WorkspaceFacts,
 } from "@entra-baseline/model";
-import { providerTypes } from "@entra-baseline/model";
+import { dynamicTypeToken, providerTypes } from "@entra-baseline/model";
 import { dependenciesOf, type StackIndex } from "./stack";
 import {
   UNKNOWN,
@@ -245,5 +246,70 @@ export function tripwireFacts(
       allOf === UNKNOWN ? [{ operator: "(unknown at preview)" }] : conditions.map((c) => ({ ...c, query: undefined })),
     scopes: scopes.complete ? scopes.keys : [...scopes.keys, "(unknown at preview)"],
     actionGroups,
+  };
+}
+
+/** The Sentinel analytics rules of the stack: NRT rules (dynamic resources) and scheduled rules. */
+export const SENTINEL_RULE_TYPES = [dynamicTypeToken("sentinelNrtAlertRule"), providerTypes.sentinelScheduledAlertRule];
+
+/**
+ * The workspace a scheduled Sentinel rule is in, from its `workspaceName` and `resourceGroupName`: the declared
+ * workspace of that name (or the one its name came from), else the ARM id among `known` that ends in that group and
+ * name (an existing workspace the diagnostic setting names), else the group/name itself.
+ */
+function sentinelWorkspaceKey(rule: PolicyResource, index: StackIndex, known: readonly string[]): string | undefined {
+  const name = readString(rule.props, "workspaceName");
+  const rg = readString(rule.props, "resourceGroupName");
+  if (name === UNKNOWN) {
+    const deps = dependenciesOf(rule, "workspaceName", providerTypes.workspace);
+    return deps.length === 1 ? index.keyOf(deps[0]!) : undefined;
+  }
+  if (typeof name !== "string" || typeof rg !== "string") return undefined;
+  const declared = index
+    .of(providerTypes.workspace)
+    .find(
+      (w) =>
+        String(readString(w.props, "workspaceName")).toLowerCase() === name.toLowerCase() &&
+        String(readString(w.props, "resourceGroupName")).toLowerCase() === rg.toLowerCase(),
+    );
+  if (declared) return index.keyOf(declared);
+  const suffix = `/resourcegroups/${rg}/providers/microsoft.operationalinsights/workspaces/${name}`.toLowerCase();
+  return known.find((k) => k.toLowerCase().endsWith(suffix)) ?? suffix;
+}
+
+/**
+ * A Sentinel analytics rule as the model's facts. An NRT rule's kind is its resource type (the provider writes
+ * `kind: "NRT"`); its workspace is the `workspaceId` it names. `fromAccounts` says whether an unknown query came from
+ * the emergency accounts alone; `workspaces` are the keys the diagnostic settings send to.
+ */
+export function sentinelRuleFacts(
+  rule: PolicyResource,
+  index: StackIndex,
+  fromAccounts: (sources: PolicyResource[]) => boolean,
+  workspaces: readonly string[],
+): SentinelRuleFacts {
+  const p = rule.props;
+  const nrt = rule.type === dynamicTypeToken("sentinelNrtAlertRule");
+  const value = (v: unknown) => (v === UNKNOWN ? "(unknown at preview)" : v);
+  const query = readString(p, "query");
+  const workspace = nrt
+    ? keysAt(rule, "workspaceId", read(p, "workspaceId"), index, providerTypes.workspace, "workspaceName").keys[0]
+    : sentinelWorkspaceKey(rule, index, workspaces);
+  const displayName = readString(p, "displayName");
+  return {
+    name: String(readString(p, "ruleId") ?? rule.name),
+    ...(typeof displayName === "string" ? { displayName } : {}),
+    kind: nrt ? "NRT" : value(read(p, "kind")),
+    enabled: value(read(p, "enabled")),
+    severity: value(read(p, "severity")),
+    query: typeof query === "string" ? query : undefined,
+    queryFromAccounts: query === UNKNOWN && fromAccounts(dependenciesOf(rule, "query")),
+    queryFrequency: value(read(p, "queryFrequency")),
+    queryPeriod: value(read(p, "queryPeriod")),
+    triggerOperator: value(read(p, "triggerOperator")),
+    triggerThreshold: value(read(p, "triggerThreshold")),
+    suppressionEnabled: value(read(p, "suppressionEnabled")),
+    createIncident: value(read(p, "incidentConfiguration", "createIncident")),
+    workspace,
   };
 }

@@ -12,6 +12,7 @@ import { fido2MethodPolicy } from "./fido2MethodPolicy";
 import { globalAdminCount } from "./globalAdminCount";
 import { noForeignWriters } from "./noForeignWriters";
 import { noStandingTier0Assignment } from "./noStandingTier0Assignment";
+import { sentinelTripwire } from "./sentinelTripwire";
 
 export const policies: Policies = [
   noStandingTier0Assignment,
@@ -23,6 +24,7 @@ export const policies: Policies = [
   caPoliciesExcludeBreakglass,
   entraDiagnosticSetting,
   breakglassTripwire,
+  sentinelTripwire,
   fido2MethodPolicy,
   noForeignWriters,
   baselineAdvisories,

@@ -52,6 +52,8 @@ export async function declareBaseline(config: BaselineConfig) {
       groupObjectId: breakglass.groupObjectId,
     },
     cloud: config.tenant.cloud,
+    endpoints: config.endpoints,
+    tenantId: config.tenant.tenantId,
   });
 
   return { breakglass, conditionalAccess, jitGlobalAdmin, jitRoles, monitoring };

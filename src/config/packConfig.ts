@@ -109,6 +109,7 @@ export function derivePackConfig(config: BaselineConfig): Record<string, Record<
     [policyNames.caPoliciesExcludeBreakglass]: { ...breakglass, breakglassGroupName },
     [policyNames.entraDiagnosticSetting]: { minRetentionInDays: config.limits.minRetentionInDays },
     [policyNames.breakglassTripwire]: { ...breakglass },
+    [policyNames.sentinelTripwire]: { ...breakglass, required: config.monitoring.sentinel.enabled },
     [policyNames.noForeignWriters]: { ...breakglass, breakglassGroupName },
     [policyNames.fido2MethodPolicy]: {
       breakglassUpns,

@@ -584,13 +584,40 @@ export const monitoringSchema = z
         enabled: z
           .boolean()
           .default(false)
-          .describe("Onboard the workspace to Microsoft Sentinel and deploy the rules there too."),
+          .describe(
+            "Onboard the workspace to Microsoft Sentinel and deploy the alerts there too (NRT tripwires, scheduled rules, a watchlist of the emergency accounts, the runbook on every incident); the Azure Monitor alerts stay (docs/monitoring.md).",
+          ),
         runbookUrl: z
           .url({ message: "must be an absolute URL" })
           .optional()
           .describe("Runbook link added to every Sentinel incident (default: docs/operations.md in the repository)."),
+        nearRealTime: z
+          .boolean()
+          .default(true)
+          .describe(
+            "The tripwires as near-real-time rules: every minute over the records ingested in the minute before, on a 2-minute delay (written over the Sentinel ARM API's preview version 2024-10-01-preview; Learn allows 50 NRT rules per customer). false: scheduled rules every 5 minutes.",
+          ),
+        onboard: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Onboard the workspace to Sentinel (retained on delete: disabling Sentinel never offboards it). false when the workspace is onboarded already, e.g. the SOC's existing workspace.",
+          ),
+        playbooks: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Logic\/workflows\/[^/]+$/i,
+                "must be a Logic App resource id /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Logic/workflows/<name>",
+              ),
+          )
+          .default([])
+          .describe(
+            "Playbooks (Logic Apps with the Sentinel incident trigger) an automation rule runs on every incident of these rules: Sentinel notifies through incidents and automation, not action groups.",
+          ),
       })
-      .default({ enabled: false })
+      .default({ enabled: false, nearRealTime: true, onboard: true, playbooks: [] })
       .describe("Microsoft Sentinel, in addition to the Azure Monitor alerts (which stay the guarantee)."),
     remediation: z
       .strictObject({

@@ -163,6 +163,11 @@ export class GraphClient {
     await this.request("PATCH", path, body, init);
   }
 
+  /** ARM's create-or-update (Graph has no PUT on the objects this project writes): the answer's body. */
+  async put<T>(path: string, body: unknown, init?: GraphRequestInit): Promise<T> {
+    return (await this.request<T>("PUT", path, body, init)).body;
+  }
+
   async delete(path: string, init?: GraphRequestInit): Promise<void> {
     await this.request("DELETE", path, undefined, init);
   }

@@ -73,6 +73,59 @@ export function connectionOf(resource: string, props: Partial<GraphConnection> |
   return connection;
 }
 
+/**
+ * Where an ARM-backed dynamic resource acts (the Sentinel NRT rules): the ARM host and login authority of the stack's
+ * cloud, and the tenant. Held to the same rules as `GraphConnection`: no default, one cloud's hosts or loopback.
+ */
+export interface ArmConnection {
+  /** ARM base URL of the stack's cloud (`BaselineConfig.endpoints.arm`). */
+  armEndpoint: string;
+  loginEndpoint: string;
+  tenantId: string;
+}
+
+export const ARM_CONNECTION_PROPS: readonly (keyof ArmConnection)[] = ["armEndpoint", "loginEndpoint", "tenantId"];
+
+export function armConnection(endpoints: Pick<Endpoints, "arm" | "login">, tenantId: string): ArmConnection {
+  return { armEndpoint: endpoints.arm, loginEndpoint: endpoints.login, tenantId };
+}
+
+/** The ARM connection recorded in a resource's props, checked as `connectionOf` checks a Graph one. */
+export function armConnectionOf(resource: string, props: Partial<ArmConnection> | undefined): ArmConnection {
+  const missing = ARM_CONNECTION_PROPS.filter((key) => typeof props?.[key] !== "string" || props[key] === "");
+  if (missing.length > 0) {
+    throw new Error(
+      `${resource}: its props record no ${missing.join(", ")}, so it cannot tell which tenant and cloud to act on, and will not guess`,
+    );
+  }
+  const connection = {
+    armEndpoint: props!.armEndpoint!,
+    loginEndpoint: props!.loginEndpoint!,
+    tenantId: props!.tenantId!,
+  };
+  const origin = (url: string) => url.replace(/\/+$/, "").toLowerCase();
+  const fits = (url: string, host: string) => isLoopbackUrl(url) || origin(url) === origin(host);
+  const oneCloud = Object.values(CLOUDS).some(
+    (cloud) => fits(connection.armEndpoint, cloud.arm) && fits(connection.loginEndpoint, cloud.login),
+  );
+  if (!oneCloud) {
+    throw new Error(
+      `${resource}: armEndpoint ${connection.armEndpoint} and loginEndpoint ${connection.loginEndpoint} are not the ARM and login hosts of one Microsoft cloud (tenant.cloud), nor loopback: refused, no token is requested for them`,
+    );
+  }
+  return connection;
+}
+
+/** An ARM client for one provider call, with the production credential chain, for the resource's own connection. */
+export function armClientFor(props: Partial<ArmConnection> | undefined, resource = "dynamic resource"): GraphClient {
+  const connection = armConnectionOf(resource, props);
+  return createGraphClient({
+    service: "arm",
+    endpoints: { arm: connection.armEndpoint, login: connection.loginEndpoint },
+    tenantId: connection.tenantId,
+  });
+}
+
 /** A client for one provider call, with the production credential chain, for the resource's own connection. */
 export function graphClientFor(
   props: Partial<GraphConnection> | undefined,
@@ -95,7 +148,8 @@ export function graphClientFor(
  */
 export function connectionChanges(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
   const norm = (v: unknown) => (typeof v === "string" ? v.replace(/\/+$/, "").toLowerCase() : v);
-  return CONNECTION_PROPS.filter((key) => news[key] !== undefined && norm(olds[key]) !== norm(news[key]));
+  const keys = [...CONNECTION_PROPS, ...ARM_CONNECTION_PROPS].filter((key, i, all) => all.indexOf(key) === i);
+  return keys.filter((key) => news[key] !== undefined && norm(olds[key]) !== norm(news[key]));
 }
 
 export function isNotFound(error: unknown): boolean {
@@ -197,7 +251,12 @@ export function diffProps(
   news: Record<string, unknown>,
   options: { replaceOn?: readonly string[]; ignore?: readonly string[] } = {},
 ): { changes: boolean; replaces: string[]; detailedKeys: string[] } {
-  const ignore = new Set<string>(["__provider", ...CONNECTION_PROPS, ...(options.ignore ?? [])]);
+  const ignore = new Set<string>([
+    "__provider",
+    ...CONNECTION_PROPS,
+    ...ARM_CONNECTION_PROPS,
+    ...(options.ignore ?? []),
+  ]);
   const changed = Object.keys(news).filter((key) => !ignore.has(key) && differences(news[key], olds[key]).length > 0);
   const replaces = changed.filter((key) => options.replaceOn?.includes(key));
   const detailedKeys = [...changed, ...connectionChanges(olds, news)];

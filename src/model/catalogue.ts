@@ -183,6 +183,16 @@ export const CATALOGUE = [
     audit: ["AUD-TRIPWIRE-MISSING", "AUD-TRIPWIRE-WEAK"],
   },
   {
+    id: "SENTINEL-MATCHES-TRIPWIRE",
+    pillar: "tripwire",
+    title:
+      "With Sentinel enabled, each tripwire also runs as a Sentinel rule that matches the log alert: same canonical query, High, unsuppressed, creating incidents",
+    severity: "high",
+    controls: [...EMERGENCY_ACCESS],
+    pack: policyNames.sentinelTripwire,
+    audit: ["AUD-SENTINEL-TRIPWIRE"],
+  },
+  {
     id: "LOGS-ARRIVE-AND-STAY",
     pillar: "tripwire",
     guarantee: 6,

@@ -21,6 +21,7 @@ export * from "./pimPolicyRules";
 export * from "./policyNames";
 export * from "./portals";
 export * from "./roles";
+export * from "./sentinel";
 export * from "./standing";
 export * from "./strengths";
 export * from "./tripwire";

@@ -13,6 +13,7 @@ export const policyNames = {
   caPoliciesExcludeBreakglass: "ca-policies-exclude-breakglass",
   entraDiagnosticSetting: "entra-diagnostic-setting",
   breakglassTripwire: "breakglass-tripwire",
+  sentinelTripwire: "sentinel-tripwire",
   fido2MethodPolicy: "fido2-method-policy",
   noForeignWriters: "no-foreign-writers",
   advisories: "baseline-advisories",

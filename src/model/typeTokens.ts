@@ -16,6 +16,8 @@ export const dynamicTypes = {
   graphConditionalAccessPolicy: { module: "conditionalAccess", type: "GraphConditionalAccessPolicy" },
   /** The tenant's FIDO2 authentication-method policy (src/components/breakglass). */
   fido2MethodPolicy: { module: "breakglass", type: "Fido2MethodPolicy" },
+  /** A Sentinel near-real-time analytics rule, over the ARM API (azure-native 3.28 cannot declare NRT rules). */
+  sentinelNrtAlertRule: { module: "monitoring", type: "SentinelNrtAlertRule" },
 } as const;
 
 export type DynamicKind = keyof typeof dynamicTypes;
@@ -58,4 +60,9 @@ export const providerTypes = {
   actionGroup: "azure-native:monitor:ActionGroup",
   scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",
   workbook: "azure-native:applicationinsights:Workbook",
+  sentinelOnboardingState: "azure-native:securityinsights:SentinelOnboardingState",
+  sentinelScheduledAlertRule: "azure-native:securityinsights:ScheduledAlertRule",
+  sentinelWatchlist: "azure-native:securityinsights:Watchlist",
+  sentinelWatchlistItem: "azure-native:securityinsights:WatchlistItem",
+  sentinelAutomationRule: "azure-native:securityinsights:AutomationRule",
 } as const;

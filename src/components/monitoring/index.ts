@@ -8,14 +8,18 @@ import type { MonitoringConfig } from "../../config/schema";
 import {
   type AlertRuleKey,
   AZURE_PORTALS,
+  type BreakglassPrincipals,
   type CloudName,
   componentTypes,
+  type Endpoints,
   type StandingException,
 } from "@entra-baseline/model";
 import { declareActionGroup } from "./actionGroup";
 import { declareAlertRules } from "./alertRules";
 import { declareChatReceivers } from "./chatReceivers";
 import { declareLogging } from "./logging";
+import { declareSentinel } from "./sentinel";
+import { armConnection } from "../../graph/dynamicProvider";
 import { declareWorkbook } from "./workbook";
 
 export interface MonitoringArgs {
@@ -29,6 +33,12 @@ export interface MonitoringArgs {
   };
   /** The tenant's cloud (tenant.cloud): its portal is where message links fall back to. Default public. */
   cloud?: CloudName;
+  /**
+   * The stack's endpoints and tenant (config `endpoints`, `tenant.tenantId`): where the Sentinel near-real-time rules
+   * are written. Required when `monitoring.sentinel.enabled` with near-real-time rules.
+   */
+  endpoints?: Pick<Endpoints, "arm" | "login">;
+  tenantId?: string;
 }
 
 export class Monitoring extends pulumi.ComponentResource {
@@ -43,6 +53,8 @@ export class Monitoring extends pulumi.ComponentResource {
   readonly actionGroupId: pulumi.Output<string>;
   readonly resourceGroupName: pulumi.Output<string>;
   readonly workbookId: pulumi.Output<string>;
+  /** Every Sentinel analytics rule's ARM id, by the same keys; undefined unless monitoring.sentinel.enabled. */
+  readonly sentinelRuleIds?: pulumi.Output<Record<AlertRuleKey, string>>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentTypes.monitoring, name, {}, opts);
@@ -82,6 +94,29 @@ export class Monitoring extends pulumi.ComponentResource {
       // Rules read tables the diagnostic setting creates: declare them after it.
       { parent: this, dependsOn: [logging.diagnosticSetting] },
     );
+    if (monitoring.sentinel.enabled) {
+      if (!args.endpoints || !args.tenantId)
+        throw new Error("Monitoring: monitoring.sentinel.enabled needs the stack's endpoints and tenantId");
+      const sentinel = declareSentinel(
+        name,
+        {
+          monitoring,
+          exceptions: args.exceptions ?? [],
+          workspaceId: logging.workspaceId,
+          breakglass: pulumi
+            .all([args.breakglass.userPrincipalNames, args.breakglass.objectIds, args.breakglass.groupObjectId])
+            .apply(([userPrincipalNames, objectIds, groupObjectId]): BreakglassPrincipals => ({
+              userPrincipalNames,
+              objectIds,
+              groupObjectId,
+            })),
+          connection: armConnection(args.endpoints, args.tenantId),
+          dependsOn: [logging.diagnosticSetting],
+        },
+        this,
+      );
+      this.sentinelRuleIds = sentinel.ruleIds;
+    }
     const workbook = declareWorkbook(name, { monitoring, resourceGroupName, workspaceId: logging.workspaceId }, this);
 
     this.workspaceId = logging.workspaceId;
@@ -102,6 +137,7 @@ export class Monitoring extends pulumi.ComponentResource {
       actionGroupId: this.actionGroupId,
       resourceGroupName: this.resourceGroupName,
       workbookId: this.workbookId,
+      ...(this.sentinelRuleIds ? { sentinelRuleIds: this.sentinelRuleIds } : {}),
     });
   }
 }

@@ -10,7 +10,7 @@ import { caExclusionFindings, caTargetsBreakglassFindings } from "./checks/condi
 import { breakglassEligibilityFindings, eligibilityFindings, globalAdminCountFindings } from "./checks/eligibility";
 import { exclusionGroupFindings } from "./checks/exclusionGroup";
 import { breakglassKeyFindings, fido2PolicyFindings } from "./checks/fido2";
-import { loggingFindings, tripwireFindings } from "./checks/monitoring";
+import { loggingFindings, sentinelTripwireFindings, tripwireFindings } from "./checks/monitoring";
 import { customRoleFindings, outsidePimFindings, standingFindings } from "./checks/standing";
 import type { Pillar } from "@entra-baseline/model";
 import { buildContext, type AuditContext } from "./context";
@@ -132,10 +132,22 @@ export const CHECKS: readonly Check[] = [
     reads: ["users", "diagnosticSettings", "scheduledQueryRules", "actionGroups"],
     run: tripwireFindings,
   },
+  {
+    // Reports nothing unless monitoring.sentinel.enabled (then its source is required, see requiredSources).
+    name: "Sentinel tripwire",
+    pillars: ["tripwire"],
+    reads: ["users", "diagnosticSettings", "sentinelAlertRules"],
+    run: sentinelTripwireFindings,
+  },
 ];
 
 /** Sources a complete snapshot must hold (or list under `errors`): every one, even when empty. */
 export const REQUIRED_SOURCES: readonly SourceName[] = [...LIST_SOURCES, ...KEYED_SOURCES];
+
+/** What a snapshot audited against `config` must hold: every source, and Sentinel's rules when it is enabled. */
+export function requiredSources(config: BaselineConfig): readonly SourceName[] {
+  return config.monitoring.sentinel.enabled ? [...REQUIRED_SOURCES, "sentinelAlertRules"] : REQUIRED_SOURCES;
+}
 
 export interface AuditResult {
   findings: Finding[];
@@ -147,7 +159,7 @@ export interface AuditResult {
 
 export function auditSnapshot(snapshot: AuditSnapshot, config: BaselineConfig, file = "snapshot"): AuditResult {
   const errors = snapshot.errors ?? {};
-  const absent = REQUIRED_SOURCES.filter((s) => snapshot.sources[s] === undefined && errors[s] === undefined);
+  const absent = requiredSources(config).filter((s) => snapshot.sources[s] === undefined && errors[s] === undefined);
   if (absent.length > 0) {
     throw new SnapshotError(
       file,

@@ -231,6 +231,12 @@ export const FINDING_KINDS = {
     remediation:
       "Run `pulumi up` to restore the rule (enabled, severity 0, every minute, the canonical query for exactly the emergency accounts, the receiving workspace, an enabled action group), then find who changed it in the Azure activity log.",
   },
+  "AUD-SENTINEL-TRIPWIRE": {
+    severity: "high",
+    title: "Sentinel is enabled but a tripwire does not run there as the log alert does",
+    remediation:
+      "Run `pulumi up` to restore the Sentinel analytics rule (enabled, High, unsuppressed, creating incidents, near-real-time or every 5 minutes, the canonical query for exactly the emergency accounts, in the receiving workspace). The Azure Monitor tripwire still guards the accounts; find who changed the rule in the workspace's SentinelAudit or the Azure activity log.",
+  },
 } as const satisfies Record<string, FindingKind>;
 
 export type FindingId = keyof typeof FINDING_KINDS;

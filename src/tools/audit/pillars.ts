@@ -6,7 +6,7 @@
 import { entryOfFinding, PILLARS, type Pillar } from "@entra-baseline/model";
 import { CHECKS } from "./audit";
 import { FINDING_KINDS, type Finding, type FindingId } from "./findings";
-import { KEYED_SOURCES, LIST_SOURCES, type SourceName } from "./snapshot";
+import { CONDITIONAL_SOURCES, KEYED_SOURCES, LIST_SOURCES, type SourceName } from "./snapshot";
 
 export { PILLARS, type Pillar } from "@entra-baseline/model";
 export const PILLAR_KEYS = Object.keys(PILLARS) as Pillar[];
@@ -24,13 +24,13 @@ export const FINDING_PILLARS: Readonly<Record<Exclude<FindingId, "AUD-READ-FAILE
 
 /** The pillars whose checks read each source (audit.ts CHECKS): a failed read leaves them not fully checked. */
 export const SOURCE_PILLARS: Readonly<Record<SourceName, readonly Pillar[]>> = Object.fromEntries(
-  [...LIST_SOURCES, ...KEYED_SOURCES].map((source) => [
+  [...LIST_SOURCES, ...CONDITIONAL_SOURCES, ...KEYED_SOURCES].map((source) => [
     source,
     [...new Set(CHECKS.filter((c) => c.reads.includes(source)).flatMap((c) => c.pillars))],
   ]),
 ) as unknown as Record<SourceName, readonly Pillar[]>;
 
-const SOURCES: readonly string[] = [...LIST_SOURCES, ...KEYED_SOURCES];
+const SOURCES: readonly string[] = [...LIST_SOURCES, ...CONDITIONAL_SOURCES, ...KEYED_SOURCES];
 
 /** The source a failed-read finding names ("source users"), if it is one. */
 export function failedSource(finding: Finding): SourceName | undefined {

@@ -16,7 +16,7 @@ import { UserInputError } from "../../cli/errors";
 import type { BaselineConfig } from "../../config/validate";
 import { GraphError, type GraphClient } from "../../graph/client";
 import { requiredPermissions } from "../../graph/permissions";
-import { GUID } from "@entra-baseline/model";
+import { GUID, SENTINEL_NRT_API_VERSION } from "@entra-baseline/model";
 import { managedRoles } from "../../config/managedRoles";
 import { asRecord, lower, stringList } from "./raw";
 import { auditedRoles, privilegedCustomRoleIds } from "./roles";
@@ -43,6 +43,11 @@ export const ARM_API_VERSIONS = {
   dataCollectionRules: "2022-06-01",
   /** A stable action group version (R3 §7). */
   actionGroups: "2022-06-01",
+  /**
+   * The preview version the NRT rules are written with (src/model/sentinel.ts): the stable versions' alert rule kinds
+   * are Scheduled, Fusion and MicrosoftSecurityIncidentCreation, so an NRT tripwire may not be listed by them.
+   */
+  sentinelAlertRules: SENTINEL_NRT_API_VERSION,
 } as const;
 
 /** The sources read from Azure Resource Manager. */
@@ -107,7 +112,8 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
   const armSources: Sources = {};
   const errors: Errors = {};
   const authProblems = new Set<string>();
-  const total = LIST_SOURCES.length + KEYED_SOURCES.length;
+  const sentinel = config.monitoring.sentinel.enabled;
+  const total = LIST_SOURCES.length + KEYED_SOURCES.length + (sentinel ? 1 : 0);
   let done = 0;
   const progress = () =>
     options.onProgress?.({
@@ -164,7 +170,8 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
   const armPhase = async () => {
     if (!arm) {
       for (const source of ARM_SOURCES) errors[source] = "not read: this run reads Microsoft Graph only";
-      done += ARM_SOURCES.length;
+      if (sentinel) errors.sentinelAlertRules = "not read: this run reads Microsoft Graph only";
+      done += ARM_SOURCES.length + (sentinel ? 1 : 0);
       return progress();
     }
     const list = async (source: ListSource, what: string, read: () => Promise<RawObject[]>) => {
@@ -213,6 +220,19 @@ export async function readTenant(options: ReadTenantOptions): Promise<AuditSnaps
       fail("workspaceTables", armError(e, "workspace tables"));
     }
     done++;
+    if (sentinel) {
+      // The analytics rules of every workspace read (those the settings send to, and the configured one).
+      if (errors.workspaces) errors.sentinelAlertRules = "not read: the workspaces could not be read";
+      else
+        await list("sentinelAlertRules", "Sentinel analytics rules", async () => {
+          const rules: RawObject[] = [];
+          for (const ws of armSources.workspaces ?? []) {
+            const path = `${String(ws.id).toLowerCase()}/providers/Microsoft.SecurityInsights/alertRules?api-version=${ARM_API_VERSIONS.sentinelAlertRules}`;
+            rules.push(...(await armList(arm, path).catch(notOnboarded)));
+          }
+          return rules;
+        });
+    }
     const dcrIds = (armSources.workspaces ?? [])
       .map((w) => asRecord(w.properties).defaultDataCollectionRuleResourceId)
       .filter((id): id is string => typeof id === "string" && id.trim() !== "");
@@ -624,6 +644,12 @@ export async function monitoringSubscriptions(arm: GraphClient, config: Baseline
 
 function noResourceGroup(error: unknown): RawObject[] {
   if (error instanceof GraphError && error.status === 404 && error.code === "ResourceGroupNotFound") return [];
+  throw error;
+}
+
+/** A workspace not onboarded to Sentinel has no analytics rules (ARM answers 404 for its alertRules). */
+function notOnboarded(error: unknown): RawObject[] {
+  if (error instanceof GraphError && error.status === 404) return [];
   throw error;
 }
 

@@ -49,7 +49,13 @@ export const KEYED_SOURCES = [
   "workspaceTables",
 ] as const;
 
-export type ListSource = (typeof LIST_SOURCES)[number];
+/**
+ * Sources read only when the stack config asks for them: the Sentinel analytics rules of the workspaces the settings
+ * send to, with `monitoring.sentinel.enabled` (a snapshot without them is complete for a stack without Sentinel).
+ */
+export const CONDITIONAL_SOURCES = ["sentinelAlertRules"] as const;
+
+export type ListSource = (typeof LIST_SOURCES)[number] | (typeof CONDITIONAL_SOURCES)[number];
 export type KeyedSource = (typeof KEYED_SOURCES)[number];
 export type SourceName = ListSource | KeyedSource;
 
@@ -84,6 +90,8 @@ export interface SnapshotSources {
   scheduledQueryRules?: RawObject[];
   /** ARM: the action groups those rules name. */
   actionGroups?: RawObject[];
+  /** ARM: the Sentinel analytics rules of those workspaces (read with monitoring.sentinel.enabled). */
+  sentinelAlertRules?: RawObject[];
   /** Per breakglass account (user object id): its groups, transitively. */
   transitiveMemberOf?: Record<string, RawObject[]>;
   /** Per breakglass account (user object id): its registered authentication methods. */
@@ -120,7 +128,7 @@ const rawList = z.array(rawObject);
 const keyed = z.record(z.string(), rawList);
 
 const sourcesSchema = z.strictObject({
-  ...Object.fromEntries(LIST_SOURCES.map((s) => [s, rawList.optional()])),
+  ...Object.fromEntries([...LIST_SOURCES, ...CONDITIONAL_SOURCES].map((s) => [s, rawList.optional()])),
   ...Object.fromEntries(KEYED_SOURCES.map((s) => [s, keyed.optional()])),
 } as Record<SourceName, z.ZodOptional<typeof rawList> | z.ZodOptional<typeof keyed>>);
 
@@ -137,7 +145,7 @@ const snapshotSchema = z.strictObject({
     .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a tenant id (GUID)"),
   endpoints: z.strictObject({ graph: z.string().optional(), arm: z.string().optional() }).optional(),
   sources: sourcesSchema,
-  errors: z.partialRecord(z.enum([...LIST_SOURCES, ...KEYED_SOURCES]), z.string()).optional(),
+  errors: z.partialRecord(z.enum([...LIST_SOURCES, ...CONDITIONAL_SOURCES, ...KEYED_SOURCES]), z.string()).optional(),
 });
 
 export class SnapshotError extends UserInputError {

@@ -13,6 +13,7 @@ import {
   breakglassSignInQuery,
   desiredRules,
   GLOBAL_ADMINISTRATOR,
+  SENTINEL_ALERT_RULE_IDS,
   TRIPWIRE,
   TRIPWIRE_RULE_KEYS,
   STRENGTH_NAMES,
@@ -76,6 +77,11 @@ export interface TenantData {
   dataCollectionRules: Json[];
   actionGroups: Json[];
   scheduledQueryRules: Json[];
+  /**
+   * Sentinel analytics rules (ARM shape of the 2024-10-01-preview alertRules, id under the workspace); absent: no
+   * workspace is onboarded (the list answers 404, as for a workspace without Sentinel).
+   */
+  sentinelAlertRules?: Json[];
   /** `GET /organization`'s one item (id = tenant id, verifiedDomains); absent: the route answers 404. */
   organization?: Json;
   /** userRegistrationDetails by user id (a user without an entry is not in the report). */
@@ -296,6 +302,46 @@ export function tripwireRule(
   };
 }
 
+/** A workspace's Sentinel analytics rules (the list the audit reads). */
+export const SENTINEL_LIST_ROUTE =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+\/providers\/Microsoft\.SecurityInsights\/alertRules$/i;
+
+/** The Sentinel tripwire the program declares for `key` (an NRT rule, as GET …/alertRules/{id} answers it). */
+export function sentinelTripwireRule(
+  key: (typeof TRIPWIRE_RULE_KEYS)[number],
+  accounts: { upn: string; id: string }[],
+  extra: Json = {},
+): Json {
+  const { displayName, table } = ALERT_RULES[key];
+  const ruleId = SENTINEL_ALERT_RULE_IDS[key];
+  return {
+    id: `${WORKSPACE_ID}/providers/Microsoft.SecurityInsights/alertRules/${ruleId}`,
+    name: ruleId,
+    type: "Microsoft.SecurityInsights/alertRules",
+    kind: "NRT",
+    etag: '"0300bf09-0000-0000-0000-5c37296e0000"',
+    properties: {
+      alertRuleTemplateName: null,
+      displayName,
+      description: "entra-baseline",
+      severity: "High",
+      enabled: true,
+      query: breakglassSignInQuery(table as "SigninLogs" | "AADNonInteractiveUserSignInLogs", {
+        userPrincipalNames: accounts.map((a) => a.upn),
+        objectIds: accounts.map((a) => a.id),
+      }),
+      suppressionDuration: "PT1H",
+      suppressionEnabled: false,
+      tactics: ["InitialAccess", "PrivilegeEscalation"],
+      techniques: ["T1078"],
+      eventGroupingSettings: { aggregationKind: "AlertPerResult" },
+      incidentConfiguration: { createIncident: true },
+      lastModifiedUtc: "2026-12-01T10:00:00Z",
+      ...extra,
+    },
+  };
+}
+
 export const EMERGENCY_PROFILE_ID = "ef000000-0000-4000-8000-0000000000ef";
 
 /** A passkey-profile tenant whose emergency group has the profile the stack declares (as the program leaves it). */
@@ -457,6 +503,9 @@ export function healthyTenant(config: BaselineConfig): TenantData {
     dataCollectionRules: [],
     actionGroups: [actionGroup()],
     scheduledQueryRules: TRIPWIRE_RULE_KEYS.map((key) => tripwireRule(key, accounts)),
+    ...(config.monitoring.sentinel.enabled
+      ? { sentinelAlertRules: TRIPWIRE_RULE_KEYS.map((key) => sentinelTripwireRule(key, accounts)) }
+      : {}),
   };
 }
 
@@ -704,6 +753,20 @@ export class FakeTenant {
             };
       },
     );
+    // Sentinel analytics rules of a workspace: 404 when no rule list is served (not onboarded).
+    a.route("GET", SENTINEL_LIST_ROUTE, (req) => {
+      if (!this.data.sentinelAlertRules)
+        return {
+          status: 404,
+          body: { error: { code: "NotFound", message: "The workspace is not onboarded to Microsoft Sentinel." } },
+        };
+      const prefix = `${req.url.pathname.toLowerCase().replace(/\/providers\/microsoft\.securityinsights\/alertrules$/, "")}/`;
+      return this.armPage(
+        a,
+        req,
+        this.data.sentinelAlertRules.filter((r) => String(r.id).toLowerCase().startsWith(prefix)),
+      );
+    });
     a.route("GET", "/subscriptions", () => ({
       body: {
         value: [{ id: `/subscriptions/${SUBSCRIPTION_ID}`, subscriptionId: SUBSCRIPTION_ID, displayName: "prod" }],

@@ -156,6 +156,12 @@ function caUsers(p: Json): Json {
   return (p.conditions as Json).users as Json;
 }
 
+const SENTINEL_ON: RawMutation = (raw) => (raw.monitoring.sentinel = { enabled: true });
+
+function sentinelStackTripwire(s: PlannedResource[]): PlannedResource {
+  return byName(s, "monitoring-sentinel-breakglass-sign-in-tripwire");
+}
+
 function tenantTripwire(t: TenantData, i = 0): Json {
   return t.scheduledQueryRules[i]!.properties as Json;
 }
@@ -1783,6 +1789,47 @@ export const CASES: readonly GuaranteeCase[] = [
           criteria: { allOf: [{ query: "AADRiskyUsers | where RiskLevel == 'high'" }] },
         },
       }),
+  },
+
+  // ——— Sentinel, in addition to the tripwire (monitoring.sentinel.enabled) ———
+  {
+    name: "Sentinel enabled: both tripwires also run as matching NRT rules",
+    rule: "SENTINEL-MATCHES-TRIPWIRE",
+    verdict: "clean",
+    both: true,
+    config: SENTINEL_ON,
+  },
+  {
+    name: "Sentinel enabled: the Sentinel tripwire is suppressed after its first alert",
+    rule: "SENTINEL-MATCHES-TRIPWIRE",
+    verdict: "violation",
+    config: SENTINEL_ON,
+    stack: (s) => void (sentinelStackTripwire(s).inputs.suppressionEnabled = true),
+    tenant: (t) => void ((t.sentinelAlertRules![0]!.properties as Json).suppressionEnabled = true),
+  },
+  {
+    name: "Sentinel enabled: the Sentinel tripwire runs a query that misses an emergency account",
+    rule: "SENTINEL-MATCHES-TRIPWIRE",
+    verdict: "violation",
+    modes: ["update"],
+    config: SENTINEL_ON,
+    stack: (s) =>
+      void (sentinelStackTripwire(s).inputs.query = String(sentinelStackTripwire(s).inputs.query).replace(
+        /, "breakglass-02@[^"]*"/,
+        "",
+      )),
+    tenant: (t) =>
+      void ((t.sentinelAlertRules![0]!.properties as Json).query = String(
+        (t.sentinelAlertRules![0]!.properties as Json).query,
+      ).replace(/, "breakglass-02@[^"]*"/, "")),
+  },
+  {
+    name: "Sentinel enabled but no Sentinel tripwire",
+    rule: "SENTINEL-MATCHES-TRIPWIRE",
+    verdict: "violation",
+    config: SENTINEL_ON,
+    stack: (s) => void s.splice(0, s.length, ...s.filter((r) => !r.name.startsWith("monitoring-sentinel-"))),
+    tenant: (t) => void delete t.sentinelAlertRules,
   },
 
   // ——— 6. The logs arrive and stay ———

@@ -12,6 +12,7 @@ import {
   dynamicTypeToken,
   GLOBAL_ADMINISTRATOR,
   providerTypes,
+  SENTINEL_ALERT_RULE_IDS,
   TRIPWIRE,
   TRIPWIRE_RULE_KEYS,
 } from "@entra-baseline/model";
@@ -345,8 +346,60 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
     dependsOn(rule, "actions", actionGroup);
     dependsOn(rule, "scopes", workspace);
     out.push(rule);
+    if (config.monitoring.sentinel.enabled) out.push(sentinelTripwire(config, key, query, workspace, users, preview));
   }
   return out;
+}
+
+/**
+ * The Sentinel tripwire the program declares with monitoring.sentinel.enabled: an NRT rule (dynamic resource, the
+ * workspace by id) or, with nearRealTime false, a scheduled rule every 5 minutes over 15 (the workspace by name).
+ */
+function sentinelTripwire(
+  config: BaselineConfig,
+  key: (typeof TRIPWIRE_RULE_KEYS)[number],
+  query: string,
+  workspace: PlannedResource,
+  users: PlannedResource[],
+  preview: boolean,
+): PlannedResource {
+  const m = config.monitoring;
+  const common = {
+    ruleId: SENTINEL_ALERT_RULE_IDS[key],
+    displayName: ALERT_RULES[key].displayName,
+    severity: "High",
+    enabled: true,
+    query: preview ? unknownStringValue : query,
+    suppressionEnabled: false,
+    suppressionDuration: "PT1H",
+    incidentConfiguration: { createIncident: true },
+    eventGroupingSettings: { aggregationKind: "AlertPerResult" },
+  };
+  const name = `monitoring-sentinel-${ALERT_RULES[key].ruleName}`;
+  const rule = m.sentinel.nearRealTime
+    ? dependsOn(
+        resource(dynamicTypeToken("sentinelNrtAlertRule"), name, {
+          ...common,
+          workspaceId: preview ? unknownStringValue : ids.workspace(m.resourceGroupName, m.workspaceName),
+        }),
+        "workspaceId",
+        workspace,
+      )
+    : dependsOn(
+        resource(providerTypes.sentinelScheduledAlertRule, name, {
+          ...common,
+          kind: "Scheduled",
+          resourceGroupName: m.resourceGroupName,
+          workspaceName: preview ? unknownStringValue : m.workspaceName,
+          queryFrequency: "PT5M",
+          queryPeriod: "PT15M",
+          triggerOperator: "GreaterThan",
+          triggerThreshold: 0,
+        }),
+        "workspaceName",
+        workspace,
+      );
+  return dependsOn(rule, "query", ...users);
 }
 
 /** The pack config `npm run plan` derives for the world config. */

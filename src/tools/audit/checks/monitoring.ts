@@ -3,12 +3,16 @@
  * daily cap, workspace-transformation rule) become the model's logging facts, judged per workspace by
  * `loggingVerdict`; the scheduled query rules and the action groups they name become tripwire facts, judged by
  * `tripwireVerdicts` (the allow-list: the canonical rule for each sign-in table, for exactly the emergency accounts,
- * on the workspace that receives that table, heard by an enabled action group with a receiver).
+ * on the workspace that receives that table, heard by an enabled action group with a receiver). With
+ * `monitoring.sentinel.enabled`, the Sentinel analytics rules of those workspaces are held to the same tripwire by
+ * `sentinelTripwireVerdicts` (src/model/sentinel.ts); the log-alert tripwire stays required whatever Sentinel holds.
  */
 import {
   LOG_CATEGORY_TABLES,
   loggingVerdict,
   REQUIRED_LOG_CATEGORIES,
+  sentinelTripwireVerdicts,
+  type SentinelRuleFacts,
   tripwireVerdicts,
   workspacesReceiving,
   type ActionGroupFacts,
@@ -177,28 +181,33 @@ function ruleFacts(ctx: AuditContext, rule: RawObject): TripwireRuleFacts {
   };
 }
 
-export function tripwireFindings(ctx: AuditContext): Finding[] {
-  const s = ctx.snapshot.sources;
+/** The emergency accounts as read (empty unless every one was found) and the workspaces receiving each sign-in table. */
+function tripwireExpectation(ctx: AuditContext) {
   const accounts: BreakglassAccountRef[] = ctx.breakglass.flatMap((b) =>
     b.user && typeof b.user.id === "string" && typeof b.user.userPrincipalName === "string"
       ? [{ upn: b.user.userPrincipalName, objectId: b.user.id.toLowerCase() }]
       : [],
   );
-  const settings = (s.diagnosticSettings ?? []).map(settingFacts);
+  const settings = (ctx.snapshot.sources.diagnosticSettings ?? []).map(settingFacts);
   const receiving = (table: SignInTable) => {
     const category = Object.entries(LOG_CATEGORY_TABLES).find(([, t]) => t === table)![0];
     return workspacesReceiving(settings, category);
   };
+  return {
+    accounts: accounts.length === ctx.breakglass.length ? accounts : [],
+    workspaces: {
+      SigninLogs: receiving("SigninLogs"),
+      AADNonInteractiveUserSignInLogs: receiving("AADNonInteractiveUserSignInLogs"),
+    },
+  };
+}
+
+export function tripwireFindings(ctx: AuditContext): Finding[] {
+  const s = ctx.snapshot.sources;
   const rules = (s.scheduledQueryRules ?? []).map((r) => ({ raw: r, facts: ruleFacts(ctx, r) }));
   const verdicts = tripwireVerdicts(
     rules.map((r) => r.facts),
-    {
-      accounts: accounts.length === ctx.breakglass.length ? accounts : [],
-      workspaces: {
-        SigninLogs: receiving("SigninLogs"),
-        AADNonInteractiveUserSignInLogs: receiving("AADNonInteractiveUserSignInLogs"),
-      },
-    },
+    tripwireExpectation(ctx),
   );
   const out: Finding[] = [];
   for (const v of verdicts) {
@@ -219,6 +228,66 @@ export function tripwireFindings(ctx: AuditContext): Finding[] {
         finding("AUD-TRIPWIRE-WEAK", {
           object: `scheduled query rule ${c.name} (${String(raw?.id ?? "no id")})`,
           expected: `the model's tripwire for ${v.table} (src/model/tripwire.ts)`,
+          actual: c.gaps.join("; "),
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+/** A Sentinel analytics rule as ARM answers it; its workspace is the part of its id before the Sentinel provider. */
+function sentinelFacts(rule: RawObject): SentinelRuleFacts {
+  const p = asRecord(rule.properties);
+  const id = typeof rule.id === "string" ? rule.id : "";
+  const workspace = /^(.*)\/providers\/Microsoft\.SecurityInsights\/alertRules\/[^/]+$/i.exec(id)?.[1]?.toLowerCase();
+  return {
+    name: String(rule.name ?? (id || "(no name)")),
+    ...(typeof p.displayName === "string" ? { displayName: p.displayName } : {}),
+    kind: rule.kind,
+    enabled: p.enabled,
+    severity: p.severity,
+    query: typeof p.query === "string" ? p.query : "",
+    queryFrequency: p.queryFrequency,
+    queryPeriod: p.queryPeriod,
+    triggerOperator: p.triggerOperator,
+    triggerThreshold: p.triggerThreshold,
+    suppressionEnabled: p.suppressionEnabled,
+    createIncident: asRecord(p.incidentConfiguration).createIncident,
+    workspace,
+  };
+}
+
+/**
+ * With monitoring.sentinel.enabled: each tripwire also runs as a Sentinel rule that matches the log alert. Nothing
+ * otherwise — a workspace's own Sentinel content is the SOC's business, and the log alert is the guarantee.
+ */
+export function sentinelTripwireFindings(ctx: AuditContext): Finding[] {
+  if (!ctx.config.monitoring.sentinel.enabled) return [];
+  const rules = (ctx.snapshot.sources.sentinelAlertRules ?? []).map((r) => ({ raw: r, facts: sentinelFacts(r) }));
+  const verdicts = sentinelTripwireVerdicts(
+    rules.map((r) => r.facts),
+    tripwireExpectation(ctx),
+  );
+  const out: Finding[] = [];
+  for (const v of verdicts) {
+    if (v.holding.length > 0) continue;
+    if (v.candidates.length === 0) {
+      out.push(
+        finding("AUD-SENTINEL-TRIPWIRE", {
+          object: `Sentinel tripwire for ${v.table}`,
+          expected: "a Sentinel analytics rule that matches the log-alert tripwire for that table",
+          actual: `none among ${rules.length} analytics rules of the receiving workspace(s)`,
+        }),
+      );
+      continue;
+    }
+    for (const c of v.candidates) {
+      const raw = rules.find((r) => r.facts.name === c.name)?.raw;
+      out.push(
+        finding("AUD-SENTINEL-TRIPWIRE", {
+          object: `Sentinel analytics rule ${c.name} (${String(raw?.id ?? "no id")})`,
+          expected: `the log-alert tripwire for ${v.table} (src/model/sentinel.ts)`,
           actual: c.gaps.join("; "),
         }),
       );

@@ -8,6 +8,7 @@ import {
   ACTION_GROUP_ID,
   actionGroup,
   guid,
+  SENTINEL_LIST_ROUTE,
   table,
   testConfig,
   workspace,
@@ -16,6 +17,7 @@ import {
   type TenantData,
 } from "../../../support/fakes/tenant";
 import { validConfig } from "../../../support/stack";
+import { canonicalTripwireQuery, SENTINEL_ALERT_RULE_IDS, SENTINEL_NRT_API_VERSION } from "@entra-baseline/model";
 import { auditOf, described, findingsOf } from "../../../support/audit/harness";
 
 const config = testConfig();
@@ -265,5 +267,100 @@ describe.concurrent("the breakglass tripwire (AUD-TRIPWIRE-MISSING, AUD-TRIPWIRE
       ];
     });
     expect(described(audit)).toEqual([]);
+  });
+});
+
+describe.concurrent("Sentinel tripwire (AUD-SENTINEL-TRIPWIRE)", () => {
+  const sentinelConfig = validConfig((raw) => (raw.monitoring.sentinel = { enabled: true }));
+  const sentinelRule = (t: TenantData, i = 0) =>
+    t.sentinelAlertRules![i] as { name: string; kind: string; properties: Record<string, any> };
+  const mismatches = (audit: Awaited<ReturnType<typeof auditOf>>) =>
+    findingsOf(audit, "AUD-SENTINEL-TRIPWIRE").map((f) => [f.severity, f.object, f.actual]);
+
+  it("passes a tenant whose Sentinel tripwires match the log alerts, read at the preview API version", async () => {
+    const audit = await auditOf(sentinelConfig);
+    expect(described(audit)).toEqual([]);
+    expect(audit.snapshot.sources.sentinelAlertRules).toHaveLength(2);
+    const reads = audit.requests.arm.filter((r) => SENTINEL_LIST_ROUTE.test(r.url.pathname));
+    expect(reads.map((r) => r.url.searchParams.get("api-version"))).toEqual([SENTINEL_NRT_API_VERSION]);
+    expect(reads[0]!.url.pathname.toLowerCase()).toBe(
+      `${WORKSPACE_ID.toLowerCase()}/providers/microsoft.securityinsights/alertrules`,
+    );
+  });
+
+  it("reports nothing of Sentinel, and reads nothing of it, when Sentinel is off", async () => {
+    const audit = await auditOf(config, (t) => void (t.sentinelAlertRules = []));
+    expect(findingsOf(audit, "AUD-SENTINEL-TRIPWIRE")).toEqual([]);
+    expect(audit.snapshot.sources.sentinelAlertRules).toBeUndefined();
+    expect(audit.requests.arm.filter((r) => /SecurityInsights/i.test(r.url.pathname))).toEqual([]);
+  });
+
+  it("reports both tripwires missing in a workspace not onboarded", async () => {
+    const audit = await auditOf(sentinelConfig, (t) => void delete t.sentinelAlertRules);
+    expect(mismatches(audit).sort()).toEqual([
+      [
+        "high",
+        "Sentinel tripwire for AADNonInteractiveUserSignInLogs",
+        "none among 0 analytics rules of the receiving workspace(s)",
+      ],
+      ["high", "Sentinel tripwire for SigninLogs", "none among 0 analytics rules of the receiving workspace(s)"],
+    ]);
+    // The log-alert tripwire is untouched: it stays the guarantee.
+    expect(findingsOf(audit, "AUD-TRIPWIRE-MISSING")).toEqual([]);
+  });
+
+  it.each<[string, (t: TenantData) => void, string]>([
+    ["a disabled rule", (t) => void (sentinelRule(t).properties.enabled = false), "it is not enabled (enabled false)"],
+    [
+      "suppression",
+      (t) => void (sentinelRule(t).properties.suppressionEnabled = true),
+      "its suppression is true: a suppressed rule stops after the first alert",
+    ],
+    [
+      "no incident",
+      (t) => void (sentinelRule(t).properties.incidentConfiguration = { createIncident: false }),
+      "it creates no incident (createIncident false)",
+    ],
+    [
+      "a query that misses an account",
+      (t) =>
+        void (sentinelRule(t).properties.query = canonicalTripwireQuery("SigninLogs", [
+          { upn: "breakglass-01@contoso.onmicrosoft.com", objectId: guid(1, "b0000000") },
+        ])),
+      "its query is not the log-alert tripwire's for SigninLogs",
+    ],
+    [
+      "a scheduled rule once an hour",
+      (t) => {
+        const r = sentinelRule(t);
+        r.kind = "Scheduled";
+        Object.assign(r.properties, {
+          queryFrequency: "PT1H",
+          queryPeriod: "PT1H",
+          triggerOperator: "GreaterThan",
+          triggerThreshold: 0,
+        });
+      },
+      'it runs every "PT1H"; a scheduled tripwire runs every 5 minutes',
+    ],
+  ])("reports a Sentinel tripwire that does not match: %s", async (_, change, gap) => {
+    const audit = await auditOf(sentinelConfig, change);
+    const found = mismatches(audit);
+    expect(found).toHaveLength(1);
+    expect(found[0]![1]).toContain(`Sentinel analytics rule ${SENTINEL_ALERT_RULE_IDS.breakglassSignIn}`);
+    expect(found[0]![2]).toContain(gap);
+  });
+
+  it("reports a failed read of the Sentinel rules and skips only its check", async () => {
+    const audit = await auditOf(sentinelConfig, undefined, {
+      maxRetries: 0,
+      setup: (tenant) =>
+        void tenant.arm.failNext("GET", SENTINEL_LIST_ROUTE, {
+          status: 500,
+          body: { error: { code: "InternalServerError", message: "boom" } },
+        }),
+    });
+    expect(findingsOf(audit, "AUD-READ-FAILED").map((f) => f.object)).toEqual(["source sentinelAlertRules"]);
+    expect(audit.result.skippedChecks).toEqual(["Sentinel tripwire"]);
   });
 });
