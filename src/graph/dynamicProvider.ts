@@ -263,7 +263,7 @@ export function diffProps(
   return { changes: detailedKeys.length > 0, replaces, detailedKeys };
 }
 
-/** Fails a write that Graph acknowledged but did not persist (a known Graph failure mode, reference §1). */
+/** Fails a write that Graph acknowledged but did not persist (a known Graph failure mode, docs/references.md, "PIM for directory roles"). */
 export function assertPersisted(what: string, desired: unknown, live: unknown): void {
   const missing = differences(desired, live);
   if (missing.length > 0) throw notPersisted(what, missing);

@@ -1,6 +1,6 @@
 /**
  * Client-side throttles for the Graph APIs whose limits are tiny and whose 429s carry no `Retry-After`
- * (reference §3, §4, §8). Keyed by endpoint and shared by every client in the process, because the limits are
+ * (docs/references.md, "Authentication contexts and Conditional Access", §4, §8). Keyed by endpoint and shared by every client in the process, because the limits are
  * per tenant (CA: across all apps) — two dynamic resources running in parallel must not both spend the budget.
  */
 export interface ThrottleLimit {

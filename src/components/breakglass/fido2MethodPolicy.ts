@@ -1,5 +1,5 @@
 /**
- * The tenant's FIDO2 / passkey method policy, as far as the emergency accounts need it (R2 §1; EIDSCA AF01–AF06).
+ * The tenant's FIDO2 / passkey method policy, as far as the emergency accounts need it (docs/references.md, "Microsoft Graph"; EIDSCA AF01–AF06).
  *
  * There is one FIDO2 configuration per tenant, it usually serves other people too (often `all_users`), and Graph
  * writes it only as a whole (`PATCH …/authenticationMethodConfigurations/fido2`). It has two shapes

@@ -23,7 +23,7 @@ export function declareActionGroup(
       actionGroupName: actionGroup.name,
       groupShortName: actionGroup.shortName,
       resourceGroupName: args.resourceGroupName,
-      // Action groups are global resources (reference §7).
+      // Action groups are global resources (docs/references.md, "Azure Resource Manager").
       location: "Global",
       enabled: true,
       emailReceivers: actionGroup.emails.map((emailAddress, i) => ({

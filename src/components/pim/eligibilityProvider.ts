@@ -1,12 +1,12 @@
 /**
  * The dynamic provider behind RoleEligibility: one principal's PIM eligibility for one directory role, owned through
- * the schedule API of Microsoft Graph (reference §2 and §10, R2 §6):
+ * the schedule API of Microsoft Graph (docs/references.md, "Role assignments, eligibilities, schedules" and §10, docs/references.md, "Microsoft Graph"):
  *
  * - the eligibility *is* its schedule (`GET /roleManagement/directory/roleEligibilitySchedules`); requests
  *   (`POST …/roleEligibilityScheduleRequests`, action `adminAssign` / `adminUpdate` / `adminRemove`) are only how it
  *   is changed. Nothing here reads a request back by id: Graph purges requests after about 45 days, which is what
  *   makes azuread's DirectoryRoleEligibilityScheduleRequest fail with RoleAssignmentRequestNotFound on delete or
- *   replace (reference §9). This resource never needs the request again.
+ *   replace (docs/references.md). This resource never needs the request again.
  * - create adopts an eligibility that already exists (no duplicate request), asks for one otherwise, and reads the
  *   schedule back until it is there;
  * - read (`pulumi refresh`) reports an eligibility that is gone (the resource leaves the state, the next `pulumi up`
@@ -16,7 +16,7 @@
  *   null asks for `noExpiration`.
  *
  * Schedules are listed by `principalId` (documented filterable); role, scope and member type are matched here,
- * because a `roleDefinitionId` filter on schedules is not documented (R2 §6). Closure-serialized like every provider
+ * because a `roleDefinitionId` filter on schedules is not documented (docs/references.md, "Microsoft Graph"). Closure-serialized like every provider
  * here (src/graph/dynamicProvider.ts): no captured client, a GraphClient per call from the props' connection.
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -62,7 +62,7 @@ const RM = "/v1.0/roleManagement/directory";
 const READ_BACK_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
 /** A live end within this much of start + duration is the duration asked for (Graph rounds, clocks differ). */
 const END_TOLERANCE_SECONDS = 600;
-/** Request statuses that mean PIM will not do it (R2 §6: request.status). A plain array: closure serialization. */
+/** Request statuses that mean PIM will not do it (docs/references.md, "Microsoft Graph": request.status). A plain array: closure serialization. */
 const REFUSED_STATUSES: readonly string[] = ["canceled", "denied", "failed"];
 
 function during<T>(what: string, step: () => Promise<T>): Promise<T> {
@@ -158,7 +158,7 @@ function outputs(
   };
 }
 
-/** The request body: the documented unifiedRoleEligibilityScheduleRequest fields (reference §10). */
+/** The request body: the documented unifiedRoleEligibilityScheduleRequest fields (docs/references.md, "Role assignments, eligibilities, schedules"). */
 export function requestBody(
   action: "adminAssign" | "adminUpdate" | "adminRemove",
   inputs: RoleEligibilityInputs,
@@ -194,7 +194,7 @@ function statusOf(e: unknown): number | undefined {
 
 /**
  * Sends one schedule request. Graph's "already so" answers (400 RoleAssignmentExists on assign, 400
- * RoleAssignmentDoesNotExist or 404 on remove: unconfirmed by Microsoft's docs, R2 §6) are not taken at their word:
+ * RoleAssignmentDoesNotExist or 404 on remove: unconfirmed by Microsoft's docs, docs/references.md, "Microsoft Graph") are not taken at their word:
  * the caller reads the schedules again either way.
  */
 async function send(client: GraphClient, body: Record<string, unknown>, tolerated: string): Promise<void> {

@@ -2,7 +2,7 @@
  * RoleEligibility: a Pulumi dynamic resource (token `pulumi-nodejs:dynamic/pim:RoleEligibility`) that owns one PIM
  * eligibility of a user or role-assignable group for a directory role through Graph's schedule API
  * (./eligibilityProvider.ts). It replaces azuread's DirectoryRoleEligibilityScheduleRequest, which cannot remove or
- * replace an eligibility once Graph purged its request (reference §9), cannot adopt one and cannot set an expiry.
+ * replace an eligibility once Graph purged its request (docs/references.md), cannot adopt one and cannot set an expiry.
  * Its inputs share azuread's names (`roleDefinitionId`, `principalId`, `directoryScopeId`, `justification`), so the
  * policy pack reads both the same way (policies/lib/eligibilities.ts).
  */

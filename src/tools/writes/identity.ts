@@ -1,6 +1,6 @@
 /**
  * Who a write run is, and where: the tenant Graph answers for must be the stack's (GET /organization, whose `id` is
- * the tenant id: R2 §8), and the identity running the command is named so that no step ever moves it (it would cut
+ * the tenant id: docs/references.md, "Microsoft Graph"), and the identity running the command is named so that no step ever moves it (it would cut
  * off the run, or the pipeline, half way). The identity comes from the access token's claims (`oid`: the signed-in
  * user's or the service principal's object id; `idtyp` "app" for app-only tokens; `tid`: the tenant), decoded for
  * this purpose only and never validated, logged or sent anywhere. There is no `GET /me` fallback: the client refuses

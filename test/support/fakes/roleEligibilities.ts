@@ -1,15 +1,15 @@
 /**
  * A fake of PIM eligibilities for directory roles on top of the loopback Graph, in the documented v1.0 shapes
- * (R2 §6, reference §2 and §10; learn.microsoft.com unifiedRoleEligibilityScheduleRequest / unifiedRoleEligibilitySchedule):
+ * (docs/references.md, "Microsoft Graph", docs/references.md, "Role assignments, eligibilities, schedules" and §10; learn.microsoft.com unifiedRoleEligibilityScheduleRequest / unifiedRoleEligibilitySchedule):
  *
  * - `GET /roleManagement/directory/roleEligibilitySchedules?$filter=principalId eq '…'` (a filter is required here;
  *   `roleDefinitionId` and `directoryScopeId` may be added), paged by `pageSize`;
  * - `POST /roleManagement/directory/roleEligibilityScheduleRequests` with `adminAssign`, `adminUpdate` or `adminRemove`:
  *   201 with the request (`status` Provisioned / Revoked); unknown body keys, a missing `scheduleInfo.expiration.type`
  *   or an `afterDuration` without `duration` are 400; a duplicate assign is 400 RoleAssignmentExists, a removal of
- *   what is not there 400 RoleAssignmentDoesNotExist (R2 §6: unconfirmed by Microsoft's docs, reported upstream);
+ *   what is not there 400 RoleAssignmentDoesNotExist (docs/references.md, "Microsoft Graph": unconfirmed by Microsoft's docs, reported upstream);
  * - `GET /roleManagement/directory/roleEligibilityScheduleRequests/{id}`: the request, until `purgeRequests()` —
- *   Graph keeps requests for about 45 days — after which it is 404 RoleAssignmentRequestNotFound (reference §9),
+ *   Graph keeps requests for about 45 days — after which it is 404 RoleAssignmentRequestNotFound (docs/references.md),
  *   what azuread's request resource reads before it deletes.
  *
  * How a schedule made with `afterDuration` reads back is not documented: `expirationShape` chooses between the
