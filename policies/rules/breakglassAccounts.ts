@@ -188,7 +188,7 @@ function userProblems(
 }
 
 /**
- * Entra requires 3 of the 4 character classes (reference §4); a generator that switches off two of them makes
+ * Entra requires 3 of the 4 character classes (docs/references.md, "Users, groups, FIDO2 and passkey profiles"); a generator that switches off two of them makes
  * passwords Entra refuses (the account never gets one) or, with `overrideSpecial` emptied, weaker than declared.
  * Classes default to on in random.RandomPassword; `number` is the deprecated name of `numeric`.
  */

@@ -7,7 +7,7 @@ import type { BaselineConfig } from "../config/validate";
 import { Breakglass } from "./breakglass";
 import { activationContexts } from "../config/activationSettings";
 import { ConditionalAccessBaseline } from "./conditionalAccess";
-import { JitGlobalAdmin } from "./pim";
+import { JitGlobalAdmin, JitRoles } from "./pim";
 import { Monitoring } from "./monitoring";
 import { assertProvidersOnTenant } from "./tenantPin";
 
@@ -30,16 +30,18 @@ export async function declareBaseline(config: BaselineConfig) {
     tenantId: config.tenant.tenantId,
   });
 
-  const jitGlobalAdmin = new JitGlobalAdmin("jit-global-admin", {
+  const pimArgs = {
     pim: config.pim,
     endpoints: config.endpoints,
     tenantId: config.tenant.tenantId,
-    // The activation rule names the authentication context, which must exist with its CA policy first.
+    // The activation rules name the authentication contexts, which must exist with their CA policies first.
     activationPrerequisites: [
       ...Object.values(conditionalAccess.authenticationContexts),
       ...Object.values(conditionalAccess.activationPolicies),
     ],
-  });
+  };
+  const jitGlobalAdmin = new JitGlobalAdmin("jit-global-admin", pimArgs);
+  const jitRoles = new JitRoles("jit-roles", pimArgs);
 
   const monitoring = new Monitoring("monitoring", {
     monitoring: config.monitoring,
@@ -54,7 +56,7 @@ export async function declareBaseline(config: BaselineConfig) {
     tenantId: config.tenant.tenantId,
   });
 
-  return { breakglass, conditionalAccess, jitGlobalAdmin, monitoring };
+  return { breakglass, conditionalAccess, jitGlobalAdmin, jitRoles, monitoring };
 }
 
 /**

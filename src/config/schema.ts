@@ -24,6 +24,9 @@ import {
   LOG_CATEGORIES,
 } from "@entra-baseline/model";
 
+/** What holds the Global Administrator eligibilities (docs/pim.md, "Upgrading"). */
+export const ELIGIBILITY_RESOURCES = ["request", "migrate", "schedule"] as const;
+
 const guid = z.string().regex(GUID, "must be a GUID like 00000000-0000-0000-0000-000000000000");
 const email = z.string().regex(EMAIL, "must be an email address");
 const duration = (example: string) =>
@@ -188,7 +191,17 @@ export const pimSchema = z
       .describe("Justification recorded on each eligibility request."),
     eligibilityDuration: duration("P365D")
       .optional()
-      .describe("Make Global Administrator eligibilities time-bound (ISO 8601); absent: they do not expire."),
+      .describe(
+        'Make Global Administrator eligibilities time-bound (ISO 8601); absent: they do not expire. Needs eligibilityResource "schedule".',
+      ),
+    eligibilityResource: z
+      .enum(ELIGIBILITY_RESOURCES, {
+        error: `must be one of ${ELIGIBILITY_RESOURCES.map((r) => `"${r}"`).join(", ")}`,
+      })
+      .default("request")
+      .describe(
+        'What holds the Global Administrator eligibilities of pim.eligibleAdmins: "request" (azuread DirectoryRoleEligibilityScheduleRequest, as stacks deployed by 0.2 have them), "migrate" (both, the old ones retained on delete: one `pulumi up` to move a deployed stack), "schedule" (the RoleEligibility resource only; recommended for new stacks). Every other eligibility is a RoleEligibility. See docs/pim.md, "Upgrading".',
+      ),
     approvers: approversSchema.describe(
       "Who approves a Tier-0 activation (every Tier-0 role unless it names its own). Nobody approves their own request.",
     ),

@@ -11,7 +11,11 @@ import {
   describeSeconds,
   durationSeconds,
   exceptionRefusals,
+  GLOBAL_ADMINISTRATOR,
   GUID,
+  knownRoleNames,
+  resolveRole,
+  strengthAtLeast,
   isExpired,
   limitsProblems,
   MODEL_BOUNDS,
@@ -123,6 +127,7 @@ export function validateConfig(input: Record<string, unknown>): ValidationResult
   if (c.limits) checkLimits(c.limits, errors);
   const pim = c.pim ?? p.pim;
   if (pim) checkPim(pim, c.limits, breakglass, errors, warnings);
+  if (pim) checkManagedRoles(pim, c.limits, c.exceptions ?? [], errors);
   if (c.conditionalAccess) checkConditionalAccess(c.conditionalAccess, warnings);
   if (c.monitoring) checkMonitoring(c.monitoring, c.limits, errors, warnings);
   if (c.exceptions) checkExceptions(c.exceptions, breakglass, errors, warnings);
@@ -340,8 +345,203 @@ function checkPim(
         }
       });
     check(eligibleAdmins, "pim.eligibleAdmins", "PIM-eligible");
+    check(pim.eligibleGroups ?? [], "pim.eligibleGroups", "PIM-eligible");
     check(approverUsers, "pim.approvers.users", "PIM approvers");
+    (pim.roles ?? []).forEach((r, i) => {
+      check(r.eligibleUsers ?? [], `pim.roles[${i}].eligibleUsers`, "PIM-eligible");
+      check(r.eligibleGroups ?? [], `pim.roles[${i}].eligibleGroups`, "PIM-eligible");
+      check(r.approvers?.users ?? [], `pim.roles[${i}].approvers.users`, "PIM approvers");
+    });
+    for (const [name, t] of Object.entries(pim.templates ?? {}))
+      check(t.approvers?.users ?? [], `pim.templates.${name}.approvers.users`, "PIM approvers");
+    (pim.groups ?? []).forEach((g, i) =>
+      check(g.eligibleMembers ?? [], `pim.groups[${i}].eligibleMembers`, "PIM-eligible (for a group that holds roles)"),
+    );
   }
+}
+
+/**
+ * The roles besides Global Administrator (`pim.roles`), the PIM-for-Groups groups (`pim.groups`) and what holds the
+ * eligibilities (`pim.eligibilityResource`), as managedRoles.ts resolves them: every role known and listed once, a
+ * Tier-0 role only tightening the Tier-0 rules, nobody both eligible for and excepted from one role, one
+ * authentication context per activation strength. Whether a pim.groups group is role-assignable cannot be known
+ * offline (it is named by object id): the audit reads it.
+ */
+function checkManagedRoles(
+  pim: Partial<PimConfig>,
+  limits: LimitsConfig | undefined,
+  exceptions: ExceptionConfig[],
+  errors: ConfigIssue[],
+): void {
+  const known = knownRoleNames();
+  const unknownRole = (ref: string) =>
+    `${quote(ref)} is not a directory role this model knows${didYouMean(ref, known)} (a built-in role's display name, or its template id)`;
+  const tier0Max = Math.min(
+    durationSeconds(pim.maxActivationDuration ?? "") ?? MODEL_BOUNDS.tier0MaxActivationSeconds,
+    durationSeconds(limits?.activationDuration.max ?? "") ?? MODEL_BOUNDS.tier0MaxActivationSeconds,
+    MODEL_BOUNDS.tier0MaxActivationSeconds,
+  );
+  const tier0Strength = pim.activationStrength ?? "mfa";
+  const templates = pim.templates ?? {};
+  /** Context id → the strength and key that asked for it first. */
+  const contexts = new Map<string, { strength: string; path: string }>();
+  const useContext = (id: string | undefined, strength: string, path: string) => {
+    if (!id) return;
+    const first = contexts.get(id);
+    if (!first) contexts.set(id, { strength, path });
+    else if (first.strength !== strength)
+      errors.push({
+        path,
+        message: `${quote(id)} is asked for ${quote(strength)} activation, but ${first.path} asks it for ${quote(first.strength)}: one authentication context per activation strength (its Conditional Access policy demands one strength)`,
+      });
+  };
+  useContext(pim.authenticationContextId ?? "c1", tier0Strength, "pim.authenticationContextId");
+
+  /** Role template id → the eligible principals' object ids and where each is listed. */
+  const eligible = new Map<string, { id: string; path: string }[]>();
+  const addEligible = (role: string, values: readonly string[], path: string) =>
+    values.forEach((v, i) => {
+      if (!GUID.test(v)) return; // a UPN is resolved at deploy time; exceptions name object ids
+      const list = eligible.get(role) ?? [];
+      list.push({ id: v.toLowerCase(), path: `${path}[${i}]` });
+      eligible.set(role, list);
+    });
+  addEligible(GLOBAL_ADMINISTRATOR, pim.eligibleAdmins ?? [], "pim.eligibleAdmins");
+  addEligible(GLOBAL_ADMINISTRATOR, pim.eligibleGroups ?? [], "pim.eligibleGroups");
+
+  const seen = new Map<string, number>();
+  (pim.roles ?? []).forEach((entry, i) => {
+    const at = `pim.roles[${i}]`;
+    const role = resolveRole(entry.role);
+    if (!role) {
+      errors.push({ path: `${at}.role`, message: unknownRole(entry.role) });
+      return;
+    }
+    if (role.templateId === GLOBAL_ADMINISTRATOR) {
+      errors.push({
+        path: `${at}.role`,
+        message: `${quote(entry.role)} is Global Administrator, which the top-level pim keys configure (pim.eligibleAdmins, pim.eligibleGroups, pim.approvers…): remove this entry`,
+      });
+      return;
+    }
+    const prior = seen.get(role.templateId);
+    if (prior !== undefined) {
+      errors.push({
+        path: `${at}.role`,
+        message: `${quote(entry.role)} is ${role.name} again (pim.roles[${prior}]): list each role once, with all its eligible users and groups`,
+      });
+      return;
+    }
+    seen.set(role.templateId, i);
+    duplicates(entry.eligibleUsers ?? [], `${at}.eligibleUsers`, errors);
+    duplicates(entry.eligibleGroups ?? [], `${at}.eligibleGroups`, errors);
+    addEligible(role.templateId, entry.eligibleUsers ?? [], `${at}.eligibleUsers`);
+    addEligible(role.templateId, entry.eligibleGroups ?? [], `${at}.eligibleGroups`);
+    const template = entry.template !== undefined ? templates[entry.template] : undefined;
+    if (entry.template !== undefined && !template) {
+      errors.push({
+        path: `${at}.template`,
+        message: `${quote(entry.template)} is not a pim.templates entry${didYouMean(entry.template, Object.keys(templates))}`,
+      });
+    }
+    const seconds = entry.maxActivationDuration ? durationSeconds(entry.maxActivationDuration) : undefined;
+    if (role.tier0) {
+      const loosens = (key: string, message: string) =>
+        errors.push({
+          path: `${at}.${key}`,
+          message: `${message} (${role.name} is a Tier-0 role: it may only tighten the Tier-0 rules)`,
+        });
+      if (entry.template !== undefined)
+        loosens(
+          "template",
+          `${quote(entry.template)}: a template replaces the Tier-0 rules, and templates are for roles outside Tier-0`,
+        );
+      if (seconds !== undefined && seconds > tier0Max)
+        loosens(
+          "maxActivationDuration",
+          `${quote(entry.maxActivationDuration)} is longer than the Tier-0 ${describeSeconds(tier0Max)} (pim.maxActivationDuration, limits.activationDuration.max)`,
+        );
+      if (entry.requireJustification === false)
+        loosens("requireJustification", "false loosens the model: every Tier-0 activation requires a justification");
+      if (entry.requireTicket === false)
+        loosens("requireTicket", "false loosens the model: every Tier-0 activation requires a ticket reference");
+      if (entry.activationStrength && !strengthAtLeast(entry.activationStrength, tier0Strength))
+        loosens(
+          "activationStrength",
+          `${quote(entry.activationStrength)} is weaker than the Tier-0 ${quote(tier0Strength)} (pim.activationStrength)`,
+        );
+    } else if (seconds !== undefined && seconds > MODEL_BOUNDS.maxActivationSeconds) {
+      errors.push({
+        path: `${at}.maxActivationDuration`,
+        message: `${quote(entry.maxActivationDuration)} is longer than PIM accepts (${describeSeconds(MODEL_BOUNDS.maxActivationSeconds)})`,
+      });
+    }
+    if (seconds !== undefined && seconds < MODEL_BOUNDS.minActivationSeconds) {
+      errors.push({
+        path: `${at}.maxActivationDuration`,
+        message: `${quote(entry.maxActivationDuration)} is shorter than PIM accepts (${describeSeconds(MODEL_BOUNDS.minActivationSeconds)})`,
+      });
+    }
+    // As managedRoles.ts resolves them: a context is inherited only with the strength it was asked for.
+    const from = role.tier0 || !template ? undefined : template;
+    const fromStrength = from ? from.activationStrength : tier0Strength;
+    const fromContext = from ? from.authenticationContextId : (pim.authenticationContextId ?? "c1");
+    const strength = entry.activationStrength ?? fromStrength;
+    const context = entry.authenticationContextId ?? (strength === fromStrength ? fromContext : undefined);
+    if (role.tier0 && !context) {
+      errors.push({
+        path: `${at}.authenticationContextId`,
+        message: `is required with activationStrength ${quote(strength)}: a Tier-0 activation always requires an authentication context, and ${quote(fromContext)} is asked for ${quote(fromStrength)} (one context per strength)`,
+      });
+    }
+    useContext(
+      context,
+      strength,
+      entry.authenticationContextId ? `${at}.authenticationContextId` : `${at}.activationStrength`,
+    );
+  });
+  for (const [name, t] of Object.entries(templates))
+    useContext(
+      t.authenticationContextId,
+      t.activationStrength ?? "mfa",
+      `pim.templates.${name}.authenticationContextId`,
+    );
+
+  if (pim.eligibilityDuration && pim.eligibilityResource !== "schedule") {
+    errors.push({
+      path: "pim.eligibilityDuration",
+      message: `${quote(pim.eligibilityDuration)} needs pim.eligibilityResource "schedule": azuread's request resource (${quote(pim.eligibilityResource ?? "request")}) always asks for an eligibility that never expires (docs/pim.md, "Upgrading")`,
+    });
+  }
+
+  (pim.groups ?? []).forEach((g, i) => {
+    const at = `pim.groups[${i}]`;
+    duplicates(g.eligibleMembers ?? [], `${at}.eligibleMembers`, errors);
+    (g.roles ?? []).forEach((ref, j) => {
+      const role = resolveRole(ref);
+      if (!role) errors.push({ path: `${at}.roles[${j}]`, message: unknownRole(ref) });
+      else addEligible(role.templateId, g.eligibleMembers ?? [], `${at}.eligibleMembers`);
+    });
+  });
+  duplicates(
+    (pim.groups ?? []).map((g) => g.group.toLowerCase()),
+    "pim.groups",
+    errors,
+  );
+
+  // A principal either holds a role standing under an exception or is eligible for it: both would hide one path.
+  exceptions.forEach((e, i) => {
+    e.roles.forEach((ref, j) => {
+      const role = resolveRole(ref);
+      if (!role) return; // reported by checkExceptions
+      for (const hit of (eligible.get(role.templateId) ?? []).filter((x) => x.id === e.principal.toLowerCase())) {
+        errors.push({
+          path: hit.path,
+          message: `${quote(e.principal)} is also excepted for ${role.name} (exceptions[${i}].roles[${j}]): a principal holds a role standing under an exception or is eligible for it, never both`,
+        });
+      }
+    });
+  });
 }
 
 function checkMonitoring(

@@ -8,6 +8,12 @@
  * run time, never from the program). A provider never falls back to a default cloud or tenant: props without a
  * connection are an error that says so.
  *
+ * State written before tenant pinning (0.2: `graphEndpoint` only): `diff` needs no connection, and plans the missing
+ * props as an in-place update (`connectionChanges`) that records them; `create`/`update` act on the program's
+ * connection. `read` and `delete` run with the provider serialized in the state (pulumi/pulumi#6490), so the engine
+ * refreshes such a state with its own old provider; this code's `read`, handed props without a connection, refuses
+ * with connectionOf's message (run `pulumi up`) rather than guess a tenant.
+ *
  * Graph answers with more than we send (read-only fields, `@odata.*` annotations, other defaults), so "is the live
  * object what we asked for" is a comparison over the fields we own only: `differences(desired, live)`.
  */
@@ -257,7 +263,7 @@ export function diffProps(
   return { changes: detailedKeys.length > 0, replaces, detailedKeys };
 }
 
-/** Fails a write that Graph acknowledged but did not persist (a known Graph failure mode, reference §1). */
+/** Fails a write that Graph acknowledged but did not persist (a known Graph failure mode, docs/references.md, "PIM for directory roles"). */
 export function assertPersisted(what: string, desired: unknown, live: unknown): void {
   const missing = differences(desired, live);
   if (missing.length > 0) throw notPersisted(what, missing);

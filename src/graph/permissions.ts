@@ -95,7 +95,7 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
     role: "Conditional Access Administrator",
   },
   { methods: READ, path: /^\/(v1\.0|beta)\/identity\/conditionalAccess\//i, permissions: ["Policy.Read.All"] },
-  // Application.Read.All is a documented known issue of the CA write APIs (reference §3).
+  // Application.Read.All is a documented known issue of the CA write APIs (docs/references.md, "Authentication contexts and Conditional Access").
   {
     methods: WRITE,
     path: /^\/(v1\.0|beta)\/identity\/conditionalAccess\//i,
@@ -119,7 +119,7 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
     permissions: ["UserAuthenticationMethod.Read.All"],
     role: "Privileged Authentication Administrator",
   },
-  // PIM for Groups (R2 §7; permission names from Graph's privilegedAccessGroup list pages, unconfirmed here).
+  // PIM for Groups (docs/references.md, "Microsoft Graph"; permission names from Graph's privilegedAccessGroup list pages, unconfirmed here).
   {
     methods: READ,
     path: /^\/(v1\.0|beta)\/identityGovernance\/privilegedAccess\/group\/eligibility/i,
@@ -131,7 +131,7 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
     permissions: ["PrivilegedAssignmentSchedule.Read.AzureADGroup", "PrivilegedAccess.Read.AzureADGroup"],
   },
   // userRegistrationDetails (the methods each admin registered; adopt, transition): AuditLog.Read.All is the least,
-  // R2 §2 (Entra ID P1 or P2).
+  // docs/references.md, "Microsoft Graph" (Entra ID P1 or P2).
   {
     methods: READ,
     path: /^\/(v1\.0|beta)\/reports\/authenticationMethods\//i,

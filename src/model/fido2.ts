@@ -3,7 +3,7 @@
  * "which shape is this tenant's policy" for the dynamic resource (src/components/breakglass/fido2MethodPolicy.ts) and
  * the enforcers, and one verdict each for the policy and the keys, shared by the policy pack and the audit.
  *
- * Graph v1.0 has two shapes of the one tenant-wide FIDO2 configuration (R2 §1):
+ * Graph v1.0 has two shapes of the one tenant-wide FIDO2 configuration (docs/references.md, "Microsoft Graph"):
  * - **passkey profiles**: `passkeyProfiles` is a non-empty list; each include target names the profiles that apply to
  *   it (`allowedPasskeyProfiles`, profile ids). Microsoft creates the non-deletable default profile
  *   (`defaultPasskeyProfile`) when a tenant migrates, mirroring the old tenant-wide settings.
@@ -20,7 +20,7 @@
 export const PASSKEY_TYPES = ["deviceBound", "synced"] as const;
 export type PasskeyType = (typeof PASSKEY_TYPES)[number];
 
-/** Graph `attestationEnforcement` values (enum, R2 §1); `registrationOnly` admits attested keys only. */
+/** Graph `attestationEnforcement` values (enum, docs/references.md, "Microsoft Graph"); `registrationOnly` admits attested keys only. */
 export const ATTESTATION_ENFORCEMENT = { enforced: "registrationOnly", off: "disabled" } as const;
 
 export type Fido2PolicyShape = "passkeyProfiles" | "tenantWide";
@@ -357,7 +357,7 @@ export function fido2PolicyProblems(facts: Fido2PolicyFacts, declared: DeclaredF
   return problems;
 }
 
-/** One registered key, as Graph's `fido2AuthenticationMethod` describes it (R2 §1). */
+/** One registered key, as Graph's `fido2AuthenticationMethod` describes it (docs/references.md, "Microsoft Graph"). */
 export interface Fido2KeyFacts {
   id?: string;
   displayName?: string | null;

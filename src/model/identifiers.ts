@@ -1,7 +1,7 @@
 /** Shapes of the identifiers Entra uses, shared by config validation, the policy pack and the audit. */
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** UPN: ≤ 113 characters, ≤ 64 before the `@`, a dotted domain (reference §4). */
+/** UPN: ≤ 113 characters, ≤ 64 before the `@`, a dotted domain (docs/references.md, "Users, groups, FIDO2 and passkey profiles"). */
 export const UPN =
   /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 export const UPN_MAX_LENGTH = 113;
@@ -9,7 +9,7 @@ export const UPN_MAX_LENGTH = 113;
 export const EMAIL =
   /^[^\s@"<>(),;:\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
-/** Authentication context class reference ids are `c1` … `c99` (reference §1). */
+/** Authentication context class reference ids are `c1` … `c99` (docs/references.md, "PIM for directory roles"). */
 export const AUTHENTICATION_CONTEXT_ID = /^c([1-9]|[1-9][0-9])$/;
 
 /** FIDO2 authenticator AAGUIDs are GUIDs. */

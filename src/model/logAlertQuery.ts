@@ -1,5 +1,5 @@
 /**
- * What Azure Monitor accepts in a log search alert query (reference §7), as pure checks shared by the program's
+ * What Azure Monitor accepts in a log search alert query (docs/references.md, "Azure Resource Manager"), as pure checks shared by the program's
  * tests, the policy pack and the audit, plus the KQL string-literal helpers the query builders and those checks
  * agree on. No KQL engine runs here: literals and operators are found by a small lexer that skips comments and
  * string contents, so a UPN that contains "union" never trips the check.
@@ -8,7 +8,7 @@
 /** Azure's limit on a log alert rule's query. */
 export const MAX_ALERT_QUERY_BYTES = 64 * 1024;
 
-/** Not allowed when the rule runs every minute (reference §7). */
+/** Not allowed when the rule runs every minute (docs/references.md, "Azure Resource Manager"). */
 /** `limit` is `take` under another name. */
 export const ONE_MINUTE_FORBIDDEN_OPERATORS = ["union", "search", "take", "limit"] as const;
 export const ONE_MINUTE_FORBIDDEN_FUNCTIONS = ["ingestion_time"] as const;

@@ -1,5 +1,5 @@
 /**
- * Entra diagnostic-setting log categories and the Log Analytics table each lands in (reference §5).
+ * Entra diagnostic-setting log categories and the Log Analytics table each lands in (docs/references.md, "Azure Resource Manager").
  * The keys are the only category names the aadiam API accepts; anything else is a config error.
  */
 export const LOG_CATEGORY_TABLES = {

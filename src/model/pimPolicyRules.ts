@@ -1,7 +1,7 @@
 /**
  * The Global Administrator PIM policy as Graph rules: ActivationPolicySettings → the rule bodies this project owns,
  * live rules → ActivationPolicySettings, and a normalizing comparison that names the fields that differ.
- * Pure: the dynamic provider, the audit and the tests share it. Facts: shared/reference/graph-arm-kql.md §1 and the
+ * Pure: the dynamic provider, the audit and the tests share it. Facts: docs/references.md, "PIM for directory roles" and the
  * documented GET shapes of `roleManagementPolicyAssignments?$expand=policy($expand=rules)`.
  */
 import type { ActivationPolicySettings, ApproverRef } from "./activationPolicy";

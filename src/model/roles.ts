@@ -2,7 +2,7 @@ import { BUILT_IN_ROLES } from "./builtInRoles";
 
 /**
  * Well-known directory role template ids (identical in every tenant).
- * Source: shared/reference/graph-arm-kql.md §2. Template ids, not per-tenant role object ids.
+ * Source: docs/references.md, "Role assignments, eligibilities, schedules". Template ids, not per-tenant role object ids.
  */
 export const GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10";
 export const PRIVILEGED_ROLE_ADMINISTRATOR = "e8611ab8-c189-46e8-94e1-60213ab1f814";

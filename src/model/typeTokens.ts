@@ -30,6 +30,7 @@ export function dynamicTypeToken(kind: DynamicKind): string {
 export const componentTypes = {
   breakglass: "entra-baseline:breakglass:Breakglass",
   jitGlobalAdmin: "entra-baseline:pim:JitGlobalAdmin",
+  jitRoles: "entra-baseline:pim:JitRoles",
   conditionalAccess: "entra-baseline:conditionalAccess:ConditionalAccessBaseline",
   monitoring: "entra-baseline:monitoring:Monitoring",
 } as const;

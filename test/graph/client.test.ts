@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CLOUDS } from "@entra-baseline/model";
 import { GraphClient, GraphError, createGraphClient, defaultCredentialHint } from "../../src/graph/client";
-import { SlidingWindowThrottle } from "../../src/graph/throttle";
+import { SCHEDULE_LENGTH, SlidingWindowThrottle } from "../../src/graph/throttle";
 import { tokenTenant } from "../../src/graph/tokenTenant";
 import {
   FAKE_TOKEN,
@@ -83,12 +83,24 @@ describe("GraphClient", () => {
     graph.route("GET", "/v1.0/groups", () => ({ body: { value: [] } }));
     graph.failNext("GET", "/v1.0/groups", {
       status: 429,
-      headers: { "Retry-After": "1" },
+      headers: { "Retry-After": "7" },
       body: graphError("TooManyRequests", "slow down"),
     });
-    const started = Date.now();
-    await client().get("/v1.0/groups");
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    // The wait the client asks for, not a stopwatch: exactly the server's 7 s (its own backoff would be jittered),
+    // and that one timer is let go at once so the test does not sit through it.
+    type Timer = (handler: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => NodeJS.Timeout;
+    const realSetTimeout = globalThis.setTimeout as unknown as Timer;
+    const requested: unknown[] = [];
+    const timers = vi.spyOn(globalThis, "setTimeout").mockImplementation(((handler, ms, ...args) => {
+      requested.push(ms);
+      return realSetTimeout(handler, ms === 7_000 ? 0 : ms, ...args);
+    }) as Timer as unknown as typeof setTimeout);
+    try {
+      await client().get("/v1.0/groups");
+    } finally {
+      timers.mockRestore();
+    }
+    expect(requested).toContain(7_000);
     expect(graph.requestsTo("GET", "/v1.0/groups")).toHaveLength(2);
   });
 
@@ -371,14 +383,33 @@ describe("paging is bounded", () => {
 });
 
 describe("SlidingWindowThrottle", () => {
-  it("spaces requests to the documented 1 request/second for Conditional Access", async () => {
-    const throttle = new SlidingWindowThrottle({ requests: 1, windowMs: 200 });
-    const times: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      await throttle.acquire();
-      times.push(Date.now());
+  it("spaces requests to the documented 1 request/second for Conditional Access, and records when it let each through", async () => {
+    // Fake clock: the verdict must not depend on how busy the machine is.
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const throttle = new SlidingWindowThrottle({ requests: 1, windowMs: 1_000 });
+      const times: number[] = [];
+      const all = (async () => {
+        for (let i = 0; i < 4; i++) {
+          await throttle.acquire();
+          times.push(Date.now());
+        }
+      })();
+      await vi.advanceTimersByTimeAsync(2_999);
+      expect(times).toEqual([0, 1_001, 2_002]); // the fourth is not let through before its second
+      await vi.advanceTimersByTimeAsync(10);
+      await all;
+      expect(times).toEqual([0, 1_001, 2_002, 3_003]);
+      expect(throttle.schedule()).toEqual(times);
+    } finally {
+      vi.useRealTimers();
     }
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(195);
+  });
+
+  it("keeps the schedule of the last SCHEDULE_LENGTH grants only (a long audit does not grow it)", async () => {
+    const throttle = new SlidingWindowThrottle({ requests: SCHEDULE_LENGTH + 1, windowMs: 60_000 });
+    for (let i = 0; i <= SCHEDULE_LENGTH; i++) await throttle.acquire();
+    expect(throttle.schedule()).toHaveLength(SCHEDULE_LENGTH);
   });
 
   it("allows bursts up to the limit within the window (5 per 10 s for authentication methods)", async () => {

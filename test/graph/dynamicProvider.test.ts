@@ -35,6 +35,8 @@ interface Case {
   provider: AnyProvider;
   /** The settings part of the props (without the connection). */
   settings(): Record<string, unknown>;
+  /** The settings part of a state written before tenant pinning, where its shape was another (default: the same). */
+  settingsBeforePinning?(): Record<string, unknown>;
   install(graph: FakeGraph): void;
 }
 
@@ -89,7 +91,20 @@ const CASES: Case[] = [
     settings: () => ({
       state: "enabled",
       targetGroupId: GROUP,
-      isAttestationEnforced: true,
+      isSelfServiceRegistrationAllowed: true,
+      profile: {
+        name: "Emergency access keys",
+        attestationEnforcement: "registrationOnly",
+        passkeyTypes: "deviceBound",
+        keyRestrictions: { isEnforced: false },
+      },
+      tenantWide: {},
+    }),
+    // 0.2 recorded the tenant-wide settings it wrote, and no passkey profile.
+    settingsBeforePinning: () => ({
+      state: "enabled",
+      targetGroupId: GROUP,
+      isAttestationEnforced: false,
       isSelfServiceRegistrationAllowed: true,
       aaGuids: [],
     }),
@@ -137,10 +152,10 @@ describe("diffProps", () => {
   });
 });
 
-describe.concurrent.each(CASES)("$name provider", ({ provider, settings, install, name }) => {
+describe.concurrent.each(CASES)("$name provider", ({ provider, settings, settingsBeforePinning, install, name }) => {
   const current = (graph: FakeGraph) => ({ ...settings(), ...loopbackConnection(graph.url) });
   /** The props a stack deployed before tenant pinning holds: the Graph host, no login authority, no tenant. */
-  const beforePinning = (graph: FakeGraph) => ({ ...settings(), graphEndpoint: graph.url });
+  const beforePinning = (graph: FakeGraph) => ({ ...(settingsBeforePinning ?? settings)(), graphEndpoint: graph.url });
 
   it("read of props without a connection is an error naming what is missing; nothing is sent", async ({
     graph,

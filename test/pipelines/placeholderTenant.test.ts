@@ -113,7 +113,7 @@ describe("every per-stack job refuses the placeholder tenant first", () => {
   const PER_STACK: Record<string, string[]> = {
     "preview.yml": ["preview"],
     "deploy.yml": ["preview", "deploy"],
-    "drift.yml": ["drift"],
+    "drift.yml": ["drift", "remediate"],
     "review.yml": ["review"],
   };
 

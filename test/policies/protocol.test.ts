@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALL_POLICY_NAMES, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
+import { ALL_POLICY_NAMES, GLOBAL_ADMINISTRATOR, policyNames, providerTypes } from "@entra-baseline/model";
 import {
   analyzeWithPack,
   openPack,
@@ -16,8 +16,16 @@ import {
   type PackSession,
   type PlannedResource,
 } from "../../src/tools/engine/analyzer";
-import { PACK_CONFIG, byName, compliantStack, resource } from "../support/pack/stackFixture";
 import { mutate } from "../support/pack/harness";
+import { worldConfig } from "../support/world/config";
+import { byName, idOf, resource, worldPackConfig, worldStack, type Mode } from "../support/world/stack";
+
+// The world's compliant stack and the pack config `npm run plan` derives for it (test/support/world).
+const config = worldConfig();
+const PACK_CONFIG = worldPackConfig(config);
+const compliantStack = ({ mode }: { mode: Mode }) => worldStack(config, mode);
+/** The one verdict the compliant world gets: its activation strength is plain MFA, which the pack advises against. */
+const ADVISORY = "baseline-advisories advisory (stack)";
 
 function isRunning(pid: number): boolean {
   try {
@@ -41,12 +49,13 @@ describe("one pack over the protocol", () => {
   it("lists every rule with its enforcement level, and passes the compliant stack at update and preview time", async () => {
     const run = await pack.analyze(compliantStack({ mode: "update" }), PACK_CONFIG);
     expect(run.info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual(
-      ALL_POLICY_NAMES.map((n) => [n, "mandatory"]),
+      ALL_POLICY_NAMES.map((n) => [n, n === policyNames.advisories ? "advisory" : "mandatory"]),
     );
     expect(run.info.policies.every((p) => p.description.length > 0)).toBe(true);
-    expect(run.violations).toEqual([]);
+    expect(summary(run.violations)).toEqual([ADVISORY]);
+    expect(run.violations[0]!.message).toContain("Tier-0 activation (pim.activationStrength) demands Multifactor");
     const preview = await pack.analyze(compliantStack({ mode: "preview" }), PACK_CONFIG);
-    expect(preview.violations).toEqual([]);
+    expect(summary(preview.violations)).toEqual([ADVISORY]);
   });
 
   it("rejects drift with the right rule, naming the resource and its URN", async () => {
@@ -54,46 +63,57 @@ describe("one pack over the protocol", () => {
       s.push(
         resource(providerTypes.directoryRoleAssignment, "adele-ga", {
           roleId: GLOBAL_ADMINISTRATOR,
-          principalObjectId: "aaaaaaaa-0000-4000-8000-000000000001",
+          principalObjectId: idOf("adele.vance@contoso.com"),
+          directoryScopeId: "/",
         }),
       );
       const ca = byName(s, "ca-0");
       (ca.inputs as any).conditions.users.excludedGroups = [];
       ca.propertyDependencies = {};
-      (byName(s, "global-admin-activation").inputs as any).approval.required = false;
+      (byName(s, "global-administrator-activation-policy").inputs as any).approval.required = false;
     });
     const run = await pack.analyze(stack, PACK_CONFIG);
-    // Adele is already eligible, so the count stays at five: only the three rules that own these facts fire.
+    // Adele is already eligible, so the count stays at five: only the three rules that own these facts fire (and
+    // the world's one advisory).
     expect(summary(run.violations).sort()).toEqual([
+      "activation-policy mandatory global-administrator-activation-policy",
+      ADVISORY,
       "ca-policies-exclude-breakglass mandatory ca-0",
-      "ga-activation-policy mandatory global-admin-activation",
       "no-standing-tier0-assignment mandatory adele-ga",
     ]);
     const ga = run.violations.find((v) => v.policyName === "no-standing-tier0-assignment")!;
     expect(ga.urn).toBe(
       "urn:pulumi:test::entra-baseline::azuread:index/directoryRoleAssignment:DirectoryRoleAssignment::adele-ga",
     );
-    expect(ga.message).toContain("is not a breakglass account");
+    expect(ga.message).toContain("holds Global Administrator standing through a permanent direct assignment");
     expect(ga.message).not.toContain(ga.description!); // the description is kept apart from the message
   });
 
   it("applies Configure: a stricter limit changes the verdict, and enforcementLevel overrides reach the pack", async () => {
     const stack = compliantStack({ mode: "update" });
+    const stricter = worldPackConfig(
+      worldConfig((raw) => {
+        raw.limits.activationDuration.max = "PT2H";
+        raw.pim.maxActivationDuration = "PT2H";
+      }),
+    );
     const strict = await pack.analyze(stack, {
       ...PACK_CONFIG,
-      "ga-activation-policy": { ...PACK_CONFIG["ga-activation-policy"], maxActivationDuration: "PT2H" },
-      "global-admin-count": { min: 2, max: 4, enforcementLevel: "advisory" },
+      "activation-policy": stricter["activation-policy"]!,
+      "global-admin-count": { ...PACK_CONFIG["global-admin-count"], max: 4, enforcementLevel: "advisory" },
     });
     expect(summary(strict.violations)).toEqual([
-      "ga-activation-policy mandatory global-admin-activation",
+      "activation-policy mandatory global-administrator-activation-policy",
+      "activation-policy mandatory privileged-role-administrator-activation-policy",
       "global-admin-count advisory (stack)",
+      ADVISORY,
     ]);
     expect(strict.violations[0]!.message).toContain("exceeds the allowed 2 hours");
-    expect(strict.violations[1]!.message).toBe(
-      "5 Global Administrators (3 eligible + 2 permanent); CISA MS.AAD.7.1 and this stack allow 2–4.",
+    expect(strict.violations[2]!.message).toBe(
+      "5 Global Administrators (3 eligible + 2 active); CISA MS.AAD.7.1 and this stack allow 2–4.",
     );
     // The next Configure replaces the config: back to the stack's limits, back to a clean verdict.
-    expect((await pack.analyze(stack, PACK_CONFIG)).violations).toEqual([]);
+    expect(summary((await pack.analyze(stack, PACK_CONFIG)).violations)).toEqual([ADVISORY]);
   });
 
   it("rejects config for a policy the pack does not have, before analyzing anything", async () => {
@@ -108,7 +128,7 @@ describe("one pack over the protocol", () => {
       custom: false,
     };
     const run = await pack.analyze([...compliantStack({ mode: "update" }), component], PACK_CONFIG);
-    expect(run.violations).toEqual([]);
+    expect(summary(run.violations)).toEqual([ADVISORY]);
   });
 });
 
@@ -119,7 +139,7 @@ describe("analyzeWithPack (one pack per run, as plan and check use it)", () => {
       onStarted: (p) => (pid = p),
     });
     expect(run.info.policies).toHaveLength(ALL_POLICY_NAMES.length);
-    expect(run.violations).toEqual([]);
+    expect(summary(run.violations)).toEqual([ADVISORY]);
     expect(pid).toBeGreaterThan(0);
     await expect.poll(() => isRunning(pid), { timeout: 5_000 }).toBe(false);
   });

@@ -1,7 +1,7 @@
 /**
  * Microsoft's own KQL parser and semantic analyzer (@kusto/language-service-next) against declared schemas of the
- * tables our queries read. Columns and types are those of shared/reference/graph-arm-kql.md §6 and Azure Monitor's table
- * reference (R4 §1, §4) — nothing more, so a query that relies on an undocumented column fails here. The same
+ * tables our queries read. Columns and types are those of docs/references.md, "Tables and columns" and Azure Monitor's table
+ * reference (docs/references.md, "Logs and KQL", §4) — nothing more, so a query that relies on an undocumented column fails here. The same
  * schemas type the records the tests evaluate queries over (`logTables`).
  *
  * The package is a Bridge.NET build: its runtime (bridge.min.js) must be loaded before Kusto.Language, and both
@@ -13,7 +13,7 @@ import * as path from "node:path";
 const localRequire = createRequire(__filename);
 const packageDir = path.dirname(localRequire.resolve("@kusto/language-service-next/package.json"));
 
-/** Columns of SigninLogs (reference §6): ResultType is a string ("0" = success); the details are dynamic. */
+/** Columns of SigninLogs (docs/references.md, "Tables and columns"): ResultType is a string ("0" = success); the details are dynamic. */
 export const SIGNIN_LOGS_COLUMNS: Record<string, string> = {
   TimeGenerated: "datetime",
   CreatedDateTime: "datetime",
@@ -48,7 +48,7 @@ export const NON_INTERACTIVE_SIGNIN_COLUMNS: Record<string, string> = {
 };
 
 /**
- * Every column of AuditLogs as Azure Monitor's table reference lists them (R4 §1, azure-monitor-docs
+ * Every column of AuditLogs as Azure Monitor's table reference lists them (docs/references.md, "Logs and KQL", azure-monitor-docs
  * articles/azure-monitor/reference/tables/auditlogs.md), in its alphabetical order. AdditionalDetails is where PIM
  * records the justification; InitiatedBy and TargetResources are dynamic.
  */

@@ -1,5 +1,5 @@
 /**
- * The tenant's FIDO2 / passkey method policy, as far as the emergency accounts need it (R2 §1; EIDSCA AF01–AF06).
+ * The tenant's FIDO2 / passkey method policy, as far as the emergency accounts need it (docs/references.md, "Microsoft Graph"; EIDSCA AF01–AF06).
  *
  * There is one FIDO2 configuration per tenant, it usually serves other people too (often `all_users`), and Graph
  * writes it only as a whole (`PATCH …/authenticationMethodConfigurations/fido2`). It has two shapes
@@ -20,11 +20,15 @@
  * fido2Configuration.ts. Writes happen only when the live policy falls short, and are read back. Delete leaves the policy in place: turning
  * FIDO2 off would take away the emergency accounts' only sign-in method.
  *
- * Upgrade from the props of 0.2 and before (`isAttestationEnforced`, `aaGuids`, written tenant-wide): the old state
- * reads as `tenantWide` settings this resource owned, so it diffs as an update, never a replace. Since the old state
- * records no passkey profile and no tenant shape, the first `pulumi up` shows one update: in a passkey-profile tenant
- * it creates the group's profile (a real change); in a tenant-wide tenant it reads the policy and writes only if
- * something declared differs. After a refresh the tenant's shape is known and only real changes diff.
+ * Upgrade from the props of 0.2 and before (`isAttestationEnforced`, `aaGuids`, written tenant-wide; `graphEndpoint`
+ * but no `loginEndpoint` or `tenantId`): the old state reads as `tenantWide` settings this resource owned, so it
+ * diffs as an update, never a replace. Since the old state records no passkey profile, no tenant shape and no
+ * tenant, the first `pulumi up` shows one update (`profile`, `loginEndpoint`, `tenantId`): in a passkey-profile
+ * tenant it creates the group's profile (a real change); in a tenant-wide tenant it reads the policy and writes only
+ * if something declared differs. That update records the connection and the tenant's shape; from then on only real
+ * changes diff. A refresh before that update runs 0.2's own provider (the engine reads with the provider serialized
+ * in the state) and keeps 0.2's props; this provider's `read`, handed props without a connection, refuses with
+ * connectionOf's message instead of guessing a tenant.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GraphClient } from "../../graph/client";
@@ -133,6 +137,7 @@ export const fido2MethodPolicyProvider: pulumi.dynamic.ResourceProvider<
     return { outs: await ensureFido2Policy(news, olds.profileId || undefined) };
   },
   async read(id, props) {
+    // Props without a connection (a 0.2 state) are refused, naming the fix: see the module comment.
     const connection = connectionOf(RESOURCE, props);
     const live = await during(RESOURCE, "reading the tenant's FIDO2 policy", () =>
       readFido2Policy(graphClientFor(connection, RESOURCE)),

@@ -24,9 +24,9 @@ import {
   graphClientFor,
   type GraphResourceProps,
 } from "../../graph/dynamicProvider";
-import { caPolicyFromGraph, dynamicTypes } from "@entra-baseline/model";
+import { dynamicTypes } from "@entra-baseline/model";
 import { CA_POLICIES_PATH } from "./graphPolicy";
-import { DISPLAY_NAME_PREFIX } from "./policies";
+import { DISPLAY_NAME_PREFIX } from "./displayName";
 
 export interface AuthenticationContextProps extends GraphResourceProps {
   /** `c1` … `c99`. The resource id is the same value. */
@@ -78,6 +78,10 @@ export function contextConflict(
 ): { otherName?: string; policies: ForeignPolicy[] } | undefined {
   const name = typeof live?.displayName === "string" && live.displayName !== "" ? live.displayName : undefined;
   const otherName = name !== undefined && !ourNames.includes(name) ? name : undefined;
+  // Required here, not imported at module top: the provider is closure-serialized, and a captured model would travel
+  // by value with its module-level Sets, which serialization turns into objects whose methods throw.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { caPolicyFromGraph } = require("@entra-baseline/model") as typeof import("@entra-baseline/model");
   const foreign = policies
     .filter((p): p is Record<string, unknown> => typeof p === "object" && p !== null)
     .filter((p) => caPolicyFromGraph(p).applications.contexts.includes(contextId.toLowerCase()))

@@ -11,6 +11,7 @@ import {
   TIER0_ROLE_IDS,
   type ActivationStrength,
 } from "@entra-baseline/model";
+import { DISPLAY_NAME_PREFIX } from "./displayName";
 import type { GraphCaPolicyBody } from "./graphPolicy";
 
 /** How azuread wants an authentication strength reference. */
@@ -18,7 +19,7 @@ export function strengthPolicyReference(strength: ActivationStrength): string {
   return `/policies/authenticationStrengthPolicies/${STRENGTH_POLICY_IDS[strength]}`;
 }
 
-export const DISPLAY_NAME_PREFIX = "entra-baseline:";
+export { DISPLAY_NAME_PREFIX };
 
 /**
  * Roles the admin policy covers: Tier-0 without Directory Synchronization Accounts, whose holder is Entra Connect's

@@ -23,7 +23,7 @@ export function declareActionGroup(
       actionGroupName: actionGroup.name,
       groupShortName: actionGroup.shortName,
       resourceGroupName: args.resourceGroupName,
-      // Action groups are global resources (reference §7).
+      // Action groups are global resources (docs/references.md, "Azure Resource Manager").
       location: "Global",
       enabled: true,
       emailReceivers: actionGroup.emails.map((emailAddress, i) => ({
@@ -43,7 +43,9 @@ export function declareActionGroup(
         useCommonAlertSchema: true,
       })),
       // Teams and Slack: the Logic App takes the common alert schema and posts a message those services render.
-      logicAppReceivers: (args.chatReceivers ?? []).map((c) => c.receiver),
+      // Left out when there are none, as before chat receivers existed: a stack without them upgrades without an
+      // update of its tripwire's action group. Dropping the last one is still a diff (the input goes away).
+      ...(args.chatReceivers?.length ? { logicAppReceivers: args.chatReceivers.map((c) => c.receiver) } : {}),
     },
     { parent },
   );

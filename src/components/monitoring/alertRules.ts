@@ -7,7 +7,7 @@
  *   `ingestion_time()`, so the usual de-duplication (wide window + "ingested since the last run") is not
  *   available.
  * - windowSize PT15M: Entra sign-in records are typically queryable ~2 min (P95) and ~5 min (P99) after the
- *   sign-in (reference §7). A record is caught if it becomes queryable within windowSize − frequency = 14 min of
+ *   sign-in (docs/references.md, "Azure Resource Manager"). A record is caught if it becomes queryable within windowSize − frequency = 14 min of
  *   its TimeGenerated: three times the P99 figure. A 1-minute window would miss every record that arrives more than
  *   a minute late, i.e. most of them.
  * - No storm: the rule is stateful (autoMitigate: true) and split by account and outcome (dimensions
@@ -37,7 +37,7 @@
  *
  * Every rule runs as itself: a system-assigned identity holding Log Analytics Reader on the workspace. Without an
  * identity a rule queries with the rights the last principal who edited it had at that time, so it would stop
- * working when the deploying identity's rights change (R3 §1, Learn "Create a log search alert rule", managed
+ * working when the deploying identity's rights change (docs/references.md, "Azure Resource Manager", Learn "Create a log search alert rule", managed
  * identity). Adding the identity to a deployed rule is an in-place update: `identity` carries no
  * x-ms-mutability in the scheduledQueryRules spec (it is also in the PATCH body), and azure-native replaces only on
  * create-only properties and its forceNew list, which has no entry for this resource (docs/monitoring.md).
@@ -147,7 +147,7 @@ export const ALERT_RULE_SCHEDULES: Readonly<Record<AlertRuleKey, AlertRuleSchedu
   ]),
 ) as Record<AlertRuleKey, AlertRuleSchedule>;
 
-/** Built-in Azure role "Log Analytics Reader" (R3 §2): read access plus the workspace query and search actions. */
+/** Built-in Azure role "Log Analytics Reader" (docs/references.md, "Azure Resource Manager"): read access plus the workspace query and search actions. */
 export const LOG_ANALYTICS_READER_ROLE_ID = "73c42c96-874c-492b-b04d-ab87d138a893";
 
 /** The subscription a resource id is in (a role definition id must be under the scope's subscription). */
@@ -188,7 +188,7 @@ export function declareRuleReader(
       scope: workspaceId,
       principalId,
       // A managed identity is a service principal; the SDK's default ("User") would be wrong, and saying so avoids
-      // failures while a new identity replicates (R3 §2).
+      // failures while a new identity replicates (docs/references.md, "Azure Resource Manager").
       principalType: "ServicePrincipal",
       roleDefinitionId: pulumi
         .output(workspaceId)

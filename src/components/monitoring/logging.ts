@@ -2,7 +2,7 @@
  * Where the Entra logs go: the Log Analytics workspace (or an existing one) and the tenant's diagnostic setting
  * that streams the configured categories into it.
  *
- * Known issue (reference §5, unconfirmed): the aadiam API has answered 403 to service principals even when they
+ * Known issue (docs/references.md, "Azure Resource Manager", unconfirmed): the aadiam API has answered 403 to service principals even when they
  * hold Global Administrator. The reported workaround is an Azure role assignment (e.g. Contributor) for the
  * deploying principal at scope `/providers/Microsoft.aadiam`; see docs/monitoring.md.
  */

@@ -7,7 +7,7 @@
  * Sentinel".
  *
  * - Tripwires: near-real-time rules (every minute over the records ingested in the minute before, on a 2-minute
- *   delay; reference §9) through the ARM API's preview version (sentinelNrtRule.ts: azure-native 3.28 has no NRT
+ *   delay; docs/references.md) through the ARM API's preview version (sentinelNrtRule.ts: azure-native 3.28 has no NRT
  *   resource), or with `nearRealTime: false` scheduled rules every 5 minutes over the tripwire's 15-minute window.
  *   Either runs the canonical tripwire query itself, with no time filter of its own.
  * - The AuditLogs rules: scheduled rules on the log alert's window, evaluated every 5 minutes at the fastest (Sentinel's
@@ -48,7 +48,7 @@ import { SentinelNrtRule, type IncidentConfiguration, type SentinelNrtRuleProper
 export const DEFAULT_RUNBOOK_REFERENCE =
   "docs/operations.md in the baseline's repository, 'Runbook: responding to a tripwire alert'";
 
-/** Sentinel's built-in delay of a scheduled rule (reference §9). */
+/** Sentinel's built-in delay of a scheduled rule (docs/references.md). */
 const SCHEDULED_DELAY_MINUTES = 5;
 
 /** MITRE ATT&CK tactics and techniques of each rule (AttackTactic enum of the securityinsights API). */

@@ -1,19 +1,25 @@
 /**
- * Just-in-time Global Administrator: nobody holds the role standing (the breakglass accounts aside, declared in
- * src/components/breakglass). Each admin is PIM-eligible, and the role's activation policy — duration, justification, ticket,
- * authentication context, approval, notifications — is owned in code by RoleManagementPolicy.
+ * Just-in-time privileged roles: nobody holds a managed role standing (the breakglass accounts' Global
+ * Administrator aside, declared in src/components/breakglass). Each admin is PIM-eligible, and each role's activation
+ * policy — duration, justification, ticket, authentication context, approval, notifications — is owned in code by a
+ * RoleManagementPolicy.
+ *
+ * - JitGlobalAdmin (`jit-global-admin`): Global Administrator, from the top-level `pim` keys. Its resources keep the
+ *   names and inputs earlier versions gave them, so a deployed stack sees no change to them.
+ * - JitRoles (`jit-roles`): every other managed role (`pim.roles`) and the PIM-for-Groups groups (`pim.groups`);
+ *   declared always (empty when the config lists none), so that a role added later keeps its place in the tree.
  */
-import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { PimConfig } from "../../config/schema";
-import { type ApproverRef, componentTypes, GLOBAL_ADMINISTRATOR } from "@entra-baseline/model";
-import type { Endpoints } from "@entra-baseline/model";
-import { principalSlugs, userResolver } from "./principals";
-import { RoleManagementPolicy } from "./roleManagementPolicy";
-import { activationPolicySettings } from "../../config/activationSettings";
-import { graphConnection } from "../../graph/dynamicProvider";
+import { componentTypes, GLOBAL_ADMINISTRATOR, type Endpoints } from "@entra-baseline/model";
+import { managedRoles } from "../../config/managedRoles";
+import { userResolver } from "./principals";
+import { declareManagedRole, type ManagedRoleContext } from "./managedRole";
+import { declarePimGroups } from "./pimGroups";
+import type { RoleManagementPolicy } from "./roleManagementPolicy";
 
 export { RoleManagementPolicy } from "./roleManagementPolicy";
+export { RoleEligibility } from "./roleEligibility";
 export { activationPolicySettings } from "../../config/activationSettings";
 
 export interface JitGlobalAdminArgs {
@@ -23,54 +29,52 @@ export interface JitGlobalAdminArgs {
   /** The tenant the dynamic resources act on (config `tenant.tenantId`). */
   tenantId: string;
   /**
-   * The authentication context the activation requires and its Conditional Access policy: the activation rule is
-   * written only once both exist, so that requiring the context always means a fresh phishing-resistant MFA.
+   * The authentication contexts the activation rules require and their Conditional Access policies: an activation
+   * rule is written only once both exist, so that requiring the context always means a fresh MFA.
    */
   activationPrerequisites?: pulumi.Resource[];
 }
 
+export type JitRolesArgs = JitGlobalAdminArgs;
+
 export class JitGlobalAdmin extends pulumi.ComponentResource {
-  /** Object ids of the PIM-eligible Global Administrators, in config order. */
+  /** Object ids of the PIM-eligible Global Administrators (pim.eligibleAdmins), in config order. */
   readonly eligiblePrincipalIds: pulumi.Output<string[]>;
   readonly activationPolicy: RoleManagementPolicy;
 
   constructor(name: string, args: JitGlobalAdminArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentTypes.jitGlobalAdmin, name, {}, opts);
-    const { pim } = args;
-    const resolveUser = userResolver(this);
-
-    const approvers: pulumi.Output<ApproverRef>[] = [
-      ...pim.approvers.users.map((u) => resolveUser(u).apply((id): ApproverRef => ({ kind: "user", id }))),
-      ...pim.approvers.groups.map((g) => pulumi.output<ApproverRef>({ kind: "group", id: g.toLowerCase() })),
-    ];
-
-    this.activationPolicy = new RoleManagementPolicy(
-      `${name}-activation-policy`,
-      { ...activationPolicySettings(pim, pulumi.all(approvers)), ...graphConnection(args.endpoints, args.tenantId) },
-      { parent: this, dependsOn: args.activationPrerequisites ?? [] },
-    );
-
-    const slugs = principalSlugs(pim.eligibleAdmins, "pim.eligibleAdmins");
-    const principalIds = pim.eligibleAdmins.map((admin, i) => {
-      const principalId = resolveUser(admin);
-      new azuread.DirectoryRoleEligibilityScheduleRequest(
-        `${name}-eligible-${slugs[i]}`,
-        {
-          roleDefinitionId: GLOBAL_ADMINISTRATOR,
-          principalId,
-          directoryScopeId: "/",
-          justification: pim.eligibilityJustification,
-        },
-        // After the policy: it is what allows the never-expiring eligibility azuread always requests.
-        // The justification is history, not a setting: every input of this resource forces a replacement, and an
-        // adopted eligibility (`npm run adopt` imports it) carries whatever reason it was granted with, or none once
-        // Graph purged its request. Replacing it would fail (the eligibility already exists) or drop it for a moment.
-        { parent: this, dependsOn: [this.activationPolicy], ignoreChanges: ["justification"] },
-      );
-      return principalId;
-    });
-
-    this.eligiblePrincipalIds = pulumi.all(principalIds);
+    const ga = managedRoles(args.pim).find((r) => r.roleDefinitionId === GLOBAL_ADMINISTRATOR)!;
+    const mode = args.pim.eligibilityResource;
+    const declared = declareManagedRole(name, ga, args.pim, context(this, args), mode === "schedule" ? "none" : mode);
+    this.activationPolicy = declared.policy;
+    this.eligiblePrincipalIds = pulumi.all(declared.eligibleUserIds);
     this.registerOutputs({ eligiblePrincipalIds: this.eligiblePrincipalIds });
   }
+}
+
+export class JitRoles extends pulumi.ComponentResource {
+  /** Each managed role's policy but Global Administrator's, by the role's slug (`privileged-role-administrator`). */
+  readonly activationPolicies: Record<string, RoleManagementPolicy> = {};
+
+  constructor(name: string, args: JitRolesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(componentTypes.jitRoles, name, {}, opts);
+    const ctx = context(this, args);
+    for (const role of managedRoles(args.pim)) {
+      if (role.roleDefinitionId === GLOBAL_ADMINISTRATOR) continue;
+      this.activationPolicies[role.slug] = declareManagedRole(`${name}-${role.slug}`, role, args.pim, ctx).policy;
+    }
+    declarePimGroups(name, args.pim, this, ctx.resolveUser, ctx.activationPrerequisites);
+    this.registerOutputs({});
+  }
+}
+
+function context(parent: pulumi.Resource, args: JitGlobalAdminArgs): ManagedRoleContext {
+  return {
+    parent,
+    resolveUser: userResolver(parent),
+    endpoints: args.endpoints,
+    tenantId: args.tenantId,
+    activationPrerequisites: args.activationPrerequisites ?? [],
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * The dynamic provider behind RoleManagementPolicy: owns the Global Administrator role's PIM policy rules through
- * Microsoft Graph (reference §1). There is one policy per role, it cannot be created or deleted, and its rules are
+ * Microsoft Graph (docs/references.md, "PIM for directory roles"). There is one policy per role, it cannot be created or deleted, and its rules are
  * changed with PATCH only, so "create" and "update" both mean: converge the owned rules, then prove they stuck.
  *
  * Pulumi serializes this object into the state and runs it in a separate process: it captures no client, token or

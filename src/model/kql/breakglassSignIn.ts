@@ -56,7 +56,7 @@ export function tripwireQueryDefinition(
   accounts: Pick<BreakglassPrincipals, "userPrincipalNames" | "objectIds">,
 ): KqlQuery {
   assertAccounts(accounts);
-  // LocationDetails is dynamic in SigninLogs but a JSON string in AADNonInteractiveUserSignInLogs (reference §6).
+  // LocationDetails is dynamic in SigninLogs but a JSON string in AADNonInteractiveUserSignInLogs (docs/references.md, "Tables and columns").
   const location = table === "SigninLogs" ? column("LocationDetails") : call("parse_json", column("LocationDetails"));
   return {
     comments: [`entra-baseline tripwire: any sign-in attempt by a breakglass account, success or failure (${table}).`],

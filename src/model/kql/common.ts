@@ -45,7 +45,7 @@ export function canonicalValues(values: readonly string[]): string[] {
   return [...new Set(values.map((v) => v.trim().toLowerCase()))].sort();
 }
 
-/** PIM activation events for Global Administrator (operation names from the reference, §6; R4 §2). */
+/** PIM activation events for Global Administrator (operation names from the reference, §6; docs/references.md, "Logs and KQL"). */
 export const PIM_OPERATIONS = {
   requested: "Add member to role requested (PIM activation)",
   approvalRequested: "Add member to role approval requested (PIM activation)",
@@ -102,7 +102,7 @@ export const pimTargets: Operator = mvApply("Target", column("TargetResources"),
  */
 export const PIM_TICKET_DETAIL_KEYS = ["TicketNumber", "Ticket Number"] as const;
 
-/** Where PIM documents the requester's justification: AdditionalDetails key "Justification" (R4 §2). */
+/** Where PIM documents the requester's justification: AdditionalDetails key "Justification" (docs/references.md, "Logs and KQL"). */
 export const PIM_JUSTIFICATION_DETAIL_KEY = "Justification";
 
 /** The ticket came from PIM's own field, or was extracted from the justification; "" when there is none. */

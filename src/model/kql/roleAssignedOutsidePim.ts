@@ -1,6 +1,6 @@
 /**
- * A Tier-0 directory role assigned outside PIM (CISA MS.AAD.7.5), from what the logs really say (R4 §2–§3,
- * reference §6 as corrected):
+ * A Tier-0 directory role assigned outside PIM (CISA MS.AAD.7.5), from what the logs really say (docs/references.md, "Logs and KQL"–§3,
+ * docs/references.md, "Tables and columns" as corrected):
  *
  * - PIM's own record "Add member to role outside of PIM (permanent)", and a direct grant logged by Core Directory
  *   ("Add member to role") that PIM's service identity did not make (`Identity` is neither "MS-PIM" nor, in the US

@@ -203,6 +203,20 @@ function adoptedByCreate(r: RecordedResource, view: TenantView): string | undefi
   switch (r.type) {
     case dynamicTypeToken("roleManagementPolicy"):
       return `the existing PIM policy of ${roleName(String(r.inputs.roleDefinitionId ?? ""))} (every role has one; its rules are converged)`;
+    case dynamicTypeToken("roleEligibility"): {
+      // RoleEligibility adopts an existing eligibility in create (src/components/pim/eligibilityProvider.ts).
+      const principal = lower(r.inputs.principalId);
+      const role = lower(r.inputs.roleDefinitionId);
+      const live = (view.snapshot.sources.roleEligibilityScheduleInstances ?? []).some(
+        (i) =>
+          lower(i.principalId) === principal &&
+          lower(i.roleDefinitionId) === role &&
+          (i.memberType === undefined || lower(i.memberType) === "direct"),
+      );
+      return live
+        ? `the eligibility of ${view.user(principal!)?.userPrincipalName ?? principal} for ${roleName(role ?? "")}`
+        : undefined;
+    }
     case dynamicTypeToken("fido2MethodPolicy"):
       return "the tenant's one FIDO2 authentication-method policy (merged: other targets stay; the preflight lists what changes tenant-wide)";
     case dynamicTypeToken("authenticationContext"): {

@@ -32,16 +32,16 @@ import {
 } from "./snapshot";
 
 export const ARM_API_VERSIONS = {
-  /** Entra diagnostic settings (reference §5; azure-native aadiam.DiagnosticSetting uses it). */
+  /** Entra diagnostic settings (docs/references.md, "Azure Resource Manager"; azure-native aadiam.DiagnosticSetting uses it). */
   aadiamDiagnosticSettings: "2017-04-01",
   /** GA version listed by azure-native 3.28 monitor.ScheduledQueryRule ("other available API versions"). */
   scheduledQueryRules: "2023-12-01",
   subscriptions: "2022-12-01",
-  /** azure-native 3.28 operationalinsights.Workspace and Table default (R3 §3). */
+  /** azure-native 3.28 operationalinsights.Workspace and Table default (docs/references.md, "Azure Resource Manager"). */
   workspaces: "2023-09-01",
-  /** azure-native 3.28 monitor.DataCollectionRule default (R3 §3). */
+  /** azure-native 3.28 monitor.DataCollectionRule default (docs/references.md, "Azure Resource Manager"). */
   dataCollectionRules: "2022-06-01",
-  /** A stable action group version (R3 §7). */
+  /** A stable action group version (docs/references.md, "Azure Resource Manager"). */
   actionGroups: "2022-06-01",
   /**
    * The preview version the NRT rules are written with (src/model/sentinel.ts): the stable versions' alert rule kinds

@@ -136,7 +136,7 @@ const snapshotSchema = z.strictObject({
   version: z.literal(SNAPSHOT_VERSION, {
     error: (issue) =>
       issue.input === 1
-        ? `is 1: a version 1 snapshot records the stack's configured tenant, not the tenant it was read from, so it cannot be audited against a stack; take a new one with --save-snapshot`
+        ? `is 1: a version 1 snapshot lacks the reads this audit judges by, and records the stack's configured tenant, not the tenant it was read from, so it cannot be audited against a stack; take a new one with --save-snapshot`
         : `must be ${SNAPSHOT_VERSION} (the only snapshot format this audit reads)`,
   }),
   takenAt: z.string().refine((t) => !Number.isNaN(Date.parse(t)), "must be an ISO 8601 date-time"),

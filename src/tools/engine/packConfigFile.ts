@@ -4,6 +4,7 @@
  * enforcement levels.
  */
 import Ajv, { type ErrorObject } from "ajv";
+import { RENAMED_POLICIES } from "@entra-baseline/model";
 import type { PackPolicyInfo } from "./analyzer";
 
 /** Enforcement levels a pack config may set (the Pulumi CLI's, as the analyzer maps them). */
@@ -28,6 +29,14 @@ export function packConfigProblems(config: Record<string, unknown>, policies: re
       continue;
     }
     const policy = known.get(name);
+    const renamed = RENAMED_POLICIES[name];
+    if (!policy && renamed !== undefined && known.has(renamed)) {
+      // A file written for an earlier version: say what the policy is called now rather than that it is gone.
+      problems.push(
+        `policy "${name}": renamed "${renamed}" (entra-baseline 0.2.0); rename the key and give it ${renamed}'s properties (npm run plan -- --write-policy-config FILE writes them)`,
+      );
+      continue;
+    }
     if (!policy) {
       problems.push(`policy "${name}": the pack has no such policy (known: ${[...known.keys()].join(", ")})`);
       continue;

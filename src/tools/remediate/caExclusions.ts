@@ -2,7 +2,7 @@
  * `remediate ca-exclusions`: every Conditional Access policy of the tenant that can apply to users (`appliesToNoUser`)
  * and does not exclude the exclusion group (`CaPolicyFacts.users.excludeGroups`) gets it added to `excludeGroups` — whoever made
  * the policy, in any state: Microsoft-managed policies appear and switch themselves on outside any stack, and their
- * exclusions may be changed (R2 §4, Entra docs "Microsoft-managed policies": state and exclusions only).
+ * exclusions may be changed (docs/references.md, "Microsoft Graph", Entra docs "Microsoft-managed policies": state and exclusions only).
  *
  * Each step reads the policy again, journals its user conditions, PATCHes `conditions.users` exactly as read but for
  * the added group (nothing else is sent), and reads the policy back: the group must be excluded and nothing else may

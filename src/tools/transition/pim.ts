@@ -1,5 +1,5 @@
 /**
- * The PIM calls a transition makes, in Graph's v1.0 shapes (R2 §6, reference §2 and §10):
+ * The PIM calls a transition makes, in Graph's v1.0 shapes (docs/references.md, "Microsoft Graph", docs/references.md, "Role assignments, eligibilities, schedules" and §10):
  * - eligibilities: `POST /roleManagement/directory/roleEligibilityScheduleRequests` (adminAssign / adminRemove), read
  *   back through `roleEligibilitySchedules`;
  * - active assignments: made through PIM are removed with `POST roleAssignmentScheduleRequests` (adminRemove), direct
@@ -7,7 +7,7 @@
  *   `roleAssignmentScheduleInstances`; restore creates through PIM (adminAssign) and, if PIM refuses, through the
  *   legacy `POST /roleAssignments` (unconfirmed: docs/operations.md).
  * Lists are filtered by principalId, which every one of these collections documents as filterable; role and scope
- * are matched here (a roleDefinitionId filter on the schedules is not documented: R2 §6).
+ * are matched here (a roleDefinitionId filter on the schedules is not documented: docs/references.md, "Microsoft Graph").
  *
  * Graph answers a duplicate with 400 RoleAssignmentExists and a removal of what is gone with 400
  * RoleAssignmentDoesNotExist (the latter also reported after a removal that worked): neither is taken at its word,
@@ -34,7 +34,7 @@ const same = (item: Raw, t: RoleTarget) =>
   lower(item.roleDefinitionId) === t.roleDefinitionId.toLowerCase() &&
   (lower(item.directoryScopeId) ?? "/") === t.directoryScopeId.toLowerCase();
 
-/** Request statuses that mean PIM will not do it (R2 §6: request.status). */
+/** Request statuses that mean PIM will not do it (docs/references.md, "Microsoft Graph": request.status). */
 const REFUSED_STATUSES = ["canceled", "denied", "failed", "revoked"];
 
 /** The principal's eligibility schedules for the role and scope. */

@@ -1,10 +1,12 @@
 /**
  * Who a write run is, and where: the tenant Graph answers for must be the stack's (GET /organization, whose `id` is
- * the tenant id: R2 §8), and the identity running the command is named so that no step ever moves it (it would cut
+ * the tenant id: docs/references.md, "Microsoft Graph"), and the identity running the command is named so that no step ever moves it (it would cut
  * off the run, or the pipeline, half way). The identity comes from the access token's claims (`oid`: the signed-in
  * user's or the service principal's object id; `idtyp` "app" for app-only tokens; `tid`: the tenant), decoded for
- * this purpose only and never validated, logged or sent anywhere; a token that is not a JWT is asked `GET /me`.
- * A run that cannot tell who it is writes nothing.
+ * this purpose only and never validated, logged or sent anywhere. There is no `GET /me` fallback: the client refuses
+ * a token that is not a JWT with the stack's `tid` before sending anything (src/graph/client.ts), and Graph answers
+ * `/me` only for delegated tokens, so a token that names no `oid` is refused here. A run that cannot tell who it is
+ * writes nothing.
  */
 import type { TokenCredential } from "@azure/identity";
 import { UserInputError } from "../../cli/errors";
@@ -50,7 +52,10 @@ export async function confirmTenant(graph: GraphClient, config: BaselineConfig):
   }
 }
 
-/** The identity the credential signs in as. */
+/**
+ * The identity the credential signs in as, from its Microsoft Graph token (the one the client checked for the
+ * stack's tenant, asked again: credentials cache it).
+ */
 export async function callerIdentity(
   graph: GraphClient,
   credential: TokenCredential,
@@ -61,31 +66,20 @@ export async function callerIdentity(
     throw new UserInputError(`cannot get a Microsoft Graph token: ${(e as Error).message}`);
   });
   const claims = token ? tokenClaims(token.token) : undefined;
-  if (claims && typeof claims.oid === "string") {
-    if (typeof claims.tid === "string" && claims.tid.toLowerCase() !== config.tenant.tenantId.toLowerCase()) {
-      throw new UserInputError(
-        `the token is for tenant ${claims.tid}, but the stack governs tenant ${config.tenant.tenantId}: nothing was written`,
-      );
-    }
-    const app = claims.idtyp === "app" || (claims.scp === undefined && claims.roles !== undefined);
-    const name = [claims.upn, claims.preferred_username, claims.unique_name, claims.app_displayname, claims.appid].find(
-      (v): v is string => typeof v === "string" && v !== "",
-    );
-    return { objectId: claims.oid.toLowerCase(), type: app ? "servicePrincipal" : "user", label: name ?? claims.oid };
-  }
-  try {
-    const me = await graph.get<{ id?: unknown; userPrincipalName?: unknown }>(
-      "/v1.0/me?$select=id,userPrincipalName,displayName",
-    );
-    if (typeof me.id !== "string") throw new Error("GET /me returned no id");
-    return {
-      objectId: me.id.toLowerCase(),
-      type: "user",
-      label: typeof me.userPrincipalName === "string" ? me.userPrincipalName : me.id,
-    };
-  } catch (e) {
+  if (!claims || typeof claims.oid !== "string" || claims.oid === "") {
     throw new UserInputError(
-      `cannot tell which identity runs this command (the token names no object id, and ${(e as Error).message}); it writes nothing without knowing whom it must not move`,
+      `cannot tell which identity runs this command: its Microsoft Graph token for ${scope} names no object id (no "oid" claim in a JWT); it writes nothing without knowing whom it must not move`,
     );
   }
+  // The client has refused any other tenant's token already; this keeps the identity from ever being taken from one.
+  if (typeof claims.tid !== "string" || claims.tid.toLowerCase() !== config.tenant.tenantId.toLowerCase()) {
+    throw new UserInputError(
+      `the token is for tenant ${typeof claims.tid === "string" ? claims.tid : "(none named)"}, but the stack governs tenant ${config.tenant.tenantId}: nothing was written`,
+    );
+  }
+  const app = claims.idtyp === "app" || (claims.scp === undefined && claims.roles !== undefined);
+  const name = [claims.upn, claims.preferred_username, claims.unique_name, claims.app_displayname, claims.appid].find(
+    (v): v is string => typeof v === "string" && v !== "",
+  );
+  return { objectId: claims.oid.toLowerCase(), type: app ? "servicePrincipal" : "user", label: name ?? claims.oid };
 }

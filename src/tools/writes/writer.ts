@@ -1,5 +1,5 @@
 /**
- * Writes to Graph, paced to Graph's documented write limits (R2 §9, "Identity and access"): 3,000 writes per
+ * Writes to Graph, paced to Graph's documented write limits (docs/references.md, "Microsoft Graph", "Identity and access"): 3,000 writes per
  * 2 min 30 s per application and tenant, and 18,000 writes per 5 minutes per tenant. Directory writes of PIM
  * (roleManagement) are not in that service's list and have no published limit of their own (unconfirmed), so the
  * same pacing is applied to every write, which keeps a long run from ever being throttled into a half-done state.

@@ -363,7 +363,7 @@ describe("Fido2MethodPolicy in a tenant with passkey profiles", () => {
 });
 
 describe("Fido2MethodPolicy diff", () => {
-  /** What 0.2 stored: the tenant-wide settings it wrote. */
+  /** What 0.2 stored: the tenant-wide settings it wrote, and the Graph host only (it predates tenant pinning). */
   const oldState = () => ({
     graphEndpoint: graph.url,
     state: "enabled",
@@ -373,9 +373,9 @@ describe("Fido2MethodPolicy diff", () => {
     aaGuids: [YUBIKEY_5, YUBIKEY_5_NFC],
   });
 
-  it("diffs a 0.2 state as one update of the unknown profile, never a replace", async () => {
+  it("diffs a 0.2 state as one update of the unknown profile and the missing connection, never a replace", async () => {
     const diff = await fido2MethodPolicyProvider.diff!("fido2", oldState() as never, props());
-    expect(diff).toEqual({ changes: true, replaces: [], detailedKeys: ["profile"] });
+    expect(diff).toEqual({ changes: true, replaces: [], detailedKeys: ["profile", "loginEndpoint", "tenantId"] });
     // Declaring the same tenant-wide settings it wrote is no change; declaring others is.
     const same = props({
       tenantWide: {
@@ -384,22 +384,34 @@ describe("Fido2MethodPolicy diff", () => {
       },
     });
     expect(await fido2MethodPolicyProvider.diff!("fido2", oldState() as never, same)).toMatchObject({
-      detailedKeys: ["profile"],
+      detailedKeys: ["profile", "loginEndpoint", "tenantId"],
     });
     const other = props({ tenantWide: { isAttestationEnforced: false } });
     expect(await fido2MethodPolicyProvider.diff!("fido2", oldState() as never, other)).toMatchObject({
-      detailedKeys: ["profile", "tenantWide"],
+      detailedKeys: ["profile", "tenantWide", "loginEndpoint", "tenantId"],
       replaces: [],
     });
   });
 
-  it("shows no change after a refresh of a 0.2 state in a tenant without profiles (the upgrade writes nothing)", async () => {
+  it("upgrades a 0.2 state in a tenant without profiles by one update that writes nothing; then nothing diffs", async () => {
     fake.config.includeTargets.push({ targetType: "group", id: GROUP });
-    const read = await fido2MethodPolicyProvider.read!("fido2", oldState() as never);
-    expect(read.props).not.toHaveProperty("aaGuids");
+    const updated = await fido2MethodPolicyProvider.update!("fido2", oldState() as never, props());
+    expect(methods()).toEqual(["GET"]);
+    expect(updated.outs).toMatchObject({ ...loopbackConnection(graph.url), tenantShape: "tenantWide", profileId: "" });
+    expect(updated.outs).not.toHaveProperty("aaGuids");
+    expect(await fido2MethodPolicyProvider.diff!("fido2", updated.outs!, props())).toMatchObject({ changes: false });
+    // A refresh after the upgrade reads the same tenant, and still nothing diffs.
+    const read = await fido2MethodPolicyProvider.read!("fido2", updated.outs!);
     expect(await fido2MethodPolicyProvider.diff!("fido2", read.props!, props())).toMatchObject({ changes: false });
-    await fido2MethodPolicyProvider.update!("fido2", oldState() as never, props());
     expect(patches()).toEqual([]);
+  });
+
+  it("refuses to refresh a 0.2 state with this provider, naming what is missing and the fix; nothing is sent", async () => {
+    // The engine refreshes a 0.2 state with 0.2's own serialized provider; this one will not guess the tenant.
+    await expect(fido2MethodPolicyProvider.read!("fido2", oldState() as never)).rejects.toThrow(
+      /^Fido2MethodPolicy: its props record no loginEndpoint, tenantId, .* run `pulumi up` with the current program/,
+    );
+    expect(graph.requests).toEqual([]);
   });
 
   it("ignores the settings of the shape the tenant does not have", async () => {

@@ -4,7 +4,7 @@
  * and the audit use (src/model/breakglassExclusion.ts). The same runs check that the only permanent Global
  * Administrators are the breakglass accounts.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { declareBaseline } from "../../../src/components/baseline";
 import { validateConfig, type BaselineConfig } from "../../../src/config/validate";
 import { CA_POLICY_TYPES, isCaPolicyType } from "../../../src/components/conditionalAccess/exclusion";
@@ -79,9 +79,16 @@ function usersOf(policy: Registered) {
 }
 
 describe.each(CONFIGS)("the whole program (%s)", (_name, mutate) => {
-  it("excludes the breakglass group from every CA policy it declares, and includes no breakglass principal", async () => {
-    const cfg = config(mutate);
-    const run = await runProgram(() => declareBaseline(cfg));
+  let cfg: BaselineConfig;
+  let run: Awaited<ReturnType<typeof runProgram>>;
+  // One run of the whole program per config, for both tests; the first loads every provider SDK, which takes more
+  // than a test's 30 s on a busy machine.
+  beforeAll(async () => {
+    cfg = config(mutate);
+    run = await runProgram(() => declareBaseline(cfg));
+  }, 120_000);
+
+  it("excludes the breakglass group from every CA policy it declares, and includes no breakglass principal", () => {
     const [group] = run.ofType(providerTypes.group).filter((g) => g.inputs.displayName === cfg.breakglass.groupName);
     const userIds = run.ofType(providerTypes.user).map((u) => u.id);
     expect(group).toBeDefined();
@@ -109,9 +116,7 @@ describe.each(CONFIGS)("the whole program (%s)", (_name, mutate) => {
     }
   });
 
-  it("gives permanent Global Administrator to the breakglass accounts only, all protected and retained", async () => {
-    const cfg = config(mutate);
-    const run = await runProgram(() => declareBaseline(cfg));
+  it("gives permanent Global Administrator to the breakglass accounts only, all protected and retained", () => {
     const userIds = run
       .ofType(providerTypes.user)
       .filter((u) => cfg.breakglass.accounts.some((a) => u.inputs.mailNickname === a.name))

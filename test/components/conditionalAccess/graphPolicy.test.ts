@@ -18,6 +18,7 @@ import {
   type GraphCaPolicyProps,
 } from "../../../src/components/conditionalAccess/graphPolicy";
 import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
+import { throttleFor } from "../../../src/graph/throttle";
 import { graphError, type FakeGraph } from "../../support/fakes/graphServer";
 import { graphTest, loopbackConnection } from "../../support/fakes/loopbackGraph";
 import { CA_ROUTES, FakeConditionalAccess } from "../../support/fakes/conditionalAccess";
@@ -183,9 +184,18 @@ describe.concurrent("GraphConditionalAccessPolicy provider", () => {
     // 429 on the list, the retried list, POST, read-back GET.
     const caRequests = graph.requests.filter((r) => r.url.pathname.startsWith("/v1.0/identity/conditionalAccess/"));
     expect(caRequests.map((r) => r.method)).toEqual(["GET", "GET", "POST", "GET"]);
-    const times = fake.times;
-    expect(times.length).toBe(3);
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(990);
+    // Every one of the four, the throttled one and its retry included, waited for the CA throttle of this Graph (its
+    // own port, so its own throttle), spaced 1 second apart as the throttle recorded it: judged on the throttle's
+    // clock, not on when a busy machine delivered them.
+    const granted = throttleFor(graph.url, CA_ROUTES.policies).schedule();
+    expect(granted).toHaveLength(4);
+    for (let i = 1; i < granted.length; i++) expect(granted[i]! - granted[i - 1]!).toBeGreaterThanOrEqual(1_000);
+    // The three the fake answered (after the 429) each arrived after its own grant and before the next one.
+    expect(fake.times).toHaveLength(3);
+    fake.times.forEach((arrived, i) => {
+      expect(arrived).toBeGreaterThanOrEqual(granted[i + 1]!);
+      if (i + 2 < granted.length) expect(arrived).toBeLessThanOrEqual(granted[i + 2]!);
+    });
   });
 
   it("names the missing permission when Graph denies the write", async ({ graph, expect }) => {

@@ -80,6 +80,19 @@ function inputs(name: ProviderName, graph: FakeGraph): Record<string, unknown> {
   }
 }
 
+/** Another team's step-up policy on the context the inputs name (c9). */
+const FOREIGN_POLICY = {
+  id: "9a1f0c1e-5b7d-4c1a-8d2e-3f4a5b6c7d8e",
+  displayName: "Finance app step-up",
+  state: "enabled",
+  conditions: {
+    applications: { includeApplications: ["All"], includeAuthenticationContextClassReferences: ["c9"] },
+    users: { includeUsers: ["All"] },
+    clientAppTypes: ["all"],
+  },
+  grantControls: { operator: "OR", builtInControls: ["mfa"] },
+};
+
 /**
  * CA and context routes, and a FIDO2 policy with passkey profiles that is off (the provider then creates the group's
  * profile with a new id: `require("node:crypto")` inside the serialized provider).
@@ -116,6 +129,27 @@ describe.concurrent.each(SERIALIZED_FROM)("providers under closure serialization
       expect(code).not.toBe(0);
       expect(stderr).toMatch(/: its props record no loginEndpoint, tenantId, so it cannot tell which tenant/);
       expect(graph.requests).toEqual([]);
+    },
+  );
+
+  it(
+    "authenticationContext from its text refuses a context another team's CA policy requires, naming it",
+    {
+      timeout: 60_000,
+    },
+    async ({ graph, expect }) => {
+      // The hijack check reads every policy through the model (caPolicyFromGraph): it must work in the provider's process.
+      const ca = installTenant(graph);
+      ca.policies.set(FOREIGN_POLICY.id, FOREIGN_POLICY);
+      const { code, stderr } = await runSerialized(
+        files[from].authenticationContext,
+        inputs("authenticationContext", graph),
+      );
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(
+        /^authentication context c9 is already in use: Conditional Access policies outside this stack require it: 9a1f0c1e-5b7d-4c1a-8d2e-3f4a5b6c7d8e "Finance app step-up"\. /,
+      );
+      expect(graph.requests.filter((r) => r.method !== "GET")).toEqual([]);
     },
   );
 

@@ -155,7 +155,7 @@ describe("Teams and Slack receivers", () => {
       expect(await isSecret(r.callbackUrl)).toBe(true);
       expect(await isSecret(r.resourceId)).toBe(false);
     }
-    expect(bareGroup!.inputs.logicAppReceivers).toEqual([]);
+    expect(bareGroup!.inputs).not.toHaveProperty("logicAppReceivers");
     for (const w of [teams!, slack!]) expect(w.inputs.parameters[specialSigKey]).toBe(specialSecretSig);
   });
 

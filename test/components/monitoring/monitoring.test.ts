@@ -337,7 +337,7 @@ describe("alert rules run as themselves", () => {
     },
   );
 
-  it("Log Analytics Reader is the built-in role's id (R3 §2)", () => {
+  it("Log Analytics Reader is the built-in role's id (docs/references.md, Azure Resource Manager)", () => {
     expect(LOG_ANALYTICS_READER_ROLE_ID).toBe("73c42c96-874c-492b-b04d-ab87d138a893");
   });
 });

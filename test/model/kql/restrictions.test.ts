@@ -1,5 +1,5 @@
 /**
- * What Azure Monitor accepts in a log alert (reference §7), and the tripwire's promise to name every breakglass
+ * What Azure Monitor accepts in a log alert (docs/references.md, "Azure Resource Manager"), and the tripwire's promise to name every breakglass
  * account. The checks are the shared model's (src/model), which the policy pack uses too.
  */
 import { describe, expect, it } from "vitest";

@@ -66,7 +66,10 @@ describe("the model's RoleManagementPolicy", () => {
 
   it("takes an authentication context unknown at preview from the context resource it came from", () => {
     const c = context("c1");
-    const [p] = policiesOf([c, dependsOn(rolePolicy({ authenticationContextId: unknownStringValue }), "authenticationContextId", c)]);
+    const [p] = policiesOf([
+      c,
+      dependsOn(rolePolicy({ authenticationContextId: unknownStringValue }), "authenticationContextId", c),
+    ]);
     expect(p!.unknowns).toEqual([]);
     expect(p!.settings?.authenticationContextId).toBe("c1");
     const [unwired] = policiesOf([rolePolicy({ authenticationContextId: unknownStringValue })]);
@@ -112,13 +115,25 @@ describe("azuread's GroupRoleManagementPolicy", () => {
     },
     notificationRules: {
       eligibleAssignments: {
-        adminNotifications: { defaultRecipients: true, notificationLevel: "All", additionalRecipients: ["SecOps@contoso.com", "a@contoso.com"] },
+        adminNotifications: {
+          defaultRecipients: true,
+          notificationLevel: "All",
+          additionalRecipients: ["SecOps@contoso.com", "a@contoso.com"],
+        },
       },
       activeAssignments: {
-        adminNotifications: { defaultRecipients: true, notificationLevel: "All", additionalRecipients: ["secops@contoso.com"] },
+        adminNotifications: {
+          defaultRecipients: true,
+          notificationLevel: "All",
+          additionalRecipients: ["secops@contoso.com"],
+        },
       },
       eligibleActivations: {
-        adminNotifications: { defaultRecipients: true, notificationLevel: "All", additionalRecipients: ["secops@contoso.com", "b@contoso.com"] },
+        adminNotifications: {
+          defaultRecipients: true,
+          notificationLevel: "All",
+          additionalRecipients: ["secops@contoso.com", "b@contoso.com"],
+        },
       },
     },
   };

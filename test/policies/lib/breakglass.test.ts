@@ -14,7 +14,9 @@ const BG_ID = "3e51fb47-f7df-52c0-94d6-6be4c366fee9";
 
 describe("emergency account references", () => {
   it("matches a full UPN exactly (any case), and a bare name only on a *.onmicrosoft.com domain", () => {
-    expect(isBreakglassUpn("BreakGlass-01@Contoso.onmicrosoft.com", ["breakglass-01@contoso.onmicrosoft.com"])).toBe(true);
+    expect(isBreakglassUpn("BreakGlass-01@Contoso.onmicrosoft.com", ["breakglass-01@contoso.onmicrosoft.com"])).toBe(
+      true,
+    );
     expect(isBreakglassUpn("breakglass-01@contoso.onmicrosoft.com", ["breakglass-01"])).toBe(true);
     expect(isBreakglassUpn("breakglass-01@contoso.com", ["breakglass-01"])).toBe(false);
     expect(isBreakglassUpn("x-breakglass-01@contoso.onmicrosoft.com", ["breakglass-01"])).toBe(false);
@@ -22,12 +24,28 @@ describe("emergency account references", () => {
 });
 
 describe("breakglassView", () => {
-  const bg = resource(providerTypes.user, "bg", { userPrincipalName: "breakglass-01@contoso.onmicrosoft.com", objectId: BG_ID.toUpperCase() });
-  const pending = resource(providerTypes.user, "bg2", { userPrincipalName: "breakglass-02@contoso.onmicrosoft.com", objectId: unknownStringValue });
-  const other = resource(providerTypes.user, "other", { userPrincipalName: "other@contoso.com", objectId: unknownStringValue });
-  const group = resource(providerTypes.group, "g", { displayName: "EMERGENCY access accounts", objectId: "9a000000-0000-4000-8000-00000000009a" });
-  const ref = (name: string, value: string, ...sources: typeof bg[]) =>
-    dependsOn(resource(providerTypes.directoryRoleAssignment, name, { principalObjectId: value }), "principalObjectId", ...sources);
+  const bg = resource(providerTypes.user, "bg", {
+    userPrincipalName: "breakglass-01@contoso.onmicrosoft.com",
+    objectId: BG_ID.toUpperCase(),
+  });
+  const pending = resource(providerTypes.user, "bg2", {
+    userPrincipalName: "breakglass-02@contoso.onmicrosoft.com",
+    objectId: unknownStringValue,
+  });
+  const other = resource(providerTypes.user, "other", {
+    userPrincipalName: "other@contoso.com",
+    objectId: unknownStringValue,
+  });
+  const group = resource(providerTypes.group, "g", {
+    displayName: "EMERGENCY access accounts",
+    objectId: "9a000000-0000-4000-8000-00000000009a",
+  });
+  const ref = (name: string, value: string, ...sources: (typeof bg)[]) =>
+    dependsOn(
+      resource(providerTypes.directoryRoleAssignment, name, { principalObjectId: value }),
+      "principalObjectId",
+      ...sources,
+    );
   const resources = [
     bg,
     pending,

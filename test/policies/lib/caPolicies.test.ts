@@ -27,7 +27,10 @@ const bgGroup = (objectId: string) =>
 
 function facts(resources: PlannedResource[]) {
   const index = new StackIndex(policyResources(resources));
-  const view = breakglassView(index, { breakglassUpns: ["breakglass-01"], breakglassGroupName: "Emergency access accounts" });
+  const view = breakglassView(index, {
+    breakglassUpns: ["breakglass-01"],
+    breakglassGroupName: "Emergency access accounts",
+  });
   return { policies: stackCaPolicies(index, view), keys: breakglassKeys(view) };
 }
 
@@ -53,7 +56,9 @@ describe("stackCaPolicies: azuread's inputs", () => {
           excludedGroups: [GROUP_ID],
           includedRoles: ["r-in"],
           excludedRoles: ["r-out"],
-          includedGuestsOrExternalUsers: [{ guestOrExternalUserTypes: ["b2bCollaborationGuest"], externalTenants: [{ membershipKind: "all" }] }],
+          includedGuestsOrExternalUsers: [
+            { guestOrExternalUserTypes: ["b2bCollaborationGuest"], externalTenants: [{ membershipKind: "all" }] },
+          ],
         },
         clientApplications: { includedServicePrincipals: ["sp-1"], excludedServicePrincipals: ["sp-2"] },
         locations: { includedLocations: ["All"], excludedLocations: ["AllTrusted"] },
@@ -65,7 +70,10 @@ describe("stackCaPolicies: azuread's inputs", () => {
         termsOfUses: ["tou-1"],
         authenticationStrengthPolicyId: `/policies/authenticationStrengthPolicies/${STRENGTH_POLICY_IDS.phishingResistant}`,
       },
-      sessionControls: { signInFrequencyInterval: "everyTime", signInFrequencyAuthenticationType: "primaryAndSecondaryAuthentication" },
+      sessionControls: {
+        signInFrequencyInterval: "everyTime",
+        signInFrequencyAuthenticationType: "primaryAndSecondaryAuthentication",
+      },
     };
     const [p] = facts([azureadPolicy("admins-mfa", args)]).policies;
     expect(p!.unresolved).toEqual([]);
@@ -99,12 +107,19 @@ describe("stackCaPolicies: azuread's inputs", () => {
         termsOfUse: ["tou-1"],
         strengthId: STRENGTH_POLICY_IDS.phishingResistant,
       },
-      signInFrequency: { isEnabled: true, interval: "everyTime", authenticationType: "primaryAndSecondaryAuthentication" },
+      signInFrequency: {
+        isEnabled: true,
+        interval: "everyTime",
+        authenticationType: "primaryAndSecondaryAuthentication",
+      },
     });
   });
 
   it("reads a time-based sign-in frequency as such, and no session controls as none", () => {
-    const timed = azureadPolicy("timed", { displayName: "t", sessionControls: { signInFrequency: 8, signInFrequencyPeriod: "hours" } } as CaArgs);
+    const timed = azureadPolicy("timed", {
+      displayName: "t",
+      sessionControls: { signInFrequency: 8, signInFrequencyPeriod: "hours" },
+    } as CaArgs);
     const plain = azureadPolicy("plain", { displayName: "p" } as CaArgs);
     const [a, b] = facts([timed, plain]).policies;
     expect(a!.facts.signInFrequency).toEqual({ isEnabled: true, interval: "timeBased", authenticationType: undefined });
@@ -144,7 +159,11 @@ describe("stackCaPolicies: preview-time unknowns", () => {
       azureadPolicy("p", {
         displayName: "p",
         state: "enabled",
-        conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["All"] }, users } as CaArgs["conditions"],
+        conditions: {
+          clientAppTypes: ["all"],
+          applications: { includedApplications: ["All"] },
+          users,
+        } as CaArgs["conditions"],
       } as CaArgs),
       "conditions",
       ...sources,
@@ -156,7 +175,11 @@ describe("stackCaPolicies: preview-time unknowns", () => {
     const { policies, keys } = facts([
       user,
       group,
-      withUsers({ includedUsers: ["All"], excludedGroups: [unknownStringValue], excludedUsers: [unknownStringValue] }, user, group),
+      withUsers(
+        { includedUsers: ["All"], excludedGroups: [unknownStringValue], excludedUsers: [unknownStringValue] },
+        user,
+        group,
+      ),
     ]);
     expect(policies[0]!.facts.users.excludeGroups).toEqual([group.urn.toLowerCase()]);
     expect(policies[0]!.facts.users.excludeUsers).toEqual([user.urn.toLowerCase()]);
@@ -172,7 +195,11 @@ describe("stackCaPolicies: preview-time unknowns", () => {
     const { policies } = facts([
       group,
       decoy,
-      withUsers({ includedUsers: ["All"], includedGroups: [unknownStringValue], excludedGroups: [unknownStringValue] }, group, decoy),
+      withUsers(
+        { includedUsers: ["All"], includedGroups: [unknownStringValue], excludedGroups: [unknownStringValue] },
+        group,
+        decoy,
+      ),
     ]);
     expect(policies[0]!.facts.users.excludeGroups).toEqual([expect.stringMatching(/^unknown:.*:excludegroups\[0\]$/)]);
     expect(policies[0]!.facts.users.includeGroups).toEqual([expect.stringMatching(/^unknown:.*:includegroups\[0\]$/)]);
@@ -180,9 +207,20 @@ describe("stackCaPolicies: preview-time unknowns", () => {
 
   it("lets principals whose ids are already known and named locations feed the conditions without spoiling the resolution", () => {
     const group = bgGroup(unknownStringValue);
-    const known = resource(providerTypes.user, "known", { userPrincipalName: "k@contoso.com", objectId: "aaaaaaaa-0000-4000-8000-000000000001" });
-    const location = resource("azuread:index/namedLocation:NamedLocation", "trusted", { displayName: "Trusted", id: unknownStringValue });
-    const { policies } = facts([group, known, location, withUsers({ includedUsers: ["All"], excludedGroups: [unknownStringValue] }, group, known, location)]);
+    const known = resource(providerTypes.user, "known", {
+      userPrincipalName: "k@contoso.com",
+      objectId: "aaaaaaaa-0000-4000-8000-000000000001",
+    });
+    const location = resource("azuread:index/namedLocation:NamedLocation", "trusted", {
+      displayName: "Trusted",
+      id: unknownStringValue,
+    });
+    const { policies } = facts([
+      group,
+      known,
+      location,
+      withUsers({ includedUsers: ["All"], excludedGroups: [unknownStringValue] }, group, known, location),
+    ]);
     expect(policies[0]!.facts.users.excludeGroups).toEqual([group.urn.toLowerCase()]);
   });
 
@@ -190,9 +228,18 @@ describe("stackCaPolicies: preview-time unknowns", () => {
     const p = azureadPolicy("p", {
       displayName: "p",
       state: unknownStringValue,
-      conditions: { users: unknownStringValue, clientAppTypes: [unknownStringValue], applications: { includedApplications: ["All"] } },
+      conditions: {
+        users: unknownStringValue,
+        clientAppTypes: [unknownStringValue],
+        applications: { includedApplications: ["All"] },
+      },
       grantControls: { operator: "OR", authenticationStrengthPolicyId: unknownStringValue },
     } as unknown as CaArgs);
-    expect(facts([p]).policies[0]!.unresolved).toEqual(["conditions.users", "state", "grantControls", "conditions.clientAppTypes"]);
+    expect(facts([p]).policies[0]!.unresolved).toEqual([
+      "conditions.users",
+      "state",
+      "grantControls",
+      "conditions.clientAppTypes",
+    ]);
   });
 });

@@ -20,7 +20,10 @@ describe("policies/lib/eligibilities", () => {
       providerTypes.directoryRoleEligibilityScheduleRequest,
       dynamicTypeToken("roleEligibility"),
     ]);
-    const user = resource(providerTypes.user, "new", { userPrincipalName: "new@contoso.com", objectId: unknownStringValue });
+    const user = resource(providerTypes.user, "new", {
+      userPrincipalName: "new@contoso.com",
+      objectId: unknownStringValue,
+    });
     const index = new StackIndex(
       policyResources([
         user,
@@ -30,14 +33,19 @@ describe("policies/lib/eligibilities", () => {
           directoryScopeId: "/",
         }),
         dependsOn(
-          resource(dynamicTypeToken("roleEligibility"), "own", { roleDefinitionId: GLOBAL_ADMINISTRATOR, principalId: unknownStringValue }),
+          resource(dynamicTypeToken("roleEligibility"), "own", {
+            roleDefinitionId: GLOBAL_ADMINISTRATOR,
+            principalId: unknownStringValue,
+          }),
           "principalId",
           user,
         ),
       ]),
     );
     const view = breakglassView(index, { breakglassUpns: [] });
-    expect(roleEligibilities(index, view).map((e) => [e.resource.name, e.role, e.principal?.key, e.principal?.type])).toEqual([
+    expect(
+      roleEligibilities(index, view).map((e) => [e.resource.name, e.role, e.principal?.key, e.principal?.type]),
+    ).toEqual([
       ["request", GLOBAL_ADMINISTRATOR, A, "unknown"],
       ["own", GLOBAL_ADMINISTRATOR, user.urn, "user"],
     ]);

@@ -4,9 +4,20 @@
  * PIM-for-Groups membership — and the groups holding a role whose members the stack cannot show.
  */
 import { describe, expect, it } from "vitest";
-import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR, providerTypes, USER_ADMINISTRATOR } from "@entra-baseline/model";
+import {
+  GLOBAL_ADMINISTRATOR,
+  PRIVILEGED_ROLE_ADMINISTRATOR,
+  providerTypes,
+  USER_ADMINISTRATOR,
+} from "@entra-baseline/model";
 import { breakglassView } from "../../../policies/lib/breakglass";
-import { declaredGroupMembers, groupGrants, isRoleAssignable, refersTo, stackHoldings } from "../../../policies/lib/holdings";
+import {
+  declaredGroupMembers,
+  groupGrants,
+  isRoleAssignable,
+  refersTo,
+  stackHoldings,
+} from "../../../policies/lib/holdings";
 import { StackIndex } from "../../../policies/lib/stack";
 import type { PlannedResource } from "../../../src/tools/engine/analyzer";
 import { policyResources } from "../../support/pack/harness";
@@ -49,10 +60,34 @@ describe("stackHoldings", () => {
       assign("unknown-scope", USER_ADMINISTRATOR, C, { directoryScopeId: unknownStringValue }),
     ]);
     expect(holdings.map(brief)).toEqual([
-      { principal: A, role: GLOBAL_ADMINISTRATOR, scope: "/", path: "directAssignment", source: 'DirectoryRoleAssignment "direct"' },
-      { principal: B, role: USER_ADMINISTRATOR, scope: "/administrativeUnits/au-1", path: "directAssignment", source: 'DirectoryRoleAssignment "au"' },
-      { principal: C, role: USER_ADMINISTRATOR, scope: "app:/app-1", path: "directAssignment", source: 'DirectoryRoleAssignment "app"' },
-      { principal: C, role: USER_ADMINISTRATOR, scope: undefined, path: "directAssignment", source: 'DirectoryRoleAssignment "unknown-scope"' },
+      {
+        principal: A,
+        role: GLOBAL_ADMINISTRATOR,
+        scope: "/",
+        path: "directAssignment",
+        source: 'DirectoryRoleAssignment "direct"',
+      },
+      {
+        principal: B,
+        role: USER_ADMINISTRATOR,
+        scope: "/administrativeUnits/au-1",
+        path: "directAssignment",
+        source: 'DirectoryRoleAssignment "au"',
+      },
+      {
+        principal: C,
+        role: USER_ADMINISTRATOR,
+        scope: "app:/app-1",
+        path: "directAssignment",
+        source: 'DirectoryRoleAssignment "app"',
+      },
+      {
+        principal: C,
+        role: USER_ADMINISTRATOR,
+        scope: undefined,
+        path: "directAssignment",
+        source: 'DirectoryRoleAssignment "unknown-scope"',
+      },
     ]);
   });
 
@@ -68,7 +103,13 @@ describe("stackHoldings", () => {
       }),
     ]);
     expect(holdings.map(brief)).toEqual([
-      { principal: A, role: USER_ADMINISTRATOR, scope: "/", path: "legacyMembership", source: 'DirectoryRoleMember "legacy"' },
+      {
+        principal: A,
+        role: USER_ADMINISTRATOR,
+        scope: "/",
+        path: "legacyMembership",
+        source: 'DirectoryRoleMember "legacy"',
+      },
       {
         principal: B,
         role: USER_ADMINISTRATOR,
@@ -85,7 +126,13 @@ describe("stackHoldings", () => {
       resource(providerTypes.groupMember, "extra", { groupObjectId: GROUP, memberObjectId: C }),
       assign("group-ga", GLOBAL_ADMINISTRATOR, GROUP),
     ]);
-    const via = { role: GLOBAL_ADMINISTRATOR, scope: "/", path: "groupMembership", source: 'DirectoryRoleAssignment "group-ga"', viaGroup: 'Group "admins"' };
+    const via = {
+      role: GLOBAL_ADMINISTRATOR,
+      scope: "/",
+      path: "groupMembership",
+      source: 'DirectoryRoleAssignment "group-ga"',
+      viaGroup: 'Group "admins"',
+    };
     expect(holdings.map(brief)).toEqual([
       { principal: A, ...via },
       { principal: B, ...via },
@@ -139,11 +186,16 @@ describe("stackHoldings", () => {
       },
     ]);
     // A configured PIM-for-Groups group is eligible-only by design: not opaque.
-    expect(holdingsOf([group(), assign("group-ga", GLOBAL_ADMINISTRATOR, GROUP)], new Map([[GROUP, []]])).opaqueGroups).toEqual([]);
+    expect(
+      holdingsOf([group(), assign("group-ga", GLOBAL_ADMINISTRATOR, GROUP)], new Map([[GROUP, []]])).opaqueGroups,
+    ).toEqual([]);
   });
 
   it("names a configured PIM group's roles once, whether the stack also assigns them or not", () => {
-    const { index, view } = holdingsOf([group({ members: [] }), assign("group-pra", PRIVILEGED_ROLE_ADMINISTRATOR, GROUP)]);
+    const { index, view } = holdingsOf([
+      group({ members: [] }),
+      assign("group-pra", PRIVILEGED_ROLE_ADMINISTRATOR, GROUP),
+    ]);
     const grants = groupGrants(index, view, new Map([[GROUP, [PRIVILEGED_ROLE_ADMINISTRATOR, GLOBAL_ADMINISTRATOR]]]));
     expect(grants.get(GROUP)).toEqual([PRIVILEGED_ROLE_ADMINISTRATOR, GLOBAL_ADMINISTRATOR]);
   });
@@ -151,7 +203,10 @@ describe("stackHoldings", () => {
 
 describe("group membership helpers", () => {
   it("lists each declared group's members (owners on request), by key; at preview from the principals they came from", () => {
-    const mallory = resource(providerTypes.user, "mallory", { userPrincipalName: "mallory@contoso.com", objectId: unknownStringValue });
+    const mallory = resource(providerTypes.user, "mallory", {
+      userPrincipalName: "mallory@contoso.com",
+      objectId: unknownStringValue,
+    });
     const g = dependsOn(group({ members: [A, unknownStringValue], owners: [B] }), "members", mallory);
     const { index, view } = holdingsOf([mallory, g]);
     expect(declaredGroupMembers(index, view).get(GROUP)).toEqual([A, mallory.urn]);
@@ -161,7 +216,11 @@ describe("group membership helpers", () => {
   it("tells whether a reference is a group, by known id or provenance, and whether a group is role-assignable", () => {
     const g = group({ assignableToRole: unknownStringValue });
     const byId = resource(providerTypes.groupMember, "by-id", { groupObjectId: GROUP.toUpperCase() });
-    const byDep = dependsOn(resource(providerTypes.groupMember, "by-dep", { groupObjectId: unknownStringValue }), "groupObjectId", g);
+    const byDep = dependsOn(
+      resource(providerTypes.groupMember, "by-dep", { groupObjectId: unknownStringValue }),
+      "groupObjectId",
+      g,
+    );
     const { index } = holdingsOf([g, byId, byDep]);
     const get = (r: PlannedResource) => index.byUrn.get(r.urn)!;
     expect(refersTo(get(byId), "groupObjectId", GROUP, get(g))).toBe(true);

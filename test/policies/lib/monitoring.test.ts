@@ -15,7 +15,12 @@ import { dependsOn, ids, resource } from "../../support/world/stack";
 
 const RG = "rg-logs";
 const workspace = (extra: Record<string, unknown> = {}, name = "workspace") =>
-  resource(providerTypes.workspace, name, { workspaceName: "law", resourceGroupName: RG, retentionInDays: 180, ...extra });
+  resource(providerTypes.workspace, name, {
+    workspaceName: "law",
+    resourceGroupName: RG,
+    retentionInDays: 180,
+    ...extra,
+  });
 const setting = (workspaceId: unknown, extra: Record<string, unknown> = {}) =>
   resource(providerTypes.diagnosticSetting, "setting", {
     name: "entra",
@@ -78,7 +83,11 @@ describe("stackLogging", () => {
       defaultDataCollectionRuleResourceId: `/subscriptions/x/resourceGroups/${RG}/providers/Microsoft.Insights/dataCollectionRules/dcr`,
     });
     const table = dependsOn(
-      resource("azure-native:operationalinsights:Table", "t", { tableName: "SigninLogs", workspaceName: unknownStringValue, retentionInDays: 30 }),
+      resource("azure-native:operationalinsights:Table", "t", {
+        tableName: "SigninLogs",
+        workspaceName: unknownStringValue,
+        retentionInDays: 30,
+      }),
       "workspaceName",
       w,
     );
@@ -97,13 +106,20 @@ describe("stackLogging", () => {
       transformedTables: ["SigninLogs", "AuditLogs"],
       transformationsUnknown: false,
     });
-    const undeclared = workspace({ defaultDataCollectionRuleResourceId: `/subscriptions/x/resourceGroups/${RG}/providers/Microsoft.Insights/dataCollectionRules/elsewhere` });
+    const undeclared = workspace({
+      defaultDataCollectionRuleResourceId: `/subscriptions/x/resourceGroups/${RG}/providers/Microsoft.Insights/dataCollectionRules/elsewhere`,
+    });
     expect(stackLogging(index([undeclared])).workspaces[0]!.transformationsUnknown).toBe(true);
   });
 
   it("names settings and workspaces declared twice", () => {
     const facts = stackLogging(
-      index([workspace(), workspace({}, "again"), setting(undefined), { ...setting(undefined), name: "s2", urn: "urn:s2" }]),
+      index([
+        workspace(),
+        workspace({}, "again"),
+        setting(undefined),
+        { ...setting(undefined), name: "s2", urn: "urn:s2" },
+      ]),
     );
     expect(facts.duplicateSettings).toEqual(["entra"]);
     expect(facts.duplicateWorkspaces).toEqual([`${RG}/law`]);
@@ -140,7 +156,14 @@ describe("tripwireFacts", () => {
       windowSize: "PT15M",
       scopes: [ids.workspace(RG, "law")],
       criteria: {
-        allOf: [{ query: canonicalTripwireQuery("SigninLogs", accounts), timeAggregation: "Count", operator: "GreaterThan", threshold: 0 }],
+        allOf: [
+          {
+            query: canonicalTripwireQuery("SigninLogs", accounts),
+            timeAggregation: "Count",
+            operator: "GreaterThan",
+            threshold: 0,
+          },
+        ],
       },
       actions: { actionGroups: [ids.actionGroup(RG, "ag")] },
       ...extra,
@@ -176,13 +199,18 @@ describe("tripwireFacts", () => {
 
   it("at preview, marks what it cannot know, and asks where an unknown query came from", () => {
     const w = workspace();
-    const user = resource(providerTypes.user, "bg", { userPrincipalName: accounts[0]!.upn, objectId: unknownStringValue });
+    const user = resource(providerTypes.user, "bg", {
+      userPrincipalName: accounts[0]!.upn,
+      objectId: unknownStringValue,
+    });
     const r = dependsOn(
       dependsOn(
         rule({
           severity: unknownStringValue,
           scopes: [unknownStringValue],
-          criteria: { allOf: [{ query: unknownStringValue, timeAggregation: "Count", operator: "GreaterThan", threshold: 0 }] },
+          criteria: {
+            allOf: [{ query: unknownStringValue, timeAggregation: "Count", operator: "GreaterThan", threshold: 0 }],
+          },
         }),
         "criteria",
         user,
@@ -195,7 +223,12 @@ describe("tripwireFacts", () => {
       asked.push(sources.map((s) => s.urn));
       return true;
     }) as never);
-    expect(facts).toMatchObject({ severity: "(unknown at preview)", query: undefined, queryFromAccounts: true, scopes: [w.urn] });
+    expect(facts).toMatchObject({
+      severity: "(unknown at preview)",
+      query: undefined,
+      queryFromAccounts: true,
+      scopes: [w.urn],
+    });
     expect(asked).toEqual([[user.urn]]);
     const lost = factsOf([rule({ scopes: [unknownStringValue] })]);
     expect(lost.scopes).toEqual(["(unknown at preview)"]);

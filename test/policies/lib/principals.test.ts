@@ -18,17 +18,28 @@ const SP_ID = "5b000000-0000-4000-8000-00000000005b";
 const bgUser = (objectId: string) =>
   resource(providerTypes.user, "bg", { userPrincipalName: "breakglass-01@contoso.onmicrosoft.com", objectId });
 const other = resource(providerTypes.user, "other", { displayName: "Other", objectId: unknownStringValue });
-const sp = resource(providerTypes.servicePrincipal, "deployer", { displayName: "Deployer", objectId: SP_ID.toUpperCase() });
+const sp = resource(providerTypes.servicePrincipal, "deployer", {
+  displayName: "Deployer",
+  objectId: SP_ID.toUpperCase(),
+});
 
 function world(extra: PlannedResource[], bgId = BG_ID) {
   const index = new StackIndex(policyResources([bgUser(bgId), other, sp, ...extra]));
-  const view = breakglassView(index, { breakglassUpns: ["breakglass-01"], breakglassObjectIds: ["AAAAAAAA-0000-4000-8000-0000000000EE"] });
-  const at = (name: string, property = "principalObjectId") => principalAt(index.byUrn.get(urnOf(extra[0]!.type, name))!, property, index, view);
+  const view = breakglassView(index, {
+    breakglassUpns: ["breakglass-01"],
+    breakglassObjectIds: ["AAAAAAAA-0000-4000-8000-0000000000EE"],
+  });
+  const at = (name: string, property = "principalObjectId") =>
+    principalAt(index.byUrn.get(urnOf(extra[0]!.type, name))!, property, index, view);
   return { index, view, at };
 }
 
 const assignment = (name: string, principalObjectId: string, ...sources: PlannedResource[]) =>
-  dependsOn(resource(providerTypes.directoryRoleAssignment, name, { roleId: "x", principalObjectId }), "principalObjectId", ...sources);
+  dependsOn(
+    resource(providerTypes.directoryRoleAssignment, name, { roleId: "x", principalObjectId }),
+    "principalObjectId",
+    ...sources,
+  );
 
 describe("principalOfResource", () => {
   it("keys a declared principal by its object id (lower-case) when known, else by its URN", () => {
@@ -53,7 +64,11 @@ describe("principalOfResource", () => {
 
 describe("principalAt", () => {
   it("takes a known id as that principal: a declared one with its type, an undeclared one as of unknown type", () => {
-    const { at } = world([assignment("to-sp", SP_ID), assignment("to-bg", BG_ID.toUpperCase()), assignment("to-ext", "AAAAAAAA-0000-4000-8000-0000000000EE")]);
+    const { at } = world([
+      assignment("to-sp", SP_ID),
+      assignment("to-bg", BG_ID.toUpperCase()),
+      assignment("to-ext", "AAAAAAAA-0000-4000-8000-0000000000EE"),
+    ]);
     expect(at("to-sp")).toMatchObject({ key: SP_ID, type: "servicePrincipal", label: "Deployer", breakglass: false });
     expect(at("to-bg")).toMatchObject({ key: BG_ID, type: "user", breakglass: true });
     expect(at("to-ext")).toEqual({
@@ -91,7 +106,9 @@ describe("principalAt", () => {
   });
 
   it("gives nothing for an absent or non-string reference", () => {
-    const { at } = world([resource(providerTypes.directoryRoleAssignment, "none", { roleId: "x", principalObjectId: 7 })]);
+    const { at } = world([
+      resource(providerTypes.directoryRoleAssignment, "none", { roleId: "x", principalObjectId: 7 }),
+    ]);
     expect(at("none")).toBeUndefined();
   });
 });

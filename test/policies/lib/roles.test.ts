@@ -17,8 +17,14 @@ const GA_OBJECT = "ffffffff-0000-4000-8000-0000000000a0";
 const UA_OBJECT = "ffffffff-0000-4000-8000-0000000000a1";
 const CUSTOM = "c0570000-0000-4000-8000-000000000c05";
 
-const gaRole = resource(providerTypes.directoryRole, "ga", { displayName: "Global Administrator", objectId: GA_OBJECT });
-const uaRole = resource(providerTypes.directoryRole, "ua", { templateId: ` ${USER_ADMINISTRATOR.toUpperCase()} `, objectId: UA_OBJECT });
+const gaRole = resource(providerTypes.directoryRole, "ga", {
+  displayName: "Global Administrator",
+  objectId: GA_OBJECT,
+});
+const uaRole = resource(providerTypes.directoryRole, "ua", {
+  templateId: ` ${USER_ADMINISTRATOR.toUpperCase()} `,
+  objectId: UA_OBJECT,
+});
 const readerRole = resource(providerTypes.directoryRole, "reader", { templateId: READER });
 const custom = (actions: unknown, objectId: string = CUSTOM) =>
   resource(providerTypes.customDirectoryRole, "custom", {
@@ -27,9 +33,18 @@ const custom = (actions: unknown, objectId: string = CUSTOM) =>
     objectId,
   });
 
-function roleOf(value: unknown, kind: "templateId" | "objectId", sources: PlannedResource[] = [], roles = [gaRole, uaRole, readerRole]) {
+function roleOf(
+  value: unknown,
+  kind: "templateId" | "objectId",
+  sources: PlannedResource[] = [],
+  roles = [gaRole, uaRole, readerRole],
+) {
   const property = kind === "templateId" ? "roleId" : "roleObjectId";
-  const r = dependsOn(resource(providerTypes.directoryRoleAssignment, "a", { [property]: value }), property, ...sources);
+  const r = dependsOn(
+    resource(providerTypes.directoryRoleAssignment, "a", { [property]: value }),
+    property,
+    ...sources,
+  );
   const index = new StackIndex(policyResources([...roles, r]));
   return roleAt(index.byUrn.get(r.urn)!, property, index, kind);
 }
@@ -72,7 +87,9 @@ describe("roleAt", () => {
   it("resolves a custom role to its object id, or its URN while that is unknown", () => {
     expect(roleOf(CUSTOM.toUpperCase(), "templateId", [], [custom(["x"])])).toBe(CUSTOM);
     const pending = custom(["x"], unknownStringValue);
-    expect(roleOf(unknownStringValue, "templateId", [pending], [pending])).toBe(urnOf(providerTypes.customDirectoryRole, "custom"));
+    expect(roleOf(unknownStringValue, "templateId", [pending], [pending])).toBe(
+      urnOf(providerTypes.customDirectoryRole, "custom"),
+    );
   });
 
   it("gives nothing for a reference that is not a string", () => {
@@ -88,7 +105,12 @@ describe("Tier-0 custom roles", () => {
     const harmless = custom(["microsoft.directory/users/basic/read"]);
     const unknown = custom([unknownStringValue]);
     const none = custom(undefined);
-    for (const [r, expected] of [[privileged, true], [harmless, false], [unknown, true], [none, true]] as const) {
+    for (const [r, expected] of [
+      [privileged, true],
+      [harmless, false],
+      [unknown, true],
+      [none, true],
+    ] as const) {
       expect(isPrivilegedCustomRole(index(r).resources[0]!), JSON.stringify(r.inputs.permissions)).toBe(expected);
     }
   });

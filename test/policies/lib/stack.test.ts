@@ -16,7 +16,9 @@ describe("StackIndex", () => {
   it("finds resources by type and URN", () => {
     expect(index.of(providerTypes.workspace).map((r) => r.name)).toEqual(["logs", "LOGS", "logs#2", "Logs"]);
     expect(index.byUrn.get(user.urn)?.name).toBe("u");
-    expect(dependenciesOf(index.byUrn.get(user.urn)!, "password", providerTypes.workspace).map((r) => r.name)).toEqual(["logs"]);
+    expect(dependenciesOf(index.byUrn.get(user.urn)!, "password", providerTypes.workspace).map((r) => r.name)).toEqual([
+      "logs",
+    ]);
     expect(dependenciesOf(index.byUrn.get(user.urn)!, "password", providerTypes.user)).toEqual([]);
     expect(describeResource(index.byUrn.get(user.urn)!)).toBe('User "u"');
   });

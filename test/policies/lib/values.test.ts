@@ -30,7 +30,13 @@ const props = () =>
 
 describe("policies/lib/values", () => {
   it("knows every sentinel @pulumi/policy sends for an unknown, and nothing else", () => {
-    for (const key of ["unknownStringValue", "unknownBooleanValue", "unknownNumberValue", "unknownArrayValue", "unknownObjectValue"]) {
+    for (const key of [
+      "unknownStringValue",
+      "unknownBooleanValue",
+      "unknownNumberValue",
+      "unknownArrayValue",
+      "unknownObjectValue",
+    ]) {
       expect(isUnknown(sentinels[key]), key).toBe(true);
     }
     expect(isUnknown(UNKNOWN)).toBe(true);

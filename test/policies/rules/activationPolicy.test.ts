@@ -44,7 +44,12 @@ describe("activation-policy", () => {
 
   it("rejects a missing Global Administrator policy, and one of a role the config manages", async () => {
     // Without config, Global Administrator is still managed.
-    expect(await run(stack("update").filter((r) => r.name !== GA_POLICY), {})).toEqual([
+    expect(
+      await run(
+        stack("update").filter((r) => r.name !== GA_POLICY),
+        {},
+      ),
+    ).toEqual([
       `No activation policy is declared for Global Administrator (${GLOBAL_ADMINISTRATOR}), which must be managed (Global Administrator is always managed): PIM's defaults allow 8-hour activations without approval.`,
     ]);
     const s = stack("update").filter((r) => r.name !== GA_POLICY && r.name !== PRA_POLICY);
@@ -340,7 +345,13 @@ describe("activation-policy: PIM for Groups", () => {
     notificationRules: Object.fromEntries(
       ["eligibleAssignments", "activeAssignments", "eligibleActivations"].map((k) => [
         k,
-        { adminNotifications: { defaultRecipients: true, notificationLevel: "All", additionalRecipients: ["secops@contoso.com"] } },
+        {
+          adminNotifications: {
+            defaultRecipients: true,
+            notificationLevel: "All",
+            additionalRecipients: ["secops@contoso.com"],
+          },
+        },
       ]),
     ),
   };

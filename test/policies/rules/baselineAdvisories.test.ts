@@ -17,7 +17,11 @@ describe("baseline-advisories", () => {
 
   it("advises on the world's MFA-strength activation, and on nothing else", async () => {
     const world = ruleOnWorld(baselineAdvisories);
-    expect(world.packConfig).toEqual({ activationStrength: "mfa", adminMfaStrength: "phishingResistant", keptPasswords: [] });
+    expect(world.packConfig).toEqual({
+      activationStrength: "mfa",
+      adminMfaStrength: "phishingResistant",
+      keptPasswords: [],
+    });
     expect(await world.run(world.stack("update"))).toEqual([activation]);
   });
 
@@ -53,8 +57,10 @@ describe("baseline-advisories", () => {
     const world = ruleOnWorld(baselineAdvisories);
     expect(await world.run(world.stack("update"), {})).toEqual([
       activation,
-      activation
-        .replace("Tier-0 activation (pim.activationStrength)", "The admin MFA policy (conditionalAccess.adminMfa.strength)"),
+      activation.replace(
+        "Tier-0 activation (pim.activationStrength)",
+        "The admin MFA policy (conditionalAccess.adminMfa.strength)",
+      ),
     ]);
   });
 });

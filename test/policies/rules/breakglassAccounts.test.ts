@@ -52,7 +52,8 @@ describe("breakglass-accounts", () => {
     [
       "a short password",
       (s) => (byName(s, `${BG1}-password`).inputs.length = 64),
-      bg1 + `password generator RandomPassword "${BG1}-password" makes 64-character passwords; at least 256 are required.`,
+      bg1 +
+        `password generator RandomPassword "${BG1}-password" makes 64-character passwords; at least 256 are required.`,
     ],
     [
       "a disabled account",
@@ -71,7 +72,9 @@ describe("breakglass-accounts", () => {
   });
 
   it("rejects an account moved to a custom domain: it no longer matches and is reported missing", async () => {
-    const out = await run(stack("update", (s) => (byName(s, BG1).inputs.userPrincipalName = "breakglass-01@contoso.com")));
+    const out = await run(
+      stack("update", (s) => (byName(s, BG1).inputs.userPrincipalName = "breakglass-01@contoso.com")),
+    );
     expect(out).toEqual([
       'Breakglass account "breakglass-01@contoso.onmicrosoft.com" is not declared in this stack (no azuread.User with that userPrincipalName).',
       "1 breakglass accounts are declared; at least 2 are required so losing one never locks the tenant out.",
@@ -102,7 +105,9 @@ describe("breakglass-accounts", () => {
         ...world.packConfig,
         breakglassUpns: ["breakglass-01@contoso.com", "breakglass-02@contoso.onmicrosoft.com"],
       }),
-    ).toEqual([`${bg1}userPrincipalName "breakglass-01@contoso.com" is not on the tenant's initial *.onmicrosoft.com domain.`]);
+    ).toEqual([
+      `${bg1}userPrincipalName "breakglass-01@contoso.com" is not on the tenant's initial *.onmicrosoft.com domain.`,
+    ]);
   });
 
   it("matches bare names on the initial domain only", async () => {
@@ -134,12 +139,15 @@ describe("breakglass-accounts", () => {
     const loose = { ...world.packConfig, minAccounts: 1, minPasswordLength: 16 };
     const s = stack("update", (x) => (byName(x, `${BG1}-password`).inputs.length = 64));
     expect(await run(s, loose)).toEqual([
-      bg1 + `password generator RandomPassword "${BG1}-password" makes 64-character passwords; at least 256 are required.`,
+      bg1 +
+        `password generator RandomPassword "${BG1}-password" makes 64-character passwords; at least 256 are required.`,
     ]);
-    expect(await run(stack("update"), { ...loose, breakglassUpns: ["breakglass-01@contoso.onmicrosoft.com"] })).toEqual([
-      "1 breakglass accounts are configured (breakglassUpns); at least 2 are required (ZTA 21835).",
-      "1 breakglass accounts are declared; at least 2 are required so losing one never locks the tenant out.",
-    ]);
+    expect(await run(stack("update"), { ...loose, breakglassUpns: ["breakglass-01@contoso.onmicrosoft.com"] })).toEqual(
+      [
+        "1 breakglass accounts are configured (breakglassUpns); at least 2 are required (ZTA 21835).",
+        "1 breakglass accounts are declared; at least 2 are required so losing one never locks the tenant out.",
+      ],
+    );
     expect(await run(stack("update"), { ...world.packConfig, minAccounts: 3 })).toContainEqual(
       "2 breakglass accounts are configured (breakglassUpns); at least 3 are required (ZTA 21835).",
     );

@@ -60,7 +60,9 @@ describe("breakglass-tripwire", () => {
   });
 
   it("rejects a query that misses an account, or names one more", async () => {
-    expect(await queryRun(canonicalTripwireQuery("SigninLogs", ACCOUNTS.slice(0, 1)))).toEqual([notTripwire(notCanonical)]);
+    expect(await queryRun(canonicalTripwireQuery("SigninLogs", ACCOUNTS.slice(0, 1)))).toEqual([
+      notTripwire(notCanonical),
+    ]);
     const extra = [...ACCOUNTS, { upn: "mallory@contoso.com", objectId: "aaaaaaaa-0000-4000-8000-00000000e711" }];
     expect(await queryRun(canonicalTripwireQuery("SigninLogs", extra))).toEqual([notTripwire(notCanonical)]);
   });
@@ -75,7 +77,10 @@ describe("breakglass-tripwire", () => {
 
   it("rejects the interactive query on the non-interactive table's rule, leaving that table unwatched", async () => {
     const s = stack("update", (x) => {
-      (byName(x, NON_INTERACTIVE).inputs as Rule).criteria.allOf[0].query = canonicalTripwireQuery("SigninLogs", ACCOUNTS);
+      (byName(x, NON_INTERACTIVE).inputs as Rule).criteria.allOf[0].query = canonicalTripwireQuery(
+        "SigninLogs",
+        ACCOUNTS,
+      );
     });
     const out = await run(s);
     expect(out).toEqual([
@@ -88,14 +93,24 @@ describe("breakglass-tripwire", () => {
   });
 
   it("rejects at preview an unknown query that does not come from every emergency account alone", async () => {
-    const one = stack("preview", (s) => (byName(s, RULE).propertyDependencies.criteria = [byName(s, "breakglass-breakglass-01").urn]));
-    expect(await run(one)).toEqual([notTripwire("its query is unknown and not built from the emergency accounts alone")]);
+    const one = stack(
+      "preview",
+      (s) => (byName(s, RULE).propertyDependencies.criteria = [byName(s, "breakglass-breakglass-01").urn]),
+    );
+    expect(await run(one)).toEqual([
+      notTripwire("its query is unknown and not built from the emergency accounts alone"),
+    ]);
     const mixed = stack("preview", (s) => {
-      const other = resource(providerTypes.user, "other", { userPrincipalName: "other@contoso.com", objectId: unknownStringValue });
+      const other = resource(providerTypes.user, "other", {
+        userPrincipalName: "other@contoso.com",
+        objectId: unknownStringValue,
+      });
       s.push(other);
       dependsOn(byName(s, RULE), "criteria", other);
     });
-    expect(await run(mixed)).toEqual([notTripwire("its query is unknown and not built from the emergency accounts alone")]);
+    expect(await run(mixed)).toEqual([
+      notTripwire("its query is unknown and not built from the emergency accounts alone"),
+    ]);
   });
 
   it("rejects a missing tripwire", async () => {
@@ -201,13 +216,17 @@ describe("breakglass-tripwire: red team", () => {
   });
 
   it('accepts severity "0" and threshold "0" as strings (the same numbers)', async () => {
-    expect(await run(withRule("update", (r) => ((r.severity = "0"), (r.criteria.allOf[0].threshold = "0"))))).toEqual([]);
+    expect(await run(withRule("update", (r) => ((r.severity = "0"), (r.criteria.allOf[0].threshold = "0"))))).toEqual(
+      [],
+    );
   });
 
   it("rejects a tripwire scoped to another workspace (update) or to an unknown scope not from the logs' workspace (preview)", async () => {
     const other = ids.workspace("rg-x", "law-elsewhere");
     expect(await run(withRule("update", (r) => (r.scopes = [other])))).toEqual([
-      notTripwire(`it reads ${other.toLowerCase()}, not the workspace that receives SigninLogs (${WORKSPACE_URN.toLowerCase()})`),
+      notTripwire(
+        `it reads ${other.toLowerCase()}, not the workspace that receives SigninLogs (${WORKSPACE_URN.toLowerCase()})`,
+      ),
     ]);
     const preview = stack("preview", (s) => {
       const elsewhere = resource(providerTypes.workspace, "elsewhere", {
@@ -228,7 +247,9 @@ describe("breakglass-tripwire: red team", () => {
   it("rejects a tripwire reading a workspace of the same name in another resource group", async () => {
     const namesake = ids.workspace("rg-attacker", "law-entra-baseline-prod");
     expect(await run(withRule("update", (r) => (r.scopes = [namesake])))).toEqual([
-      notTripwire(`it reads ${namesake.toLowerCase()}, not the workspace that receives SigninLogs (${WORKSPACE_URN.toLowerCase()})`),
+      notTripwire(
+        `it reads ${namesake.toLowerCase()}, not the workspace that receives SigninLogs (${WORKSPACE_URN.toLowerCase()})`,
+      ),
     ]);
   });
 
@@ -243,12 +264,16 @@ describe("breakglass-tripwire: red team", () => {
         });
         x.push(twin);
         const rule = byName(x, RULE);
-        (rule.inputs as Rule).scopes = [mode === "update" ? ids.workspace("rg-entra-baseline-prod", "law-empty") : unknownStringValue];
+        (rule.inputs as Rule).scopes = [
+          mode === "update" ? ids.workspace("rg-entra-baseline-prod", "law-empty") : unknownStringValue,
+        ];
         rule.propertyDependencies.scopes = [twin.urn];
       });
       const out = await run(s);
       expect(out).toHaveLength(1);
-      expect(out[0]).toContain(`it reads ${urnOf(providerTypes.workspace, "MONITORING-workspace")}#2, not the workspace that receives SigninLogs`);
+      expect(out[0]).toContain(
+        `it reads ${urnOf(providerTypes.workspace, "MONITORING-workspace")}#2, not the workspace that receives SigninLogs`,
+      );
     },
   );
 });

@@ -29,7 +29,11 @@ function eligibleFrom(s: PlannedResource[], ...sources: string[]): void {
   s.push(dependsOn(eligibility("eligible-x", unknownStringValue), "principalId", ...sources.map((n) => byName(s, n))));
 }
 
-const breakglassEligible = (what = "Global Administrator", name = "eligible-x", type = "DirectoryRoleEligibilityScheduleRequest") =>
+const breakglassEligible = (
+  what = "Global Administrator",
+  name = "eligible-x",
+  type = "DirectoryRoleEligibilityScheduleRequest",
+) =>
   `${type} "${name}" makes a breakglass account eligible for ${what}; emergency accounts hold permanent Global Administrator and stay out of PIM.`;
 
 describe("eligible-assignment-principals", () => {
@@ -83,7 +87,12 @@ describe("eligible-assignment-principals", () => {
   it("rejects a group that is not role-assignable made eligible for a role, and accepts a role-assignable one", async () => {
     const GROUP = "9a000000-0000-4000-8000-00000000009a";
     const group = (assignableToRole: boolean) =>
-      resource(providerTypes.group, "admins", { displayName: "Admins", securityEnabled: true, assignableToRole, objectId: GROUP });
+      resource(providerTypes.group, "admins", {
+        displayName: "Admins",
+        securityEnabled: true,
+        assignableToRole,
+        objectId: GROUP,
+      });
     expect(await run(stack("update", (s) => s.push(group(false), eligibility("admins-ga", GROUP))))).toEqual([
       'DirectoryRoleEligibilityScheduleRequest "admins-ga" makes Group "admins" eligible for Global Administrator, but the group is not role-assignable (assignableToRole: true): anyone who manages groups would decide who may activate the role.',
     ]);
@@ -120,14 +129,21 @@ describe("eligible-assignment-principals", () => {
 
   it("knows the emergency accounts only from its config: unconfigured, they are ordinary users here", async () => {
     // The missing configuration is breakglass-accounts' finding (fewer than two accounts configured).
-    expect(await run(stack("preview", (s) => eligibleFrom(s, "breakglass-breakglass-02")), {})).toEqual([]);
+    expect(
+      await run(
+        stack("preview", (s) => eligibleFrom(s, "breakglass-breakglass-02")),
+        {},
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("eligible-assignment-principals: red team", () => {
   it("still rejects at preview an eligibility whose principal comes from an emergency account mixed with another source", async () => {
     const s = stack("preview", (x) => {
-      x.push(resource(providerTypes.user, "other", { userPrincipalName: "other@contoso.com", objectId: unknownStringValue }));
+      x.push(
+        resource(providerTypes.user, "other", { userPrincipalName: "other@contoso.com", objectId: unknownStringValue }),
+      );
       eligibleFrom(x, "other", "breakglass-breakglass-02");
     });
     expect(await run(s)).toEqual([breakglassEligible()]);

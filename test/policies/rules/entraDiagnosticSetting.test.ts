@@ -42,9 +42,14 @@ describe("entra-diagnostic-setting", () => {
 
   it("requires configured categories besides the model's own, never fewer", async () => {
     expect(await run(stack("update"), { ...world.packConfig, requiredCategories: ["ADFSSignInLogs"] })).toEqual([
-      expect.stringMatching(/^no workspace receives all of AuditLogs, SignInLogs, NonInteractiveUserSignInLogs, ADFSSignInLogs /),
+      expect.stringMatching(
+        /^no workspace receives all of AuditLogs, SignInLogs, NonInteractiveUserSignInLogs, ADFSSignInLogs /,
+      ),
     ]);
-    const noAudit = stack("update", (x) => ((byName(x, SETTING).inputs as any).logs = logsOf(x).filter((l) => l.category !== "AuditLogs")));
+    const noAudit = stack(
+      "update",
+      (x) => ((byName(x, SETTING).inputs as any).logs = logsOf(x).filter((l) => l.category !== "AuditLogs")),
+    );
     expect(await run(noAudit, { ...world.packConfig, requiredCategories: [] })).toHaveLength(1);
   });
 
@@ -88,7 +93,10 @@ describe("entra-diagnostic-setting", () => {
   });
 
   it("rejects a daily cap, and one unknown at preview", async () => {
-    const capped = stack("update", (x) => (byName(x, "monitoring-workspace").inputs.workspaceCapping = { dailyQuotaGb: 5 }));
+    const capped = stack(
+      "update",
+      (x) => (byName(x, "monitoring-workspace").inputs.workspaceCapping = { dailyQuotaGb: 5 }),
+    );
     expect(await run(capped)).toEqual([
       `workspace ${WORKSPACE} caps ingestion at 5 GB a day: once reached, sign-ins stop arriving and the tripwire goes blind.`,
     ]);
@@ -98,7 +106,10 @@ describe("entra-diagnostic-setting", () => {
     expect(await run(unknown)).toEqual([
       `workspace ${WORKSPACE} caps ingestion at 0 GB a day: once reached, sign-ins stop arriving and the tripwire goes blind.`,
     ]);
-    const none = stack("update", (x) => (byName(x, "monitoring-workspace").inputs.workspaceCapping = { dailyQuotaGb: -1 }));
+    const none = stack(
+      "update",
+      (x) => (byName(x, "monitoring-workspace").inputs.workspaceCapping = { dailyQuotaGb: -1 }),
+    );
     expect(await run(none)).toEqual([]);
   });
 

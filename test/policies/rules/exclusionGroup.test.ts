@@ -56,7 +56,10 @@ describe("exclusion-group", () => {
 
   it("at preview, rejects a GroupMember whose member cannot be identified, and one that came from another user", async () => {
     const s = stack("preview", (x) => {
-      const evil = resource(providerTypes.user, "evil", { userPrincipalName: "evil@contoso.com", objectId: unknownStringValue });
+      const evil = resource(providerTypes.user, "evil", {
+        userPrincipalName: "evil@contoso.com",
+        objectId: unknownStringValue,
+      });
       x.push(evil);
       x.push(
         dependsOn(
@@ -74,7 +77,10 @@ describe("exclusion-group", () => {
       );
     });
     expect(await run(s)).toEqual([
-      say("preview", `also contains ${urnOf(providerTypes.user, "evil")}, who would be exempt from every Conditional Access policy`),
+      say(
+        "preview",
+        `also contains ${urnOf(providerTypes.user, "evil")}, who would be exempt from every Conditional Access policy`,
+      ),
     ]);
   });
 
@@ -92,7 +98,10 @@ describe("exclusion-group", () => {
       dependsOn(g, "members", twin);
     });
     expect(await run(s)).toEqual([
-      say("preview", `also contains ${urnOf(providerTypes.user, "BREAKGLASS-breakglass-01")}, who would be exempt from every Conditional Access policy`),
+      say(
+        "preview",
+        `also contains ${urnOf(providerTypes.user, "BREAKGLASS-breakglass-01")}, who would be exempt from every Conditional Access policy`,
+      ),
     ]);
   });
 
@@ -102,7 +111,10 @@ describe("exclusion-group", () => {
       g.propertyDependencies.members = [...g.propertyDependencies.members!, byName(x, "monitoring-workspace").urn];
     });
     expect(await run(s)).toEqual([
-      say("preview", "has members that cannot be verified (unknown at preview or unread), so it may exempt someone else"),
+      say(
+        "preview",
+        "has members that cannot be verified (unknown at preview or unread), so it may exempt someone else",
+      ),
     ]);
   });
 
@@ -124,7 +136,10 @@ describe("exclusion-group", () => {
   it("takes the declared owners from config (breakglass.groupOwners) instead of the accounts", async () => {
     const cfg = { ...world.packConfig, groupOwners: [OWNER_ID] };
     expect(await run(stack("update"), cfg)).toEqual([
-      say("update", `is also owned by ${BG1_ID}, ${BG2_ID}: an owner can add anyone, exempting them from every CA policy`),
+      say(
+        "update",
+        `is also owned by ${BG1_ID}, ${BG2_ID}: an owner can add anyone, exempting them from every CA policy`,
+      ),
       say("update", `is not owned by ${OWNER_ID} (the declared owners)`),
     ]);
     const owned = stack("update", (x) => (byName(x, GROUP).inputs.owners = [OWNER_ID.toUpperCase()]));

@@ -36,7 +36,8 @@ describe("no-foreign-writers", () => {
     const s = stack("update", (x) =>
       x.push(
         resource("command:local:Command", "ca-tweak", {
-          create: "az rest --method PATCH --url https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies/abc --body @off.json",
+          create:
+            "az rest --method PATCH --url https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies/abc --body @off.json",
         }),
         resource("command:local:Command", "fido-tweak", {
           create: "az rest --method PATCH --url https://graph.microsoft.com/v1.0/policies/authenticationMethodsPolicy",
@@ -45,8 +46,12 @@ describe("no-foreign-writers", () => {
     );
     const out = await run(s);
     expect(out).toHaveLength(2);
-    expect(out[0]).toMatch(/^Command "ca-tweak" \(command:local:Command\) names the Graph path "identity\/conditionalAccess"/i);
-    expect(out[1]).toMatch(/^Command "fido-tweak" \(command:local:Command\) names the Graph path "authenticationMethodsPolicy"/);
+    expect(out[0]).toMatch(
+      /^Command "ca-tweak" \(command:local:Command\) names the Graph path "identity\/conditionalAccess"/i,
+    );
+    expect(out[1]).toMatch(
+      /^Command "fido-tweak" \(command:local:Command\) names the Graph path "authenticationMethodsPolicy"/,
+    );
   });
 
   it("rejects a script of a judged provider that addresses Graph about an emergency account", async () => {
@@ -56,7 +61,8 @@ describe("no-foreign-writers", () => {
           description: `Invoke-MgGraphRequest -Method PATCH https://graph.microsoft.com/v1.0/users/${ids.user("breakglass-01")} -Body @{ accountEnabled = $false }`,
         }),
         resource("azure-native:automation:Runbook", "upn-bg", {
-          description: "Invoke-MgGraphRequest https://graph.microsoft.com/v1.0/users/breakglass-02@contoso.onmicrosoft.com",
+          description:
+            "Invoke-MgGraphRequest https://graph.microsoft.com/v1.0/users/breakglass-02@contoso.onmicrosoft.com",
         }),
       ),
     );

@@ -49,9 +49,7 @@ describe("no-standing-tier0-assignment", () => {
 
   it("rejects permanent Global Administrator for a regular user", async () => {
     const s = stack("update", (x) => x.push(assignment("adele-ga", GLOBAL_ADMINISTRATOR, ADELE)));
-    expect(await run(s)).toEqual([
-      standing('DirectoryRoleAssignment "adele-ga"', ADELE, "Global Administrator"),
-    ]);
+    expect(await run(s)).toEqual([standing('DirectoryRoleAssignment "adele-ga"', ADELE, "Global Administrator")]);
   });
 
   it("rejects another Tier-0 role (Privileged Role Administrator) but ignores a role outside Tier-0", async () => {
@@ -90,7 +88,10 @@ describe("no-standing-tier0-assignment", () => {
           propertyDependencies: structuredClone(ga.propertyDependencies),
         });
       });
-      const who = mode === "update" ? `breakglass-01@contoso.onmicrosoft.com (${BG1_ID})` : "breakglass-01@contoso.onmicrosoft.com";
+      const who =
+        mode === "update"
+          ? `breakglass-01@contoso.onmicrosoft.com (${BG1_ID})`
+          : "breakglass-01@contoso.onmicrosoft.com";
       expect(await run(s)).toEqual([
         `DirectoryRoleAssignment "breakglass-01-pra": emergency account ${who} holds Privileged Role Administrator through a permanent direct assignment; emergency accounts hold Global Administrator permanently and directly at the directory scope, and nothing else.`,
       ]);
@@ -209,8 +210,13 @@ describe("no-standing-tier0-assignment: group paths", () => {
 
   it("judges each member and owner of a group holding a Tier-0 role, inline or by GroupMember", async () => {
     const s = stack("update", (x) => {
-      x.push(adminsGroup({ members: [ADELE], owners: [EVIL_ID] }), assignment("admins-ga", GLOBAL_ADMINISTRATOR, GROUP));
-      x.push(resource(providerTypes.groupMember, "admins-extra", { groupObjectId: GROUP, memberObjectId: DEPLOYER_ID }));
+      x.push(
+        adminsGroup({ members: [ADELE], owners: [EVIL_ID] }),
+        assignment("admins-ga", GLOBAL_ADMINISTRATOR, GROUP),
+      );
+      x.push(
+        resource(providerTypes.groupMember, "admins-extra", { groupObjectId: GROUP, memberObjectId: DEPLOYER_ID }),
+      );
     });
     const path = 'a permanent membership of a role-assignable group through group Group "admins"';
     expect(await run(s)).toEqual([
@@ -223,7 +229,11 @@ describe("no-standing-tier0-assignment: group paths", () => {
   it("at preview, takes a group's unknown members from the principals they came from", async () => {
     const s = stack("preview", (x) => {
       const mallory = user("mallory");
-      const group = dependsOn(adminsGroup({ members: [unknownStringValue], objectId: unknownStringValue }), "members", mallory);
+      const group = dependsOn(
+        adminsGroup({ members: [unknownStringValue], objectId: unknownStringValue }),
+        "members",
+        mallory,
+      );
       x.push(mallory, group);
       x.push(dependsOn(assignment("admins-ga", GLOBAL_ADMINISTRATOR, unknownStringValue), "principalObjectId", group));
     });
@@ -293,7 +303,9 @@ describe("no-standing-tier0-assignment: declared exceptions", () => {
     };
     const out = await run(stack("update"), cfg);
     expect(out).toHaveLength(2);
-    expect(out[0]).toMatch(/^Exception expired: On-Premises Directory Synchronization Service Account \(user 5c000000-/);
+    expect(out[0]).toMatch(
+      /^Exception expired: On-Premises Directory Synchronization Service Account \(user 5c000000-/,
+    );
     expect(out[1]).toBe(
       standing(
         `DirectoryRoleAssignment "exception-5c000000-d29b2b05"`,
@@ -386,7 +398,9 @@ describe("no-standing-tier0-assignment: config", () => {
     });
     const out = await run(s);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^DirectoryRoleAssignment "custom": aaaaaaaa-.* holds .* standing through a permanent direct assignment/);
+    expect(out[0]).toMatch(
+      /^DirectoryRoleAssignment "custom": aaaaaaaa-.* holds .* standing through a permanent direct assignment/,
+    );
   });
 });
 

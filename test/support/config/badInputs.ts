@@ -535,4 +535,132 @@ export const BAD_INPUTS: BadInput[] = [
     },
     /^exceptions\[0\]\.principal: is an emergency account/,
   ],
+  // PIM: roles besides Global Administrator, PIM for Groups, the eligibility resource.
+  [
+    "an unknown role name in pim.roles",
+    (c) => (c.pim.roles = [{ role: "Privileged Role Admin", eligibleUsers: ["nestor.wilke@contoso.com"] }]),
+    /^pim\.roles\[0\]\.role: "Privileged Role Admin" is not a directory role this model knows \(did you mean "Privileged Role Administrator"\?\)/,
+  ],
+  [
+    "Global Administrator listed in pim.roles",
+    (c) => (c.pim.roles = [{ role: "Global Administrator", eligibleUsers: ["nestor.wilke@contoso.com"] }]),
+    /^pim\.roles\[0\]\.role: "Global Administrator" is Global Administrator, which the top-level pim keys configure/,
+  ],
+  [
+    "the same role twice in pim.roles",
+    (c) =>
+      (c.pim.roles = [
+        { role: "Privileged Role Administrator", eligibleUsers: ["nestor.wilke@contoso.com"] },
+        { role: "e8611ab8-c189-46e8-94e1-60213ab1f814", eligibleUsers: ["megan.bowen@contoso.com"] },
+      ]),
+    /^pim\.roles\[1\]\.role: "e8611ab8-c189-46e8-94e1-60213ab1f814" is Privileged Role Administrator again \(pim\.roles\[0\]\)/,
+  ],
+  [
+    "a Tier-0 role on a template",
+    (c) => {
+      c.pim.templates = { helpdesk: { maxActivationDuration: "PT8H" } };
+      c.pim.roles = [
+        { role: "Privileged Role Administrator", eligibleUsers: ["nestor.wilke@contoso.com"], template: "helpdesk" },
+      ];
+    },
+    /^pim\.roles\[0\]\.template: "helpdesk": a template replaces the Tier-0 rules.*\(Privileged Role Administrator is a Tier-0 role: it may only tighten the Tier-0 rules\)/,
+  ],
+  [
+    "a Tier-0 role activating longer than the Tier-0 rules",
+    (c) =>
+      (c.pim.roles = [
+        { role: "Security Administrator", eligibleUsers: ["nestor.wilke@contoso.com"], maxActivationDuration: "PT8H" },
+      ]),
+    /^pim\.roles\[0\]\.maxActivationDuration: "PT8H" is longer than the Tier-0 4 hours/,
+  ],
+  [
+    "a Tier-0 role without a ticket",
+    (c) =>
+      (c.pim.roles = [
+        { role: "Security Administrator", eligibleUsers: ["nestor.wilke@contoso.com"], requireTicket: false },
+      ]),
+    /^pim\.roles\[0\]\.requireTicket: false loosens the model/,
+  ],
+  [
+    "a Tier-0 role with a weaker activation strength",
+    (c) => {
+      c.pim.activationStrength = "phishingResistant";
+      c.pim.roles = [
+        { role: "Security Administrator", eligibleUsers: ["nestor.wilke@contoso.com"], activationStrength: "mfa" },
+      ];
+    },
+    /^pim\.roles\[0\]\.activationStrength: "mfa" is weaker than the Tier-0 "phishingResistant"/,
+  ],
+  [
+    "one authentication context asked for two strengths",
+    (c) =>
+      (c.pim.roles = [
+        {
+          role: "Security Administrator",
+          eligibleUsers: ["nestor.wilke@contoso.com"],
+          activationStrength: "phishingResistant",
+          authenticationContextId: "c1",
+        },
+      ]),
+    /^pim\.roles\[0\]\.authenticationContextId: "c1" is asked for "phishingResistant" activation, but pim\.authenticationContextId asks it for "mfa"/,
+  ],
+  [
+    "a principal both eligible for and excepted from a role",
+    (c) => {
+      c.pim.roles = [{ role: "Security Administrator", eligibleUsers: ["3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b"] }];
+      c.exceptions = [
+        {
+          principal: "3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b",
+          principalType: "user",
+          roles: ["Security Administrator"],
+          reason: "runs the SIEM connector",
+          owner: "secops@contoso.com",
+          expires: "2030-01-01",
+        },
+      ];
+    },
+    /^pim\.roles\[0\]\.eligibleUsers\[0\]: "3f1d2c4b-5a69-4788-9a0b-1c2d3e4f5a6b" is also excepted for Security Administrator \(exceptions\[0\]\.roles\[0\]\)/,
+  ],
+  [
+    "a breakglass account eligible for another role",
+    (c) =>
+      (c.pim.roles = [
+        { role: "Privileged Role Administrator", eligibleUsers: ["breakglass-02@contoso.onmicrosoft.com"] },
+      ]),
+    /^pim\.roles\[0\]\.eligibleUsers\[0\]: "breakglass-02@contoso\.onmicrosoft\.com" is breakglass account "breakglass-02": .* must never be PIM-eligible/,
+  ],
+  [
+    "a breakglass account eligible for a PIM-for-Groups group",
+    (c) =>
+      (c.pim.groups = [
+        {
+          group: "9a000000-0000-4000-8000-00000000009a",
+          roles: ["Privileged Role Administrator"],
+          eligibleMembers: ["breakglass-01@contoso.onmicrosoft.com"],
+        },
+      ]),
+    /^pim\.groups\[0\]\.eligibleMembers\[0\]: "breakglass-01@contoso\.onmicrosoft\.com" is breakglass account "breakglass-01"/,
+  ],
+  [
+    "an unknown role held by a PIM-for-Groups group",
+    (c) =>
+      (c.pim.groups = [
+        {
+          group: "9a000000-0000-4000-8000-00000000009a",
+          roles: ["Exchange Admin"],
+          eligibleMembers: ["nestor.wilke@contoso.com"],
+        },
+      ]),
+    /^pim\.groups\[0\]\.roles\[0\]: "Exchange Admin" is not a directory role this model knows/,
+  ],
+  [
+    "a time-bound Global Administrator eligibility on azuread's request resource",
+    (c) => (c.pim.eligibilityDuration = "P365D"),
+    /^pim\.eligibilityDuration: "P365D" needs pim\.eligibilityResource "schedule"/,
+  ],
+  [
+    "an unknown eligibility resource",
+    (c) => (c.pim.eligibilityResource = "schedules"),
+    /^pim\.eligibilityResource: "schedules" must be one of "request", "migrate", "schedule"/,
+  ],
 ];

@@ -3,7 +3,7 @@
  * workspace GET (`properties.customerId`) and Alerts Management's list (`value[]` of `{ id, name, type,
  * properties: { essentials: { alertRule, severity, monitorCondition, startDateTime, … }, context } }`, filters
  * `alertRule` and `customTimeRange`, paged by `nextLink`); Log Analytics answers `POST /v1/workspaces/{id}/query`
- * with `{ tables: [{ name, columns: [{ name, type }], rows }] }`, the drill query's columns. Shapes: R3 §6, §8.
+ * with `{ tables: [{ name, columns: [{ name, type }], rows }] }`, the drill query's columns. Shapes: docs/references.md, "Azure Resource Manager", §8.
  */
 import { DRILL_SIGN_IN_COLUMNS } from "../../../src/tools/drill/query";
 import type { FakeGraph } from "./graphServer";

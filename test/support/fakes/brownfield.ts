@@ -54,7 +54,7 @@ export const SYNC_ACCOUNT_ID = guid(1, "5c000000");
 export const BG_ALPHA_ID = guid(1, "b9000000");
 export const BG_BRAVO_ID = guid(2, "b9000000");
 
-/** Methods as userRegistrationDetails lists them (R2 §2 strings). */
+/** Methods as userRegistrationDetails lists them (docs/references.md, "Microsoft Graph" strings). */
 const PHISHING_RESISTANT = ["passKeyDeviceBound", "microsoftAuthenticatorPush"];
 const AUTHENTICATOR = ["microsoftAuthenticatorPush", "softwareOneTimePasscode"];
 const NO_MFA = ["email"];
@@ -345,7 +345,7 @@ function caPolicies(): Json[] {
   ];
 }
 
-/** The tenant's FIDO2 policy (v1.0 shape, R2 §1): enabled for all users, no attestation, no key restrictions. */
+/** The tenant's FIDO2 policy (v1.0 shape, docs/references.md, "Microsoft Graph"): enabled for all users, no attestation, no key restrictions. */
 export function brownfieldFido2(): Json {
   return {
     "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#authenticationMethodConfigurations/$entity",

@@ -1,5 +1,5 @@
 /**
- * The tenant's FIDO2 authentication-method configuration on the loopback Graph, in both documented shapes (R2 §1):
+ * The tenant's FIDO2 authentication-method configuration on the loopback Graph, in both documented shapes (docs/references.md, "Microsoft Graph"):
  * `GET …/authenticationMethodConfigurations/fido2` answers the configuration with its annotations; `PATCH` answers
  * 204 and stores each top-level property sent (a collection sent replaces the stored one: the stricter reading of an
  * undocumented point, under which anything a client leaves out is lost). It answers 400, as Graph documents the

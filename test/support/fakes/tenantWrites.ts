@@ -1,6 +1,6 @@
 /**
  * The write side of the fake tenant (test/support/fakes/tenant.ts), for `transition` and `remediate`: it changes the
- * same `TenantData` the audit reads, speaking Graph's documented shapes (R2 §6–8, reference §2–3):
+ * same `TenantData` the audit reads, speaking Graph's documented shapes (docs/references.md, "Microsoft Graph"–8, docs/references.md, "Role assignments, eligibilities, schedules"–3):
  *
  * - `GET /organization` (the tenant id), `GET /me` (delegated tokens only, as Graph answers app-only tokens 400);
  * - the role schedules filtered by `principalId` and/or `roleDefinitionId` (the reads of tenant.ts accept only the

@@ -185,19 +185,33 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
     }),
   );
   for (const role of managedRoles(config.pim)) {
-    for (const ref of role.eligibleUsers) {
-      out.push(
-        resource(
-          providerTypes.directoryRoleEligibilityScheduleRequest,
-          `${role.slug}-eligible-${ref.replace(/[^a-z0-9]+/gi, "-")}`,
-          {
-            roleDefinitionId: role.roleDefinitionId,
-            principalId: idOf(ref),
-            directoryScopeId: "/",
-            justification: `Eligible ${role.name} managed by entra-baseline`,
-          },
-        ),
-      );
+    // As the program declares them (src/components/pim/managedRole.ts): Global Administrator's admins on azuread's
+    // request resource unless pim.eligibilityResource is "schedule" (both under "migrate"), everything else on the
+    // model's RoleEligibility.
+    const mode = role.path === "pim" ? config.pim.eligibilityResource : "schedule";
+    const principals = [
+      ...role.eligibleUsers.map((ref) => ({ ref, id: idOf(ref), user: true })),
+      ...role.eligibleGroups.map((ref) => ({ ref, id: ref.toLowerCase(), user: false })),
+    ];
+    for (const p of principals) {
+      const name = `${role.slug}-eligible-${p.ref.replace(/[^a-z0-9]+/gi, "-")}`;
+      const inputs = {
+        roleDefinitionId: role.roleDefinitionId,
+        principalId: p.id,
+        directoryScopeId: "/",
+        justification: `Eligible ${role.name} managed by entra-baseline`,
+      };
+      if (p.user && mode !== "schedule")
+        out.push(resource(providerTypes.directoryRoleEligibilityScheduleRequest, name, inputs));
+      if (!p.user || mode !== "request")
+        out.push(
+          resource(dynamicTypeToken("roleEligibility"), name, {
+            ...inputs,
+            duration: role.eligibilityDuration ?? null,
+            graphEndpoint: config.endpoints.graph,
+            __provider: "exports.handler = …",
+          }),
+        );
     }
     const approvers = [
       ...role.rules.approvers.users.map((u) => ({ kind: "user", id: idOf(u) })),

@@ -51,7 +51,6 @@ describe("npm run adopt, offline from a snapshot", () => {
       new Set([
         "activation",
         "approvers",
-        "fido2",
         "emergencyExposure",
         "emergencyPath",
         "globalAdminCount",

@@ -83,9 +83,23 @@ describe("the import file", () => {
   });
 
   it("lists the objects the model's own dynamic resources adopt in create", () => {
-    expect(result.imports.adoptedInCreate.map((a) => a.type).sort()).toEqual(
-      [dynamicTypeToken("fido2MethodPolicy"), dynamicTypeToken("roleManagementPolicy")].sort(),
+    const adopted = result.imports.adoptedInCreate.map((a) => a.type);
+    expect([...new Set(adopted)].sort()).toEqual(
+      [
+        dynamicTypeToken("fido2MethodPolicy"),
+        dynamicTypeToken("roleManagementPolicy"),
+        dynamicTypeToken("roleEligibility"),
+      ].sort(),
     );
+    // Every role's one policy (Global Administrator's and each proposed pim.roles role's) exists already.
+    const planned = result.imports.created.concat(result.imports.adoptedInCreate);
+    expect(adopted.filter((t) => t === dynamicTypeToken("roleManagementPolicy")).length).toBe(
+      planned.filter((p) => p.type === dynamicTypeToken("roleManagementPolicy")).length,
+    );
+    // An eligibility the tenant already has is taken over by RoleEligibility; a standing admin's is created (later,
+    // by transition's order: eligible first).
+    for (const a of result.imports.adoptedInCreate.filter((x) => x.type === dynamicTypeToken("roleEligibility")))
+      expect(a.what).toMatch(/^the eligibility of \S+ for [A-Z]/);
     // The new context c2 and its policy are created: nothing of that name exists.
     const created = result.imports.created.map((c) => c.type);
     expect(created).toContain(dynamicTypeToken("authenticationContext"));

@@ -100,18 +100,64 @@ describe("preflight on the brownfield tenant", () => {
     ).toEqual([]);
   });
 
-  it("says what the FIDO2 settings change for every user of the tenant", () => {
-    const [fido2] = of(result.report.risks, "fido2");
-    expect(fido2!.problem).toMatch(/^the stack enforces attestation for everyone it targets \(all users\)/);
-    // What breakglass.fido2.profile.enforceAttestation: false plans.
-    const lenient = planned.map((r) =>
-      r.type === "pulumi-nodejs:dynamic/breakglass:Fido2MethodPolicy"
-        ? { ...r, inputs: { ...r.inputs, isAttestationEnforced: false } }
-        : r,
+  it("says what the FIDO2 settings change for every user of a tenant-wide tenant, and only what the stack declares", () => {
+    // Fabrikam is on the legacy tenant-wide settings (FIDO2 for all users, no attestation, no key restrictions) and
+    // the proposal declares nothing under breakglass.fido2.tenantWide: the stack adds the exclusion group to the
+    // targets and leaves everyone else's settings as they are, so there is nothing to warn about.
+    expect(of(result.report.risks, "fido2")).toEqual([]);
+    const declaring = (tenantWide: Record<string, unknown>) =>
+      planned.map((r) =>
+        r.type === "pulumi-nodejs:dynamic/breakglass:Fido2MethodPolicy"
+          ? { ...r, inputs: { ...r.inputs, tenantWide } }
+          : r,
+      );
+    const risksOf = (plannedResources: typeof planned, snapshot = brownfieldSnapshot()) =>
+      preflight({ view: tenantView(snapshot), config: result.config, planned: plannedResources });
+    // What breakglass.fido2.tenantWide.enforceAttestation: true (acknowledged) plans.
+    const attested = of(risksOf(declaring({ isAttestationEnforced: true })).risks, "fido2");
+    expect(attested.map((r) => [r.object, r.problem])).toEqual([
+      [
+        "FIDO2 method policy (tenant-wide)",
+        "the stack enforces attestation for everyone it targets (all users): from then on only attested security keys can be registered, so nobody can register a synced passkey or an unattested key any more",
+      ],
+    ]);
+    // What breakglass.fido2.tenantWide.aaguids plans: one model for everybody.
+    const models = of(
+      risksOf(
+        declaring({
+          keyRestrictions: {
+            isEnforced: true,
+            enforcementType: "allow",
+            aaGuids: ["ee882879-721c-4913-9775-3dfcce97072a"],
+          },
+        }),
+      ).risks,
+      "fido2",
     );
-    expect(
-      of(preflight({ view: tenantView(brownfieldSnapshot()), config: result.config, planned: lenient }).risks, "fido2"),
-    ).toEqual([]);
+    expect(models.map((r) => r.problem)).toEqual([
+      expect.stringMatching(/^the stack allows only 1 key model\(s\) for everyone it targets \(all users\)/),
+    ]);
+    // In a passkey-profile tenant the emergency group gets a profile of its own: the tenant-wide keys govern nobody.
+    const profiles = brownfieldSnapshot();
+    const fido2 = profiles.sources.fido2Policy![0]!;
+    fido2.passkeyProfiles = [
+      {
+        id: "00000000-0000-0000-0000-000000000001",
+        name: "Default passkey profile",
+        passkeyTypes: "deviceBound,synced",
+        attestationEnforcement: "disabled",
+        keyRestrictions: { isEnforced: false, enforcementType: "block", aaGuids: [] },
+      },
+    ];
+    fido2.defaultPasskeyProfile = "00000000-0000-0000-0000-000000000001";
+    (fido2.includeTargets as Record<string, unknown>[])[0]!.allowedPasskeyProfiles = [
+      "00000000-0000-0000-0000-000000000001",
+    ];
+    const inProfiles = risksOf(declaring({ isAttestationEnforced: true }), profiles);
+    expect(of(inProfiles.risks, "fido2")).toEqual([]);
+    expect(inProfiles.notices.filter((n) => n.kind === "fido2").map((n) => n.text)).toEqual([
+      "the tenant uses passkey profiles: the stack gives the exclusion group a profile of its own and leaves every other target and profile as it is",
+    ]);
   });
 
   it("reports too many Global Administrators, the policy that would newly apply to a group, and the exclusion group's extra member", () => {

@@ -13,6 +13,7 @@ import { main } from "../../../src/tools/audit/cli";
 import { FAKE_TOKEN, OTHER_TENANT_ID, TEST_TENANT_ID, withAzureCliTenant } from "../../support/fakes/azureCli";
 import { loopbackStackDir, STACK_DIR } from "../../support/stack";
 import { graphError } from "../../support/fakes/graphServer";
+import { KEYED_SOURCES, LIST_SOURCES } from "../../../src/tools/audit/snapshot";
 import { exampleSnapshotJson } from "../../support/audit/exampleSnapshot";
 import { ROOT, SUBSCRIPTION_ID, caPolicy, guid, healthyTenant, testConfig } from "../../support/fakes/tenant";
 import { useFakeTenant } from "../../support/audit/harness";
@@ -47,11 +48,17 @@ describe("the bundled example snapshot", () => {
       "AUD-BREAKGLASS-NO-FIDO2",
       "AUD-BREAKGLASS-WEAK-METHODS",
       "AUD-CA-NO-BREAKGLASS-EXCLUSION",
-      "AUD-DIAGNOSTICS-CATEGORY",
+      "AUD-LOGS-AT-RISK",
       "AUD-OUTSIDE-PIM",
       "AUD-PERMANENT-TIER0",
       "AUD-PIM-POLICY-DRIFT",
       "AUD-PIM-POLICY-WEAKENED",
+      "AUD-TRIPWIRE-WEAK",
+    ]);
+    // Change 5 (NonInteractiveUserSignInLogs off) is what blinds the non-interactive tripwire, and nothing else.
+    const blind = report.findings.filter((f) => f.id === "AUD-TRIPWIRE-WEAK").map((f) => f.object);
+    expect(blind).toEqual([
+      expect.stringMatching(/^scheduled query rule breakglass-non-interactive-sign-in-tripwire /),
     ]);
   });
 
@@ -67,24 +74,30 @@ describe("the bundled example snapshot", () => {
     expect(table.stdout).toMatch(/^CRITICAL\s+AUD-PERMANENT-TIER0\s+user it-ops@contoso\.com/m);
     const md = await cli(["--snapshot", "examples/audit-snapshot.json", "--markdown"]);
     expect(md.stdout).toContain("| Severity | Finding | Object | Expected | Actual | Controls |");
-    expect(md.stdout).toMatch(/\| critical \| AUD-PERMANENT-TIER0 .*\| MS\.AAD\.7\.4, ZTA 21815, ZTA 21816 \|/);
+    expect(md.stdout).toMatch(
+      /\| critical \| AUD-PERMANENT-TIER0 .*\| MS\.AAD\.7\.4, MS\.AAD\.7\.5, ZTA 21815, ZTA 21816, MT\.1025, MT\.1026, MT\.1027, MT\.1028, MT\.1031 \|$/m,
+    );
   });
 
   it("--fail-on decides the exit code", async () => {
     expect((await cli(["--snapshot", "examples/audit-snapshot.json", "--fail-on", "critical"])).code).toBe(
       EXIT.findings,
     );
-    // Without the two critical changes, only high and lower findings remain.
+    // Without the three changes that make critical findings (the permanent GA, the hand-made CA policy, and the
+    // non-interactive sign-in logs switched off, which blinds their tripwire), only high and lower findings remain.
     const trimmed = JSON.parse(fs.readFileSync(EXAMPLE, "utf8")) as {
       sources: {
         caPolicies: { displayName: string }[];
         roleAssignmentScheduleInstances: { principal?: { userPrincipalName?: string } }[];
+        diagnosticSettings: { properties: { logs: { category: string; enabled: boolean }[] } }[];
       };
     };
     trimmed.sources.caPolicies = trimmed.sources.caPolicies.filter((p) => !p.displayName.includes("hand-made"));
     trimmed.sources.roleAssignmentScheduleInstances = trimmed.sources.roleAssignmentScheduleInstances.filter(
       (i) => i.principal?.userPrincipalName !== "it-ops@contoso.com",
     );
+    const logs = trimmed.sources.diagnosticSettings[0]!.properties.logs;
+    logs.find((l) => l.category === "NonInteractiveUserSignInLogs")!.enabled = true;
     const file = path.join(tmp, "no-critical.json");
     fs.writeFileSync(file, JSON.stringify(trimmed));
     expect((await cli(["--snapshot", file, "--fail-on", "critical"])).code).toBe(EXIT.ok);
@@ -192,7 +205,9 @@ describe("a snapshot is audited only by its own tenant's stack", () => {
     fs.writeFileSync(file, JSON.stringify(old));
     const { code, stderr } = await cli(["--snapshot", file]);
     expect(code).toBe(EXIT.invalidInput);
-    expect(stderr).toContain("version: is 1: a version 1 snapshot records the stack's configured tenant");
+    expect(stderr).toContain(
+      "version: is 1: a version 1 snapshot lacks the reads this audit judges by, and records the stack's configured tenant, not the tenant it was read from",
+    );
   });
 
   it("no longer takes free endpoint flags: the hosts come from the stack's cloud", async () => {
@@ -283,7 +298,9 @@ describe("live runs against the fake tenant", () => {
 
   it("draws progress on stderr only on a terminal", async () => {
     const run = await cli(live(), { tty: true });
-    expect(run.stderr).toMatch(/Reading the tenant: \d+\/12 sources, \d+ requests/);
+    const sources = LIST_SOURCES.length + KEYED_SOURCES.length;
+    expect(run.stderr).toMatch(new RegExp(`Reading the tenant: \\d+/${sources} sources, \\d+ requests`));
+    expect(run.stderr).toContain(`Reading the tenant: ${sources}/${sources} sources`);
   });
 
   it("a credential signed in to another tenant exits 2 naming both tenants; nothing reaches Graph or ARM", async () => {
@@ -304,10 +321,19 @@ describe("live runs against the fake tenant", () => {
     }));
     const run = await cli(live(["--json"]));
     expect(run.code).toBe(EXIT.findings);
-    const report = JSON.parse(run.stdout) as { complete: boolean; findings: { id: string; actual: string }[] };
+    const report = JSON.parse(run.stdout) as {
+      complete: boolean;
+      findings: { id: string; object: string; actual: string }[];
+    };
     expect(report.complete).toBe(false);
-    const failed = report.findings.find((f) => f.id === "AUD-READ-FAILED")!;
-    expect(failed.actual).toContain(`points to ${elsewhere}, not ${tenant().arm.url}`);
+    const failed = report.findings.filter((f) => f.id === "AUD-READ-FAILED");
+    expect(failed.find((f) => f.object === "source diagnosticSettings")!.actual).toContain(
+      `points to ${elsewhere}, not ${tenant().arm.url}`,
+    );
+    // What is read through the settings (the workspaces they send to) is not read either, and says why.
+    expect(failed.find((f) => f.object === "source workspaces")!.actual).toBe(
+      "not read: the diagnostic settings could not be read",
+    );
   });
 
   it("a 403 exits 2 naming the missing permission, with no report", async () => {

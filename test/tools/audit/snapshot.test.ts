@@ -50,7 +50,7 @@ describe("parseSnapshot", () => {
 
   it("refuses a version 1 snapshot, saying why and what to do", () => {
     expect(problems(snapshot({ version: 1 }))).toBe(
-      "s.json: is not an audit snapshot (format: docs/audit.md):\n  - version: must be 2, the only snapshot format this audit reads (version 1 snapshots lack the reads 0.2.0 judges by: take a new one with --save-snapshot)",
+      "s.json: is not an audit snapshot (format: docs/audit.md):\n  - version: is 1: a version 1 snapshot lacks the reads this audit judges by, and records the stack's configured tenant, not the tenant it was read from, so it cannot be audited against a stack; take a new one with --save-snapshot",
     );
   });
 

@@ -31,6 +31,23 @@ function drifted(name: string, mutate: (resources: any[]) => void): string {
   return file;
 }
 
+/**
+ * `npm run check` on a file, at most two at a time: each starts its own pack, and more packs starting side by side on
+ * a busy machine than it has cores miss the pack's 30-second start deadline.
+ */
+let running = 0;
+const waiting: (() => void)[] = [];
+async function check(file: string) {
+  while (running >= 2) await new Promise<void>((go) => waiting.push(go));
+  running++;
+  try {
+    return await runCli("check", [file]);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 /** Replaces a value wherever it occurs in a property bag. */
 function replaceDeep(value: any, from: unknown, to: unknown): any {
   if (value === from) return to;
@@ -40,12 +57,14 @@ function replaceDeep(value: any, from: unknown, to: unknown): any {
   return value;
 }
 
-// Each scenario is its own check process (the CLI as users run it); they are independent, so they run side by side.
-describe.concurrent("npm run check on drifted state", () => {
-  it("the undrifted export is clean", async () => {
-    const res = await runCli("check", [baseFile]);
+// Each scenario is its own check process (the CLI as users run it); they are independent, so they run side by side,
+// and a busy machine makes each pack's start slow.
+describe.concurrent("npm run check on drifted state", { timeout: 240_000 }, () => {
+  it("the undrifted export is clean: no mandatory violation (advisories do not fail a check)", async () => {
+    const res = await check(baseFile);
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/no violations/);
+    expect(res.stdout).toMatch(/^Policy pack entra-baseline \S+: (no violations|\d+ violations? \(0 mandatory\))/m);
+    expect(res.stdout).not.toContain("(mandatory)");
   });
 
   it("permanent Global Administrator for a regular user → no-standing-tier0-assignment", async () => {
@@ -69,15 +88,15 @@ describe.concurrent("npm run check on drifted state", () => {
         propertyDependencies: {},
       }),
     );
-    const res = await runCli("check", [file]);
-    expect(res.code).toBe(1);
+    const res = await check(file);
+    expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(
       /no-standing-tier0-assignment \(mandatory\)\n {4}✗ ga-for-adele {2}urn:pulumi:prod::entra-baseline::azuread:index\/directoryRoleAssignment:DirectoryRoleAssignment::ga-for-adele/,
     );
     expect(res.stdout).toContain("5f0e7c1a-1111-4222-8333-444455556666");
   });
 
-  it("Global Admin activation raised to 8 hours → ga-activation-policy", async () => {
+  it("Global Admin activation raised to 8 hours → activation-policy", async () => {
     const token = dynamicTypeToken("roleManagementPolicy");
     const file = drifted("activation-8h", (rs) => {
       const policy = rs.find((r) => r.type === token);
@@ -85,10 +104,10 @@ describe.concurrent("npm run check on drifted state", () => {
       policy.inputs = replaceDeep(policy.inputs, "PT4H", "PT8H");
       policy.outputs = replaceDeep(policy.outputs, "PT4H", "PT8H");
     });
-    const res = await runCli("check", [file]);
-    expect(res.code).toBe(1);
+    const res = await check(file);
+    expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(
-      /ga-activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/,
+      /activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/,
     );
   });
 
@@ -105,14 +124,14 @@ describe.concurrent("npm run check on drifted state", () => {
       }
       policy.propertyDependencies.conditions = [];
     });
-    const res = await runCli("check", [file]);
-    expect(res.code).toBe(1);
+    const res = await check(file);
+    expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(
       new RegExp(`ca-policies-exclude-breakglass \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:prod::entra-baseline::`),
     );
   });
 
-  it("approval to activate Global Administrator turned off → ga-activation-policy", async () => {
+  it("approval to activate Global Administrator turned off → activation-policy", async () => {
     const token = dynamicTypeToken("roleManagementPolicy");
     const file = drifted("approval-off", (rs) => {
       const policy = rs.find((r) => r.type === token);
@@ -121,21 +140,23 @@ describe.concurrent("npm run check on drifted state", () => {
         bag.approval.required = false;
       }
     });
-    const res = await runCli("check", [file]);
-    expect(res.code).toBe(1);
+    const res = await check(file);
+    expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(
-      /ga-activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/,
+      /activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/,
     );
     expect(res.stdout).toContain("activation does not require approval (CISA MS.AAD.7.6)");
   });
 
   it("a tripwire declared outside the baseline, disabled → breakglass-tripwire", async () => {
-    // Another team's stack (or a hand-written resource) declares the sign-in tripwire: the pack recognises it by
-    // its display name, wherever it is declared, and holds it to the same facts.
+    // Another team's stack (or a hand-written resource) declares the sign-in tripwire instead of the baseline's:
+    // wherever it is declared, the table is watched only if some rule is the model's tripwire, enabled. (A disabled
+    // copy beside the baseline's enabled rule leaves the table watched, so it is no finding.)
     const type = providerTypes.scheduledQueryRule;
     const name = "soc-breakglass-sign-in";
     const file = drifted("third-party-tripwire", (rs) => {
       const ours = rs.find((r) => r.type === type && r.inputs.ruleName === "breakglass-sign-in-tripwire");
+      rs.splice(rs.indexOf(ours), 1);
       const theirs = structuredClone(ours);
       theirs.urn = `urn:pulumi:prod::entra-baseline::${type}::${name}`;
       theirs.parent = stackUrn;
@@ -146,14 +167,14 @@ describe.concurrent("npm run check on drifted state", () => {
       }
       rs.push(theirs);
     });
-    const res = await runCli("check", [file]);
-    expect(res.code).toBe(1);
+    const res = await check(file);
+    expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(
       new RegExp(
         `breakglass-tripwire \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:prod::entra-baseline::azure-native:monitor:ScheduledQueryRule::${name}`,
       ),
     );
-    expect(res.stdout).toContain("the rule is not enabled");
+    expect(res.stdout).toContain(`Scheduled query rule ${name} is not the tripwire for SigninLogs: it is not enabled`);
   });
 
   it("a breakglass user no longer protected → breakglass-accounts", async () => {
@@ -163,8 +184,8 @@ describe.concurrent("npm run check on drifted state", () => {
       name = user.urn.split("::").pop();
       delete user.protect;
     });
-    const res = await runCli("check", [file]);
-    expect(res.code).toBe(1);
+    const res = await check(file);
+    expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(new RegExp(`breakglass-accounts \\(mandatory\\)\\n {4}✗ ${name} {2}urn:`));
   });
 });

@@ -12,7 +12,7 @@ import { memoryIo } from "../../../src/cli/io";
 import { runCommand } from "../../../src/cli/run";
 import { main } from "../../../src/tools/drill/cli";
 import { drillSignInsQuery } from "../../../src/tools/drill/query";
-import { useFakeAzureCli } from "../../support/fakes/azureCli";
+import { FAKE_TOKEN, useFakeAzureCli } from "../../support/fakes/azureCli";
 import {
   CUSTOMER_ID,
   ruleId,
@@ -158,7 +158,7 @@ describe("step 2: reading and judging the drill", () => {
     await drill(LIVE);
     expect(arm.requestsTo("GET", WORKSPACE_ID)).toHaveLength(1);
     const [query] = logAnalytics.requestsTo("POST", `/v1/workspaces/${CUSTOMER_ID}/query`);
-    expect(query!.headers.authorization).toBe("Bearer fake-graph-token");
+    expect(query!.headers.authorization).toBe(`Bearer ${FAKE_TOKEN}`);
     const body = query!.body as { query: string; timespan: string };
     expect(body.query).toBe(
       drillSignInsQuery({

@@ -41,8 +41,9 @@ describe("packConfigProblems", () => {
     ],
     [
       "a value below its minimum",
-      { "global-admin-count": { min: 0 } },
-      ['policy "global-admin-count": property "min" must be >= 1, got 0'],
+      // The model's floor: at least two Global Administrators (CISA MS.AAD.7.1), so one is below it.
+      { "global-admin-count": { min: 1 } },
+      ['policy "global-admin-count": property "min" must be >= 2, got 1'],
     ],
     [
       "a wrongly typed array item",
@@ -53,7 +54,7 @@ describe("packConfigProblems", () => {
       "an unknown property",
       { "global-admin-count": { maximum: 4 } },
       [
-        'policy "global-admin-count": unknown property "maximum" (the policy\'s properties: min, max, enforcementLevel)',
+        'policy "global-admin-count": unknown property "maximum" (the policy\'s properties: min, max, breakglassUpns, breakglassObjectIds, pimGroups, enforcementLevel)',
       ],
     ],
     [
@@ -65,6 +66,13 @@ describe("packConfigProblems", () => {
       "a bad level shorthand",
       { "global-admin-count": "strict" },
       ['policy "global-admin-count": "strict" is not an enforcement level (advisory, mandatory, disabled, remediate)'],
+    ],
+    [
+      "a policy renamed since an earlier version",
+      { "ga-activation-policy": { maxActivationDuration: "PT4H" } },
+      [
+        'policy "ga-activation-policy": renamed "activation-policy" (entra-baseline 0.2.0); rename the key and give it activation-policy\'s properties (npm run plan -- --write-policy-config FILE writes them)',
+      ],
     ],
     [
       "an unknown policy",

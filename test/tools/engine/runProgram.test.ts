@@ -8,13 +8,11 @@ import { planMocks, planPassword } from "../../../src/tools/plan/mocks";
 import { runProgram, type ProgramRun, type RecordedResource } from "../../../src/tools/engine/runProgram";
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../../src/tools/engine/secrets";
 import { readStackExport, toStackExport } from "../../../src/tools/engine/stackExport";
-import type { BaselineConfig } from "../../../src/config/validate";
 import { declareTiny } from "../../support/fixtures/tinyProgram";
+import { validConfig } from "../../support/stack";
 
-const config = {
-  tenant: { tenantId: "11111111-2222-3333-4444-555555555555", initialDomain: "contoso.onmicrosoft.com" },
-  breakglass: {},
-} as unknown as BaselineConfig;
+// A validated config, as every caller of planMocks (plan, adopt) passes one.
+const config = validConfig();
 const base = "urn:pulumi:dev::entra-baseline::";
 let run: ProgramRun;
 const byName = (name: string): RecordedResource => {

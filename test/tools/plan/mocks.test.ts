@@ -1,13 +1,14 @@
 /** The plan's stand-ins for providers: deterministic, derived from config, and loud about what they cannot answer. */
 import { describe, expect, it } from "vitest";
-import type { BaselineConfig } from "../../../src/config/validate";
 import { GUID } from "@entra-baseline/model";
 import { planMocks, planObjectId, planPassword } from "../../../src/tools/plan/mocks";
+import { validConfig } from "../../support/stack";
 
-const config = {
-  tenant: { tenantId: "11111111-2222-3333-4444-555555555555", initialDomain: "fabrikam.onmicrosoft.com" },
-  breakglass: { domain: "fabrikam.onmicrosoft.com" },
-} as unknown as BaselineConfig;
+// A validated config, as every caller (plan, adopt) passes one: the test stack, on another tenant domain.
+const config = validConfig((raw) => {
+  raw.tenant.initialDomain = "fabrikam.onmicrosoft.com";
+  raw.breakglass.domain = "fabrikam.onmicrosoft.com";
+});
 const mocks = planMocks(config);
 const call = (token: string, inputs: Record<string, unknown>) =>
   mocks.call({ token, inputs, provider: "" }) as Record<string, any>;

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ALL_POLICY_NAMES, componentTypes, dynamicTypeToken, providerTypes } from "@entra-baseline/model";
 import { planPassword } from "../../../src/tools/plan/mocks";
 import { DYNAMIC_PROVIDER_PLACEHOLDER } from "../../../src/tools/engine/stackExport";
-import { stackText, runCli, tempDir, type CliResult } from "../../support/cli";
+import { ROOT, stackText, runCli, tempDir, type CliResult } from "../../support/cli";
 
 const out = tempDir("plan-prod");
 const exportFile = path.join(out, "prod.export.json");
@@ -26,6 +26,13 @@ beforeAll(async () => {
   plan = JSON.parse(json.stdout);
 }, 120_000);
 
+/** The pack's one advisory on a stack that activates with plain MFA (the prod and the test stack's choice). */
+const STRENGTH_ADVISORY =
+  'Tier-0 activation (pim.activationStrength) demands Multifactor authentication, below the phishing-resistant MFA CISA MS.AAD.3.6 asks of privileged roles; move to "phishingResistant" once every admin holds a FIDO2 key, Windows Hello or a certificate.';
+const PACK_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "package.json"), "utf8")) as { version: string }
+).version;
+
 /** Every RandomPassword's stand-in value, as the plan's mocks produce it. */
 function knownPasswords(): string[] {
   return plan.resources
@@ -33,18 +40,20 @@ function knownPasswords(): string[] {
     .map((r: any) => planPassword(r.name, r.inputs.length));
 }
 
-// The two plans run once, in beforeAll; the checks on their output are independent and run side by side.
-describe.concurrent("npm run plan on the bundled prod stack", () => {
-  it("exits 0 with a tree of the four components and the pack's clean verdict", () => {
+// The two plans run once, in beforeAll; the checks on their output are independent and run side by side (each
+// check a process starting the pack: slow on a busy machine).
+describe.concurrent("npm run plan on the bundled prod stack", { timeout: 120_000 }, () => {
+  it("exits 0 with a tree of the five components and the pack's clean verdict", () => {
     expect(tree.stderr).toBe("");
     expect(tree.code).toBe(0);
     expect(tree.stdout).toMatch(
-      /^Plan of stack "prod" \(Pulumi\.prod\.yaml\): \d+ resources under 4 top-level components/,
+      /^Plan of stack "prod" \(Pulumi\.prod\.yaml\): \d+ resources under 5 top-level components/,
     );
     for (const [name, type] of [
       ["breakglass", componentTypes.breakglass],
       ["conditional-access", componentTypes.conditionalAccess],
       ["jit-global-admin", componentTypes.jitGlobalAdmin],
+      ["jit-roles", componentTypes.jitRoles],
       ["monitoring", componentTypes.monitoring],
     ]) {
       expect(tree.stdout).toMatch(new RegExp(`^${name}  ${type.replace(/\$/g, "\\$")}$`, "m"));
@@ -55,7 +64,11 @@ describe.concurrent("npm run plan on the bundled prod stack", () => {
     // Key properties under each resource, from the stack's config.
     expect(tree.stdout).toMatch(/^│ +maxActivationDuration: "PT4H"$/m);
     expect(tree.stdout).toMatch(/^│ +userPrincipalName: "breakglass-01@contoso\.onmicrosoft\.com"$/m);
-    expect(tree.stdout).toMatch(/Policy pack .+: no violations \(8 policies\)/);
+    // Clean is no mandatory violation: the advisory on plain-MFA activation is said, and the plan still exits 0.
+    expect(tree.stdout).toContain(
+      `\nPolicy pack entra-baseline ${PACK_VERSION}: 1 violation (0 mandatory)\n\n` +
+        `  baseline-advisories (advisory)\n    ✗ (stack)\n        ${STRENGTH_ADVISORY}\n`,
+    );
   });
 
   it("--json lists every resource with type, name, parent, inputs and options", () => {
@@ -89,7 +102,11 @@ describe.concurrent("npm run plan on the bundled prod stack", () => {
         ...byType(dynamicTypeToken("graphConditionalAccessPolicy")),
       ]),
     );
-    expect(plan.policy).toMatchObject({ mandatory: 0, violations: [] });
+    expect(plan.policy).toMatchObject({
+      mandatory: 0,
+      violations: [{ policyName: "baseline-advisories", enforcementLevel: "advisory", message: STRENGTH_ADVISORY }],
+    });
+    expect(plan.policy.violations).toHaveLength(1);
   });
 
   it("never prints or writes a password: masked as [secret] and the dynamic providers' code left out", () => {
@@ -148,12 +165,18 @@ describe.concurrent("npm run plan on the bundled prod stack", () => {
     ).length;
     const partial = path.join(out, "partial.json");
     fs.writeFileSync(partial, JSON.stringify({ "global-admin-count": { max: holders } }));
-    // Only the named limit bites: the breakglass policies got the stack's accounts, not their fail-closed defaults.
+    // Only the named limit bites: the breakglass policies got the stack's accounts, not their fail-closed defaults
+    // (and the advisories the stack's own config, so the plain-MFA advisory is all they say).
     const res = await runCli("check", [exportFile, "--policy-config", partial, "--json"]);
     expect(res.code).toBe(1);
-    expect([
-      ...new Set(JSON.parse(res.stdout).policy.violations.map((v: { policyName: string }) => v.policyName)),
-    ]).toEqual(["global-admin-count"]);
+    const violations: { policyName: string; enforcementLevel: string; message: string }[] = JSON.parse(res.stdout)
+      .policy.violations;
+    expect([...new Set(violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policyName))]).toEqual(
+      ["global-admin-count"],
+    );
+    expect(violations.filter((v) => v.enforcementLevel !== "mandatory")).toEqual([
+      expect.objectContaining({ policyName: "baseline-advisories", message: STRENGTH_ADVISORY }),
+    ]);
     const noStack = await runCli("check", [exportFile, "--policy-config", partial, "--cwd", out]);
     expect(noStack.code).toBe(2);
     expect(noStack.stderr).toMatch(
@@ -178,7 +201,7 @@ describe("npm run plan --stack NAME --cwd DIR on a valid stack the pack rejects"
     expect(text.stdout).toMatch(/^Plan of stack "weak" \(Pulumi\.weak\.yaml\)/);
     expect(text.stdout).toMatch(/warnings:\n( {2}- .*\n)* {2}- conditionalAccess\.activationPolicyState: /);
     expect(text.stdout).toMatch(
-      /Policy pack .+: 1 violation \(1 mandatory\)\n\n {2}ga-activation-policy \(mandatory\)\n {4}✗ jit-global-admin-activation-policy {2}urn:pulumi:weak::/,
+      /Policy pack .+: 2 violations \(1 mandatory\)\n\n {2}activation-policy \(mandatory\)\n {4}✗ jit-global-admin-activation-policy {2}urn:pulumi:weak::.*\n.*its state is "disabled", not "enabled"\.\n\n {2}baseline-advisories \(advisory\)\n/,
     );
     // The stack's name is in every URN, and its own values (not prod's) were planned.
     const resources = JSON.parse(fs.readFileSync(exported, "utf8")).deployment.resources;
@@ -192,5 +215,5 @@ describe("npm run plan --stack NAME --cwd DIR on a valid stack the pack rejects"
     const verdict = (out: string) => /Policy pack [\s\S]*?(?=\nStack export written|\n?$)/.exec(out)?.[0];
     expect(verdict(text.stdout)).toBeDefined();
     expect(verdict(check.stdout)).toBe(verdict(text.stdout));
-  }, 60_000);
+  }, 120_000);
 });

@@ -38,7 +38,7 @@ function activation(
   const base = { admin, correlationId, justification: options.justification };
   return [
     pimActivationEvent({ ...base, event: "requested", time: at(0), ticket: options.ticket }),
-    // Sentinel reads the requester's UPN from the User target of approvals and denials (R4 §2).
+    // Sentinel reads the requester's UPN from the User target of approvals and denials (docs/references.md, "Logs and KQL").
     pimActivationEvent({ ...base, event: "approved", time: at(5), actor: LIDIA, targetUpn: true }),
     pimActivationEvent({ ...base, event: "activated", time: at(6), ticket: options.ticket }),
     ...(options.expiresAfterMinutes

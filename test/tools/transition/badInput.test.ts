@@ -106,10 +106,12 @@ describe("transition refuses, exit 2, writing nothing", () => {
 
   it("a token or a Graph of another tenant", async () => {
     h.signIn(unsignedJwt({ tid: OTHER_TENANT, oid: DEPLOYER.id, idtyp: "app" }));
+    const requestsBefore = h.tenant.graph.requests.length;
     await expectRefused(
       ["--stack", h.stack, "--apply"],
-      /the token is for tenant 99999999-.*, but the stack governs tenant 11111111-/,
+      /^error: cannot confirm the tenant: The credential signed in to tenant 99999999-2222-3333-4444-555555555555, but this stack governs tenant 11111111-2222-3333-4444-555555555555 \(tenant\.tenantId\): nothing was sent to Microsoft Graph/,
     );
+    expect(h.tenant.graph.requests.length, "the other tenant's token is never sent").toBe(requestsBefore);
     h.signIn(deployerToken());
     h.writes.tenantId = OTHER_TENANT;
     await expectRefused(

@@ -213,15 +213,26 @@ describe("the identity running it", () => {
     expect(holds(h, megan, GLOBAL_ADMINISTRATOR)).toBe(false);
   });
 
-  it("is found with GET /me when the token is not a JWT", async () => {
+  it("must be named by the token (its oid): a token that names none, or is not a JWT, is refused, writing nothing", async () => {
     h = await startBrownfield({ emergencyPath: "healthy" });
-    const megan = h.tenant.data.users.find((u) => u.userPrincipalName === "megan.bowen@contoso.com")!;
-    h.signIn("opaque-token");
-    h.writes.me = megan;
-    const r = await h.run(main, ["--stack", h.stack, "--json"]);
-    expect(r.code, r.err).toBe(0);
-    expect(r.report!.notes.find((n) => n.kind === "refused")!.object).toBe(
-      `user megan.bowen@contoso.com (${String(megan.id)}) → Global Administrator`,
+    h.signIn(unsignedJwt({ tid: TENANT_ID, idtyp: "app", roles: ["RoleManagement.ReadWrite.Directory"] }));
+    const noOid = await h.run(main, ["--stack", h.stack, "--apply", "--json"]);
+    expect(noOid.code).toBe(2);
+    expect(noOid.err).toMatch(
+      /^error: cannot tell which identity runs this command: its Microsoft Graph token .* names no object id/,
     );
+    expect(noOid.out).toBe("");
+    const requestsBefore = h.tenant.graph.requests.length;
+    h.signIn("opaque-token");
+    const opaque = await h.run(main, ["--stack", h.stack, "--apply", "--json"]);
+    expect(opaque.code).toBe(2);
+    expect(opaque.err).toMatch(
+      /^error: cannot confirm the tenant: The credential's Microsoft Graph token .* does not say which tenant it is for/,
+    );
+    expect(h.tenant.graph.requests.length, "a token that cannot be shown to be the tenant's is never sent").toBe(
+      requestsBefore,
+    );
+    expect(h.writes.writes).toEqual([]);
+    expect(journalsIn(h.dir)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-/** Who runs a write, and where: the token's claims (or GET /me), and the tenant Graph answers for. */
+/** Who runs a write, and where: the token's claims, and the tenant Graph answers for. */
 import { describe, expect } from "vitest";
 import type { TokenCredential } from "@azure/identity";
 import { UserInputError } from "../../../src/cli/errors";
@@ -53,45 +53,43 @@ describe("callerIdentity", () => {
     },
   );
 
-  graphTest("asks GET /me when the token is not a JWT", async ({ graph }) => {
-    graph.expectedToken = "opaque";
-    graph.route("GET", "/v1.0/me", () => ({ body: { id: OID, userPrincipalName: "megan.bowen@contoso.com" } }));
-    const client = createGraphClient(loopbackGraphTarget(graph.url, config.tenant.tenantId), {
-      credential: credential("opaque"),
-    });
-    expect(await callerIdentity(client, credential("opaque"), config)).toEqual({
-      objectId: OID,
-      type: "user",
-      label: "megan.bowen@contoso.com",
-    });
-  });
-
-  graphTest("writes nothing when it cannot tell who it is, or the token is of another tenant", async ({ graph }) => {
-    graph.expectedToken = "opaque";
-    graph.route("GET", "/v1.0/me", () => ({
-      status: 400,
-      body: { error: { code: "BadRequest", message: "/me request is only valid with delegated authentication flow." } },
-    }));
-    const client = createGraphClient(loopbackGraphTarget(graph.url, config.tenant.tenantId), {
-      credential: credential("opaque"),
-      maxRetries: 0,
-    });
-    await expect(callerIdentity(client, credential("opaque"), config)).rejects.toThrow(
-      /cannot tell which identity runs this command/,
-    );
-    const other = unsignedJwt({ oid: OID, tid: "99999999-0000-0000-0000-000000000000" });
-    await expect(callerIdentity(client, credential(other), config)).rejects.toThrow(
-      /the token is for tenant 99999999-0000-0000-0000-000000000000, but the stack governs tenant 11111111-/,
-    );
-  });
+  graphTest(
+    "writes nothing when the token names no object id, or is of another tenant, and asks Graph nothing",
+    async ({ graph }) => {
+      const client = createGraphClient(loopbackGraphTarget(graph.url, config.tenant.tenantId), {
+        credential: credential(unsignedJwt({ tid: TENANT })),
+      });
+      const noOid =
+        /^cannot tell which identity runs this command: its Microsoft Graph token for http:\/\/127\.0\.0\.1:\d+\/\.default names no object id/;
+      for (const token of [
+        unsignedJwt({ tid: TENANT, idtyp: "app" }),
+        unsignedJwt({ tid: TENANT, oid: "" }),
+        "opaque",
+      ]) {
+        const refusal = callerIdentity(client, credential(token), config);
+        await expect(refusal).rejects.toBeInstanceOf(UserInputError);
+        await expect(callerIdentity(client, credential(token), config)).rejects.toThrow(noOid);
+      }
+      const other = unsignedJwt({ oid: OID, tid: "99999999-0000-0000-0000-000000000000" });
+      await expect(callerIdentity(client, credential(other), config)).rejects.toThrow(
+        /the token is for tenant 99999999-0000-0000-0000-000000000000, but the stack governs tenant 11111111-/,
+      );
+      await expect(callerIdentity(client, credential(unsignedJwt({ oid: OID })), config)).rejects.toThrow(
+        /the token is for tenant \(none named\), but the stack governs tenant 11111111-/,
+      );
+      expect(graph.requests).toHaveLength(0);
+    },
+  );
 });
 
 describe("confirmTenant", () => {
   graphTest("passes for the stack's tenant and refuses any other", async ({ graph }) => {
     let id = TENANT;
     graph.route("GET", "/v1.0/organization", () => ({ body: { value: [{ id, displayName: "Contoso" }] } }));
+    const token = unsignedJwt({ oid: OID, tid: TENANT });
+    graph.expectedToken = token;
     const client = createGraphClient(loopbackGraphTarget(graph.url, config.tenant.tenantId), {
-      credential: credential("fake-graph-token"),
+      credential: credential(token),
     });
     await expect(confirmTenant(client, config)).resolves.toBeUndefined();
     id = "99999999-2222-3333-4444-555555555555";
@@ -101,4 +99,23 @@ describe("confirmTenant", () => {
       /signed-in identity is in tenant 99999999-2222-3333-4444-555555555555, but the stack governs tenant 11111111-/,
     );
   });
+
+  graphTest(
+    "refuses, asking Graph nothing, a token the client cannot show to be the stack's tenant's: one message, the client's",
+    async ({ graph }) => {
+      const attempt = (token: string) =>
+        confirmTenant(
+          createGraphClient(loopbackGraphTarget(graph.url, config.tenant.tenantId), { credential: credential(token) }),
+          config,
+        );
+      await expect(attempt("opaque")).rejects.toThrow(
+        /^cannot confirm the tenant: The credential's Microsoft Graph token for .* does not say which tenant it is for \(no "tid" claim in a JWT\)/,
+      );
+      await expect(attempt(unsignedJwt({ oid: OID, tid: "99999999-2222-3333-4444-555555555555" }))).rejects.toThrow(
+        /^cannot confirm the tenant: The credential signed in to tenant 99999999-2222-3333-4444-555555555555, but this stack governs tenant 11111111-2222-3333-4444-555555555555 \(tenant\.tenantId\): nothing was sent/,
+      );
+      await expect(attempt("opaque")).rejects.toBeInstanceOf(UserInputError);
+      expect(graph.requests).toHaveLength(0);
+    },
+  );
 });

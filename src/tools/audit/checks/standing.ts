@@ -2,7 +2,7 @@
  * Guarantee 1 and 2 in the live tenant: the Tier-0 holdings Graph reports, as the model's facts
  * (src/model/standing.ts), judged by the same `judgeHolding` the pack applies, with the same declared exceptions.
  *
- * Translation (reference §2, R2 §6–7):
+ * Translation (docs/references.md, "Role assignments, eligibilities, schedules", docs/references.md, "Microsoft Graph"–7):
  * - a role assignment instance of a user or service principal: `assignmentType` Activated is an activation (backed
  *   when an eligibility instance of the same principal, role and scope exists), Assigned is a PIM assignment when its
  *   schedule was made by a request (`createdUsing` set), else a direct assignment outside PIM; any other value is a

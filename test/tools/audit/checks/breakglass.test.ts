@@ -115,6 +115,8 @@ describe.concurrent("authentication methods (AUD-BREAKGLASS-NO-FIDO2, -WEAK-METH
     expect(findingsOf(audit, "AUD-BREAKGLASS-WEAK-METHODS")[0]!.actual).toBe("also registered: phone");
   });
 
+  // Microsoft's emergency-access guidance asks for phishing-resistant MFA: passkey (FIDO2) or certificate-based
+  // authentication. A certificate is no weaker method; the key is one the stack's profile allows (model, attested).
   it("accepts a certificate beside the FIDO2 key, and compares the method types case-insensitively", async () => {
     const audit = await auditOf(config, (t) => {
       t.methods[BG1] = [
@@ -123,6 +125,7 @@ describe.concurrent("authentication methods (AUD-BREAKGLASS-NO-FIDO2, -WEAK-METH
           "@odata.type": "#microsoft.graph.FIDO2AuthenticationMethod",
           id: "k",
           aaGuid: "ee882879-721c-4913-9775-3dfcce97072a",
+          attestationLevel: "attested",
         },
         { "@odata.type": "#microsoft.graph.x509CertificateAuthenticationMethod", id: "c" },
       ];
