@@ -109,13 +109,13 @@ describe("no-foreign-writers", () => {
       context.urn = urnOf(context.type, context.name);
       (ca.inputs as Record<string, unknown>).displayName = " ENTRA-BASELINE: MFA for all users ";
       x.push(ca, context);
-      for (const name of ["fido2-a", "fido2-b"])
-        x.push(resource(dynamicTypeToken("fido2MethodPolicy"), name, { isAttestationEnforced: true }));
+      // The world declares the baseline's own (breakglass-fido2): one more is a second writer.
+      x.push(resource(dynamicTypeToken("fido2MethodPolicy"), "fido2-copy", { isAttestationEnforced: true }));
     });
     expect(await run(s)).toEqual([
       '2 resources write the Conditional Access policy named "entra-baseline: mfa for all users" (ca-1, ca-1-copy); they would overwrite each other.',
       "2 resources write authentication context c1 (activation-context-c1, context-copy); they would overwrite each other.",
-      "2 resources write the tenant's FIDO2 method policy (fido2-a, fido2-b); they would overwrite each other.",
+      "2 resources write the tenant's FIDO2 method policy (breakglass-fido2, fido2-copy); they would overwrite each other.",
     ]);
   });
 });

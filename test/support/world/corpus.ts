@@ -56,7 +56,10 @@ export function stackExportOf(resources: PlannedResource[]): unknown {
     }
     return v;
   };
-  const stackUrn = "urn:pulumi:corpus::entra-baseline::pulumi:pulumi:Stack::entra-baseline-corpus";
+  const stackUrn = `urn:pulumi:${CORPUS_STACK}::entra-baseline::pulumi:pulumi:Stack::entra-baseline-${CORPUS_STACK}`;
+  // The world's resources carry its own stack in their URNs; an export is of one stack, and check refuses an export
+  // whose resources belong to another (another tenant's), so they move to the corpus stack, references and all.
+  const moved = (urn: string) => urn.replace(/^urn:pulumi:[^:]+::/, `urn:pulumi:${CORPUS_STACK}::`);
   return {
     version: 3,
     deployment: {
@@ -64,7 +67,7 @@ export function stackExportOf(resources: PlannedResource[]): unknown {
       resources: [
         { urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack" },
         ...resources.map((r) => ({
-          urn: r.urn,
+          urn: moved(r.urn),
           custom: r.custom,
           type: r.type,
           id: `id-${r.name}`,
@@ -73,8 +76,10 @@ export function stackExportOf(resources: PlannedResource[]): unknown {
           parent: stackUrn,
           ...(r.protect ? { protect: true } : {}),
           ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
-          dependencies: r.dependencies,
-          propertyDependencies: r.propertyDependencies,
+          dependencies: r.dependencies.map(moved),
+          propertyDependencies: Object.fromEntries(
+            Object.entries(r.propertyDependencies).map(([k, urns]) => [k, urns.map(moved)]),
+          ),
         })),
       ],
     },

@@ -27,8 +27,7 @@ describe("the catalogue", () => {
 
   it("names only pack rules the pack has, and every pack rule reports a catalogue rule", () => {
     const names = policies.map((p) => p.name);
-    // fido2-method-policy is catalogued before its rule lands (issue 10.4); every other catalogued rule exists.
-    for (const e of entries) if (e.pack && e.pack !== "fido2-method-policy") expect(names, e.id).toContain(e.pack);
+    for (const e of entries) if (e.pack) expect(names, e.id).toContain(e.pack);
     for (const name of names)
       expect(
         entries.some((e) => e.pack === name),

@@ -18,6 +18,13 @@ import { ROOT, tempDir } from "../../support/cli";
 import { buildAndPack, copyExample, EXAMPLE, run, tarballManifest, type Run } from "../../support/library";
 import { analyzerInfo, runPolicyPackFrom } from "../../support/pack/runPolicyPack";
 
+/** The advisory a stack activating with plain MFA gets (baseline-advisories), beside any mandatory verdict. */
+const STRENGTH_ADVISORY = expect.objectContaining({
+  policyName: "baseline-advisories",
+  enforcementLevel: "advisory",
+  message: expect.stringMatching(/^Tier-0 activation \(pim\.activationStrength\) demands Multifactor authentication, /),
+});
+
 const work = tempDir("library");
 const program = path.join(work, "existing-program");
 const BASE = "urn:pulumi:dev::fabrikam-platform::";
@@ -135,7 +142,9 @@ describe("the packages, installed into an existing program (slow)", () => {
   });
 
   it("runs the published pack over the whole stack: clean for the example", () => {
-    expect(planned.policy).toMatchObject({ mandatory: 0, violations: [] });
+    // Clean: no mandatory violation. The stack leaves pim.activationStrength at its default, plain MFA, which the
+    // pack's advisory rule names (it does not fail the plan).
+    expect(planned.policy).toMatchObject({ mandatory: 0, violations: [STRENGTH_ADVISORY] });
     expect(planned.policy).toMatchObject({ pack: "entra-baseline", version: VERSION });
   });
 
@@ -147,6 +156,7 @@ describe("the packages, installed into an existing program (slow)", () => {
         enforcementLevel: "mandatory",
         urn: `${BASE}azuread:index/directoryRoleAssignment:DirectoryRoleAssignment::legacy-admin-global-administrator`,
       }),
+      STRENGTH_ADVISORY,
     ]);
   });
 

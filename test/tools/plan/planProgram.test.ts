@@ -10,6 +10,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { componentTypes, providerTypes } from "@entra-baseline/model";
 import { ROOT, runCli, tempDir, type CliResult } from "../../support/cli";
 
+/** The advisory a stack activating with plain MFA gets (baseline-advisories), beside any mandatory verdict. */
+const STRENGTH_ADVISORY = expect.objectContaining({
+  policyName: "baseline-advisories",
+  enforcementLevel: "advisory",
+  message: expect.stringMatching(/^Tier-0 activation \(pim\.activationStrength\) demands Multifactor authentication, /),
+});
+
 const PROGRAM = path.join(ROOT, "test/support/fixtures/program");
 const BASE = "urn:pulumi:test::fixture-program::";
 let clean: CliResult;
@@ -43,7 +50,9 @@ describe("plan --program", () => {
       expect(plan.resources.filter((r: any) => r.type === type)).toHaveLength(1);
     expect(plan.resources.filter((r: any) => r.type === providerTypes.randomPassword)).toHaveLength(2);
     for (const r of plan.resources) expect(r.urn.startsWith(BASE)).toBe(true);
-    expect(plan.policy).toMatchObject({ mandatory: 0, violations: [] });
+    // Clean: no mandatory violation. The stack leaves pim.activationStrength at its default, plain MFA, which the
+    // pack's advisory rule names (it does not fail the plan).
+    expect(plan.policy).toMatchObject({ mandatory: 0, violations: [STRENGTH_ADVISORY] });
   });
 
   it("judges the whole stack: a permanent Global Administrator the program grants itself is a mandatory violation", () => {
@@ -55,6 +64,7 @@ describe("plan --program", () => {
         enforcementLevel: "mandatory",
         urn: `${BASE}azuread:index/directoryRoleAssignment:DirectoryRoleAssignment::legacy-admin-global-administrator`,
       }),
+      STRENGTH_ADVISORY,
     ]);
   });
 });
