@@ -88,7 +88,7 @@ describe("the adversarial corpus", () => {
         io,
       );
       const entry = catalogueEntry(e.case.rule) as CatalogueEntry;
-      let ids: string[] = [];
+      let ids: string[];
       try {
         ids = (JSON.parse(io.out) as { findings: { id: string }[] }).findings.map((f) => f.id);
       } catch {
