@@ -89,7 +89,7 @@ describe("stack file mistakes", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('monitoring.actionGroup.webhooks[0]: "http://hooks.slack.com/…" must be an https URL');
     expect(bad.stderr).not.toContain("TOKENvalue");
-  });
+  }, 120_000); // two plans in a row: slow on a busy machine
 });
 
 describe("flag and output mistakes", () => {

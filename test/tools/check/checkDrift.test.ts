@@ -21,7 +21,7 @@ beforeAll(async () => {
   expect(res.code).toBe(0);
   expect(res.stdout).toContain("Policy pack: skipped (--no-policy)");
   base = JSON.parse(fs.readFileSync(baseFile, "utf8"));
-}, 60_000);
+}, 120_000);
 
 function drifted(name: string, mutate: (resources: any[]) => void): string {
   const copy = structuredClone(base);

@@ -19,7 +19,7 @@ beforeAll(async () => {
   const res = await runCli("plan", ["--export", baseFile, "--write-policy-config", packConfig, "--no-policy"]);
   expect(res.code).toBe(0);
   base = JSON.parse(fs.readFileSync(baseFile, "utf8"));
-}, 60_000);
+}, 120_000);
 
 /** The export with every URN moved to stack `to` (`only`: just the resources whose URN matches). */
 function moved(name: string, to: string, only?: (urn: string) => boolean): string {
