@@ -6,7 +6,7 @@
  * every incident of these rules. Every query passes Microsoft's Kusto analyzer; the tripwires' equal the canonical
  * tripwire query. With Sentinel off (the default) nothing of it is declared and the log alerts are unchanged.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   ALERT_RULE_KEYS,
   ALERT_RULES,
@@ -27,6 +27,8 @@ import { TEST_TENANT_ID } from "../../support/fakes/azureCli";
 import type { BaselineConfig } from "../../../src/config/validate";
 
 const NRT = dynamicTypeToken("sentinelNrtAlertRule");
+/** Each run of the whole program under mocks (≈10 s alone, far more on a loaded machine). */
+const SLOW = 180_000;
 const PLAYBOOK =
   "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-soc/providers/Microsoft.Logic/workflows/notify-soc";
 const EXISTING =
@@ -61,7 +63,7 @@ const ruleOf = (run: ProgramRun, key: string): Registered => {
 };
 
 describe("Sentinel off (the default)", () => {
-  it("declares nothing of Sentinel, and the log alerts stay", async () => {
+  it("declares nothing of Sentinel, and the log alerts stay", { timeout: SLOW }, async () => {
     const config = validConfig();
     expect(config.monitoring.sentinel.enabled).toBe(false);
     const { declareBaseline } = await import("../../../src/components/baseline");
@@ -73,7 +75,11 @@ describe("Sentinel off (the default)", () => {
 
 describe("Sentinel on, near-real-time tripwires (default)", () => {
   let result: Awaited<ReturnType<typeof plan>>;
-  const get = async () => (result ??= await plan((s) => Object.assign(s, { playbooks: [PLAYBOOK] })));
+  // The whole program under mocks: slow on a loaded machine.
+  beforeAll(async () => {
+    result = await plan((s) => Object.assign(s, { playbooks: [PLAYBOOK] }));
+  }, SLOW);
+  const get = async () => result;
 
   it("onboards the workspace, retained on delete", async () => {
     const { run } = await get();
@@ -148,7 +154,7 @@ describe("Sentinel on, near-real-time tripwires (default)", () => {
     }
   });
 
-  it("writes queries Microsoft's Kusto analyzer accepts", async () => {
+  it("writes queries Microsoft's Kusto analyzer accepts", { timeout: SLOW }, async () => {
     const { run } = await get();
     for (const key of ALERT_RULE_KEYS) {
       const query = String(ruleOf(run, SENTINEL_ALERT_RULE_IDS[key]).inputs.query);
@@ -203,36 +209,44 @@ describe("Sentinel on, near-real-time tripwires (default)", () => {
 });
 
 describe("Sentinel on, other settings", () => {
-  it("with nearRealTime false declares the tripwires as scheduled rules every 5 minutes over 15, same query", async () => {
-    const { run, config } = await plan((s) => Object.assign(s, { nearRealTime: false }));
-    expect(run.ofType(NRT)).toEqual([]);
-    const accounts = accountsOf(run, config);
-    for (const key of TRIPWIRE_RULE_KEYS) {
-      const rule = ruleOf(run, SENTINEL_ALERT_RULE_IDS[key]);
-      expect(rule.inputs).toMatchObject({
-        kind: "Scheduled",
-        queryFrequency: "PT5M",
-        queryPeriod: "PT15M",
-        severity: "High",
-      });
-      expect(normalizedQuery(String(rule.inputs.query))).toBe(
-        normalizedQuery(canonicalTripwireQuery(TRIPWIRE_TABLES[key], accounts)),
-      );
-    }
-  });
+  it(
+    "with nearRealTime false declares the tripwires as scheduled rules every 5 minutes over 15, same query",
+    { timeout: SLOW },
+    async () => {
+      const { run, config } = await plan((s) => Object.assign(s, { nearRealTime: false }));
+      expect(run.ofType(NRT)).toEqual([]);
+      const accounts = accountsOf(run, config);
+      for (const key of TRIPWIRE_RULE_KEYS) {
+        const rule = ruleOf(run, SENTINEL_ALERT_RULE_IDS[key]);
+        expect(rule.inputs).toMatchObject({
+          kind: "Scheduled",
+          queryFrequency: "PT5M",
+          queryPeriod: "PT15M",
+          severity: "High",
+        });
+        expect(normalizedQuery(String(rule.inputs.query))).toBe(
+          normalizedQuery(canonicalTripwireQuery(TRIPWIRE_TABLES[key], accounts)),
+        );
+      }
+    },
+  );
 
-  it("on an existing, already onboarded workspace: its group and name, no onboarding, the runbook URL", async () => {
-    const { run } = await plan((s, raw) => {
-      Object.assign(s, { onboard: false, runbookUrl: "https://wiki.contoso.com/breakglass" });
-      raw.monitoring.existingWorkspaceId = EXISTING;
-    });
-    expect(run.ofType(providerTypes.sentinelOnboardingState)).toEqual([]);
-    const [watchlist] = run.ofType(providerTypes.sentinelWatchlist);
-    expect(watchlist!.inputs).toMatchObject({ resourceGroupName: "rg-soc", workspaceName: "law-soc" });
-    const nrt = run.ofType(NRT);
-    expect(nrt.map((r) => r.inputs.workspaceId)).toEqual([EXISTING, EXISTING]);
-    expect(String(nrt[0]!.inputs.description)).toContain("Runbook: https://wiki.contoso.com/breakglass");
-    const [automation] = run.ofType(providerTypes.sentinelAutomationRule);
-    expect((automation!.inputs.actions as any[]).map((a) => a.actionType)).toEqual(["AddIncidentTask"]);
-  });
+  it(
+    "on an existing, already onboarded workspace: its group and name, no onboarding, the runbook URL",
+    { timeout: SLOW },
+    async () => {
+      const { run } = await plan((s, raw) => {
+        Object.assign(s, { onboard: false, runbookUrl: "https://wiki.contoso.com/breakglass" });
+        raw.monitoring.existingWorkspaceId = EXISTING;
+      });
+      expect(run.ofType(providerTypes.sentinelOnboardingState)).toEqual([]);
+      const [watchlist] = run.ofType(providerTypes.sentinelWatchlist);
+      expect(watchlist!.inputs).toMatchObject({ resourceGroupName: "rg-soc", workspaceName: "law-soc" });
+      const nrt = run.ofType(NRT);
+      expect(nrt.map((r) => r.inputs.workspaceId)).toEqual([EXISTING, EXISTING]);
+      expect(String(nrt[0]!.inputs.description)).toContain("Runbook: https://wiki.contoso.com/breakglass");
+      const [automation] = run.ofType(providerTypes.sentinelAutomationRule);
+      expect((automation!.inputs.actions as any[]).map((a) => a.actionType)).toEqual(["AddIncidentTask"]);
+    },
+  );
 });
