@@ -34,7 +34,9 @@ describe("npm run adopt, offline from a snapshot", () => {
       /^Adopt of stack "prod" — tenant f4b1c0de-7a2e-4c3b-9d8e-0a1b2c3d4e5f, read at 2025-06-02T07:30:00.000Z/,
     );
     expect(res.out).toMatch(/Preflight: \d+ lock-out risks found \(exit 1\)/);
-    expect(res.out).toContain("Adoption: 10 to import (pulumi import --file import.json), 2 adopted in create");
+    // Adopted in create: the FIDO2 policy, each managed role's PIM policy (six) and the eligibilities Fabrikam already
+    // has for the roles besides Global Administrator, which RoleEligibility takes over instead of requesting again.
+    expect(res.out).toContain("Adoption: 10 to import (pulumi import --file import.json), 11 adopted in create");
     expect(fs.readFileSync(path.join(out, "Pulumi.prod.yaml"), "utf8")).toContain(
       "objectId: b9000000-0000-4000-8000-000000000001",
     );
