@@ -14,6 +14,9 @@ import type {
   WorkspaceFacts,
 } from "@entra-baseline/model";
 import { dynamicTypeToken, providerTypes } from "@entra-baseline/model";
+import type { BreakglassAccountRef } from "@entra-baseline/model";
+import { objectIdOf, type BreakglassView } from "./breakglass";
+import { PRINCIPAL_RESOURCE_TYPES } from "./principals";
 import { dependenciesOf, type StackIndex } from "./stack";
 import {
   UNKNOWN,
@@ -312,4 +315,27 @@ export function sentinelRuleFacts(
     createIncident: value(read(p, "incidentConfiguration", "createIncident")),
     workspace,
   };
+}
+
+/**
+ * The emergency accounts a tripwire must name, as far as the stack knows them (UPN and object id), and whether the
+ * sources of an unknown query are the accounts alone: every emergency account, and no other principal.
+ */
+export function tripwireAccounts(view: BreakglassView): {
+  known: BreakglassAccountRef[];
+  fromAccounts: (sources: { urn: string; type: string }[]) => boolean;
+} {
+  const known: BreakglassAccountRef[] = [];
+  for (const u of view.users) {
+    const id = objectIdOf(u);
+    if (typeof id === "string") known.push({ upn: String(readString(u.props, "userPrincipalName")), objectId: id });
+  }
+  const accountUrns = new Set(view.users.map((u) => u.urn));
+  const fromAccounts = (sources: { urn: string; type: string }[]) => {
+    const principals = sources.filter((s) => PRINCIPAL_RESOURCE_TYPES[s.type] !== undefined);
+    return (
+      view.users.length > 0 && principals.length === accountUrns.size && principals.every((s) => accountUrns.has(s.urn))
+    );
+  };
+  return { known, fromAccounts };
 }

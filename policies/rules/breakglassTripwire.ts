@@ -20,15 +20,12 @@ import {
   providerTypes,
   tripwireVerdicts,
   workspacesReceiving,
-  type BreakglassAccountRef,
   type SignInTable,
 } from "@entra-baseline/model";
-import { breakglassView, objectIdOf } from "../lib/breakglass";
+import { breakglassView } from "../lib/breakglass";
 import { breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
-import { stackLogging, tripwireFacts } from "../lib/monitoring";
-import { PRINCIPAL_RESOURCE_TYPES } from "../lib/principals";
+import { stackLogging, tripwireAccounts, tripwireFacts } from "../lib/monitoring";
 import { indexStack } from "../lib/stack";
-import { readString } from "../lib/values";
 
 export interface BreakglassTripwireConfig {
   breakglassUpns: string[];
@@ -48,21 +45,7 @@ export const breakglassTripwire: StackValidationPolicy = {
     const cfg = policyConfig<BreakglassTripwireConfig>(args, breakglassTripwire.configSchema);
     const index = indexStack(args);
     const view = breakglassView(index, cfg);
-    const known: BreakglassAccountRef[] = [];
-    for (const u of view.users) {
-      const id = objectIdOf(u);
-      if (typeof id === "string") known.push({ upn: String(readString(u.props, "userPrincipalName")), objectId: id });
-    }
-    const accountUrns = new Set(view.users.map((u) => u.urn));
-    // An unknown query came from the accounts alone: from every emergency account, and from no other principal.
-    const fromAccounts = (sources: { urn: string; type: string }[]) => {
-      const principals = sources.filter((s) => PRINCIPAL_RESOURCE_TYPES[s.type] !== undefined);
-      return (
-        view.users.length > 0 &&
-        principals.length === accountUrns.size &&
-        principals.every((s) => accountUrns.has(s.urn))
-      );
-    };
+    const { known, fromAccounts } = tripwireAccounts(view);
     const rules = index
       .of(providerTypes.scheduledQueryRule)
       .map((r) => ({ r, facts: tripwireFacts(r, index, fromAccounts) }));

@@ -19,15 +19,12 @@ import {
   policyNames,
   sentinelTripwireVerdicts,
   workspacesReceiving,
-  type BreakglassAccountRef,
   type SignInTable,
 } from "@entra-baseline/model";
-import { breakglassView, objectIdOf } from "../lib/breakglass";
+import { breakglassView } from "../lib/breakglass";
 import { breakglassObjectIdsSchema, breakglassUpnsSchema, policyConfig, schema } from "../lib/config";
-import { SENTINEL_RULE_TYPES, sentinelRuleFacts, stackLogging } from "../lib/monitoring";
-import { PRINCIPAL_RESOURCE_TYPES } from "../lib/principals";
+import { SENTINEL_RULE_TYPES, sentinelRuleFacts, stackLogging, tripwireAccounts } from "../lib/monitoring";
 import { indexStack } from "../lib/stack";
-import { readString } from "../lib/values";
 
 export interface SentinelTripwireConfig {
   breakglassUpns: string[];
@@ -54,20 +51,7 @@ export const sentinelTripwire: StackValidationPolicy = {
     const cfg = policyConfig<SentinelTripwireConfig>(args, sentinelTripwire.configSchema);
     const index = indexStack(args);
     const view = breakglassView(index, cfg);
-    const known: BreakglassAccountRef[] = [];
-    for (const u of view.users) {
-      const id = objectIdOf(u);
-      if (typeof id === "string") known.push({ upn: String(readString(u.props, "userPrincipalName")), objectId: id });
-    }
-    const accountUrns = new Set(view.users.map((u) => u.urn));
-    const fromAccounts = (sources: { urn: string; type: string }[]) => {
-      const principals = sources.filter((s) => PRINCIPAL_RESOURCE_TYPES[s.type] !== undefined);
-      return (
-        view.users.length > 0 &&
-        principals.length === accountUrns.size &&
-        principals.every((s) => accountUrns.has(s.urn))
-      );
-    };
+    const { known, fromAccounts } = tripwireAccounts(view);
     const logging = stackLogging(index);
     const receiving = (table: SignInTable) => {
       const category = Object.entries(LOG_CATEGORY_TABLES).find(([, t]) => t === table)![0];
