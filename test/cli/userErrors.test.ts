@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { stackText, ROOT, runCli, tempDir } from "../support/cli";
+import { stackText, runCli, tempDir } from "../support/cli";
 
 function stackDir(name: string, text: string): string {
   const dir = tempDir("usererr");
@@ -142,7 +142,7 @@ describe("check: pack config mistakes are bad input (exit 2), not a failed pack 
         deployment: {
           resources: [
             {
-              urn: "urn:pulumi:prod::entra-baseline::pulumi:pulumi:Stack::entra-baseline-prod",
+              urn: "urn:pulumi:test::entra-baseline::pulumi:pulumi:Stack::entra-baseline-test",
               type: "pulumi:pulumi:Stack",
               custom: false,
             },
@@ -174,7 +174,7 @@ describe("check: pack config mistakes are bad input (exit 2), not a failed pack 
     ] as const) {
       const file = path.join(dir, "policy-config.json");
       fs.writeFileSync(file, JSON.stringify(config));
-      const res = await runCli("check", [exported, "--policy-config", file], { cwd: ROOT });
+      const res = await runCli("check", [exported, "--policy-config", file]);
       expect(res.code).toBe(2);
       expect(res.stderr).toContain(invalid(file) + problem);
       expect(res.stderr).not.toMatch(/\n\s+at /);

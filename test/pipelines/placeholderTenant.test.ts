@@ -10,12 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { STACK, STACK_DIR, stackText } from "../support/stack";
 import { loadWorkflow, type Step } from "../support/workflowChecks";
 
 const ROOT = join(__dirname, "..", "..");
 const CHECK_TENANT = join(ROOT, "scripts", "check-stack-tenant.sh");
 const CHECK_STACKS = join(ROOT, "scripts", "check-pipeline-stacks.sh");
-const PLACEHOLDER = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8");
+// A stack of the placeholder tenant: the test stack's (the bundled Pulumi.prod.yaml is the user's to point at theirs).
+const PLACEHOLDER = stackText();
 const OWN_TENANT = readFileSync(join(ROOT, "examples", "existing-program", "Pulumi.dev.yaml"), "utf8");
 
 function run(script: string, args: string[], env: Record<string, string> = {}) {
@@ -33,12 +35,12 @@ function stackDir(files: Record<string, string>): string {
 }
 
 describe("check-stack-tenant.sh", () => {
-  it("refuses the bundled prod stack: it governs the placeholder tenant", () => {
-    const { code, stderr, stdout } = run(CHECK_TENANT, ["prod", ROOT]);
+  it("refuses a stack that governs the placeholder tenant (the test stack)", () => {
+    const { code, stderr, stdout } = run(CHECK_TENANT, [STACK, STACK_DIR]);
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toMatch(
-      /stack 'prod' \(.*Pulumi\.prod\.yaml\) still governs the placeholder tenant of the bundled example \(tenantId 11111111-2222-3333-4444-555555555555 and the domain contoso\.onmicrosoft\.com\): set entra-baseline:tenant/,
+      /stack 'test' \(.*fixtures\/stack\/Pulumi\.test\.yaml\) still governs the placeholder tenant of the bundled example \(tenantId 11111111-2222-3333-4444-555555555555 and the domain contoso\.onmicrosoft\.com\): set entra-baseline:tenant/,
     );
   });
 
@@ -73,10 +75,11 @@ describe("check-stack-tenant.sh", () => {
   });
 
   it("refuses a stack without a file and a name that is not a stack name", () => {
-    const missing = run(CHECK_TENANT, ["staging", ROOT]);
+    const dir = stackDir({ "Pulumi.prod.yaml": OWN_TENANT });
+    const missing = run(CHECK_TENANT, ["staging", dir]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/stack 'staging' has no .*Pulumi\.staging\.yaml/);
-    const injected = run(CHECK_TENANT, ["prod;rm -rf /", ROOT]);
+    const injected = run(CHECK_TENANT, ["prod;rm -rf /", dir]);
     expect(injected.code).toBe(2);
     expect(injected.stderr).toMatch(/usage: check-stack-tenant\.sh STACK/);
   });

@@ -8,6 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { STACK_DIR } from "../support/stack";
 
 const ROOT = join(__dirname, "..", "..");
 const LIST_STACKS = join(ROOT, "scripts", "list-stacks.sh");
@@ -32,20 +33,21 @@ describe("list-stacks.sh", () => {
     expect(JSON.parse(stdout).sort()).toEqual(["customer-a", "prod"]);
   });
 
-  it("finds the bundled prod stack of this repository", () => {
-    expect(JSON.parse(run(LIST_STACKS, [ROOT]).stdout)).toContain("prod");
+  it("lists a real stack file: the test stack's directory holds exactly stack test", () => {
+    expect(JSON.parse(run(LIST_STACKS, [STACK_DIR]).stdout)).toEqual(["test"]);
   });
 
   it("takes STACKS (JSON or a plain list) instead of the files when set", () => {
-    expect(JSON.parse(run(LIST_STACKS, [ROOT], { STACKS: '["prod", "test"]' }).stdout)).toEqual(["prod", "test"]);
-    expect(JSON.parse(run(LIST_STACKS, [ROOT], { STACKS: "prod,test tenant-b" }).stdout)).toEqual(["prod", "test", "tenant-b"]);
+    const project = dirWith(["Pulumi.other.yaml"]);
+    expect(JSON.parse(run(LIST_STACKS, [project], { STACKS: '["prod", "test"]' }).stdout)).toEqual(["prod", "test"]);
+    expect(JSON.parse(run(LIST_STACKS, [project], { STACKS: "prod,test tenant-b" }).stdout)).toEqual(["prod", "test", "tenant-b"]);
   });
 
   it("refuses a stack name that could inject into a shell command or expression", () => {
     const fromFile = run(LIST_STACKS, [dirWith(["Pulumi.prod.yaml", "Pulumi.x$(id).yaml"])]);
     expect(fromFile.code).toBe(2);
     expect(fromFile.stderr).toContain("refusing stack name 'x$(id)'");
-    expect(run(LIST_STACKS, [ROOT], { STACKS: '["prod","a`b`"]' }).code).toBe(2);
+    expect(run(LIST_STACKS, [dirWith(["Pulumi.prod.yaml"])], { STACKS: '["prod","a`b`"]' }).code).toBe(2);
   });
 
   it("fails when there is no stack at all rather than running an empty matrix", () => {

@@ -2,13 +2,13 @@
  * The bundled Pulumi.prod.yaml, planned offline and run through the real pack: no mandatory violation (issue 5), and
  * the one advisory its choice of plain MFA for activation earns (phishing-resistant is one setting away).
  */
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkPlan, exportPlan, loadStackConfig, planBaseline, plannedResources } from "../../src/tools/plan/plan";
+import { ROOT } from "../support/stack";
 
 describe("the bundled prod stack", () => {
   it("passes every mandatory rule of the pack, with the advisory for its activation strength", async () => {
-    const stack = loadStackConfig(path.resolve(__dirname, "../.."), "prod");
+    const stack = loadStackConfig(ROOT, "prod");
     if (!stack.ok) throw new Error(JSON.stringify(stack.errors));
     const resources = plannedResources(exportPlan(await planBaseline(stack.stackFile, stack.config)));
     const run = await checkPlan(resources, stack.config);

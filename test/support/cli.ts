@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { STACK_DIR } from "./stack";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -12,6 +13,11 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * Runs a CLI in `opts.cwd`, by default the test stack's directory: a command that takes the only stack file in its
+ * directory takes the test stack there. Only the tests of the bundled stack itself run in ROOT (`cwd: ROOT`), whose
+ * Pulumi.prod.yaml is the user's to edit.
+ */
 export function runCli(
   script: "plan" | "check" | "custody",
   args: string[],
@@ -20,7 +26,7 @@ export function runCli(
   const entry = path.join(ROOT, "src/tools", script, "cli.ts");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
-      cwd: opts.cwd ?? ROOT,
+      cwd: opts.cwd ?? STACK_DIR,
       env: { ...process.env, NODE_OPTIONS: "", ...opts.env },
       stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });

@@ -1,6 +1,6 @@
 /**
- * JitGlobalAdmin under Pulumi mocks, with the bundled production stack's config: one eligibility request per admin,
- * nothing standing, and the activation policy resource with its exact token and inputs.
+ * JitGlobalAdmin under Pulumi mocks, with the test stack's config (test/support/fixtures/stack): one eligibility
+ * request per admin, nothing standing, and the activation policy resource with its exact token and inputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -12,10 +12,10 @@ import { PUBLIC_CONNECTION } from "../../support/fakes/loopbackGraph";
 
 const POLICY_TOKEN = "pulumi-nodejs:dynamic/pim:RoleManagementPolicy";
 
-function bundledStack(): { raw: Record<string, unknown>; config: BaselineConfig } {
+function testStack(): { raw: Record<string, unknown>; config: BaselineConfig } {
   const raw = rawConfig();
   const { config, errors } = validateConfig(raw);
-  if (!config) throw new Error(`Pulumi.prod.yaml is invalid: ${JSON.stringify(errors)}`);
+  if (!config) throw new Error(`the test stack (Pulumi.test.yaml) is invalid: ${JSON.stringify(errors)}`);
   return { raw, config };
 }
 
@@ -28,7 +28,7 @@ interface Declared {
 }
 
 let pim: typeof import("../../../src/components/pim");
-const { raw, config } = bundledStack();
+const { raw, config } = testStack();
 const state: MockState = { resources: [], calls: [] };
 
 beforeAll(async () => {
@@ -67,7 +67,7 @@ class FakeAuthenticationContext extends pulumi.CustomResource {
 
 const ofType = (s: MockState, type: string) => s.resources.filter((r) => r.type === type);
 
-describe("JitGlobalAdmin (prod stack, mocks)", () => {
+describe("JitGlobalAdmin (test stack, mocks)", () => {
   it("declares one Global Administrator eligibility request per admin, with the exact inputs", async () => {
     const { state } = await declare();
     const requests = ofType(state, providerTypes.directoryRoleEligibilityScheduleRequest);

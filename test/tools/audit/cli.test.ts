@@ -11,7 +11,7 @@ import { memoryIo } from "../../../src/cli/io";
 import { runCommand } from "../../../src/cli/run";
 import { main } from "../../../src/tools/audit/cli";
 import { FAKE_TOKEN, OTHER_TENANT_ID, TEST_TENANT_ID, withAzureCliTenant } from "../../support/fakes/azureCli";
-import { loopbackStackDir, STACK_DIR } from "../../support/stack";
+import { loopbackStackDir, STACK_DIR, stackText } from "../../support/stack";
 import { graphError } from "../../support/fakes/graphServer";
 import { KEYED_SOURCES, LIST_SOURCES } from "../../../src/tools/audit/snapshot";
 import { exampleSnapshotJson } from "../../support/audit/exampleSnapshot";
@@ -19,6 +19,11 @@ import { ROOT, SUBSCRIPTION_ID, caPolicy, guid, healthyTenant, testConfig } from
 import { useFakeTenant } from "../../support/audit/harness";
 
 const EXAMPLE = path.join(ROOT, "examples/audit-snapshot.json");
+/**
+ * The examples' own stack (examples/Pulumi.example.yaml), the one the example snapshot is of, as docs/audit.md runs
+ * it: never the bundled Pulumi.prod.yaml, which is the user's to point at their own tenant.
+ */
+const OWN_STACK = ["--cwd", "examples"];
 
 async function cli(args: string[], options: { cwd?: string; tty?: boolean } = {}) {
   const io = memoryIo({ cwd: options.cwd ?? ROOT, stderrIsTTY: options.tty ?? false });
@@ -39,8 +44,8 @@ describe("the bundled example snapshot", () => {
     expect(fs.readFileSync(EXAMPLE, "utf8")).toBe(await exampleSnapshotJson());
   });
 
-  it("audits offline out of the box: the five deliberate changes, exit 1", async () => {
-    const { code, stdout } = await cli(["--snapshot", "examples/audit-snapshot.json", "--json"]);
+  it("audits offline with the examples' own stack: the five deliberate changes, exit 1", async () => {
+    const { code, stdout } = await cli([...OWN_STACK, "--snapshot", "examples/audit-snapshot.json", "--json"]);
     expect(code).toBe(EXIT.findings);
     const report = JSON.parse(stdout) as { complete: boolean; findings: { id: string; object: string }[] };
     expect(report.complete).toBe(true);
@@ -62,17 +67,24 @@ describe("the bundled example snapshot", () => {
     ]);
   });
 
-  it("audits offline with the examples' own stack (examples/Pulumi.example.yaml), whatever Pulumi.prod.yaml holds", async () => {
-    const { code, stdout } = await cli(["--cwd", "examples", "--snapshot", "examples/audit-snapshot.json", "--json"]);
-    expect(code).toBe(EXIT.findings);
-    expect((JSON.parse(stdout) as { tenantId: string }).tenantId).toBe(TEST_TENANT_ID);
+  it("audits offline with the examples' own stack whatever Pulumi.prod.yaml holds: here, another tenant's", async () => {
+    const project = fs.mkdtempSync(path.join(tmp, "edited-"));
+    const edited = stackText().replaceAll(TEST_TENANT_ID, OTHER_TENANT_ID).replaceAll("contoso", "fabrikam");
+    fs.writeFileSync(path.join(project, "Pulumi.prod.yaml"), edited);
+    // The edited stack is the one a run without --cwd takes: it governs another tenant, so it refuses the example.
+    const bare = await cli(["--snapshot", EXAMPLE], { cwd: project });
+    expect(bare.code).toBe(EXIT.invalidInput);
+    expect(bare.stderr).toContain(`but stack prod governs tenant ${OTHER_TENANT_ID}`);
+    const own = await cli(["--cwd", path.join(ROOT, "examples"), "--snapshot", EXAMPLE, "--json"], { cwd: project });
+    expect(own.code).toBe(EXIT.findings);
+    expect((JSON.parse(own.stdout) as { tenantId: string }).tenantId).toBe(TEST_TENANT_ID);
   });
 
   it("renders a table by default and Markdown on request", async () => {
-    const table = await cli(["--snapshot", "examples/audit-snapshot.json"]);
+    const table = await cli([...OWN_STACK, "--snapshot", "examples/audit-snapshot.json"]);
     expect(table.stdout).toMatch(/^SEVERITY\s+FINDING\s+OBJECT\s+ACTUAL$/m);
     expect(table.stdout).toMatch(/^CRITICAL\s+AUD-PERMANENT-TIER0\s+user it-ops@contoso\.com/m);
-    const md = await cli(["--snapshot", "examples/audit-snapshot.json", "--markdown"]);
+    const md = await cli([...OWN_STACK, "--snapshot", "examples/audit-snapshot.json", "--markdown"]);
     expect(md.stdout).toContain("| Severity | Finding | Object | Expected | Actual | Controls |");
     expect(md.stdout).toMatch(
       /\| critical \| AUD-PERMANENT-TIER0 .*\| MS\.AAD\.7\.4, MS\.AAD\.7\.5, ZTA 21815, ZTA 21816, MT\.1025, MT\.1026, MT\.1027, MT\.1028, MT\.1031 \|$/m,
@@ -80,9 +92,9 @@ describe("the bundled example snapshot", () => {
   });
 
   it("--fail-on decides the exit code", async () => {
-    expect((await cli(["--snapshot", "examples/audit-snapshot.json", "--fail-on", "critical"])).code).toBe(
-      EXIT.findings,
-    );
+    expect(
+      (await cli([...OWN_STACK, "--snapshot", "examples/audit-snapshot.json", "--fail-on", "critical"])).code,
+    ).toBe(EXIT.findings);
     // Without the three changes that make critical findings (the permanent GA, the hand-made CA policy, and the
     // non-interactive sign-in logs switched off, which blinds their tripwire), only high and lower findings remain.
     const trimmed = JSON.parse(fs.readFileSync(EXAMPLE, "utf8")) as {
@@ -100,9 +112,9 @@ describe("the bundled example snapshot", () => {
     logs.find((l) => l.category === "NonInteractiveUserSignInLogs")!.enabled = true;
     const file = path.join(tmp, "no-critical.json");
     fs.writeFileSync(file, JSON.stringify(trimmed));
-    expect((await cli(["--snapshot", file, "--fail-on", "critical"])).code).toBe(EXIT.ok);
-    expect((await cli(["--snapshot", file])).code).toBe(EXIT.findings);
-    expect((await cli(["--snapshot", file, "--fail-on", "low"])).code).toBe(EXIT.findings);
+    expect((await cli([...OWN_STACK, "--snapshot", file, "--fail-on", "critical"])).code).toBe(EXIT.ok);
+    expect((await cli([...OWN_STACK, "--snapshot", file])).code).toBe(EXIT.findings);
+    expect((await cli([...OWN_STACK, "--snapshot", file, "--fail-on", "low"])).code).toBe(EXIT.findings);
   });
 });
 
@@ -114,7 +126,7 @@ describe("usage errors exit 2", () => {
     [["--snapshot", "missing.json"], /missing\.json: cannot read the audit snapshot: no such file or directory/],
     [["--snapshot", "examples/audit-snapshot.json", "--save-snapshot", "x.json"], /exclude each other/],
   ])("%j", async (args, message) => {
-    const { code, stderr } = await cli(args);
+    const { code, stderr } = await cli([...OWN_STACK, ...args]);
     expect(code).toBe(EXIT.invalidInput);
     expect(stderr).toMatch(message);
   });
@@ -122,9 +134,9 @@ describe("usage errors exit 2", () => {
   it("a snapshot that is not JSON, or not a snapshot, or incomplete", async () => {
     const bad = path.join(tmp, "bad.json");
     fs.writeFileSync(bad, "{ nope");
-    expect((await cli(["--snapshot", bad])).stderr).toMatch(/is not valid JSON/);
+    expect((await cli([...OWN_STACK, "--snapshot", bad])).stderr).toMatch(/is not valid JSON/);
     fs.writeFileSync(bad, JSON.stringify({ version: 3, takenAt: "yesterday", sources: { caPolicies: "all" } }));
-    const wrong = await cli(["--snapshot", bad]);
+    const wrong = await cli([...OWN_STACK, "--snapshot", bad]);
     expect(wrong.code).toBe(EXIT.invalidInput);
     expect(wrong.stderr).toMatch(/version: must be 2/);
     expect(wrong.stderr).toMatch(/takenAt: must be an ISO 8601 date-time/);
@@ -133,14 +145,14 @@ describe("usage errors exit 2", () => {
     const partial = JSON.parse(fs.readFileSync(EXAMPLE, "utf8")) as { sources: Record<string, unknown> };
     delete partial.sources.caPolicies;
     fs.writeFileSync(bad, JSON.stringify(partial));
-    const incomplete = await cli(["--snapshot", bad]);
+    const incomplete = await cli([...OWN_STACK, "--snapshot", bad]);
     expect(incomplete.code).toBe(EXIT.invalidInput);
     expect(incomplete.stderr).toMatch(/lacks source caPolicies/);
   });
 
   it("--cwd reads the stack file from another directory (as plan, check and review do); a missing one is named", async () => {
     const dir = fs.mkdtempSync(path.join(tmp, "project-"));
-    fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
+    fs.copyFileSync(path.join(ROOT, "examples", "Pulumi.example.yaml"), path.join(dir, "Pulumi.example.yaml"));
     const elsewhere = fs.mkdtempSync(path.join(tmp, "elsewhere-"));
     expect((await cli(["--cwd", dir, "--snapshot", EXAMPLE, "--json"], { cwd: elsewhere })).code).toBe(EXIT.findings);
     const missing = await cli(["--cwd", path.join(dir, "nope"), "--snapshot", EXAMPLE], { cwd: elsewhere });
@@ -161,7 +173,7 @@ describe("usage errors exit 2", () => {
     const saved = { ...process.env };
     Object.assign(process.env, { npm_lifecycle_event: "audit", npm_config_json: "true" });
     try {
-      const { code, stdout, stderr } = await cli(["--snapshot", EXAMPLE]);
+      const { code, stdout, stderr } = await cli([...OWN_STACK, "--snapshot", EXAMPLE]);
       expect(code).toBe(EXIT.invalidInput);
       expect(stdout).toBe("");
       expect(stderr).toContain(
@@ -190,11 +202,11 @@ describe("a snapshot is audited only by its own tenant's stack", () => {
     other.tenantId = OTHER_TENANT_ID;
     const file = path.join(tmp, "other-tenant.json");
     fs.writeFileSync(file, JSON.stringify(other));
-    const { code, stdout, stderr } = await cli(["--snapshot", file, "--json"]);
+    const { code, stdout, stderr } = await cli([...OWN_STACK, "--snapshot", file, "--json"]);
     expect(code).toBe(EXIT.invalidInput);
     expect(stdout).toBe("");
     expect(stderr).toBe(
-      `error: ${file}: is a snapshot of tenant ${OTHER_TENANT_ID}, but stack prod governs tenant ${TEST_TENANT_ID} (tenant.tenantId): audit it with the stack of tenant ${OTHER_TENANT_ID} (--stack), or take a snapshot of tenant ${TEST_TENANT_ID}\n`,
+      `error: ${file}: is a snapshot of tenant ${OTHER_TENANT_ID}, but stack example governs tenant ${TEST_TENANT_ID} (tenant.tenantId): audit it with the stack of tenant ${OTHER_TENANT_ID} (--stack), or take a snapshot of tenant ${TEST_TENANT_ID}\n`,
     );
   });
 
@@ -203,7 +215,7 @@ describe("a snapshot is audited only by its own tenant's stack", () => {
     old.version = 1;
     const file = path.join(tmp, "version-1.json");
     fs.writeFileSync(file, JSON.stringify(old));
-    const { code, stderr } = await cli(["--snapshot", file]);
+    const { code, stderr } = await cli([...OWN_STACK, "--snapshot", file]);
     expect(code).toBe(EXIT.invalidInput);
     expect(stderr).toContain(
       "version: is 1: a version 1 snapshot lacks the reads this audit judges by, and records the stack's configured tenant, not the tenant it was read from",
@@ -211,7 +223,13 @@ describe("a snapshot is audited only by its own tenant's stack", () => {
   });
 
   it("no longer takes free endpoint flags: the hosts come from the stack's cloud", async () => {
-    const { code, stderr } = await cli(["--graph-endpoint", "https://graph.example.com", "--snapshot", EXAMPLE]);
+    const { code, stderr } = await cli([
+      ...OWN_STACK,
+      "--graph-endpoint",
+      "https://graph.example.com",
+      "--snapshot",
+      EXAMPLE,
+    ]);
     expect(code).toBe(EXIT.invalidInput);
     expect(stderr).toMatch(/unknown option '--graph-endpoint'/);
   });

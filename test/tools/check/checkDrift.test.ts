@@ -1,6 +1,6 @@
 /**
- * Drift through `npm run check`, end to end: the plan's own export of the bundled prod stack is the deployed
- * state (clean), and each scenario changes it the way an out-of-band edit or a bad commit would. The pack's own
+ * Drift through `npm run check`, end to end: the plan's own export of the test stack (test/support/fixtures/stack) is
+ * the deployed state (clean), and each scenario changes it the way an out-of-band edit or a bad commit would. The pack's own
  * tests cover every rule; these prove the CLI path names the rule, the resource and its URN, and exits 1. Issue 5's
  * scenarios: permanent GA for a regular user, a CA policy missing the exclusion, activation raised to 8 h, approval
  * turned off, a third-party tripwire disabled (plus an unprotected breakglass user).
@@ -9,15 +9,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dynamicTypeToken, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
-import { runCli, tempDir } from "../../support/cli";
+import { runCli, STACK, STACK_DIR, tempDir } from "../../support/cli";
 
 const dir = tempDir("check-drift");
 const baseFile = path.join(dir, "base.json");
 let base: any;
-const stackUrn = "urn:pulumi:prod::entra-baseline::pulumi:pulumi:Stack::entra-baseline-prod";
+const stackUrn = "urn:pulumi:test::entra-baseline::pulumi:pulumi:Stack::entra-baseline-test";
+/** The test stack, never the bundled Pulumi.prod.yaml (the user's to edit): it plans the base and judges every drift. */
+const TEST_STACK = ["--cwd", STACK_DIR, "--stack", STACK];
 
 beforeAll(async () => {
-  const res = await runCli("plan", ["--export", baseFile, "--no-policy"]);
+  const res = await runCli("plan", [...TEST_STACK, "--export", baseFile, "--no-policy"]);
   expect(res.code).toBe(0);
   expect(res.stdout).toContain("Policy pack: skipped (--no-policy)");
   base = JSON.parse(fs.readFileSync(baseFile, "utf8"));
@@ -41,7 +43,7 @@ async function check(file: string) {
   while (running >= 2) await new Promise<void>((go) => waiting.push(go));
   running++;
   try {
-    return await runCli("check", [file]);
+    return await runCli("check", [file, ...TEST_STACK]);
   } finally {
     running--;
     waiting.shift()?.();
@@ -69,7 +71,7 @@ describe.concurrent("npm run check on drifted state", { timeout: 240_000 }, () =
 
   it("permanent Global Administrator for a regular user → no-standing-tier0-assignment", async () => {
     const type = providerTypes.directoryRoleAssignment;
-    const urn = `urn:pulumi:prod::entra-baseline::${type}::ga-for-adele`;
+    const urn = `urn:pulumi:test::entra-baseline::${type}::ga-for-adele`;
     const props = {
       roleId: GLOBAL_ADMINISTRATOR,
       principalObjectId: "5f0e7c1a-1111-4222-8333-444455556666",
@@ -91,7 +93,7 @@ describe.concurrent("npm run check on drifted state", { timeout: 240_000 }, () =
     const res = await check(file);
     expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(
-      /no-standing-tier0-assignment \(mandatory\)\n {4}✗ ga-for-adele {2}urn:pulumi:prod::entra-baseline::azuread:index\/directoryRoleAssignment:DirectoryRoleAssignment::ga-for-adele/,
+      /no-standing-tier0-assignment \(mandatory\)\n {4}✗ ga-for-adele {2}urn:pulumi:test::entra-baseline::azuread:index\/directoryRoleAssignment:DirectoryRoleAssignment::ga-for-adele/,
     );
     expect(res.stdout).toContain("5f0e7c1a-1111-4222-8333-444455556666");
   });
@@ -107,7 +109,7 @@ describe.concurrent("npm run check on drifted state", { timeout: 240_000 }, () =
     const res = await check(file);
     expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(
-      /activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/,
+      /activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:test::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/,
     );
   });
 
@@ -127,7 +129,7 @@ describe.concurrent("npm run check on drifted state", { timeout: 240_000 }, () =
     const res = await check(file);
     expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(
-      new RegExp(`ca-policies-exclude-breakglass \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:prod::entra-baseline::`),
+      new RegExp(`ca-policies-exclude-breakglass \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:test::entra-baseline::`),
     );
   });
 
@@ -143,7 +145,7 @@ describe.concurrent("npm run check on drifted state", { timeout: 240_000 }, () =
     const res = await check(file);
     expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(
-      /activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:prod::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/,
+      /activation-policy \(mandatory\)\n {4}✗ \S+ {2}urn:pulumi:test::entra-baseline::\S+pulumi-nodejs:dynamic\/pim:RoleManagementPolicy::/,
     );
     expect(res.stdout).toContain("activation does not require approval (CISA MS.AAD.7.6)");
   });
@@ -158,7 +160,7 @@ describe.concurrent("npm run check on drifted state", { timeout: 240_000 }, () =
       const ours = rs.find((r) => r.type === type && r.inputs.ruleName === "breakglass-sign-in-tripwire");
       rs.splice(rs.indexOf(ours), 1);
       const theirs = structuredClone(ours);
-      theirs.urn = `urn:pulumi:prod::entra-baseline::${type}::${name}`;
+      theirs.urn = `urn:pulumi:test::entra-baseline::${type}::${name}`;
       theirs.parent = stackUrn;
       theirs.id = "soc-rule";
       for (const bag of [theirs.inputs, theirs.outputs]) {
@@ -171,7 +173,7 @@ describe.concurrent("npm run check on drifted state", { timeout: 240_000 }, () =
     expect(res.code, res.stderr).toBe(1);
     expect(res.stdout).toMatch(
       new RegExp(
-        `breakglass-tripwire \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:prod::entra-baseline::azure-native:monitor:ScheduledQueryRule::${name}`,
+        `breakglass-tripwire \\(mandatory\\)\\n {4}✗ ${name} {2}urn:pulumi:test::entra-baseline::azure-native:monitor:ScheduledQueryRule::${name}`,
       ),
     );
     expect(res.stdout).toContain(`Scheduled query rule ${name} is not the tripwire for SigninLogs: it is not enabled`);

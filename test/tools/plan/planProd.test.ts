@@ -20,8 +20,8 @@ let plan: any;
 
 beforeAll(async () => {
   [tree, json] = await Promise.all([
-    runCli("plan", []),
-    runCli("plan", ["--json", "--export", exportFile, "--write-policy-config", policyConfigFile]),
+    runCli("plan", [], { cwd: ROOT }),
+    runCli("plan", ["--json", "--export", exportFile, "--write-policy-config", policyConfigFile], { cwd: ROOT }),
   ]);
   plan = JSON.parse(json.stdout);
 }, 120_000);
@@ -135,7 +135,7 @@ describe.concurrent("npm run plan on the bundled prod stack", { timeout: 120_000
     expect(Object.keys(exported.deployment.manifest).sort()).toEqual(["magic", "time", "version"]);
     expect(exported.deployment.resources[0]).toMatchObject({ type: "pulumi:pulumi:Stack", custom: false });
     expect(exported.deployment.resources).toHaveLength(plan.resources.length + 1);
-    const check = await runCli("check", [exportFile, "--json"]);
+    const check = await runCli("check", [exportFile, "--json"], { cwd: ROOT });
     expect(check.code).toBe(0);
     const verdict = JSON.parse(check.stdout);
     expect(verdict.policy).toEqual(plan.policy);
@@ -154,7 +154,7 @@ describe.concurrent("npm run plan on the bundled prod stack", { timeout: 120_000
       strict,
       JSON.stringify({ ...packConfig, "global-admin-count": { ...packConfig["global-admin-count"], max: holders } }),
     );
-    const res = await runCli("check", [exportFile, "--policy-config", strict]);
+    const res = await runCli("check", [exportFile, "--policy-config", strict], { cwd: ROOT });
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/global-admin-count \(mandatory\)/);
   });
@@ -167,7 +167,7 @@ describe.concurrent("npm run plan on the bundled prod stack", { timeout: 120_000
     fs.writeFileSync(partial, JSON.stringify({ "global-admin-count": { max: holders } }));
     // Only the named limit bites: the breakglass policies got the stack's accounts, not their fail-closed defaults
     // (and the advisories the stack's own config, so the plain-MFA advisory is all they say).
-    const res = await runCli("check", [exportFile, "--policy-config", partial, "--json"]);
+    const res = await runCli("check", [exportFile, "--policy-config", partial, "--json"], { cwd: ROOT });
     expect(res.code).toBe(1);
     const violations: { policyName: string; enforcementLevel: string; message: string }[] = JSON.parse(res.stdout)
       .policy.violations;

@@ -22,8 +22,9 @@ const ROWS = path.join(ROOT, "examples/pim-activations.sample.json");
 // its deliberate changes.
 const STACK_ARGS = ["--stack", "example", "--cwd", path.join(ROOT, "examples")];
 
+/** Runs where no stack file is: every run names its stack (STACK_ARGS), never the bundled Pulumi.prod.yaml. */
 async function cli(main: typeof audit, args: string[]) {
-  const io = memoryIo({ cwd: ROOT });
+  const io = memoryIo({ cwd: tempDir("reports-cwd") });
   const code = await runCommand(main, args, io);
   return { code, stdout: io.out, stderr: io.err };
 }

@@ -24,7 +24,7 @@ import {
   withAzureCliTenant,
 } from "../../support/fakes/azureCli";
 import { logAnalyticsTable, startLogAnalyticsFake, type LogAnalyticsFake } from "../../support/fakes/logAnalytics";
-import { loopbackStackDir, STACK } from "../../support/stack";
+import { loopbackStackDir, STACK, STACK_DIR, stackText } from "../../support/stack";
 
 const ROOT = path.join(__dirname, "../../..");
 const SAMPLE = path.join(ROOT, "examples/pim-activations.sample.json");
@@ -298,8 +298,9 @@ describe("npm run review (cli main)", () => {
     stdout.splice(0, stdout.length, io.out);
     return code;
   };
-  const stack = "prod";
-  const project = ["--cwd", ROOT];
+  // The test stack, never the bundled Pulumi.prod.yaml (the user's to edit): its ticket pattern and limits are fixed.
+  const stack = STACK;
+  const project = ["--cwd", STACK_DIR];
 
   it("writes Markdown and JSON from the sample rows file", async () => {
     const out = path.join(tmp, "review.md");
@@ -349,12 +350,7 @@ describe("npm run review (cli main)", () => {
 
   it("exits 2 naming the stack file when its config is invalid", async () => {
     const bad = path.join(tmp, "Pulumi.bad.yaml");
-    fs.writeFileSync(
-      bad,
-      fs
-        .readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
-        .replace('ticketPattern: "(INC|CHG)[0-9]{6,}"', 'ticketPattern: "(INC"'),
-    );
+    fs.writeFileSync(bad, stackText().replace('ticketPattern: "(INC|CHG)[0-9]{6,}"', 'ticketPattern: "(INC"'));
     expect(await run("--rows", SAMPLE, "--cwd", tmp, "--stack", "bad")).toBe(2);
     expect(stderr.join("")).toMatch(
       /^error: \S*Pulumi\.bad\.yaml: invalid entra-baseline configuration \(1 problem\)\n {2}- monitoring\.routineJitUse\.ticketPattern/,
