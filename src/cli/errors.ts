@@ -10,8 +10,6 @@ import { EXIT, type ExitCode } from "./exitCodes";
 export class UserInputError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    // Set explicitly: closure serialization (dynamic providers) can leave `message` empty otherwise.
-    this.message = message;
     this.name = new.target.name;
   }
 }

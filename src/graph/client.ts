@@ -78,15 +78,10 @@ export class GraphError extends Error {
     readonly requiredPermissions?: readonly string[],
   ) {
     super(message);
-    // Pulumi's closure serialization (dynamic providers) turns `super(message)` into `Error.call(this, message)`,
-    // which leaves `message` empty: set it explicitly so errors keep their text inside a deployed provider.
-    this.message = message;
     this.name = "GraphError";
   }
 }
 
-// Module-level values are plain arrays/objects, not Set/Map: dynamic providers carry this module into the engine by
-// closure serialization, which copies a Set or Map as a plain object whose methods then throw.
 const TRANSIENT_STATUS: readonly number[] = [429, 500, 502, 503, 504];
 const REDIRECT_STATUS: readonly number[] = [301, 302, 303, 307, 308];
 const BATCH_LIMIT = 20;
@@ -128,7 +123,6 @@ export class GraphClient {
   /** The `tid` of the tokens this client used: the tenant it actually read or wrote. Unset before the first call. */
   tokenTenantId: string | undefined;
 
-  // Every field is set here, none by initializer: closure serialization (dynamic providers) drops initializers.
   constructor(options: GraphClientOptions) {
     this.requestCount = 0;
     this.tokenTenantId = undefined;

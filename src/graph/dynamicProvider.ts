@@ -2,7 +2,8 @@
  * Pieces every Graph-backed dynamic provider shares (PIM policy, FIDO2 method policy, authentication context,
  * Graph-written CA policy).
  *
- * The engine serializes each provider object by closure, so providers must capture nothing but code: they receive
+ * The engine stores each provider's code in the resource (src/components/providerBundle.ts), so providers must carry
+ * nothing but code: they receive
  * where to act as props (`GraphConnection`: the Graph host and login authority of the stack's cloud, and the tenant)
  * and build a client inside every method (credentials come from the environment through DefaultAzureCredential at
  * run time, never from the program). A provider never falls back to a default cloud or tenant: props without a
@@ -34,7 +35,7 @@ export interface GraphConnection {
 /** Props every Graph-backed dynamic resource carries. */
 export type GraphResourceProps = GraphConnection;
 
-/** The connection props, in the order messages list them. A plain array: see the closure-serialization notes. */
+/** The connection props, in the order messages list them. */
 export const CONNECTION_PROPS: readonly (keyof GraphConnection)[] = ["graphEndpoint", "loginEndpoint", "tenantId"];
 
 /** The connection a component hands its dynamic resources: the stack's cloud and tenant. */

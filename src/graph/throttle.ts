@@ -40,8 +40,6 @@ export class SlidingWindowThrottle implements Throttle {
   private readonly granted: number[];
   private chain: Promise<void>;
 
-  // Fields are set in the constructor, not as initializers: closure serialization (dynamic providers) keeps the
-  // constructor body but drops class field initializers.
   constructor(readonly limit: Pick<ThrottleLimit, "requests" | "windowMs">) {
     this.sent = [];
     this.granted = [];
@@ -76,7 +74,6 @@ export class SlidingWindowThrottle implements Throttle {
 
 // Requests to APIs without a client-side limit wait for nothing, and are not recorded.
 const NO_THROTTLE: Throttle = { acquire: () => Promise.resolve(), schedule: () => [] };
-// A plain object, not a Map: closure serialization (dynamic providers) copies a Map as an object without its methods.
 const throttles: Record<string, SlidingWindowThrottle> = {};
 
 /** The process-wide throttle for requests to `path` at `endpoint` (the client's Graph or ARM base URL). */

@@ -12,10 +12,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect } from "vitest";
 import { CLOUDS } from "@entra-baseline/model";
-import { fido2MethodPolicyProvider } from "../../src/components/breakglass/fido2MethodPolicy";
-import { FIDO2_POLICY_PATH } from "../../src/components/breakglass/fido2MethodPolicy";
-import { authenticationContextProvider } from "../../src/components/conditionalAccess/authenticationContext";
-import { graphCaPolicyProvider } from "../../src/components/conditionalAccess/graphPolicy";
+import { fido2MethodPolicyProvider } from "../../src/components/breakglass/fido2MethodPolicyProvider";
+import { FIDO2_POLICY_PATH } from "../../src/components/breakglass/fido2MethodPolicyProvider";
+import { authenticationContextProvider } from "../../src/components/conditionalAccess/authenticationContextProvider";
+import { graphCaPolicyProvider } from "../../src/components/conditionalAccess/graphPolicyProvider";
 import { activationPolicyBody } from "../../src/components/conditionalAccess/policies";
 import { roleManagementPolicyProvider } from "../../src/components/pim/provider";
 import { connectionOf, diffProps, graphConnection } from "../../src/graph/dynamicProvider";

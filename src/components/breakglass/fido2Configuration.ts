@@ -4,6 +4,7 @@
  * read-back must show (`readBackGaps`), and the props a refresh stores (`fido2PropsFromLive`, `currentProps` for a
  * state written by 0.2). No I/O: the provider reads and writes; everything it decides is here.
  */
+import { randomUUID } from "node:crypto";
 import { differences, type GraphConnection, type GraphResourceProps } from "../../graph/dynamicProvider";
 import { passkeyTypesFlags, passkeyTypesOf, type Fido2PolicyShape } from "@entra-baseline/model";
 
@@ -179,11 +180,7 @@ export function planProfileTenant(props: Fido2MethodPolicyProps, raw: Fido2Confi
   if (!props.profile) throw new Error("Fido2MethodPolicy: no passkey profile settings for a passkey-profile tenant");
   const settings = profileSettings(props.profile);
   const existing = findOwnProfile(raw, props.profile, knownId);
-  const profileId = existing
-    ? String(existing.id)
-    : // Required here, not at module top: dynamic providers are closure-serialized.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require("node:crypto") as typeof import("node:crypto")).randomUUID();
+  const profileId = existing ? String(existing.id) : randomUUID();
   const gaps = commonGaps(props, raw);
   const profileGaps = existing ? differences(comparableProfile(settings), comparableProfile(existing)) : ["(missing)"];
   if (profileGaps.length > 0) {

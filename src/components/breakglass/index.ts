@@ -23,7 +23,8 @@ import {
 } from "@entra-baseline/model";
 import type { Endpoints } from "@entra-baseline/model";
 import { graphConnection } from "../../graph/dynamicProvider";
-import { Fido2MethodPolicy, type PasskeyProfileSettings, type TenantWideFido2Settings } from "./fido2MethodPolicy";
+import { Fido2MethodPolicy } from "./fido2MethodPolicy";
+import { type PasskeyProfileSettings, type TenantWideFido2Settings } from "./fido2MethodPolicyProvider";
 import { PASSWORD_ARGS } from "./password";
 
 export interface BreakglassArgs {

@@ -12,7 +12,7 @@ import {
   type ActivationStrength,
 } from "@entra-baseline/model";
 import { DISPLAY_NAME_PREFIX } from "./displayName";
-import type { GraphCaPolicyBody } from "./graphPolicy";
+import type { GraphCaPolicyBody } from "./graphPolicyProvider";
 
 /** How azuread wants an authentication strength reference. */
 export function strengthPolicyReference(strength: ActivationStrength): string {

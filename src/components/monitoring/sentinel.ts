@@ -42,7 +42,8 @@ import {
   type TripwireRuleKey,
 } from "@entra-baseline/model";
 import { ALERT_RULE_SCHEDULES } from "./alertRules";
-import { SentinelNrtRule, type IncidentConfiguration, type SentinelNrtRuleProperties } from "./sentinelNrtRule";
+import { SentinelNrtRule } from "./sentinelNrtRule";
+import { type IncidentConfiguration, type SentinelNrtRuleProperties } from "./sentinelNrtRuleProvider";
 
 /** Where the runbook is when `monitoring.sentinel.runbookUrl` is not set. */
 export const DEFAULT_RUNBOOK_REFERENCE =

@@ -62,7 +62,7 @@ const RM = "/v1.0/roleManagement/directory";
 const READ_BACK_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
 /** A live end within this much of start + duration is the duration asked for (Graph rounds, clocks differ). */
 const END_TOLERANCE_SECONDS = 600;
-/** Request statuses that mean PIM will not do it (docs/references.md, "Microsoft Graph": request.status). A plain array: closure serialization. */
+/** Request statuses that mean PIM will not do it (docs/references.md, "Microsoft Graph": request.status). */
 const REFUSED_STATUSES: readonly string[] = ["canceled", "denied", "failed"];
 
 function during<T>(what: string, step: () => Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicTypes } from "@entra-baseline/model";
 import type { GraphConnection } from "../../graph/dynamicProvider";
+import { bundledProvider } from "../providerBundle";
 import { roleEligibilityProvider, type RoleEligibilityInputs } from "./eligibilityProvider";
 
 export type RoleEligibilityArgs = {
@@ -31,8 +32,9 @@ export class RoleEligibility extends pulumi.dynamic.Resource {
   constructor(name: string, args: RoleEligibilityArgs, opts?: pulumi.CustomResourceOptions) {
     const { module, type } = dynamicTypes.roleEligibility;
     // Undefined props are outputs only: the engine fills them from the provider's `outs`.
+    const provider = bundledProvider("roleEligibility", roleEligibilityProvider);
     super(
-      roleEligibilityProvider,
+      provider,
       name,
       { ...args, scheduleId: undefined, startDateTime: undefined, endDateTime: undefined, origin: undefined },
       opts,

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ActivationPolicySettings, type ApproverRef, dynamicTypes } from "@entra-baseline/model";
 import type { GraphConnection } from "../../graph/dynamicProvider";
+import { bundledProvider } from "../providerBundle";
 import { roleManagementPolicyProvider } from "./provider";
 
 export type RoleManagementPolicyArgs = {
@@ -38,13 +39,7 @@ export class RoleManagementPolicy extends pulumi.dynamic.Resource {
   constructor(name: string, args: RoleManagementPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     const { module, type } = dynamicTypes.roleManagementPolicy;
     // Undefined props are outputs only: the engine fills them from the provider's `outs`.
-    super(
-      roleManagementPolicyProvider,
-      name,
-      { ...args, policyId: undefined, ruleDrift: undefined },
-      opts,
-      module,
-      type,
-    );
+    const provider = bundledProvider("roleManagementPolicy", roleManagementPolicyProvider);
+    super(provider, name, { ...args, policyId: undefined, ruleDrift: undefined }, opts, module, type);
   }
 }

@@ -28,7 +28,10 @@ import { activationContexts } from "../../config/activationSettings";
 import { managedRoles } from "../../config/managedRoles";
 import type { BaselineConfig } from "../../config/validate";
 import { activationPolicyBody, TIER0_ADMIN_ROLE_IDS } from "../../components/conditionalAccess/policies";
-import { type Fido2Configuration, type Fido2MethodPolicyProps } from "../../components/breakglass/fido2MethodPolicy";
+import {
+  type Fido2Configuration,
+  type Fido2MethodPolicyProps,
+} from "../../components/breakglass/fido2MethodPolicyProvider";
 import { buildContext, principalTypeOf } from "../audit/context";
 import { liveHoldings } from "../audit/checks/standing";
 import { asRecord, lower, stringList } from "../audit/raw";

@@ -2,14 +2,16 @@
  * Each dynamic resource's provider as the engine will load it. The Pulumi SDK serializes a dynamic provider by
  * closure into the resource's `__provider` input; at `pulumi preview`/`up` the dynamic-provider host
  * (@pulumi/pulumi cmd/dynamic-provider) evaluates that text with require-from-string, resolving its `require`s from
- * the program's directory, and calls its `handler()`. Doing the same after the plan finds, offline, a provider that
- * would only fail against the real engine — typically a module of an installed package the closure captured by a
- * `require("<package>/…")` the package's exports map does not allow.
+ * the program's directory, and calls its `handler()`. Doing the same after the plan, and evaluating the bundle a
+ * baseline provider carries (src/components/providerBundle.ts), finds offline a provider that would only fail against
+ * the real engine — typically a package it requires by name (`@azure/identity`) that the program's directory cannot
+ * resolve, as when an installed library's dependencies are not hoisted.
  */
 import Module from "node:module";
 import * as path from "node:path";
 import { RunFailure } from "../../cli/errors";
 import { DYNAMIC_MODULE_PREFIX } from "@entra-baseline/model";
+import { LOAD_IMPLEMENTATION } from "../../components/providerBundle";
 import type { RecordedResource } from "./runProgram";
 import { DYNAMIC_PROVIDER_KEY } from "./secrets";
 
@@ -30,6 +32,9 @@ export function checkDynamicProviders(resources: RecordedResource[], dir: string
       const provider = typeof handler === "function" ? handler() : undefined;
       if (typeof provider !== "object" || provider === null)
         throw new Error("its serialized code has no handler() returning the provider");
+      // A bundled provider evaluates its code on first use: do it now, so that its requires resolve here or fail.
+      const load = (provider as Record<string, unknown>)[LOAD_IMPLEMENTATION];
+      if (typeof load === "function") load();
     } catch (e) {
       throw new RunFailure(
         `the dynamic provider of ${resource.urn} would not load in the Pulumi engine's dynamic-provider host: ${(e as Error).message.split("\n")[0]}`,

@@ -46,9 +46,9 @@ export async function planBaseline(
  * Runs a user's Pulumi program under the same mocks: its own resources get the mocks' generic answers (deterministic
  * ids, inputs echoed), the baseline it declares the same answers as in planBaseline. `config` is the stack's
  * validated `entra-baseline:` config, which the program reads itself (loadBaselineConfig) from the same values.
- * Then each serialized dynamic provider is loaded as the engine will load it: a program that uses the installed
- * library captures the library's modules by `require`, which only the installed layout can break (this repository's
- * own program captures its modules by value, and its providers' serialization has tests of its own).
+ * Then each serialized dynamic provider is loaded as the engine will load it, from the program's directory: what its
+ * bundle requires by name must resolve there, which only the installed layout can break (this repository's own
+ * providers' serialization has tests of its own).
  */
 export async function planProgram(
   program: PulumiProgram,

@@ -10,7 +10,7 @@ import {
   fido2MethodPolicyProvider,
   type Fido2Configuration,
   type Fido2MethodPolicyProps,
-} from "../../../src/components/breakglass/fido2MethodPolicy";
+} from "../../../src/components/breakglass/fido2MethodPolicyProvider";
 import {
   DEFAULT_PROFILE_ID,
   FakeFido2Policy,

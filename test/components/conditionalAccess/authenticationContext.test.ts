@@ -9,7 +9,7 @@ import {
   authenticationContextProvider,
   contextConflict,
   type AuthenticationContextProps,
-} from "../../../src/components/conditionalAccess/authenticationContext";
+} from "../../../src/components/conditionalAccess/authenticationContextProvider";
 import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
 import { throttleFor } from "../../../src/graph/throttle";
 import { CA_ROUTES, FakeConditionalAccess } from "../../support/fakes/conditionalAccess";

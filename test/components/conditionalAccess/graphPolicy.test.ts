@@ -11,12 +11,12 @@ import { describe } from "vitest";
 import {
   authenticationContextProvider,
   type AuthenticationContextProps,
-} from "../../../src/components/conditionalAccess/authenticationContext";
+} from "../../../src/components/conditionalAccess/authenticationContextProvider";
 import {
   graphCaPolicyProvider,
   policyBody,
   type GraphCaPolicyProps,
-} from "../../../src/components/conditionalAccess/graphPolicy";
+} from "../../../src/components/conditionalAccess/graphPolicyProvider";
 import { activationPolicyBody } from "../../../src/components/conditionalAccess/policies";
 import { throttleFor } from "../../../src/graph/throttle";
 import { graphError, type FakeGraph } from "../../support/fakes/graphServer";

@@ -22,22 +22,9 @@ import { OTHER_TENANT_ID, TEST_TENANT_ID } from "../../support/fakes/azureCli";
 
 const GROUP = "5d1f7c3a-2b4e-4f6a-8c9d-0e1f2a3b4c5d";
 
-const PROVIDERS = {
-  authenticationContext: {
-    module: "src/components/conditionalAccess/authenticationContext.ts",
-    exportName: "authenticationContextProvider",
-  },
-  graphConditionalAccessPolicy: {
-    module: "src/components/conditionalAccess/graphPolicy.ts",
-    exportName: "graphCaPolicyProvider",
-  },
-  fido2MethodPolicy: {
-    module: "src/components/breakglass/fido2MethodPolicy.ts",
-    exportName: "fido2MethodPolicyProvider",
-  },
-};
-type ProviderName = keyof typeof PROVIDERS;
-const NAMES = Object.keys(PROVIDERS) as ProviderName[];
+const PROVIDERS = ["authenticationContext", "graphConditionalAccessPolicy", "fido2MethodPolicy"] as const;
+type ProviderName = (typeof PROVIDERS)[number];
+const NAMES = PROVIDERS;
 
 let files: Record<SerializedFrom, Record<ProviderName, string>>;
 
@@ -154,7 +141,7 @@ describe.concurrent.each(SERIALIZED_FROM)("providers under closure serialization
   );
 
   it.each(NAMES)("%s serializes without secrets or tokens, loading only packages by name", (name) => {
-    expectPortableProviderText(fs.readFileSync(files[from][name], "utf8"));
+    expectPortableProviderText(fs.readFileSync(files[from][name], "utf8"), name);
   });
 
   it.for(NAMES)(

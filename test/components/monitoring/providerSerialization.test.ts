@@ -21,12 +21,7 @@ import { OTHER_TENANT_ID, TEST_TENANT_ID } from "../../support/fakes/azureCli";
 import { WORKSPACE_ID } from "../../support/fakes/azureMonitor";
 import { validConfig } from "../../support/stack";
 
-const PROVIDERS = {
-  sentinelNrtAlertRule: {
-    module: "src/components/monitoring/sentinelNrtRule.ts",
-    exportName: "sentinelNrtRuleProvider",
-  },
-};
+const PROVIDERS = ["sentinelNrtAlertRule"] as const;
 
 let files: Record<SerializedFrom, Record<"sentinelNrtAlertRule", string>>;
 
@@ -52,7 +47,7 @@ function inputs(arm: FakeGraph): Record<string, unknown> {
 
 describe.concurrent.each(SERIALIZED_FROM)("the Sentinel NRT rule provider under closure serialization (%s)", (from) => {
   it("serializes without secrets or tokens, loading only packages by name", () => {
-    expectPortableProviderText(fs.readFileSync(files[from].sentinelNrtAlertRule, "utf8"));
+    expectPortableProviderText(fs.readFileSync(files[from].sentinelNrtAlertRule, "utf8"), "sentinelNrtAlertRule");
   });
 
   it("runs from its text in a fresh node process: create, read", { timeout: 60_000 }, async ({ graph, expect }) => {

@@ -15,7 +15,7 @@ import {
   nrtRuleId,
   sentinelNrtRuleProvider,
   type SentinelNrtRuleProps,
-} from "../../../src/components/monitoring/sentinelNrtRule";
+} from "../../../src/components/monitoring/sentinelNrtRuleProvider";
 import { sentinelRuleProperties } from "../../../src/components/monitoring/sentinel";
 import { FakeSentinel, SENTINEL_RULE_ROUTE } from "../../support/fakes/sentinel";
 import { graphError } from "../../support/fakes/graphServer";

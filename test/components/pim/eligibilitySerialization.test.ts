@@ -27,9 +27,7 @@ beforeAll(async () => {
   // Use the provider in this process first, so a token was fetched and could have been captured.
   new FakeRoleEligibilities().install(graph);
   await roleEligibilityProvider.create(inputs());
-  files = await serializeProviders({
-    roleEligibility: { module: "src/components/pim/eligibilityProvider.ts", exportName: "roleEligibilityProvider" },
-  });
+  files = await serializeProviders(["roleEligibility"]);
 });
 
 function inputs(): RoleEligibilityInputs {
@@ -45,7 +43,7 @@ function inputs(): RoleEligibilityInputs {
 
 describe.each(SERIALIZED_FROM)("RoleEligibility provider under closure serialization (%s)", (from) => {
   it("serializes without secrets, tokens or credentials", () => {
-    expectPortableProviderText(fs.readFileSync(files[from].roleEligibility, "utf8"));
+    expectPortableProviderText(fs.readFileSync(files[from].roleEligibility, "utf8"), "roleEligibility");
   });
 
   it("runs from its serialized text in a fresh node process: create, read back, read", async () => {

@@ -26,9 +26,7 @@ beforeAll(async () => {
   // Use the provider in this process first, so a token was fetched and could have been captured.
   new FakePimPolicies().install(graph);
   await roleManagementPolicyProvider.create(inputs());
-  files = await serializeProviders({
-    roleManagementPolicy: { module: "src/components/pim/provider.ts", exportName: "roleManagementPolicyProvider" },
-  });
+  files = await serializeProviders(["roleManagementPolicy"]);
 });
 
 function inputs(): RoleManagementPolicyInputs {
@@ -49,7 +47,7 @@ function inputs(): RoleManagementPolicyInputs {
 
 describe.each(SERIALIZED_FROM)("RoleManagementPolicy provider under closure serialization (%s)", (from) => {
   it("serializes without secrets, tokens or credentials", () => {
-    expectPortableProviderText(fs.readFileSync(files[from].roleManagementPolicy, "utf8"));
+    expectPortableProviderText(fs.readFileSync(files[from].roleManagementPolicy, "utf8"), "roleManagementPolicy");
   });
 
   it("runs from its serialized text in a fresh node process: create, read back, read", async () => {

@@ -1,22 +1,20 @@
 /**
- * Serializes dynamic providers from a plain CommonJS load (tsx), the way the engine's compiled program does, and
- * prints `{ name: text }` as JSON. Run as
- * `node --require tsx/cjs test/support/fakes/serializeProviders.ts '{"name":{"module":"src/…","exportName":"…"}}'`.
+ * Serializes the provider each named kind of dynamic resource hands the SDK, from a plain CommonJS load (tsx), the
+ * way the engine's compiled program does, and prints `{ kind: text }` as JSON. Run as
+ * `node --require tsx/cjs test/support/fakes/serializeProviders.ts '["roleEligibility", …]'`.
  */
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { ProviderRef } from "./serializedProvider";
+import type { ProviderKind } from "../../../src/components/providerBundle";
+import { deployedProvider } from "./deployedProvider";
 
-const root = path.resolve(__dirname, "../../..");
-const refs = JSON.parse(process.argv[2] ?? "{}") as Record<string, ProviderRef>;
+const kinds = JSON.parse(process.argv[2] ?? "[]") as ProviderKind[];
 
 (async () => {
   const out: Record<string, string> = {};
-  for (const [name, ref] of Object.entries(refs)) {
+  for (const kind of kinds) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const provider = (require(path.join(root, ref.module)) as Record<string, unknown>)[ref.exportName];
-    if (!provider) throw new Error(`${ref.module} exports no ${ref.exportName}`);
-    out[name] = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false })).text;
+    const provider = await deployedProvider(kind, (file) => require(file));
+    out[kind] = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false })).text;
   }
   process.stdout.write(JSON.stringify(out));
 })().catch((e: unknown) => {
