@@ -5,13 +5,15 @@
  * the pack config, the audit and the review all read the same resolution.
  */
 import {
+  ACTIVATION_STRENGTHS,
   GLOBAL_ADMINISTRATOR,
   MODEL_BOUNDS,
   durationSeconds,
   resolveRole,
+  strengthAtLeast,
   type ActivationStrength,
 } from "@entra-baseline/model";
-import type { PimConfig, PimRoleConfig } from "./schema";
+import type { PimConfig, PimGroupConfig, PimRoleConfig } from "./schema";
 
 export interface ManagedRoleRules {
   maxActivationDuration: string;
@@ -143,4 +145,52 @@ export function managedRoles(pim: PimConfig): ManagedRole[] {
 export function activationMinutes(duration: string): number {
   const seconds = durationSeconds(duration) ?? MODEL_BOUNDS.tier0MaxActivationSeconds;
   return Math.max(MODEL_BOUNDS.minActivationSeconds, Math.min(seconds, MODEL_BOUNDS.maxActivationSeconds)) / 60;
+}
+
+/** The managed roles a group holds (a role the stack does not manage takes the Tier-0 rules: the strictest). */
+export function rolesOfGroup(group: PimGroupConfig, pim: PimConfig): { name: string; rules: ManagedRoleRules }[] {
+  const managed = managedRoles(pim);
+  return group.roles.map((ref) => {
+    const role = resolveRole(ref);
+    const found: ManagedRole | undefined = managed.find((r) => r.roleDefinitionId === role?.templateId);
+    return { name: found?.name ?? role?.name ?? ref, rules: found?.rules ?? tier0Rules(pim) };
+  });
+}
+
+/**
+ * The strictest activation rules of several roles: the shortest activation, every requirement any of them has, the
+ * approvers of the first role that requires approval, the context of the strongest activation strength, and every
+ * role's notification recipients.
+ */
+export function strictestRules(all: readonly ManagedRoleRules[]): ManagedRoleRules {
+  const seconds = (r: ManagedRoleRules) => durationSeconds(r.maxActivationDuration) ?? Infinity;
+  const shortest = [...all].sort((a, b) => seconds(a) - seconds(b))[0]!;
+  const approving = all.find((r) => r.requireApproval);
+  const withContext = all.filter((r) => r.authenticationContextId !== undefined);
+  const strongest = (rules: readonly ManagedRoleRules[]) =>
+    [...rules].sort(
+      (a, b) => ACTIVATION_STRENGTHS.indexOf(b.activationStrength) - ACTIVATION_STRENGTHS.indexOf(a.activationStrength),
+    )[0];
+  const context = strongest(withContext);
+  const strength: ActivationStrength = all.reduce<ActivationStrength>(
+    (s, r) => (strengthAtLeast(r.activationStrength, s) ? r.activationStrength : s),
+    "mfa",
+  );
+  return {
+    maxActivationDuration: shortest.maxActivationDuration,
+    requireJustification: all.some((r) => r.requireJustification),
+    requireTicket: all.some((r) => r.requireTicket),
+    requireApproval: approving !== undefined,
+    approvers: approving?.approvers ?? { users: [], groups: [] },
+    authenticationContextId: context?.authenticationContextId,
+    activationStrength: context?.activationStrength ?? strength,
+    notificationRecipients: [
+      ...new Map(all.flatMap((r) => r.notificationRecipients).map((e) => [e.toLowerCase(), e])).values(),
+    ],
+  };
+}
+
+/** The rules of a `pim.groups` group's member policy: the strictest of the roles it holds. */
+export function groupActivationRules(group: PimGroupConfig, pim: PimConfig): ManagedRoleRules {
+  return strictestRules(rolesOfGroup(group, pim).map((r) => r.rules));
 }

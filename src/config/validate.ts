@@ -28,6 +28,7 @@ import {
 } from "@entra-baseline/model";
 import { UserInputError } from "../cli/errors";
 import { didYouMean, duplicates, formatIssue, isRecord, quote, salvage, zodIssues, type ConfigIssue } from "./issues";
+import { groupActivationRules, managedRoles } from "./managedRoles";
 import { migrate } from "./migrations";
 import { receiverUrlIssues } from "./receiverUrls";
 import {
@@ -128,6 +129,8 @@ export function validateConfig(input: Record<string, unknown>): ValidationResult
   const pim = c.pim ?? p.pim;
   if (pim) checkPim(pim, c.limits, breakglass, errors, warnings);
   if (pim) checkManagedRoles(pim, c.limits, c.exceptions ?? [], errors);
+  // On the resolved rules only: a role's approvers may come from the role, its template or the top level.
+  if (c.pim) checkRoleApprovals(c.pim, errors);
   if (c.conditionalAccess) checkConditionalAccess(c.conditionalAccess, warnings);
   if (c.monitoring) checkMonitoring(c.monitoring, c.limits, errors, warnings);
   if (c.exceptions) checkExceptions(c.exceptions, breakglass, errors, warnings);
@@ -306,18 +309,9 @@ function checkPim(
       path: "pim.approvers",
       message: "lists no approver: every activation needs a second person's approval (CISA MS.AAD.7.6)",
     });
-  } else if (approverGroups.length === 0) {
-    const approvers = new Set(approverUsers.map((u) => u.toLowerCase()));
-    eligibleAdmins.forEach((admin, i) => {
-      const others = [...approvers].filter((a) => a !== admin.toLowerCase());
-      if (others.length === 0) {
-        errors.push({
-          path: `pim.eligibleAdmins[${i}]`,
-          message: `${quote(admin)} is the only approver of their own activation; a requester can never approve themselves, so add another approver (Microsoft recommends two)`,
-        });
-      }
-    });
-    if (approverCount === 1 && errors.length === 0) {
+  } else {
+    selfApproval(eligibleAdmins, { users: approverUsers, groups: approverGroups }, "pim.eligibleAdmins", "", errors);
+    if (approverGroups.length === 0 && approverCount === 1 && errors.length === 0) {
       warnings.push({
         path: "pim.approvers",
         message: "has a single approver; Microsoft recommends at least two so activation never waits on one person",
@@ -541,6 +535,68 @@ function checkManagedRoles(
         });
       }
     });
+  });
+}
+
+/**
+ * Someone else must be able to approve each eligible user: a requester can never approve their own activation, so a
+ * user who is the only approver (no approver group, no other approver user) could never activate. Groups' members
+ * are unknown here; one approver group is enough.
+ */
+function selfApproval(
+  eligibleUsers: readonly string[],
+  approvers: { users: readonly string[]; groups: readonly string[] },
+  eligiblePath: string,
+  of: string,
+  errors: ConfigIssue[],
+): void {
+  if (approvers.groups.length > 0 || approvers.users.length === 0) return;
+  const others = (user: string) => approvers.users.filter((a) => a.toLowerCase() !== user.toLowerCase());
+  eligibleUsers.forEach((user, i) => {
+    if (others(user).length === 0)
+      errors.push({
+        path: `${eligiblePath}[${i}]`,
+        message: `${quote(user)} is the only approver of their own activation${of}; a requester can never approve themselves, so add another approver (Microsoft recommends two)`,
+      });
+  });
+}
+
+/**
+ * The approval rule for every managed role besides Global Administrator (checkPim holds it) and every PIM for Groups
+ * group, on the rules as managedRoles.ts resolves them: a role that requires approval lists an approver, and nobody
+ * eligible for it is its only approver.
+ */
+function checkRoleApprovals(pim: PimConfig, errors: ConfigIssue[]): void {
+  for (const role of managedRoles(pim)) {
+    if (role.path === "pim" || !role.rules.requireApproval) continue;
+    const entry = pim.roles[Number(/\[(\d+)\]$/.exec(role.path)?.[1])];
+    const template = !role.tier0 && entry?.template ? entry.template : undefined;
+    const from = entry?.approvers
+      ? `${role.path}.approvers`
+      : template && pim.templates[template]?.approvers
+        ? `pim.templates.${template}.approvers`
+        : "pim.approvers";
+    const { users, groups } = role.rules.approvers;
+    // pim.approvers without any approver is reported once, for Global Administrator.
+    if (users.length + groups.length === 0 && from !== "pim.approvers") {
+      errors.push({
+        path: from,
+        message: `lists no approver, but activation of ${role.name} requires a second person's approval`,
+      });
+      continue;
+    }
+    selfApproval(role.eligibleUsers, role.rules.approvers, `${role.path}.eligibleUsers`, ` of ${role.name}`, errors);
+  }
+  pim.groups.forEach((group, i) => {
+    const rules = groupActivationRules(group, pim);
+    if (rules.requireApproval)
+      selfApproval(
+        group.eligibleMembers,
+        rules.approvers,
+        `pim.groups[${i}].eligibleMembers`,
+        ` (membership of group ${quote(group.label ?? group.group)})`,
+        errors,
+      );
   });
 }
 

@@ -26,6 +26,58 @@ describe("config validation", () => {
     ).toBe(true);
   });
 
+  it.each<[string, (c: Record<string, any>) => void]>([
+    [
+      "a role's eligible user who is one of two approvers",
+      (c) =>
+        (c.pim.roles = [
+          {
+            role: "Privileged Role Administrator",
+            eligibleUsers: ["nestor.wilke@contoso.com"],
+            approvers: { users: ["nestor.wilke@contoso.com", "lidia.holloway@contoso.com"] },
+          },
+        ]),
+    ],
+    [
+      "a role whose only approver user is eligible, beside an approver group",
+      (c) =>
+        (c.pim.roles = [
+          {
+            role: "Privileged Role Administrator",
+            eligibleUsers: ["nestor.wilke@contoso.com"],
+            approvers: { users: ["nestor.wilke@contoso.com"], groups: ["7c000000-0000-4000-8000-00000000007c"] },
+          },
+        ]),
+    ],
+    [
+      "a role outside Tier-0 whose template needs no approval, eligible user and approver alike",
+      (c) => {
+        c.pim.templates = {
+          selfService: { maxActivationDuration: "PT8H", approvers: { users: ["megan.bowen@contoso.com"] } },
+        };
+        c.pim.roles = [
+          { role: "Helpdesk Administrator", template: "selfService", eligibleUsers: ["megan.bowen@contoso.com"] },
+        ];
+      },
+    ],
+    [
+      "a group member who is one of the role's approvers, with another",
+      (c) => {
+        c.pim.groups = [
+          {
+            group: "9a000000-0000-4000-8000-00000000009a",
+            roles: ["Privileged Role Administrator"],
+            eligibleMembers: ["adele.vance@contoso.com"],
+          },
+        ];
+      },
+    ],
+  ])("accepts %s", (_name, mutate) => {
+    const raw = rawConfig();
+    mutate(raw);
+    expect(validateConfig(raw).errors.map(formatIssue)).toEqual([]);
+  });
+
   it("reports every problem at once, across sections", () => {
     const raw = rawConfig();
     raw.pim.maxActivationDuration = "PT9H";

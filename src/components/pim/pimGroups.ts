@@ -11,61 +11,12 @@
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  ACTIVATION_STRENGTHS,
-  durationSeconds,
-  resolveRole,
-  strengthAtLeast,
-  type ActivationStrength,
-} from "@entra-baseline/model";
-import { managedRoles, tier0Rules, type ManagedRole, type ManagedRoleRules } from "../../config/managedRoles";
-import type { PimConfig, PimGroupConfig } from "../../config/schema";
+import { durationSeconds } from "@entra-baseline/model";
+import { groupActivationRules, type ManagedRoleRules } from "../../config/managedRoles";
+import type { PimConfig } from "../../config/schema";
 import { principalSlug, principalSlugs, type UserResolver } from "./principals";
 
 type GroupPolicyArgs = azuread.GroupRoleManagementPolicyArgs;
-
-/** The managed roles a group holds (a role the stack does not manage takes the Tier-0 rules: the strictest). */
-export function rolesOfGroup(group: PimGroupConfig, pim: PimConfig): { name: string; rules: ManagedRoleRules }[] {
-  const managed = managedRoles(pim);
-  return group.roles.map((ref) => {
-    const role = resolveRole(ref);
-    const found: ManagedRole | undefined = managed.find((r) => r.roleDefinitionId === role?.templateId);
-    return { name: found?.name ?? role?.name ?? ref, rules: found?.rules ?? tier0Rules(pim) };
-  });
-}
-
-/**
- * The strictest activation rules of several roles: the shortest activation, every requirement any of them has, the
- * approvers of the first role that requires approval, the context of the strongest activation strength, and every
- * role's notification recipients.
- */
-export function strictestRules(all: readonly ManagedRoleRules[]): ManagedRoleRules {
-  const seconds = (r: ManagedRoleRules) => durationSeconds(r.maxActivationDuration) ?? Infinity;
-  const shortest = [...all].sort((a, b) => seconds(a) - seconds(b))[0]!;
-  const approving = all.find((r) => r.requireApproval);
-  const withContext = all.filter((r) => r.authenticationContextId !== undefined);
-  const strongest = (rules: readonly ManagedRoleRules[]) =>
-    [...rules].sort(
-      (a, b) => ACTIVATION_STRENGTHS.indexOf(b.activationStrength) - ACTIVATION_STRENGTHS.indexOf(a.activationStrength),
-    )[0];
-  const context = strongest(withContext);
-  const strength: ActivationStrength = all.reduce<ActivationStrength>(
-    (s, r) => (strengthAtLeast(r.activationStrength, s) ? r.activationStrength : s),
-    "mfa",
-  );
-  return {
-    maxActivationDuration: shortest.maxActivationDuration,
-    requireJustification: all.some((r) => r.requireJustification),
-    requireTicket: all.some((r) => r.requireTicket),
-    requireApproval: approving !== undefined,
-    approvers: approving?.approvers ?? { users: [], groups: [] },
-    authenticationContextId: context?.authenticationContextId,
-    activationStrength: context?.activationStrength ?? strength,
-    notificationRecipients: [
-      ...new Map(all.flatMap((r) => r.notificationRecipients).map((e) => [e.toLowerCase(), e])).values(),
-    ],
-  };
-}
 
 /**
  * An activation maximum azuread accepts for a group policy: PT30M…PT23H30M in 30-minute steps, or P1D
@@ -123,7 +74,7 @@ export function declarePimGroups(
   );
   pim.groups.forEach((group, i) => {
     const name = `${prefix}-group-${groupSlugs[i] ?? principalSlug(group.group)}`;
-    const rules = strictestRules(rolesOfGroup(group, pim).map((r) => r.rules));
+    const rules = groupActivationRules(group, pim);
     type Approver = { objectId: string; type: string };
     const approvers: pulumi.Output<Approver[]> = pulumi.all([
       ...rules.approvers.users.map((u) =>

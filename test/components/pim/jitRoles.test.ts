@@ -16,7 +16,8 @@ import {
 import { roleActivationSettings } from "../../../src/config/activationSettings";
 import { managedRoles } from "../../../src/config/managedRoles";
 import type { BaselineConfig } from "../../../src/config/validate";
-import { groupMaximumDuration, strictestRules } from "../../../src/components/pim/pimGroups";
+import { strictestRules } from "../../../src/config/managedRoles";
+import { groupMaximumDuration } from "../../../src/components/pim/pimGroups";
 import { rawConfig, validConfig } from "../../support/stack";
 import { PUBLIC_CONNECTION } from "../../support/fakes/loopbackGraph";
 import { fakeObjectId, setBaselineMocks, unwrap, type MockState } from "../../support/pulumiMocks";

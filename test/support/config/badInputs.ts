@@ -654,6 +654,75 @@ export const BAD_INPUTS: BadInput[] = [
     /^pim\.groups\[0\]\.roles\[0\]: "Exchange Admin" is not a directory role this model knows/,
   ],
   [
+    "the only approver of a Tier-0 role is its eligible user",
+    (c) =>
+      (c.pim.roles = [
+        {
+          role: "Privileged Role Administrator",
+          eligibleUsers: ["nestor.wilke@contoso.com"],
+          approvers: { users: ["Nestor.Wilke@contoso.com"] },
+        },
+      ]),
+    /^pim\.roles\[0\]\.eligibleUsers\[0\]: "nestor\.wilke@contoso\.com" is the only approver of their own activation of Privileged Role Administrator; a requester can never approve themselves/,
+  ],
+  [
+    "a role inherits top-level approvers of which its eligible user is the only one",
+    (c) => {
+      c.pim.approvers = { users: ["lidia.holloway@contoso.com"] };
+      c.pim.roles = [{ role: "Security Administrator", eligibleUsers: ["lidia.holloway@contoso.com"] }];
+    },
+    /^pim\.roles\[0\]\.eligibleUsers\[0\]: "lidia\.holloway@contoso\.com" is the only approver of their own activation of Security Administrator/,
+  ],
+  [
+    "a template that requires approval lists no approver",
+    (c) => {
+      c.pim.templates = {
+        reviewed: { maxActivationDuration: "PT8H", requireApproval: true, approvers: { users: [], groups: [] } },
+      };
+      c.pim.roles = [
+        { role: "Helpdesk Administrator", template: "reviewed", eligibleUsers: ["nestor.wilke@contoso.com"] },
+      ];
+    },
+    /^pim\.templates\.reviewed\.approvers: lists no approver, but activation of Helpdesk Administrator requires a second person's approval/,
+  ],
+  [
+    "a template's only approver is eligible for a role that takes it",
+    (c) => {
+      c.pim.templates = {
+        reviewed: {
+          maxActivationDuration: "PT8H",
+          requireApproval: true,
+          approvers: { users: ["megan.bowen@contoso.com"] },
+        },
+      };
+      c.pim.roles = [
+        { role: "Helpdesk Administrator", template: "reviewed", eligibleUsers: ["megan.bowen@contoso.com"] },
+      ];
+    },
+    /^pim\.roles\[0\]\.eligibleUsers\[0\]: "megan\.bowen@contoso\.com" is the only approver of their own activation of Helpdesk Administrator/,
+  ],
+  [
+    "the only approver of a group's roles is an eligible member of the group",
+    (c) => {
+      c.pim.roles = [
+        {
+          role: "Privileged Role Administrator",
+          eligibleUsers: ["nestor.wilke@contoso.com"],
+          approvers: { users: ["megan.bowen@contoso.com"] },
+        },
+      ];
+      c.pim.groups = [
+        {
+          group: "9a000000-0000-4000-8000-00000000009a",
+          label: "pra-admins",
+          roles: ["Privileged Role Administrator"],
+          eligibleMembers: ["megan.bowen@contoso.com"],
+        },
+      ];
+    },
+    /^pim\.groups\[0\]\.eligibleMembers\[0\]: "megan\.bowen@contoso\.com" is the only approver of their own activation \(membership of group "pra-admins"\)/,
+  ],
+  [
     "a time-bound Global Administrator eligibility on azuread's request resource",
     (c) => (c.pim.eligibilityDuration = "P365D"),
     /^pim\.eligibilityDuration: "P365D" needs pim\.eligibilityResource "schedule"/,
