@@ -22,9 +22,14 @@ export const dynamicTypes = {
 
 export type DynamicKind = keyof typeof dynamicTypes;
 
-export function dynamicTypeToken(kind: DynamicKind): string {
+/** The token of a dynamic resource kind, as its literal type: a token then tells the compiler which kind it is. */
+export type DynamicTypeToken<K extends DynamicKind = DynamicKind> = K extends DynamicKind
+  ? `${typeof DYNAMIC_MODULE_PREFIX}${(typeof dynamicTypes)[K]["module"]}:${(typeof dynamicTypes)[K]["type"]}`
+  : never;
+
+export function dynamicTypeToken<K extends DynamicKind>(kind: K): DynamicTypeToken<K> {
   const { module, type } = dynamicTypes[kind];
-  return `${DYNAMIC_MODULE_PREFIX}${module}:${type}`;
+  return `${DYNAMIC_MODULE_PREFIX}${module}:${type}` as DynamicTypeToken<K>;
 }
 
 export const componentTypes = {
