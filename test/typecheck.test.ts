@@ -1,6 +1,8 @@
 /**
  * `pulumi up` compiles the program with TypeScript and the CLI tools run through tsx, which does not type-check:
- * a type error would first surface on a user's deploy. The whole tree must compile under the strict tsconfig.
+ * a type error would first surface on a user's deploy. The whole tree must compile under the strict tsconfig, test/
+ * included: the fixtures are typed by the provider SDKs (test/support/world/inputs.ts), so a property an SDK upgrade
+ * renames fails here rather than leaving tests that judge a property no program declares.
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";

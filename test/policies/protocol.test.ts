@@ -18,7 +18,15 @@ import {
 } from "../../src/tools/engine/analyzer";
 import { mutate } from "../support/pack/harness";
 import { worldConfig } from "../support/world/config";
-import { byName, idOf, resource, worldPackConfig, worldStack, type Mode } from "../support/world/stack";
+import {
+  byName,
+  idOf,
+  resource,
+  untypedResource,
+  worldPackConfig,
+  worldStack,
+  type Mode,
+} from "../support/world/stack";
 
 // The world's compliant stack and the pack config `npm run plan` derives for it (test/support/world).
 const config = worldConfig();
@@ -124,7 +132,7 @@ describe("one pack over the protocol", () => {
 
   it("does not send component resources (the engine never analyzes them)", async () => {
     const component: PlannedResource = {
-      ...resource("entra-baseline:breakglass:Breakglass", "breakglass", {}),
+      ...untypedResource("entra-baseline:breakglass:Breakglass", "breakglass", {}),
       custom: false,
     };
     const run = await pack.analyze([...compliantStack({ mode: "update" }), component], PACK_CONFIG);

@@ -7,13 +7,14 @@
 import { describe, expect, it } from "vitest";
 import type * as azuread from "@pulumi/azuread";
 import type * as pulumi from "@pulumi/pulumi";
-import { dynamicTypeToken, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
+import { dynamicTypeToken, type DynamicTypeToken, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
 import { contextIdOf, stackActivationPolicies } from "../../../policies/lib/activationPolicies";
 import { breakglassView } from "../../../policies/lib/breakglass";
 import { StackIndex } from "../../../policies/lib/stack";
 import type { PlannedResource } from "../../../src/tools/engine/analyzer";
 import { policyResources } from "../../support/pack/harness";
 import { unknownStringValue } from "../../support/pack/unknowns";
+import type { FixtureInputs } from "../../support/world/inputs";
 import { dependsOn, resource } from "../../support/world/stack";
 
 type GroupPolicyArgs = pulumi.Unwrap<azuread.GroupRoleManagementPolicyArgs>;
@@ -26,10 +27,10 @@ function policiesOf(resources: PlannedResource[]) {
   return stackActivationPolicies(index, breakglassView(index, { breakglassUpns: [] }));
 }
 
-const context = (id: unknown) =>
-  resource(dynamicTypeToken("authenticationContext"), "context", { id, displayName: "PIM", isAvailable: true });
+const context = (contextId: string) =>
+  resource(dynamicTypeToken("authenticationContext"), "context", { contextId, displayName: "PIM", isAvailable: true });
 
-const rolePolicy = (extra: Record<string, unknown> = {}) =>
+const rolePolicy = (extra: FixtureInputs<DynamicTypeToken<"roleManagementPolicy">> = {}) =>
   resource(dynamicTypeToken("roleManagementPolicy"), "ga-policy", {
     roleDefinitionId: GLOBAL_ADMINISTRATOR.toUpperCase(),
     maxActivationDuration: "PT4H",
@@ -45,8 +46,7 @@ const rolePolicy = (extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
-const groupPolicy = (args: GroupPolicyArgs) =>
-  resource(providerTypes.groupRoleManagementPolicy, "group-policy", args as unknown as Record<string, unknown>);
+const groupPolicy = (args: GroupPolicyArgs) => resource(providerTypes.groupRoleManagementPolicy, "group-policy", args);
 
 describe("the model's RoleManagementPolicy", () => {
   it("reads its props as the settings, the role template id canonical", () => {
@@ -92,6 +92,10 @@ describe("the model's RoleManagementPolicy", () => {
   it("reads a context id from the fields a context resource may carry it in", () => {
     const index = new StackIndex(policyResources([context("c7")]));
     expect(contextIdOf(index.resources[0]!)).toBe("c7");
+    // `id`, which the program's AuthenticationContext does not declare, is read too.
+    const byId = context("c7");
+    byId.inputs = { id: "c8", displayName: "PIM", isAvailable: true };
+    expect(contextIdOf(new StackIndex(policyResources([byId])).resources[0]!)).toBe("c8");
   });
 });
 

@@ -14,9 +14,11 @@ import { StackIndex } from "../../../policies/lib/stack";
 import type { PlannedResource } from "../../../src/tools/engine/analyzer";
 import { policyResources } from "../../support/pack/harness";
 import { unknownStringValue } from "../../support/pack/unknowns";
+import type { FixtureInputs } from "../../support/world/inputs";
 import { dependsOn, resource } from "../../support/world/stack";
 
-type CaArgs = pulumi.Unwrap<azuread.ConditionalAccessPolicyArgs>;
+type CaArgs = FixtureInputs<typeof providerTypes.conditionalAccessPolicy>;
+type CaUsers = pulumi.Unwrap<azuread.types.input.ConditionalAccessPolicyConditionsUsers>;
 const GROUP_ID = "48158ddc-73f1-5520-8194-5dee12c4513a";
 const BG_ID = "3e51fb47-f7df-52c0-94d6-6be4c366fee9";
 
@@ -34,8 +36,7 @@ function facts(resources: PlannedResource[]) {
   return { policies: stackCaPolicies(index, view), keys: breakglassKeys(view) };
 }
 
-const azureadPolicy = (name: string, args: CaArgs) =>
-  resource(providerTypes.conditionalAccessPolicy, name, args as unknown as Record<string, unknown>);
+const azureadPolicy = (name: string, args: CaArgs) => resource(providerTypes.conditionalAccessPolicy, name, args);
 
 describe("stackCaPolicies: azuread's inputs", () => {
   it("translates every field the model reads from azuread's names to Graph's", () => {
@@ -119,8 +120,8 @@ describe("stackCaPolicies: azuread's inputs", () => {
     const timed = azureadPolicy("timed", {
       displayName: "t",
       sessionControls: { signInFrequency: 8, signInFrequencyPeriod: "hours" },
-    } as CaArgs);
-    const plain = azureadPolicy("plain", { displayName: "p" } as CaArgs);
+    });
+    const plain = azureadPolicy("plain", { displayName: "p" });
     const [a, b] = facts([timed, plain]).policies;
     expect(a!.facts.signInFrequency).toEqual({ isEnabled: true, interval: "timeBased", authenticationType: undefined });
     expect(b!.facts.signInFrequency).toBeUndefined();
@@ -154,7 +155,7 @@ describe("stackCaPolicies: the Graph-written policy", () => {
 });
 
 describe("stackCaPolicies: preview-time unknowns", () => {
-  const withUsers = (users: Record<string, unknown>, ...sources: PlannedResource[]) =>
+  const withUsers = (users: CaUsers, ...sources: PlannedResource[]) =>
     dependsOn(
       azureadPolicy("p", {
         displayName: "p",
@@ -163,8 +164,8 @@ describe("stackCaPolicies: preview-time unknowns", () => {
           clientAppTypes: ["all"],
           applications: { includedApplications: ["All"] },
           users,
-        } as CaArgs["conditions"],
-      } as CaArgs),
+        },
+      }),
       "conditions",
       ...sources,
     );
@@ -211,10 +212,7 @@ describe("stackCaPolicies: preview-time unknowns", () => {
       userPrincipalName: "k@contoso.com",
       objectId: "aaaaaaaa-0000-4000-8000-000000000001",
     });
-    const location = resource("azuread:index/namedLocation:NamedLocation", "trusted", {
-      displayName: "Trusted",
-      id: unknownStringValue,
-    });
+    const location = resource("azuread:index/namedLocation:NamedLocation", "trusted", { displayName: "Trusted" });
     const { policies } = facts([
       group,
       known,
@@ -234,7 +232,7 @@ describe("stackCaPolicies: preview-time unknowns", () => {
         applications: { includedApplications: ["All"] },
       },
       grantControls: { operator: "OR", authenticationStrengthPolicyId: unknownStringValue },
-    } as unknown as CaArgs);
+    });
     expect(facts([p]).policies[0]!.unresolved).toEqual([
       "conditions.users",
       "state",

@@ -22,6 +22,7 @@ import { StackIndex } from "../../../policies/lib/stack";
 import type { PlannedResource } from "../../../src/tools/engine/analyzer";
 import { policyResources } from "../../support/pack/harness";
 import { unknownStringValue } from "../../support/pack/unknowns";
+import type { FixtureInputs } from "../../support/world/inputs";
 import { dependsOn, resource } from "../../support/world/stack";
 
 const A = "aaaaaaaa-0000-4000-8000-000000000001";
@@ -30,9 +31,13 @@ const C = "aaaaaaaa-0000-4000-8000-000000000003";
 const GROUP = "9a000000-0000-4000-8000-00000000009a";
 const UA_OBJECT = "ffffffff-0000-4000-8000-0000000000a1";
 
-const assign = (name: string, roleId: string, principalObjectId: string, extra: Record<string, unknown> = {}) =>
-  resource(providerTypes.directoryRoleAssignment, name, { roleId, principalObjectId, ...extra });
-const group = (extra: Record<string, unknown> = {}) =>
+const assign = (
+  name: string,
+  roleId: string,
+  principalObjectId: string,
+  extra: FixtureInputs<typeof providerTypes.directoryRoleAssignment> = {},
+) => resource(providerTypes.directoryRoleAssignment, name, { roleId, principalObjectId, ...extra });
+const group = (extra: FixtureInputs<typeof providerTypes.group> = {}) =>
   resource(providerTypes.group, "admins", { displayName: "Admins", assignableToRole: true, objectId: GROUP, ...extra });
 
 function holdingsOf(resources: PlannedResource[], pimGroups: Map<string, string[]> = new Map()) {

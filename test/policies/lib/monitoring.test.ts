@@ -11,17 +11,18 @@ import { StackIndex } from "../../../policies/lib/stack";
 import type { PlannedResource } from "../../../src/tools/engine/analyzer";
 import { policyResources } from "../../support/pack/harness";
 import { unknownStringValue } from "../../support/pack/unknowns";
+import type { FixtureInputs } from "../../support/world/inputs";
 import { dependsOn, ids, resource } from "../../support/world/stack";
 
 const RG = "rg-logs";
-const workspace = (extra: Record<string, unknown> = {}, name = "workspace") =>
+const workspace = (extra: FixtureInputs<typeof providerTypes.workspace> = {}, name = "workspace") =>
   resource(providerTypes.workspace, name, {
     workspaceName: "law",
     resourceGroupName: RG,
     retentionInDays: 180,
     ...extra,
   });
-const setting = (workspaceId: unknown, extra: Record<string, unknown> = {}) =>
+const setting = (workspaceId: string | undefined, extra: FixtureInputs<typeof providerTypes.diagnosticSetting> = {}) =>
   resource(providerTypes.diagnosticSetting, "setting", {
     name: "entra",
     workspaceId,
@@ -137,7 +138,7 @@ describe("stackLogging", () => {
 
 describe("tripwireFacts", () => {
   const accounts = [{ upn: "breakglass-01@contoso.onmicrosoft.com", objectId: "3e51fb47-f7df-52c0-94d6-6be4c366fee9" }];
-  const actionGroup = (extra: Record<string, unknown> = {}) =>
+  const actionGroup = (extra: FixtureInputs<typeof providerTypes.actionGroup> = {}) =>
     resource(providerTypes.actionGroup, "ag", {
       actionGroupName: "ag",
       resourceGroupName: RG,
@@ -146,7 +147,7 @@ describe("tripwireFacts", () => {
       smsReceivers: [{ name: "s", countryCode: "1", phoneNumber: "5550100" }],
       ...extra,
     });
-  const rule = (extra: Record<string, unknown> = {}) =>
+  const rule = (extra: FixtureInputs<typeof providerTypes.scheduledQueryRule> = {}) =>
     resource(providerTypes.scheduledQueryRule, "rule", {
       ruleName: "breakglass-sign-in-tripwire",
       displayName: "Breakglass sign-in (tripwire)",

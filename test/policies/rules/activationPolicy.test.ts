@@ -486,7 +486,7 @@ describe("activation-policy: red team", () => {
       caPolicyOf(x).conditions.applications.includeAuthenticationContextClassReferences = ["c2"];
       x.push(
         resource(dynamicTypeToken("authenticationContext"), "activation-context-c2", {
-          id: "c2",
+          contextId: "c2",
           displayName: "other",
           isAvailable: true,
         }),

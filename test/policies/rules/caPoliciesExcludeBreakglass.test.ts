@@ -174,10 +174,7 @@ describe("ca-policies-exclude-breakglass: red team", () => {
 
   it("still accepts at preview the program's shape: the group id in the exclusions, next to a named location created in the same update", async () => {
     const s = stack("preview", (x) => {
-      const location = resource("azuread:index/namedLocation:NamedLocation", "trusted", {
-        displayName: "Trusted",
-        id: unknownStringValue,
-      });
+      const location = resource("azuread:index/namedLocation:NamedLocation", "trusted", { displayName: "Trusted" });
       x.push(location);
       const ca = byName(x, "ca-0");
       (ca.inputs.conditions as Record<string, unknown>).locations = {

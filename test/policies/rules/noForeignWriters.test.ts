@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { dynamicTypeToken, providerTypes } from "@entra-baseline/model";
 import { noForeignWriters } from "../../../policies/rules/noForeignWriters";
 import { ruleOnWorld } from "../../support/pack/harness";
-import { byName, ids, resource, urnOf, type Mode } from "../../support/world/stack";
+import { byName, ids, resource, untypedResource, urnOf, type Mode } from "../../support/world/stack";
 
 const world = ruleOnWorld(noForeignWriters);
 const { run, stack } = world;
@@ -20,7 +20,7 @@ describe("no-foreign-writers", () => {
   it("rejects a dynamic resource of the user's own whose provider code writes a PIM policy", async () => {
     const s = stack("update", (x) =>
       x.push(
-        resource("pulumi-nodejs:dynamic:Resource", "quick-fix", {
+        untypedResource("pulumi-nodejs:dynamic:Resource", "quick-fix", {
           roleId: "62e90394-69f5-4237-9190-012177145e10",
           __provider:
             'exports.handler = { create: async (i) => fetch(`https://graph.microsoft.com/v1.0/policies/roleManagementPolicies/${i.id}/rules`, { method: "PATCH" }) }',
@@ -35,11 +35,11 @@ describe("no-foreign-writers", () => {
   it("rejects a command that edits Conditional Access or the authentication methods policy", async () => {
     const s = stack("update", (x) =>
       x.push(
-        resource("command:local:Command", "ca-tweak", {
+        untypedResource("command:local:Command", "ca-tweak", {
           create:
             "az rest --method PATCH --url https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies/abc --body @off.json",
         }),
-        resource("command:local:Command", "fido-tweak", {
+        untypedResource("command:local:Command", "fido-tweak", {
           create: "az rest --method PATCH --url https://graph.microsoft.com/v1.0/policies/authenticationMethodsPolicy",
         }),
       ),
@@ -75,7 +75,7 @@ describe("no-foreign-writers", () => {
   it("rejects a foreign writer of the exclusion group by its object id", async () => {
     const s = stack("update", (x) =>
       x.push(
-        resource("command:local:Command", "group-add", {
+        untypedResource("command:local:Command", "group-add", {
           create: `curl -X POST https://graph.microsoft.com/v1.0/groups/${ids.group}/members/$ref`,
         }),
       ),
@@ -88,11 +88,17 @@ describe("no-foreign-writers", () => {
   it("leaves alone resources that touch none of it, and provider resources the other rules judge", async () => {
     const s = stack("update", (x) =>
       x.push(
-        resource("command:local:Command", "hello", { create: "curl https://graph.microsoft.com/v1.0/organization" }),
-        resource("pulumi-nodejs:dynamic:Resource", "unrelated", { __provider: "exports.handler = {}" }),
+        untypedResource("command:local:Command", "hello", {
+          create: "curl https://graph.microsoft.com/v1.0/organization",
+        }),
+        untypedResource("pulumi-nodejs:dynamic:Resource", "unrelated", { __provider: "exports.handler = {}" }),
         resource(providerTypes.conditionalAccessPolicy, "extra-ca", {
           displayName: "Extra",
-          conditions: { users: { includedUsers: ["All"], excludedGroups: [ids.group] } },
+          conditions: {
+            clientAppTypes: ["all"],
+            applications: { includedApplications: ["All"] },
+            users: { includedUsers: ["All"], excludedGroups: [ids.group] },
+          },
         }),
       ),
     );
@@ -110,7 +116,9 @@ describe("no-foreign-writers", () => {
       (ca.inputs as Record<string, unknown>).displayName = " ENTRA-BASELINE: MFA for all users ";
       x.push(ca, context);
       // The world declares the baseline's own (breakglass-fido2): one more is a second writer.
-      x.push(resource(dynamicTypeToken("fido2MethodPolicy"), "fido2-copy", { isAttestationEnforced: true }));
+      x.push(
+        resource(dynamicTypeToken("fido2MethodPolicy"), "fido2-copy", { tenantWide: { isAttestationEnforced: true } }),
+      );
     });
     expect(await run(s)).toEqual([
       '2 resources write the Conditional Access policy named "entra-baseline: mfa for all users" (ca-1, ca-1-copy); they would overwrite each other.',

@@ -16,6 +16,7 @@ import type { PlannedResource } from "../../../src/tools/engine/analyzer";
 import { ruleOnWorld } from "../../support/pack/harness";
 import { unknownStringValue } from "../../support/pack/unknowns";
 import { DEPLOYER_ID, SYNC_ACCOUNT_ID } from "../../support/world/config";
+import type { FixtureInputs } from "../../support/world/inputs";
 import { byName, dependsOn, ids, resource, type Mode } from "../../support/world/stack";
 
 const world = ruleOnWorld(noStandingTier0Assignment);
@@ -31,7 +32,12 @@ const BG1_ID = ids.user("breakglass-01");
 const standing = (source: string, who: string, role: string, path = "a permanent direct assignment") =>
   `${source}: ${who} holds ${role} standing through ${path}; make it PIM-eligible (CISA MS.AAD.7.4).`;
 
-function assignment(name: string, roleId: string, principalObjectId: string, extra: Record<string, unknown> = {}) {
+function assignment(
+  name: string,
+  roleId: string,
+  principalObjectId: string,
+  extra: FixtureInputs<typeof providerTypes.directoryRoleAssignment> = {},
+) {
   return resource(providerTypes.directoryRoleAssignment, name, { roleId, principalObjectId, ...extra });
 }
 
@@ -199,7 +205,7 @@ describe("no-standing-tier0-assignment", () => {
 
 describe("no-standing-tier0-assignment: group paths", () => {
   const GROUP = "9a000000-0000-4000-8000-00000000009a";
-  const adminsGroup = (extra: Record<string, unknown> = {}) =>
+  const adminsGroup = (extra: FixtureInputs<typeof providerTypes.group> = {}) =>
     resource(providerTypes.group, "admins", {
       displayName: "Admins",
       securityEnabled: true,

@@ -37,7 +37,8 @@ import {
 } from "../fakes/tenant";
 import { unknownStringValue } from "../pack/unknowns";
 import { DEPLOYER_ID, SYNC_ACCOUNT_ID, type RawMutation } from "./config";
-import { byName, byType, dependsOn, idOf, ids, resource, type Mode } from "./stack";
+import type { FixtureInputs } from "./inputs";
+import { byName, byType, dependsOn, idOf, ids, resource, untypedResource, type Mode } from "./stack";
 
 export interface GuaranteeCase {
   name: string;
@@ -74,7 +75,7 @@ function assign(
   name: string,
   roleId: string,
   principalId: string,
-  extra: Record<string, unknown> = {},
+  extra: FixtureInputs<typeof providerTypes.directoryRoleAssignment> = {},
 ): PlannedResource {
   const r = resource(providerTypes.directoryRoleAssignment, name, {
     roleId,
@@ -86,7 +87,11 @@ function assign(
   return r;
 }
 
-function roleGroup(s: PlannedResource[], name: string, extra: Record<string, unknown> = {}): PlannedResource {
+function roleGroup(
+  s: PlannedResource[],
+  name: string,
+  extra: FixtureInputs<typeof providerTypes.group> = {},
+): PlannedResource {
   const g = resource(providerTypes.group, name, {
     displayName: name,
     securityEnabled: true,
@@ -2132,7 +2137,7 @@ export const CASES: readonly GuaranteeCase[] = [
     verdict: "violation",
     stack: (s) =>
       void s.push(
-        resource("pulumi-nodejs:dynamic:Resource", "tweak-pim", {
+        untypedResource("pulumi-nodejs:dynamic:Resource", "tweak-pim", {
           __provider:
             "exports.handler = async () => fetch('https://graph.microsoft.com/v1.0/policies/roleManagementPolicies/x/rules/Expiration_EndUser_Assignment', { method: 'PATCH' })",
         }),
@@ -2145,7 +2150,7 @@ export const CASES: readonly GuaranteeCase[] = [
     modes: ["update"],
     stack: (s) =>
       void s.push(
-        resource("command:local:Command", "reset", {
+        untypedResource("command:local:Command", "reset", {
           create:
             "az rest --method patch --url https://graph.microsoft.com/v1.0/users/breakglass-01@contoso.onmicrosoft.com --body '{\"accountEnabled\":false}'",
         }),
@@ -2180,11 +2185,11 @@ export const CASES: readonly GuaranteeCase[] = [
     verdict: "clean",
     stack: (s) => {
       s.push(
-        resource("pulumi-nodejs:dynamic:Resource", "ticket-sync", {
+        untypedResource("pulumi-nodejs:dynamic:Resource", "ticket-sync", {
           __provider: "exports.handler = async () => fetch('https://contoso.atlassian.net/rest/api/3/issue')",
         }),
       );
-      s.push(resource("aws:s3/bucket:Bucket", "reports", { bucket: "contoso-reports" }));
+      s.push(untypedResource("aws:s3/bucket:Bucket", "reports", { bucket: "contoso-reports" }));
     },
   },
 

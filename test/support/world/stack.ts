@@ -10,6 +10,7 @@ import {
   ALERT_RULES,
   breakglassSignInQuery,
   dynamicTypeToken,
+  type DynamicTypeToken,
   GLOBAL_ADMINISTRATOR,
   providerTypes,
   SENTINEL_ALERT_RULE_IDS,
@@ -24,6 +25,7 @@ import { activationPolicyBody } from "../../../src/components/conditionalAccess/
 import type { PlannedResource } from "../../../src/tools/engine/analyzer";
 import { planObjectId } from "../../../src/tools/plan/mocks";
 import { unknownStringValue } from "../pack/unknowns";
+import type { FixtureInputs, FixtureType } from "./inputs";
 
 export type Mode = "update" | "preview";
 
@@ -33,11 +35,37 @@ export function urnOf(type: string, name: string): string {
   return `urn:pulumi:test::entra-baseline::${type}::${name}`;
 }
 
-export function resource(
-  type: string,
+/**
+ * A planned resource of a type the fixtures know, its inputs typed by the provider SDK's Args or the project's
+ * dynamic provider props (./inputs.ts): a property name the SDK does not have fails to compile.
+ */
+export function resource<T extends FixtureType>(
+  type: T,
+  name: string,
+  inputs: FixtureInputs<T>,
+  extra: Partial<PlannedResource> = {},
+): PlannedResource {
+  return planned(type, name, inputs, extra);
+}
+
+/**
+ * A planned resource of a type with no SDK in this project (another provider's, a dynamic resource not ours, a
+ * component), so its inputs cannot be typed. A type `resource` knows is refused: it must go through `resource`.
+ */
+export function untypedResource<T extends string>(
+  type: T extends FixtureType ? never : T,
   name: string,
   inputs: Record<string, unknown>,
   extra: Partial<PlannedResource> = {},
+): PlannedResource {
+  return planned(type, name, inputs, extra);
+}
+
+function planned(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  extra: Partial<PlannedResource>,
 ): PlannedResource {
   return {
     urn: urnOf(type, name),
@@ -179,7 +207,7 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
   // Eligibilities and one activation policy per managed role; approvers and admins resolved by getUser (known).
   const contexts = activationContexts(config).map((c) =>
     resource(dynamicTypeToken("authenticationContext"), `activation-context-${c.contextId}`, {
-      id: c.contextId,
+      contextId: c.contextId,
       displayName: `entra-baseline PIM activation (${c.strength})`,
       isAvailable: true,
     }),
@@ -200,7 +228,8 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
         principalId: p.id,
         directoryScopeId: "/",
         justification: `Eligible ${role.name} managed by entra-baseline`,
-      };
+      } satisfies FixtureInputs<typeof providerTypes.directoryRoleEligibilityScheduleRequest> &
+        FixtureInputs<DynamicTypeToken<"roleEligibility">>;
       if (p.user && mode !== "schedule")
         out.push(resource(providerTypes.directoryRoleEligibilityScheduleRequest, name, inputs));
       if (!p.user || mode !== "request")
@@ -214,11 +243,11 @@ export function worldStack(config: BaselineConfig, mode: Mode): PlannedResource[
         );
     }
     const approvers = [
-      ...role.rules.approvers.users.map((u) => ({ kind: "user", id: idOf(u) })),
-      ...role.rules.approvers.groups.map((g) => ({ kind: "group", id: g.toLowerCase() })),
+      ...role.rules.approvers.users.map((u) => ({ kind: "user" as const, id: idOf(u) })),
+      ...role.rules.approvers.groups.map((g) => ({ kind: "group" as const, id: g.toLowerCase() })),
     ];
     const settings = roleActivationSettings(role, approvers);
-    const context = contexts.find((c) => c.inputs.id === settings.authenticationContextId);
+    const context = contexts.find((c) => c.inputs.contextId === settings.authenticationContextId);
     const policy = resource(dynamicTypeToken("roleManagementPolicy"), `${role.slug}-activation-policy`, {
       ...settings,
       authenticationContextId: context
@@ -374,7 +403,8 @@ function sentinelTripwire(
     suppressionDuration: "PT1H",
     incidentConfiguration: { createIncident: true },
     eventGroupingSettings: { aggregationKind: "AlertPerResult" },
-  };
+  } satisfies FixtureInputs<typeof providerTypes.sentinelScheduledAlertRule> &
+    FixtureInputs<DynamicTypeToken<"sentinelNrtAlertRule">>;
   const name = `monitoring-sentinel-${ALERT_RULES[key].ruleName}`;
   const rule = m.sentinel.nearRealTime
     ? dependsOn(

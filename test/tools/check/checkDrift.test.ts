@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dynamicTypeToken, GLOBAL_ADMINISTRATOR, providerTypes } from "@entra-baseline/model";
 import { runCli, STACK, STACK_DIR, tempDir } from "../../support/cli";
+import type { FixtureInputs } from "../../support/world/inputs";
 
 const dir = tempDir("check-drift");
 const baseFile = path.join(dir, "base.json");
@@ -76,7 +77,7 @@ describe.concurrent("npm run check on drifted state", { timeout: 240_000 }, () =
       roleId: GLOBAL_ADMINISTRATOR,
       principalObjectId: "5f0e7c1a-1111-4222-8333-444455556666",
       directoryScopeId: "/",
-    };
+    } satisfies FixtureInputs<typeof type>;
     const file = drifted("permanent-ga", (rs) =>
       rs.push({
         urn,

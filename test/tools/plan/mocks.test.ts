@@ -1,8 +1,9 @@
 /** The plan's stand-ins for providers: deterministic, derived from config, and loud about what they cannot answer. */
 import { describe, expect, it } from "vitest";
-import { GUID } from "@entra-baseline/model";
+import { GUID, providerTypes } from "@entra-baseline/model";
 import { planMocks, planObjectId, planPassword } from "../../../src/tools/plan/mocks";
 import { validConfig } from "../../support/stack";
+import type { FixtureInputs } from "../../support/world/inputs";
 
 // A validated config, as every caller (plan, adopt) passes one: the test stack, on another tenant domain.
 const config = validConfig((raw) => {
@@ -41,17 +42,17 @@ describe("plan mocks", () => {
 
   it("gives a RandomPassword a stand-in of the requested length, and components nothing", () => {
     const pw = mocks.newResource({
-      type: "random:index/randomPassword:RandomPassword",
+      type: providerTypes.randomPassword,
       name: "bg-pw",
-      inputs: { length: 256 },
+      inputs: { length: 256 } satisfies FixtureInputs<typeof providerTypes.randomPassword>,
       custom: true,
     }) as any;
     expect(pw.state.result).toBe(planPassword("bg-pw", 256));
     expect(pw.state.result).toHaveLength(256);
     const user = mocks.newResource({
-      type: "azuread:index/user:User",
+      type: providerTypes.user,
       name: "u",
-      inputs: { displayName: "u" },
+      inputs: { displayName: "u" } satisfies FixtureInputs<typeof providerTypes.user>,
       custom: true,
     }) as any;
     expect(user).toEqual({
