@@ -46,7 +46,7 @@ export interface AdoptResult {
   changes: string[];
   proposal: Proposal;
   config: BaselineConfig;
-  /** Config problems written as found: only "too many (or too few) Global Administrators". */
+  /** Config problems written as found (DECISIONS): the Global Administrator count, a requester who is their role's only approver. */
   accepted: ConfigIssue[];
   warnings: ConfigIssue[];
   imports: ImportPlan;
@@ -107,16 +107,23 @@ export async function adopt(input: AdoptInput): Promise<AdoptResult> {
 
 /**
  * The config problems adopt writes as found, for the user to decide (never trimmed or filled in silently): too many
- * Global Administrators (the count check of validate.ts), and an eligible admin whose only approver is themselves
- * (the live policy's approvers as they are). The preflight reports both.
+ * Global Administrators (the count check of validate.ts), and a user eligible for a role (or a PIM group's membership)
+ * whose only approver is themselves (the live policies' approvers as they are). The preflight reports both.
  */
 const DECISIONS: readonly { test: (i: ConfigIssue) => boolean; relax: (raw: Raw) => void }[] = [
   {
+    // For any role or PIM group: the roles adopt proposes keep the live policy's approvers as well.
     test: (i) =>
-      /^pim\.eligibleAdmins\[\d+\]$/.test(i.path) && /is the only approver of their own activation/.test(i.message),
+      /^pim\.(eligibleAdmins|roles\[\d+\]\.eligibleUsers|groups\[\d+\]\.eligibleMembers)\[\d+\]$/.test(i.path) &&
+      /is the only approver of their own activation/.test(i.message),
     relax: (raw) => {
-      const approvers = (raw.pim!.approvers ?? { users: [] }) as { users: string[] };
-      raw.pim!.approvers = { ...approvers, users: [...approvers.users, "adopt-placeholder-approver@example.invalid"] };
+      const withPlaceholder = (approvers: unknown) => {
+        const a = (approvers ?? { users: [] }) as { users?: string[] };
+        return { ...a, users: [...(a.users ?? []), PLACEHOLDER_APPROVER] };
+      };
+      const pim = raw.pim as { approvers?: unknown; roles?: { approvers?: unknown }[] };
+      pim.approvers = withPlaceholder(pim.approvers);
+      for (const role of pim.roles ?? []) if (role.approvers) role.approvers = withPlaceholder(role.approvers);
     },
   },
   {
@@ -128,6 +135,9 @@ const DECISIONS: readonly { test: (i: ConfigIssue) => boolean; relax: (raw: Raw)
 ];
 
 type Raw = Record<string, Record<string, unknown>>;
+
+/** Stands in for "someone else" while a stack whose live approvers are the requesters themselves is validated. */
+const PLACEHOLDER_APPROVER = "adopt-placeholder-approver@example.invalid";
 
 /**
  * The merged file, read back the way every command reads a stack file and validated by the project's config
@@ -164,6 +174,13 @@ function validateMerged(
           users: (written.pim!.approvers as { users?: string[] }).users ?? [],
           groups: result.config.pim.approvers.groups,
         };
+      // The roles' approvers as written too: the plan and the preflight judge the stack the user gets.
+      const writtenRoles = (written.pim!.roles ?? []) as { approvers?: { users?: string[] } }[];
+      pim.roles = result.config.pim.roles.map((role, i) =>
+        role.approvers && writtenRoles[i]?.approvers
+          ? { ...role, approvers: { ...role.approvers, users: writtenRoles[i]!.approvers!.users ?? [] } }
+          : role,
+      );
       return { config: { ...result.config, pim }, accepted, warnings: result.warnings, stackFile };
     }
     const decisions = DECISIONS.filter((d) => result.errors.some(d.test));

@@ -53,6 +53,24 @@ describe("the proposed stack file", () => {
     );
   });
 
+  it("writes a role's live approvers as found, even when its only approver is one of its requesters, and says so", () => {
+    const security = config.pim.roles.find((r: any) => r.role === "Security Administrator");
+    expect(security.approvers.users).toEqual(["former.admin@fabrikam.com"]);
+    const i = config.pim.roles.indexOf(security);
+    expect(result.accepted.find((a) => a.path === `pim.roles[${i}].eligibleUsers[0]`)?.message).toMatch(
+      /^"former\.admin@fabrikam\.com" is the only approver of their own activation of Security Administrator/,
+    );
+    // The preflight names the same requester as a lock-out risk.
+    expect(
+      result.report.risks.some(
+        (r) =>
+          r.kind === "approvers" &&
+          r.object.includes("former.admin@fabrikam.com") &&
+          r.object.includes("Security Administrator"),
+      ),
+    ).toBe(true);
+  });
+
   it("proposes every other Tier-0 role in pim.roles, with its eligible users and groups", () => {
     const byRole = Object.fromEntries(config.pim.roles.map((r: any) => [r.role, r]));
     expect(Object.keys(byRole).sort()).toEqual([
@@ -159,11 +177,14 @@ describe("the proposed stack file", () => {
     ]);
   });
 
-  it("is valid config once the two decisions it leaves are made, and says why each entry was adopted", () => {
-    // The decisions: who stays eligible for GA (12 > 8), and a second approver for alex.
+  it("is valid config once the decisions it leaves are made, and says why each entry was adopted", () => {
+    // The decisions: who stays eligible for GA (12 > 8), and a second approver for alex and for Security Administrator.
     const raw = structuredClone(config);
     raw.pim.eligibleAdmins = raw.pim.eligibleAdmins.slice(0, 6);
     raw.pim.approvers.users.push("lidia.holloway@fabrikam.com");
+    raw.pim.roles
+      .find((r: any) => r.role === "Security Administrator")
+      .approvers.users.push("lidia.holloway@fabrikam.com");
     const validated = validateConfig(raw);
     expect(validated.errors).toEqual([]);
     expect(result.stackText).toMatch(/^# Proposed by npm run adopt from tenant f4b1c0de-/);
