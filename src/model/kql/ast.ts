@@ -85,8 +85,11 @@ export type Operator =
   | { op: "summarize"; aggregates: Aggregate[]; by: GroupKey[] }
   /** `mv-apply Item = array on (body)`: the body runs over each record's elements. */
   | { op: "mv-apply"; item: string; array: Scalar; body: Operator[] }
-  /** Joins with a `let` binding on one column; the right side's clashing columns get the suffix 1. */
-  | { op: "join"; kind: "leftouter" | "fullouter"; right: string; on: string }
+  /**
+   * Joins with a `let` binding on one or more columns of both sides (`on AdminId, Role`: every one equal); the right
+   * side's clashing columns get the suffix 1.
+   */
+  | { op: "join"; kind: "leftouter" | "fullouter"; right: string; on: readonly string[] }
   | { op: "order"; by: string; direction: "asc" | "desc" };
 
 export interface Pipeline {
@@ -199,11 +202,11 @@ export function nonEmptyArray(array: Scalar): Scalar {
   return iff(gt(call("array_length", array), long(0)), array, dynamic([{}]));
 }
 
-export const join = (kind: "leftouter" | "fullouter", right: string, on: string): Operator => ({
+export const join = (kind: "leftouter" | "fullouter", right: string, on: string | readonly string[]): Operator => ({
   op: "join",
   kind,
   right,
-  on,
+  on: typeof on === "string" ? [on] : [...on],
 });
 
 export const orderBy = (by: string, direction: "asc" | "desc"): Operator => ({ op: "order", by, direction });

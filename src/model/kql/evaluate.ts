@@ -305,10 +305,17 @@ function mvApply(
   return { columns, rows };
 }
 
-function joinTables(kind: "leftouter" | "fullouter", left: Table, right: Table, on: string): Table {
+function joinTables(kind: "leftouter" | "fullouter", left: Table, right: Table, on: readonly string[]): Table {
   const leftTypes = typesOf(left.columns);
-  if (!leftTypes.has(on) || !right.columns.some((c) => c.name === on))
-    throw new Error(`join key ${on} is not a column of both sides`);
+  if (on.length === 0) throw new Error("a join needs at least one key column");
+  for (const k of on)
+    if (!leftTypes.has(k) || !right.columns.some((c) => c.name === k))
+      throw new Error(`join key ${k} is not a column of both sides`);
+  // Rows match when every key is equal; a null key matches nothing.
+  const keyOfRow = (r: Row): string | null => {
+    const keys = on.map((k) => keyOf(r.values[k]));
+    return keys.includes(null) ? null : JSON.stringify(keys);
+  };
   // The right side's clashing columns get the suffix 1 (then 2, …), as Kusto names them.
   const taken = new Set(left.columns.map((c) => c.name));
   const renamed = right.columns.map((c) => {
@@ -328,8 +335,8 @@ function joinTables(kind: "leftouter" | "fullouter", left: Table, right: Table, 
   const rows: Row[] = [];
   const matchedRight = new Set<Row>();
   for (const l of left.rows) {
-    const key = keyOf(l.values[on]);
-    const matches = key === null ? [] : right.rows.filter((r) => keyOf(r.values[on]) === key);
+    const key = keyOfRow(l);
+    const matches = key === null ? [] : right.rows.filter((r) => keyOfRow(r) === key);
     if (matches.length === 0) rows.push(combine(l, undefined));
     for (const r of matches) {
       matchedRight.add(r);

@@ -54,7 +54,8 @@ function renderOperator(o: Operator, indent: string): string {
       ].join("\n");
     }
     case "join":
-      return `join kind=${o.kind} ${name(o.right)} on ${name(o.on)}`;
+      if (o.on.length === 0) throw new Error(`a join with ${o.right} needs at least one key column`);
+      return `join kind=${o.kind} ${name(o.right)} on ${o.on.map(name).join(", ")}`;
     case "order":
       return `order by ${name(o.by)} ${o.direction}`;
   }

@@ -171,6 +171,49 @@ describe("tabular operators", () => {
     ]);
   });
 
+  it("join on two columns matches rows equal in both, and suffixes both right-side keys (fullouter keeps the rest)", () => {
+    const query: KqlQuery = {
+      lets: [
+        {
+          name: "expiries",
+          query: q.pipeline(
+            "AuditLogs",
+            q.where(q.eq(q.column("Result"), q.str("expired"))),
+            q.project("Identity", "OperationName", "Id"),
+          ),
+        },
+      ],
+      body: q.pipeline(
+        "AuditLogs",
+        q.where(q.eq(q.column("Result"), q.str("activated"))),
+        q.project("Identity", "OperationName"),
+        q.join("fullouter", "expiries", ["Identity", "OperationName"]),
+      ),
+    };
+    expect(renderKql(query)).toContain("| join kind=fullouter expiries on Identity, OperationName");
+    const rows = run(query, [
+      record({ Result: "activated", Identity: "adele", OperationName: "Global Administrator" }),
+      record({ Result: "expired", Identity: "adele", OperationName: "Privileged Role Administrator", Id: "e1" }),
+      record({ Result: "expired", Identity: "adele", OperationName: "Global Administrator", Id: "e2" }),
+    ]);
+    expect(rows).toEqual([
+      {
+        Identity: "adele",
+        OperationName: "Global Administrator",
+        Identity1: "adele",
+        OperationName1: "Global Administrator",
+        Id: "e2",
+      },
+      {
+        Identity: "",
+        OperationName: "",
+        Identity1: "adele",
+        OperationName1: "Privileged Role Administrator",
+        Id: "e1",
+      },
+    ]);
+  });
+
   it("ingestion_time() is the record's ingestion (TimeGenerated unless given); ago() counts back from now", () => {
     const rows = run(
       audit([q.where(q.gt(q.call("ingestion_time"), q.call("ago", q.timespan("6m")))), q.project("Id")]),
