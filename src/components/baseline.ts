@@ -45,6 +45,7 @@ export async function declareBaseline(config: BaselineConfig) {
 
   const monitoring = new Monitoring("monitoring", {
     monitoring: config.monitoring,
+    pim: config.pim,
     exceptions: config.exceptions,
     breakglass: {
       userPrincipalNames: breakglass.userPrincipalNames,

@@ -20,6 +20,7 @@ import {
   type KqlTable,
   PIM_OPERATIONS,
   type PimEvent,
+  PRIVILEGED_ROLE_ADMINISTRATOR,
 } from "@entra-baseline/model";
 import { TABLES } from "./kusto";
 
@@ -35,7 +36,9 @@ export function breakglassOf(count: number): BreakglassPrincipals {
   };
 }
 
+/** Review options as the program resolves them for a stack managing Global Administrator and one more role. */
 export const REVIEW_OPTIONS = {
+  roles: ["Global Administrator", "Privileged Role Administrator"],
   ticketPattern: "(INC|CHG)[0-9]{6,}",
   minActiveDays: 4,
   workingHours: { start: 8, end: 18, utcOffsetHours: 5.5 },
@@ -214,6 +217,10 @@ export function pimOutsidePimRecord(options: {
 }
 
 export const GLOBAL_ADMIN_ROLE: RoleRefFixture = { templateId: GLOBAL_ADMINISTRATOR, name: "Global Administrator" };
+export const PRIVILEGED_ROLE_ADMIN_ROLE: RoleRefFixture = {
+  templateId: PRIVILEGED_ROLE_ADMINISTRATOR,
+  name: "Privileged Role Administrator",
+};
 
 /** One PIM activation event for a role (Global Administrator by default), as PIM logs it. */
 export function pimActivationEvent(options: {

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
-import type { MonitoringConfig } from "../../config/schema";
+import type { MonitoringConfig, PimConfig } from "../../config/schema";
 import {
   type AlertRuleKey,
   AZURE_PORTALS,
@@ -24,6 +24,8 @@ import { declareWorkbook } from "./workbook";
 
 export interface MonitoringArgs {
   monitoring: MonitoringConfig;
+  /** Config `pim`: the PIM review workbook covers every role it makes just-in-time (managedRoles). */
+  pim: PimConfig;
   /** Config `exceptions`: the outside-PIM alert does not fire for their live principal/role pairs. */
   exceptions?: readonly StandingException[];
   breakglass: {
@@ -117,7 +119,11 @@ export class Monitoring extends pulumi.ComponentResource {
       );
       this.sentinelRuleIds = sentinel.ruleIds;
     }
-    const workbook = declareWorkbook(name, { monitoring, resourceGroupName, workspaceId: logging.workspaceId }, this);
+    const workbook = declareWorkbook(
+      name,
+      { monitoring, pim: args.pim, resourceGroupName, workspaceId: logging.workspaceId },
+      this,
+    );
 
     this.workspaceId = logging.workspaceId;
     this.tripwireRuleId = rules.breakglassSignIn.id;

@@ -1,10 +1,12 @@
 /**
  * The "PIM activation review" workbook: the weekly review as an Azure Monitor workbook on the workspace. Its
- * sections run the same base query as `npm run review` (src/model/kql/pimActivationReview.ts).
+ * sections run the same base query as `npm run review` (src/model/kql/pimActivationReview.ts), over every role the
+ * stack makes just-in-time.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
-import type { MonitoringConfig } from "../../config/schema";
+import { managedRoles } from "../../config/managedRoles";
+import type { MonitoringConfig, PimConfig } from "../../config/schema";
 import { pimReviewWorkbookQueries, type PimReviewOptions } from "@entra-baseline/model";
 import { stableUuid } from "./stableUuid";
 
@@ -19,8 +21,9 @@ export function pimReviewWorkbookContent(options: PimReviewOptions, workspaceId:
     content: {
       json: [
         `## ${WORKBOOK_DISPLAY_NAME}`,
-        "Global Administrator activations of the last 7 days: who, when, for how long, the justification and ticket,",
-        "who approved; per-admin counts; activations outside working hours; denied requests.",
+        `Activations of the last 7 days of every managed role (${options.roles.join(", ")}): who, which role, when,`,
+        "for how long, the justification and ticket, who approved; counts per role, per admin and per role and admin;",
+        "activations outside working hours; denied requests.",
         "The same review is produced as Markdown by `npm run review` (entra-baseline).",
       ].join("\n"),
     },
@@ -49,11 +52,17 @@ export function pimReviewWorkbookContent(options: PimReviewOptions, workspaceId:
 
 export function declareWorkbook(
   name: string,
-  args: { monitoring: MonitoringConfig; resourceGroupName: pulumi.Input<string>; workspaceId: pulumi.Input<string> },
+  args: {
+    monitoring: MonitoringConfig;
+    pim: PimConfig;
+    resourceGroupName: pulumi.Input<string>;
+    workspaceId: pulumi.Input<string>;
+  },
   parent: pulumi.Resource,
 ): applicationinsights.Workbook {
   const { monitoring } = args;
   const options: PimReviewOptions = {
+    roles: managedRoles(args.pim).map((r) => r.name),
     ticketPattern: monitoring.routineJitUse.ticketPattern,
     workingHours: monitoring.workingHours,
   };

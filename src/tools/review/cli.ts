@@ -4,8 +4,8 @@
  *   npm run review -- --workspace <workspace GUID or resource id>      # online, last 7 days
  *   npm run review -- --rows examples/pim-activations.sample.json      # offline, from a rows file
  *
- * Ticket pattern, working hours, the Log Analytics host (tenant.cloud) and the tenant a token must be for come from
- * the stack's config (--stack NAME → Pulumi.NAME.yaml, default prod). Exit codes
+ * The managed roles (every role the stack makes just-in-time: managedRoles), ticket pattern, working hours, the Log
+ * Analytics host (tenant.cloud) and the tenant a token must be for come from the stack's config (--stack NAME → Pulumi.NAME.yaml, default prod). Exit codes
  * as plan and check: 0 review written; 2 bad input (arguments, stack file or rows file, an output file that cannot
  * be written); 3 the workspace query (or the review itself) failed.
  */
@@ -20,6 +20,7 @@ import { writeTextFile } from "../../cli/files";
 import type { CliIo } from "../../cli/io";
 import { runCli } from "../../cli/run";
 import { addStackOptions, type StackFlags } from "../../cli/stackOptions";
+import { managedRoles } from "../../config/managedRoles";
 import { requireStackConfig } from "../../config/stackConfig";
 import { renderReviewHtml } from "./html";
 import { renderReviewMarkdown } from "./markdown";
@@ -28,6 +29,8 @@ import { buildPimReview, type WorkingHours } from "./review";
 import { readRowsFile, type PimEventRow } from "./rows";
 
 interface ReviewSettings {
+  /** The managed roles' display names, Global Administrator first: the roles the query asks for. */
+  roles: string[];
   ticketPattern: string;
   minActiveDays: number;
   workingHours: WorkingHours;
@@ -39,8 +42,9 @@ interface ReviewSettings {
 
 /** Reads the review's settings from the stack's config (Pulumi.<stack>.yaml in `cwd`), as plan and audit do. */
 export function readReviewSettings(cwd: string, stack: string | undefined): ReviewSettings {
-  const { monitoring, endpoints, tenant } = requireStackConfig(cwd, stack).config;
+  const { monitoring, endpoints, tenant, pim } = requireStackConfig(cwd, stack).config;
   return {
+    roles: managedRoles(pim).map((r) => r.name),
     ticketPattern: monitoring.routineJitUse.ticketPattern,
     minActiveDays: monitoring.routineJitUse.minActiveDays,
     workingHours: monitoring.workingHours,
@@ -61,9 +65,9 @@ interface ReviewFlags extends StackFlags {
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const program = configureCommand(
-    addStackOptions(new Command(), "gives the ticket pattern and working hours")
+    addStackOptions(new Command(), "gives the managed roles, the ticket pattern and working hours")
       .description(
-        "Weekly review of Global Administrator PIM activations (last 7 days) as Markdown and JSON (docs/monitoring.md).",
+        "Weekly review of the PIM activations of every managed role (last 7 days) as Markdown and JSON (docs/monitoring.md).",
       )
       .option(
         "--workspace <id>",
@@ -91,7 +95,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (jsonToStdout && opts.out === "-")
     throw new UserInputError("--json and --out - would both print on stdout: give one of them a file");
   const settings = readReviewSettings(path.resolve(io.cwd, opts.cwd ?? "."), opts.stack);
-  const query = pimEventsQuery({ ticketPattern: settings.ticketPattern });
+  const query = pimEventsQuery({ roles: settings.roles, ticketPattern: settings.ticketPattern });
   if (opts.printQuery) {
     io.stdout(`${query}\n`);
     return EXIT.ok;
@@ -114,6 +118,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
   }
   const review = buildPimReview(rows, {
+    roles: settings.roles,
     workingHours: settings.workingHours,
     minActiveDays: settings.minActiveDays,
     now: new Date(),

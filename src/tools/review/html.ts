@@ -1,16 +1,14 @@
 /**
  * The weekly PIM review as one self-contained HTML page (`npm run review -- --html FILE`), as charts a reviewer reads
- * at a glance and the tables behind them: Global Administrator activations per admin per day, each activation's
- * duration and approval time, requests without a ticket reference, and who used JIT routinely (active on
- * `minActiveDays` or more days). Pure: the review object (review.ts) in, markup out; everything is escaped.
+ * at a glance and the tables behind them: activations per managed role, activations per admin per day (all roles),
+ * each activation's duration and approval time, requests without a ticket reference, and who used JIT routinely
+ * (active on `minActiveDays` or more days, any role). Pure: the review object (review.ts) in, markup out; everything is escaped.
  */
 import { formatOffset } from "@entra-baseline/model";
 import { barChart, heatmap, stackedColumns } from "../html/charts";
 import { el, escapeHtml, html, htmlPage, SEVERITY_COLORS, table } from "../html/page";
-import type { Activation, PimReview } from "./review";
+import { type Activation, type PimReview, roleLabel, roleSummaryLabel } from "./review";
 
-/** The one role the review covers (the PIM events query filters on it). */
-const ROLE = "Global Administrator";
 const PALETTE = ["#2563eb", "#c2410c", "#15803d", "#7c3aed", "#b7791f", "#0e7490", "#be185d", "#4b5563"];
 
 export function renderReviewHtml(review: PimReview): string {
@@ -21,12 +19,19 @@ export function renderReviewHtml(review: PimReview): string {
     days.map((d) => review.activations.filter((a) => a.admin === admin && a.activatedAt.slice(0, 10) === d).length);
   const withoutTicket = review.activations.filter((a) => !a.ticket);
   const routine = review.perAdmin.filter((a) => a.routine);
+  const rolesActive = review.perRole.filter((r) => r.activations > 0).length;
   const { start, end, utcOffsetHours } = review.workingHours;
   const parts: string[] = [];
 
+  parts.push(el("p", `Roles reviewed: ${review.roles.join(", ")}.`, { "data-roles": review.roles.length }));
   parts.push(
     `<div class="cards">${[
-      summaryCard("activations", "Activations", review.activations.length, `by ${admins.length} admin(s)`),
+      summaryCard(
+        "activations",
+        "Activations",
+        review.activations.length,
+        `of ${rolesActive} role(s) by ${admins.length} admin(s)`,
+      ),
       summaryCard("without-ticket", "Without a ticket", withoutTicket.length, "requests with no ticket reference"),
       summaryCard(
         "outside-hours",
@@ -40,16 +45,41 @@ export function renderReviewHtml(review: PimReview): string {
   );
 
   parts.push(
+    "<h2>Activations per role</h2>",
+    barChart({
+      id: "per-role",
+      caption: "Activations per managed role (a role with none is listed too)",
+      bars: review.perRole.map((r) => ({
+        label: roleSummaryLabel(r),
+        value: r.activations,
+        color: r.managed ? SEVERITY_COLORS.low : SEVERITY_COLORS.high,
+      })),
+    }),
+    table(
+      ["Role", "Activations", "Admins", "Without ticket", "Outside working hours", "Denied"],
+      review.perRole.map((r) => [
+        roleSummaryLabel(r),
+        r.activations,
+        r.admins,
+        r.withoutTicket,
+        r.outsideWorkingHours,
+        r.denied,
+      ]),
+      { "data-table": "per-role" },
+    ),
+  );
+
+  parts.push(
     "<h2>Activations per admin and day</h2>",
     stackedColumns({
       id: "per-day",
-      caption: `${ROLE} activations per day, by admin`,
+      caption: "Activations per day (all roles), by admin",
       categories: days,
       series: admins.map((a) => ({ name: a, color: color(a), values: perDay(a) })),
     }),
     heatmap({
       id: "admin-day",
-      caption: `${ROLE} activations per admin per day`,
+      caption: "Activations per admin per day (all roles)",
       rows: admins,
       columns: days.map((d) => d.slice(5)),
       values: admins.map(perDay),
@@ -61,7 +91,7 @@ export function renderReviewHtml(review: PimReview): string {
     "<h2>Routine use of just-in-time access</h2>",
     barChart({
       id: "active-days",
-      caption: `Days with an activation, per admin (routine at ${review.minActiveDays} or more: monitoring.routineJitUse.minActiveDays)`,
+      caption: `Days with an activation of any role, per admin (routine at ${review.minActiveDays} or more: monitoring.routineJitUse.minActiveDays)`,
       bars: review.perAdmin.map((a) => ({
         label: a.admin,
         value: a.activeDays,
@@ -73,7 +103,7 @@ export function renderReviewHtml(review: PimReview): string {
     }),
   );
 
-  const label = (a: Activation) => `${a.admin} ${a.activatedAt.slice(5, 16).replace("T", " ")}`;
+  const label = (a: Activation) => `${a.admin} ${roleLabel(a.role)} ${a.activatedAt.slice(5, 16).replace("T", " ")}`;
   const timed = review.activations.filter((a) => a.durationMinutes !== null);
   const approved = review.activations.filter((a) => a.approvalMinutes !== null);
   parts.push(
@@ -123,24 +153,38 @@ export function renderReviewHtml(review: PimReview): string {
       ]),
       { "data-table": "per-admin" },
     ),
+    "<h2>Per role and admin</h2>",
+    table(
+      ["Role", "Admin", "Activations", "Active days", "Without ticket", "Outside working hours", "Denied"],
+      review.perRoleAdmin.map((a) => [
+        roleLabel(a.role),
+        a.admin,
+        a.activations,
+        a.activeDays,
+        a.withoutTicket,
+        a.outsideWorkingHours,
+        a.denied,
+      ]),
+      { "data-table": "per-role-admin" },
+    ),
     "<h2>All activations</h2>",
     activationTable(review.activations, "activations"),
     "<h2>Denied requests</h2>",
     table(
-      ["Denied at", "Admin", "Denied by", "Justification"],
-      review.denied.map((d) => [d.deniedAt, d.admin, d.deniedBy, d.justification || "—"]),
+      ["Denied at", "Role", "Admin", "Denied by", "Justification"],
+      review.denied.map((d) => [d.deniedAt, roleLabel(d.role), d.admin, d.deniedBy, d.justification || "—"]),
       { "data-table": "denied" },
     ),
   );
 
   return htmlPage({
-    title: `PIM activation review: ${ROLE}`,
+    title: "PIM activation review: managed roles",
     subtitle: review.period
       ? `${review.eventCount} PIM events from ${review.period.from} to ${review.period.to}; generated ${review.generatedAt}`
-      : `No ${ROLE} PIM events in the period; generated ${review.generatedAt}`,
+      : `No PIM events of the managed roles in the period; generated ${review.generatedAt}`,
     body: parts.join("\n"),
     footer:
-      "entra-baseline npm run review: the weekly review of just-in-time Global Administrator use (docs/monitoring.md).",
+      "entra-baseline npm run review: the weekly review of just-in-time use of every managed role (docs/monitoring.md).",
   });
 }
 
@@ -156,9 +200,10 @@ function summaryCard(id: string, title: string, value: number, detail: string): 
 
 function activationTable(activations: readonly Activation[], id: string): string {
   return table(
-    ["Activated at", "Admin", "Duration", "Approval", "Justification", "Ticket", "Approved by"],
+    ["Activated at", "Role", "Admin", "Duration", "Approval", "Justification", "Ticket", "Approved by"],
     activations.map((a) => [
       a.activatedAt,
+      roleLabel(a.role),
       a.admin,
       a.durationMinutes === null ? "active or ended early" : `${a.durationMinutes} min`,
       a.approvalMinutes === null ? "—" : `${a.approvalMinutes} min`,

@@ -1,20 +1,22 @@
 /** The review as Markdown, for a CI job summary or a ticket. */
 import { formatOffset } from "@entra-baseline/model";
-import type { Activation, PimReview } from "./review";
+import { type Activation, type PimReview, roleLabel, roleSummaryLabel } from "./review";
 
 export function renderReviewMarkdown(review: PimReview): string {
   const { start, end, utcOffsetHours } = review.workingHours;
-  const lines: string[] = ["# PIM activation review — Global Administrator, last 7 days", ""];
+  const lines: string[] = ["# PIM activation review — managed roles, last 7 days", ""];
+  lines.push(`Roles reviewed: ${review.roles.join(", ")}.`, "");
   lines.push(
     review.period
       ? `${count(review.eventCount, "PIM event")} from ${review.period.from} to ${review.period.to}; generated ${review.generatedAt}.`
-      : `No Global Administrator PIM events in the period; generated ${review.generatedAt}.`,
+      : `No PIM events of the managed roles in the period; generated ${review.generatedAt}.`,
     "",
   );
   const admins = review.perAdmin.filter((a) => a.activations > 0).length;
+  const roles = review.perRole.filter((r) => r.activations > 0).length;
   const routine = review.perAdmin.filter((a) => a.routine).length;
   lines.push(
-    `${count(review.activations.length, "activation", "**")} by ${count(admins, "admin", "**")}, ` +
+    `${count(review.activations.length, "activation", "**")} of ${count(roles, "role", "**")} by ${count(admins, "admin", "**")}, ` +
       `**${review.activations.filter((a) => !a.ticket).length}** without a ticket reference, ` +
       `**${review.outsideWorkingHours.length}** outside working hours, ${count(review.denied.length, "denied request", "**")}, ` +
       `${count(routine, "admin", "**")} using JIT routinely (active on ${review.minActiveDays}+ days).`,
@@ -25,7 +27,26 @@ export function renderReviewMarkdown(review: PimReview): string {
   lines.push(...activationTable(review.activations));
   if (review.activations.some((a) => a.ticket)) lines.push(TICKET_NOTE, "");
 
+  lines.push("## Per role", "");
+  lines.push(
+    ...table(
+      ["Role", "Activations", "Admins", "Without ticket", "Outside working hours", "Denied"],
+      review.perRole.map((r) => [
+        roleSummaryLabel(r),
+        r.activations,
+        r.admins,
+        r.withoutTicket,
+        r.outsideWorkingHours,
+        r.denied,
+      ]),
+    ),
+  );
+
   lines.push("## Per admin", "");
+  lines.push(
+    "All roles together. Routine use is per admin: active days count the days with an activation of any role.",
+    "",
+  );
   lines.push(
     ...table(
       ["Admin", "Activations", "Active days", "Routine use", "Without ticket", "Outside working hours", "Denied"],
@@ -41,14 +62,30 @@ export function renderReviewMarkdown(review: PimReview): string {
     ),
   );
 
+  lines.push("## Per role and admin", "");
+  lines.push(
+    ...table(
+      ["Role", "Admin", "Activations", "Active days", "Without ticket", "Outside working hours", "Denied"],
+      review.perRoleAdmin.map((a) => [
+        roleLabel(a.role),
+        a.admin,
+        a.activations,
+        a.activeDays,
+        a.withoutTicket,
+        a.outsideWorkingHours,
+        a.denied,
+      ]),
+    ),
+  );
+
   lines.push(`## Outside working hours (${start}:00–${end}:00 UTC${formatOffset(utcOffsetHours)})`, "");
   lines.push(...activationTable(review.outsideWorkingHours));
 
   lines.push("## Denied requests", "");
   lines.push(
     ...table(
-      ["Denied at", "Admin", "Denied by", "Justification"],
-      review.denied.map((d) => [d.deniedAt, d.admin, d.deniedBy, d.justification]),
+      ["Denied at", "Role", "Admin", "Denied by", "Justification"],
+      review.denied.map((d) => [d.deniedAt, roleLabel(d.role), d.admin, d.deniedBy, d.justification]),
     ),
   );
   return lines.join("\n");
@@ -56,9 +93,10 @@ export function renderReviewMarkdown(review: PimReview): string {
 
 function activationTable(activations: Activation[]): string[] {
   return table(
-    ["Activated at", "Admin", "Duration", "Justification", "Ticket", "Approved by"],
+    ["Activated at", "Role", "Admin", "Duration", "Justification", "Ticket", "Approved by"],
     activations.map((a) => [
       a.activatedAt,
+      roleLabel(a.role),
       a.admin,
       a.durationMinutes === null ? "active or ended early" : `${a.durationMinutes} min`,
       a.justification,

@@ -1,8 +1,9 @@
 /**
- * The weekly PIM activation review, from the PIM event rows: the same pairing the workbook does in KQL
- * (justification from the activation or its request, approver by correlation id, duration up to the expiry).
+ * The weekly PIM activation review of the managed roles, from the PIM event rows: the same pairing the workbook does
+ * in KQL (justification from the activation or its request, approver by correlation id, duration up to the expiry
+ * of the same admin's same role), counted per role, per admin and per role and admin.
  */
-import type { TicketSource } from "@entra-baseline/model";
+import { reviewedRoleNames, type TicketSource } from "@entra-baseline/model";
 import type { PimEventRow } from "./rows";
 
 export interface WorkingHours {
@@ -13,6 +14,8 @@ export interface WorkingHours {
 
 export interface Activation {
   activatedAt: string;
+  /** The role activated (its display name); "" when the rows do not say (rows files from before they carried it). */
+  role: string;
   admin: string;
   /** Minutes until the activation expired; null while active or if it ended early (not in these events). */
   durationMinutes: number | null;
@@ -29,6 +32,20 @@ export interface Activation {
   outsideWorkingHours: boolean;
 }
 
+/** One role: its activations and denied requests. */
+export interface RoleSummary {
+  role: string;
+  /** One of the roles the review covers (the stack's managed roles); false for a role only the rows name. */
+  managed: boolean;
+  activations: number;
+  /** Distinct admins with an activation of the role. */
+  admins: number;
+  withoutTicket: number;
+  outsideWorkingHours: number;
+  denied: number;
+}
+
+/** All roles together: one admin's activations and denied requests. */
 export interface AdminSummary {
   admin: string;
   activations: number;
@@ -36,12 +53,27 @@ export interface AdminSummary {
   withoutTicket: number;
   outsideWorkingHours: number;
   denied: number;
-  /** Activated on `minActiveDays` or more days of the period: JIT used as standing access (monitoring.routineJitUse). */
+  /**
+   * Activated (any role) on `minActiveDays` or more days of the period: JIT used as standing access
+   * (monitoring.routineJitUse). Per admin, not per role: privileged access every day is routine whichever role it is.
+   */
   routine: boolean;
+}
+
+/** One admin's activations and denied requests of one role. */
+export interface RoleAdminSummary {
+  role: string;
+  admin: string;
+  activations: number;
+  activeDays: number;
+  withoutTicket: number;
+  outsideWorkingHours: number;
+  denied: number;
 }
 
 export interface DeniedRequest {
   deniedAt: string;
+  role: string;
   admin: string;
   deniedBy: string;
   justification: string;
@@ -52,10 +84,15 @@ export interface PimReview {
   /** First and last event in the rows (null when there are none). */
   period: { from: string; to: string } | null;
   eventCount: number;
+  /** The managed roles the review covers, Global Administrator first (the roles the query asked for). */
+  roles: string[];
   workingHours: WorkingHours;
   minActiveDays: number;
   activations: Activation[];
+  /** Every managed role (none left out for having no events), then any other role the rows name. */
+  perRole: RoleSummary[];
   perAdmin: AdminSummary[];
+  perRoleAdmin: RoleAdminSummary[];
   outsideWorkingHours: Activation[];
   denied: DeniedRequest[];
 }
@@ -65,9 +102,19 @@ export const DEFAULT_MIN_ACTIVE_DAYS = 4;
 
 export function buildPimReview(
   rows: readonly PimEventRow[],
-  options: { workingHours: WorkingHours; now: Date; minActiveDays?: number },
+  options: {
+    /** The managed roles' display names, Global Administrator first (`managedRoles(config.pim)`). */
+    roles: readonly string[];
+    workingHours: WorkingHours;
+    now: Date;
+    minActiveDays?: number;
+  },
 ): PimReview {
   const minActiveDays = options.minActiveDays ?? DEFAULT_MIN_ACTIVE_DAYS;
+  const roles = reviewedRoleNames(options.roles);
+  // The query matched the roles case-insensitively: a row's role is the managed role's name whatever its case.
+  const managed = new Map(roles.map((r) => [r.toLowerCase(), r]));
+  const roleOf = (r: PimEventRow) => managed.get(r.Role.trim().toLowerCase()) ?? r.Role.trim();
   const sorted = [...rows].sort((a, b) => a.TimeGenerated.localeCompare(b.TimeGenerated));
   const requests = new Map(sorted.filter((r) => r.Event === "requested").map((r) => [r.CorrelationId, r]));
   const approvals = new Map(sorted.filter((r) => r.Event === "approved").map((r) => [r.CorrelationId, r]));
@@ -77,10 +124,14 @@ export function buildPimReview(
     .filter((r) => r.Event === "activated")
     .map((r) => {
       const request = r.CorrelationId ? requests.get(r.CorrelationId) : undefined;
-      const expiry = expiries.find((e) => sameAdmin(e, r) && e.TimeGenerated > r.TimeGenerated);
+      // The same admin's expiry of the same role: another role they hold at the same time expires on its own.
+      const expiry = expiries.find(
+        (e) => sameAdmin(e, r) && roleOf(e) === roleOf(r) && e.TimeGenerated > r.TimeGenerated,
+      );
       const approval = r.CorrelationId ? approvals.get(r.CorrelationId) : undefined;
       return {
         activatedAt: r.TimeGenerated,
+        role: roleOf(r),
         admin: r.Admin,
         durationMinutes: expiry
           ? Math.round((Date.parse(expiry.TimeGenerated) - Date.parse(r.TimeGenerated)) / 60_000)
@@ -101,7 +152,13 @@ export function buildPimReview(
 
   const denied: DeniedRequest[] = sorted
     .filter((r) => r.Event === "denied")
-    .map((r) => ({ deniedAt: r.TimeGenerated, admin: r.Admin, deniedBy: r.Actor, justification: r.Justification }));
+    .map((r) => ({
+      deniedAt: r.TimeGenerated,
+      role: roleOf(r),
+      admin: r.Admin,
+      deniedBy: r.Actor,
+      justification: r.Justification,
+    }));
 
   const admins = new Map<string, AdminSummary>();
   const summary = (admin: string) => {
@@ -136,17 +193,90 @@ export function buildPimReview(
     s.routine = set.size >= minActiveDays;
   }
 
+  const perRole = roleSummaries(roles, activations, denied);
+  const roleOrder = (role: string) => perRole.findIndex((r) => r.role === role);
   return {
     generatedAt: options.now.toISOString(),
     period: sorted.length > 0 ? { from: sorted[0]!.TimeGenerated, to: sorted.at(-1)!.TimeGenerated } : null,
     eventCount: sorted.length,
+    roles,
     workingHours: options.workingHours,
     minActiveDays,
     activations: [...activations].reverse(),
+    perRole,
     perAdmin: [...admins.values()].sort((a, b) => b.activations - a.activations || a.admin.localeCompare(b.admin)),
+    perRoleAdmin: roleAdminSummaries(activations, denied).sort(
+      (a, b) =>
+        roleOrder(a.role) - roleOrder(b.role) || b.activations - a.activations || a.admin.localeCompare(b.admin),
+    ),
     outsideWorkingHours: activations.filter((a) => a.outsideWorkingHours).reverse(),
     denied: [...denied].reverse(),
   };
+}
+
+/** Every managed role in the given order, then the other roles the rows name (by name; an unnamed role last). */
+function roleSummaries(
+  roles: readonly string[],
+  activations: readonly Activation[],
+  denied: readonly DeniedRequest[],
+): RoleSummary[] {
+  const others = [...new Set([...activations, ...denied].map((e) => e.role))]
+    .filter((r) => !roles.includes(r))
+    .sort((a, b) => (a === "" ? 1 : b === "" ? -1 : a.localeCompare(b)));
+  return [...roles, ...others].map((role) => {
+    const of = activations.filter((a) => a.role === role);
+    return {
+      role,
+      managed: roles.includes(role),
+      activations: of.length,
+      admins: new Set(of.map((a) => a.admin)).size,
+      withoutTicket: of.filter((a) => !a.ticket).length,
+      outsideWorkingHours: of.filter((a) => a.outsideWorkingHours).length,
+      denied: denied.filter((d) => d.role === role).length,
+    };
+  });
+}
+
+/** One summary per role and admin with an activation or a denied request of it. */
+function roleAdminSummaries(activations: readonly Activation[], denied: readonly DeniedRequest[]): RoleAdminSummary[] {
+  const summaries = new Map<string, RoleAdminSummary & { days: Set<string> }>();
+  const summary = (role: string, admin: string) => {
+    const key = JSON.stringify([role, admin]);
+    let s = summaries.get(key);
+    if (!s) {
+      s = {
+        role,
+        admin,
+        activations: 0,
+        activeDays: 0,
+        withoutTicket: 0,
+        outsideWorkingHours: 0,
+        denied: 0,
+        days: new Set(),
+      };
+      summaries.set(key, s);
+    }
+    return s;
+  };
+  for (const a of activations) {
+    const s = summary(a.role, a.admin);
+    s.activations++;
+    if (!a.ticket) s.withoutTicket++;
+    if (a.outsideWorkingHours) s.outsideWorkingHours++;
+    s.days.add(a.activatedAt.slice(0, 10));
+  }
+  for (const d of denied) summary(d.role, d.admin).denied++;
+  return [...summaries.values()].map(({ days, ...s }) => ({ ...s, activeDays: days.size }));
+}
+
+/** A role as the review prints it: rows files from before the query returned the role do not say which it was. */
+export function roleLabel(role: string): string {
+  return role || "(not recorded)";
+}
+
+/** A role of the per-role summary: one only the rows name is not one this stack manages, worth a look. */
+export function roleSummaryLabel(r: RoleSummary): string {
+  return r.managed || !r.role ? roleLabel(r.role) : `${r.role} (not managed by this stack)`;
 }
 
 function sameAdmin(a: PimEventRow, b: PimEventRow): boolean {

@@ -12,6 +12,11 @@ export interface PimEventRow {
   /** ISO 8601 UTC. */
   TimeGenerated: string;
   Event: PimEvent | "other";
+  /**
+   * The role's display name (PIM's Role target). "" in rows files written before the query returned it, when it
+   * covered Global Administrator only.
+   */
+  Role: string;
   Admin: string;
   AdminId: string;
   Actor: string;
@@ -53,6 +58,7 @@ const rowSchema = z.object({
     return d.toISOString();
   }),
   Event: z.enum(EVENT_NAMES, { error: `is not one of ${EVENT_NAMES.join(", ")}` }),
+  Role: text,
   Admin: z.string({ error: "is not the admin's UPN (a string)" }).min(1, "is empty (expected the admin's UPN)"),
   AdminId: text,
   Actor: text,

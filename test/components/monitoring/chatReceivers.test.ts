@@ -39,7 +39,7 @@ async function declareMonitoring(name: string, lists: { teams: string[]; slack: 
     objectIds: pulumi.output(["0b1c2d3e-1111-4aaa-8bbb-000000000001"]),
     groupObjectId: pulumi.output("0b1c2d3e-3333-4aaa-8bbb-000000000003"),
   };
-  return new Monitoring(name, { monitoring: config.monitoring, breakglass, cloud: "usGovernment" });
+  return new Monitoring(name, { monitoring: config.monitoring, pim: config.pim, breakglass, cloud: "usGovernment" });
 }
 
 beforeAll(async () => {

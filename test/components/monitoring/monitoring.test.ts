@@ -84,6 +84,7 @@ beforeAll(async () => {
   };
   const monitoring = new Monitoring("monitoring", {
     monitoring: config.monitoring,
+    pim: config.pim,
     exceptions: [SYNC_EXCEPTION],
     breakglass,
   });
@@ -102,8 +103,12 @@ beforeAll(async () => {
     raw.monitoring.severities = { breakglassAccountChanged: 2, roleAssignedOutsidePim: 0 };
     raw.monitoring.logCategories = ["AuditLogs", "SignInLogs", "NonInteractiveUserSignInLogs"];
     raw.monitoring.actionGroup.webhooks = [WEBHOOK];
+    raw.pim.roles = [
+      { role: "Privileged Role Administrator", eligibleUsers: ["megan.bowen@contoso.com"] },
+      { role: "Privileged Authentication Administrator", eligibleUsers: ["nestor.wilke@contoso.com"] },
+    ];
   });
-  const second = new Monitoring("soc", { monitoring: existing.monitoring, breakglass });
+  const second = new Monitoring("soc", { monitoring: existing.monitoring, pim: existing.pim, breakglass });
   existingOutputs = { workspaceId: await unwrap(second.workspaceId) };
   await unwrap(second.alertRuleIds);
   await unwrap(second.workbookId);
@@ -362,8 +367,34 @@ describe("PIM activation review workbook", () => {
     expect(content.version).toBe("Notebook/1.0");
     expect(content.fallbackResourceIds).toEqual([outputs.workspaceId]);
     const kql = content.items.filter((i) => i.type === 3);
-    expect(kql.map((i) => i.name)).toEqual(["activations", "per-admin", "outside-working-hours", "denied"]);
+    expect(kql.map((i) => i.name)).toEqual([
+      "activations",
+      "per-role",
+      "per-admin",
+      "per-role-admin",
+      "outside-working-hours",
+      "denied",
+    ]);
     for (const item of kql) expect(analyzeKql(item.content.query!).errors, item.name).toEqual([]);
+  });
+
+  it("every section covers the stack's managed roles: Global Administrator alone, or with each pim.roles role", () => {
+    const sections = (prefix: string) =>
+      (
+        JSON.parse(one(prefix, providerTypes.workbook).inputs.serializedData as string) as {
+          items: { type: number; name: string; content: { query?: string; json?: string } }[];
+        }
+      ).items;
+    for (const item of sections("monitoring").filter((i) => i.type === 3))
+      expect(item.content.query, item.name).toContain('| where RoleName in~ ("Global Administrator")\n');
+    const soc = sections("soc");
+    for (const item of soc.filter((i) => i.type === 3))
+      expect(item.content.query, item.name).toContain(
+        '| where RoleName in~ ("Global Administrator", "Privileged Role Administrator", "Privileged Authentication Administrator")\n',
+      );
+    expect(soc.find((i) => i.name === "intro")!.content.json).toContain(
+      "(Global Administrator, Privileged Role Administrator, Privileged Authentication Administrator)",
+    );
   });
 
   it("keeps its resource name across runs and differs between stacks' resource groups", () => {

@@ -21,6 +21,7 @@ async function plan(existingResourceGroup: boolean) {
     const { Monitoring } = await import("../../../src/components/monitoring");
     const monitoring = new Monitoring("monitoring", {
       monitoring: config.monitoring,
+      pim: config.pim,
       breakglass: {
         userPrincipalNames: pulumi.output(["breakglass-01@contoso.onmicrosoft.com"]),
         objectIds: pulumi.output(["0b1c2d3e-1111-4aaa-8bbb-000000000001"]),

@@ -22,9 +22,13 @@ import {
   breakglassSignInQuery,
   OUTSIDE_PIM_COLUMNS,
   OUTSIDE_PIM_DIMENSIONS,
+  ACTIVATION_COLUMNS,
+  ADMIN_SUMMARY_COLUMNS,
   PIM_EVENT_COLUMNS,
   pimEventsQuery,
   pimReviewWorkbookQueries,
+  ROLE_ADMIN_SUMMARY_COLUMNS,
+  ROLE_SUMMARY_COLUMNS,
   roleAssignedOutsidePimQuery,
   ROUTINE_JIT_COLUMNS,
   ROUTINE_JIT_DIMENSIONS,
@@ -157,6 +161,7 @@ describe("review and workbook queries analyze cleanly", () => {
     expect(out).toEqual([
       { name: "TimeGenerated", type: "datetime" },
       { name: "Event", type: "string" },
+      { name: "Role", type: "string" },
       { name: "Admin", type: "string" },
       { name: "AdminId", type: "string" },
       { name: "Actor", type: "string" },
@@ -172,12 +177,21 @@ describe("review and workbook queries analyze cleanly", () => {
   const expected: Record<string, Record<string, string>> = {
     activations: {
       ActivatedAt: "datetime",
+      Role: "string",
       Admin: "string",
       DurationMinutes: "long",
       Justification: "string",
       Ticket: "string",
       ApprovedBy: "string",
       OutsideWorkingHours: "bool",
+    },
+    "per-role": {
+      Role: "string",
+      Activations: "long",
+      Admins: "long",
+      WithoutTicket: "long",
+      OutsideWorkingHours: "long",
+      Denied: "long",
     },
     "per-admin": {
       Admin: "string",
@@ -189,6 +203,7 @@ describe("review and workbook queries analyze cleanly", () => {
     },
     "outside-working-hours": {
       ActivatedAt: "datetime",
+      Role: "string",
       Admin: "string",
       DurationMinutes: "long",
       Justification: "string",
@@ -196,7 +211,16 @@ describe("review and workbook queries analyze cleanly", () => {
       ApprovedBy: "string",
       OutsideWorkingHours: "bool",
     },
-    denied: { DeniedAt: "datetime", Admin: "string", DeniedBy: "string", Justification: "string" },
+    "per-role-admin": {
+      Role: "string",
+      Admin: "string",
+      Activations: "long",
+      ActiveDays: "long",
+      WithoutTicket: "long",
+      OutsideWorkingHours: "long",
+      Denied: "long",
+    },
+    denied: { DeniedAt: "datetime", Role: "string", Admin: "string", DeniedBy: "string", Justification: "string" },
   };
 
   it.each(pimReviewWorkbookQueries(REVIEW_OPTIONS))(
@@ -207,6 +231,34 @@ describe("review and workbook queries analyze cleanly", () => {
     },
   );
 
+  it("the sections are the ones listed above, and their columns are the exported lists", () => {
+    const sections = pimReviewWorkbookQueries(REVIEW_OPTIONS);
+    expect(sections.map((q) => q.name)).toEqual([
+      "activations",
+      "per-role",
+      "per-admin",
+      "per-role-admin",
+      "outside-working-hours",
+      "denied",
+    ]);
+    const columns = (name: string) => columnsOf(sections.find((q) => q.name === name)!.query).map((c) => c.name);
+    expect(columns("activations")).toEqual([...ACTIVATION_COLUMNS]);
+    expect(columns("per-role")).toEqual([...ROLE_SUMMARY_COLUMNS]);
+    expect(columns("per-admin")).toEqual([...ADMIN_SUMMARY_COLUMNS]);
+    expect(columns("per-role-admin")).toEqual([...ROLE_ADMIN_SUMMARY_COLUMNS]);
+  });
+
+  it("the base query names every managed role it is given, and only those", () => {
+    const query = pimEventsQuery({
+      ...REVIEW_OPTIONS,
+      roles: ["Global Administrator", "Privileged Role Administrator"],
+    });
+    expect(query).toContain('| where RoleName in~ ("Global Administrator", "Privileged Role Administrator")');
+    expect(pimEventsQuery({ ...REVIEW_OPTIONS, roles: ["Global Administrator"] })).toContain(
+      '| where RoleName in~ ("Global Administrator")',
+    );
+  });
+
   it("every workbook section starts from the review's base query", () => {
     const base = pimEventsQuery(REVIEW_OPTIONS);
     for (const section of pimReviewWorkbookQueries(REVIEW_OPTIONS)) expect(section.query).toContain(base);
@@ -214,6 +266,7 @@ describe("review and workbook queries analyze cleanly", () => {
 
   it("a negative UTC offset and a backslash in the ticket pattern still analyze cleanly", () => {
     const options = {
+      roles: REVIEW_OPTIONS.roles,
       ticketPattern: "\\b(INC|CHG)\\d{6,}\\b",
       workingHours: { start: 9, end: 17, utcOffsetHours: -8 },
     };

@@ -204,7 +204,8 @@ describe("npm run audit -- --html", () => {
 describe("npm run review -- --html", () => {
   let file: string;
   let data: {
-    activations: { admin: string; activatedAt: string; approvalMinutes: number | null; ticket: string }[];
+    activations: { role: string; admin: string; activatedAt: string; approvalMinutes: number | null; ticket: string }[];
+    perRole: { role: string; activations: number }[];
     perAdmin: { admin: string; activeDays: number; routine: boolean; withoutTicket: number }[];
   };
 
@@ -227,14 +228,16 @@ describe("npm run review -- --html", () => {
         expected(d),
       ]),
     );
-    expect(totals.map((t) => t[1])).toEqual(["1", "1", "1", "1", "0", "1", "0"]);
+    expect(totals.map((t) => t[1])).toEqual(["1", "1", "2", "2", "0", "2", "0"]);
     const cells = (await chartValues(page, "admin-day")).map((v) => `${v.series} ${v.category} ${v.text}`);
     expect(cells).toEqual([
       "adele.vance@contoso.com 06-02 1",
       "adele.vance@contoso.com 06-03 1",
       "adele.vance@contoso.com 06-04 1",
       "adele.vance@contoso.com 06-05 1",
-      "megan.bowen@contoso.com 06-07 1",
+      "megan.bowen@contoso.com 06-04 1",
+      "megan.bowen@contoso.com 06-07 2",
+      "nestor.wilke@contoso.com 06-05 1",
     ]);
     expect(requests).toEqual([`file://${file}`]);
   });
@@ -258,6 +261,7 @@ describe("npm run review -- --html", () => {
     expect(noTicket).toEqual([
       ["adele.vance@contoso.com", "1"],
       ["megan.bowen@contoso.com", "0"],
+      ["nestor.wilke@contoso.com", "0"],
     ]);
     expect(await page.locator('[data-summary="without-ticket"] .value').innerText()).toBe(
       String(data.activations.filter((a) => !a.ticket).length),
@@ -265,5 +269,37 @@ describe("npm run review -- --html", () => {
     expect(await page.locator('[data-table="without-ticket"] tbody tr').allInnerTexts()).toEqual([
       expect.stringContaining("urgent fix for the payroll app consent"),
     ]);
+  });
+
+  it("charts and tabulates every managed role, and each activation's role", async () => {
+    const { page } = await browser.open(file);
+    expect(await page.locator("[data-roles]").innerText()).toBe(
+      "Roles reviewed: Global Administrator, Privileged Role Administrator, Privileged Authentication Administrator.",
+    );
+    const perRole = (await chartValues(page, "per-role")).map((v) => [v.category, v.text]);
+    expect(perRole).toEqual(data.perRole.map((r) => [r.role, String(r.activations)]));
+    expect(perRole).toEqual([
+      ["Global Administrator", "5"],
+      ["Privileged Role Administrator", "2"],
+      ["Privileged Authentication Administrator", "1"],
+    ]);
+    const cells = (table: string) =>
+      page
+        .locator(`[data-table="${table}"] tbody tr`)
+        .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)));
+    expect(await cells("per-role")).toEqual([
+      ["Global Administrator", "5", "2", "1", "1", "1"],
+      ["Privileged Role Administrator", "2", "1", "0", "0", "0"],
+      ["Privileged Authentication Administrator", "1", "1", "0", "1", "0"],
+    ]);
+    expect((await cells("per-role-admin")).map((r) => r.slice(0, 4))).toEqual([
+      ["Global Administrator", "adele.vance@contoso.com", "4", "4"],
+      ["Global Administrator", "megan.bowen@contoso.com", "1", "1"],
+      ["Privileged Role Administrator", "megan.bowen@contoso.com", "2", "2"],
+      ["Privileged Authentication Administrator", "nestor.wilke@contoso.com", "1", "1"],
+    ]);
+    expect((await cells("activations")).map((r) => [r[1], r[2]])).toEqual(
+      data.activations.map((a) => [a.role, a.admin]),
+    );
   });
 });

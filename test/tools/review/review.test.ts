@@ -1,6 +1,6 @@
 /**
- * The weekly PIM review: rows → review (pairing, durations, working hours, per-admin counts), Markdown, the rows
- * file's validation, the CLI's exit codes, and the online path against a loopback Log Analytics fake (the tenant and
+ * The weekly PIM review: rows → review (pairing per admin and role, durations, working hours, per-role, per-admin
+ * and per-role-and-admin counts), Markdown, the rows file's validation (files from before rows carried the role too), the CLI's exit codes, and the online path against a loopback Log Analytics fake (the tenant and
  * origin checks of the project's client included).
  */
 import * as fs from "node:fs";
@@ -29,11 +29,17 @@ import { loopbackStackDir, STACK, STACK_DIR, stackText } from "../../support/sta
 const ROOT = path.join(__dirname, "../../..");
 const SAMPLE = path.join(ROOT, "examples/pim-activations.sample.json");
 const HOURS = { start: 8, end: 18, utcOffsetHours: 0 };
+/** The managed roles of the stack the sample was made for (examples/Pulumi.example.yaml, as managedRoles lists them). */
+const ROLES = ["Global Administrator", "Privileged Role Administrator", "Privileged Authentication Administrator"];
+const GA = "Global Administrator";
+const PRA = "Privileged Role Administrator";
+const PAA = "Privileged Authentication Administrator";
 const NOW = new Date("2025-06-09T07:00:00Z");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "review-test-"));
 
 function row(partial: Partial<PimEventRow> & Pick<PimEventRow, "TimeGenerated" | "Event" | "Admin">): PimEventRow {
   return {
+    Role: GA,
     AdminId: "",
     Actor: "",
     Justification: "",
@@ -46,28 +52,109 @@ function row(partial: Partial<PimEventRow> & Pick<PimEventRow, "TimeGenerated" |
 }
 
 describe("buildPimReview", () => {
-  const review = buildPimReview(readRowsFile(SAMPLE), { workingHours: HOURS, now: NOW });
+  const review = buildPimReview(readRowsFile(SAMPLE), { roles: ROLES, workingHours: HOURS, now: NOW });
 
-  it("lists every activation with duration, justification, ticket and approver, newest first", () => {
-    expect(review.activations.map((a) => [a.admin, a.durationMinutes, a.ticket, a.approvedBy])).toEqual([
-      ["megan.bowen@contoso.com", null, "CHG0046000", "adele.vance@contoso.com"],
-      ["adele.vance@contoso.com", 120, "INC0012400", "lidia.holloway@contoso.com"],
-      ["adele.vance@contoso.com", 240, "", "lidia.holloway@contoso.com"],
-      ["adele.vance@contoso.com", 120, "CHG0045678", "lidia.holloway@contoso.com"],
-      ["adele.vance@contoso.com", 240, "INC0012345", "lidia.holloway@contoso.com"],
+  it("lists every activation with role, duration, justification, ticket and approver, newest first", () => {
+    expect(review.activations.map((a) => [a.role, a.admin, a.durationMinutes, a.ticket, a.approvedBy])).toEqual([
+      [PRA, "megan.bowen@contoso.com", 240, "CHG0046000", "adele.vance@contoso.com"],
+      // Still active or ended early: the Privileged Role Administrator expiry at 15:53 is not this one's.
+      [GA, "megan.bowen@contoso.com", null, "CHG0046000", "adele.vance@contoso.com"],
+      [PAA, "nestor.wilke@contoso.com", 120, "INC0012450", "lidia.holloway@contoso.com"],
+      [GA, "adele.vance@contoso.com", 120, "INC0012400", "lidia.holloway@contoso.com"],
+      [GA, "adele.vance@contoso.com", 240, "", "lidia.holloway@contoso.com"],
+      [PRA, "megan.bowen@contoso.com", 240, "CHG0045710", "adele.vance@contoso.com"],
+      [GA, "adele.vance@contoso.com", 120, "CHG0045678", "lidia.holloway@contoso.com"],
+      [GA, "adele.vance@contoso.com", 240, "INC0012345", "lidia.holloway@contoso.com"],
     ]);
+    expect(review.roles).toEqual(ROLES);
   });
 
   it("flags routine use against monitoring.routineJitUse.minActiveDays", () => {
-    const strict = buildPimReview(readRowsFile(SAMPLE), { workingHours: HOURS, now: NOW, minActiveDays: 5 });
+    const strict = buildPimReview(readRowsFile(SAMPLE), {
+      roles: ROLES,
+      workingHours: HOURS,
+      now: NOW,
+      minActiveDays: 5,
+    });
     expect(strict.perAdmin.map((a) => [a.admin, a.routine])).toEqual([
       ["adele.vance@contoso.com", false],
       ["megan.bowen@contoso.com", false],
+      ["nestor.wilke@contoso.com", false],
     ]);
     expect(renderReviewMarkdown(review)).toMatch(
       /\| adele\.vance@contoso\.com \| 4 \| 4 \| \*\*yes\*\* \(≥ 4 days\) \|/,
     );
     expect(renderReviewMarkdown(review)).toContain("**1** admin using JIT routinely (active on 4+ days)");
+  });
+
+  it("counts per role: activations, distinct admins, without ticket, outside working hours, denied", () => {
+    expect(review.perRole).toEqual([
+      { role: GA, managed: true, activations: 5, admins: 2, withoutTicket: 1, outsideWorkingHours: 1, denied: 1 },
+      { role: PRA, managed: true, activations: 2, admins: 1, withoutTicket: 0, outsideWorkingHours: 0, denied: 0 },
+      { role: PAA, managed: true, activations: 1, admins: 1, withoutTicket: 0, outsideWorkingHours: 1, denied: 0 },
+    ]);
+  });
+
+  it("counts per role and admin, in the roles' order, the most active first", () => {
+    expect(review.perRoleAdmin).toEqual([
+      {
+        role: GA,
+        admin: "adele.vance@contoso.com",
+        activations: 4,
+        activeDays: 4,
+        withoutTicket: 1,
+        outsideWorkingHours: 1,
+        denied: 0,
+      },
+      {
+        role: GA,
+        admin: "megan.bowen@contoso.com",
+        activations: 1,
+        activeDays: 1,
+        withoutTicket: 0,
+        outsideWorkingHours: 0,
+        denied: 1,
+      },
+      {
+        role: PRA,
+        admin: "megan.bowen@contoso.com",
+        activations: 2,
+        activeDays: 2,
+        withoutTicket: 0,
+        outsideWorkingHours: 0,
+        denied: 0,
+      },
+      {
+        role: PAA,
+        admin: "nestor.wilke@contoso.com",
+        activations: 1,
+        activeDays: 1,
+        withoutTicket: 0,
+        outsideWorkingHours: 1,
+        denied: 0,
+      },
+    ]);
+  });
+
+  it("lists a managed role without events with zeros, and a role the stack does not manage as such", () => {
+    const rows = [
+      row({ TimeGenerated: "2025-06-02T09:00:00Z", Event: "activated", Admin: "a@contoso.com", Ticket: "INC0000001" }),
+      row({
+        TimeGenerated: "2025-06-02T10:00:00Z",
+        Event: "activated",
+        Admin: "a@contoso.com",
+        Role: "Exchange Administrator",
+      }),
+    ];
+    const r = buildPimReview(rows, { roles: [GA, PRA], workingHours: HOURS, now: NOW });
+    expect(r.perRole.map((s) => [s.role, s.managed, s.activations, s.admins])).toEqual([
+      [GA, true, 1, 1],
+      [PRA, true, 0, 0],
+      ["Exchange Administrator", false, 1, 1],
+    ]);
+    const md = renderReviewMarkdown(r);
+    expect(md).toContain("| Privileged Role Administrator | 0 | 0 | 0 | 0 | 0 |");
+    expect(md).toContain("| Exchange Administrator (not managed by this stack) | 1 | 1 | 1 | 0 | 0 |");
   });
 
   it("counts per admin: activations, active days, without ticket, outside working hours, denied", () => {
@@ -83,18 +170,31 @@ describe("buildPimReview", () => {
       },
       {
         admin: "megan.bowen@contoso.com",
-        activations: 1,
-        activeDays: 1,
+        activations: 3,
+        activeDays: 2,
         withoutTicket: 0,
         outsideWorkingHours: 0,
         denied: 1,
         routine: false,
       },
+      {
+        admin: "nestor.wilke@contoso.com",
+        activations: 1,
+        activeDays: 1,
+        withoutTicket: 0,
+        outsideWorkingHours: 1,
+        denied: 0,
+        routine: false,
+      },
     ]);
-    expect(review.outsideWorkingHours.map((a) => a.activatedAt)).toEqual(["2025-06-04T21:59:01.000Z"]);
+    expect(review.outsideWorkingHours.map((a) => [a.role, a.activatedAt])).toEqual([
+      [PAA, "2025-06-05T19:21:50.000Z"],
+      [GA, "2025-06-04T21:59:01.000Z"],
+    ]);
     expect(review.denied).toEqual([
       {
         deniedAt: "2025-06-06T14:22:40.000Z",
+        role: GA,
         admin: "megan.bowen@contoso.com",
         deniedBy: "lidia.holloway@contoso.com",
         justification: "Use License Administrator for this, not Global Administrator",
@@ -115,7 +215,7 @@ describe("buildPimReview", () => {
       }),
       row({ TimeGenerated: "2025-06-02T09:05:00Z", Event: "activated", Admin: "a@contoso.com", CorrelationId: "c1" }),
     ];
-    const [activation] = buildPimReview(rows, { workingHours: HOURS, now: NOW }).activations;
+    const [activation] = buildPimReview(rows, { roles: ROLES, workingHours: HOURS, now: NOW }).activations;
     expect(activation).toMatchObject({
       justification: "INC1234567 fix",
       ticket: "INC1234567",
@@ -145,7 +245,7 @@ describe("buildPimReview", () => {
         CorrelationId: "c2",
       }),
     ];
-    const review = buildPimReview(rows, { workingHours: HOURS, now: NOW });
+    const review = buildPimReview(rows, { roles: ROLES, workingHours: HOURS, now: NOW });
     expect(review.activations.map((a) => [a.ticket, a.ticketSource])).toEqual([
       ["INC0012345", "justification"],
       ["SN-4711", "pim"],
@@ -156,6 +256,43 @@ describe("buildPimReview", () => {
     expect(md).toContain("Which audit key PIM writes the ticket to is unconfirmed.");
   });
 
+  it("ends an activation at the expiry of the same admin's same role: another role held at the same time expires on its own", () => {
+    const rows = [
+      row({ TimeGenerated: "2025-06-02T09:00:00Z", Event: "activated", Admin: "a@contoso.com", AdminId: "id-a" }),
+      row({
+        TimeGenerated: "2025-06-02T09:30:00Z",
+        Event: "activated",
+        Role: PRA,
+        Admin: "a@contoso.com",
+        AdminId: "id-a",
+      }),
+      row({
+        TimeGenerated: "2025-06-02T10:30:00Z",
+        Event: "expired",
+        Role: PRA,
+        Admin: "a@contoso.com",
+        AdminId: "id-a",
+      }),
+      // The role's name as logged may differ in case from the managed role's: the query matched it regardless.
+      row({
+        TimeGenerated: "2025-06-02T13:00:00Z",
+        Event: "expired",
+        Role: "global administrator",
+        Admin: "a@contoso.com",
+        AdminId: "id-a",
+      }),
+    ];
+    const review = buildPimReview(rows, { roles: ROLES, workingHours: HOURS, now: NOW });
+    expect(review.activations.map((a) => [a.role, a.durationMinutes])).toEqual([
+      [PRA, 60],
+      [GA, 240],
+    ]);
+  });
+
+  it("refuses to review no role at all", () => {
+    expect(() => buildPimReview([], { roles: [], workingHours: HOURS, now: NOW })).toThrow(/none given/);
+  });
+
   it("ends an activation at the admin's next expiry, not an earlier one", () => {
     const rows = [
       row({ TimeGenerated: "2025-06-02T08:00:00Z", Event: "expired", Admin: "a@contoso.com", AdminId: "id-a" }),
@@ -163,7 +300,9 @@ describe("buildPimReview", () => {
       row({ TimeGenerated: "2025-06-02T10:30:00Z", Event: "expired", Admin: "b@contoso.com", AdminId: "id-b" }),
       row({ TimeGenerated: "2025-06-02T11:00:00Z", Event: "expired", Admin: "a@contoso.com", AdminId: "id-a" }),
     ];
-    expect(buildPimReview(rows, { workingHours: HOURS, now: NOW }).activations[0]!.durationMinutes).toBe(120);
+    expect(buildPimReview(rows, { roles: ROLES, workingHours: HOURS, now: NOW }).activations[0]!.durationMinutes).toBe(
+      120,
+    );
   });
 
   it("applies the UTC offset to working hours, as the workbook does", () => {
@@ -177,20 +316,37 @@ describe("buildPimReview", () => {
 
 describe("renderReviewMarkdown", () => {
   it("has the review's sections and flags activations without a ticket", () => {
-    const md = renderReviewMarkdown(buildPimReview(readRowsFile(SAMPLE), { workingHours: HOURS, now: NOW }));
+    const md = renderReviewMarkdown(
+      buildPimReview(readRowsFile(SAMPLE), { roles: ROLES, workingHours: HOURS, now: NOW }),
+    );
     for (const heading of [
       "## Activations",
+      "## Per role",
       "## Per admin",
+      "## Per role and admin",
       "## Outside working hours (8:00–18:00 UTC)",
       "## Denied requests",
     ])
       expect(md).toContain(heading);
     expect(md).toContain(
-      "| 2025-06-04T21:59:01.000Z | adele.vance@contoso.com | 240 min | urgent fix for the payroll app consent | **none** | lidia.holloway@contoso.com |",
+      "| 2025-06-04T21:59:01.000Z | Global Administrator | adele.vance@contoso.com | 240 min | urgent fix for the payroll app consent | **none** | lidia.holloway@contoso.com |",
     );
     expect(md).toContain(
-      "**5** activations by **2** admins, **1** without a ticket reference, **1** outside working hours, **1** denied request, **1** admin using JIT routinely (active on 4+ days).",
+      "Roles reviewed: Global Administrator, Privileged Role Administrator, Privileged Authentication Administrator.",
     );
+    expect(md).toContain(
+      "**8** activations of **3** roles by **3** admins, **1** without a ticket reference, **2** outside working hours, **1** denied request, **1** admin using JIT routinely (active on 4+ days).",
+    );
+    expect(md).toContain(
+      [
+        "| Role | Activations | Admins | Without ticket | Outside working hours | Denied |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| Global Administrator | 5 | 2 | 1 | 1 | 1 |",
+        "| Privileged Role Administrator | 2 | 1 | 0 | 0 | 0 |",
+        "| Privileged Authentication Administrator | 1 | 1 | 0 | 1 | 0 |",
+      ].join("\n"),
+    );
+    expect(md).toContain("| Privileged Role Administrator | megan.bowen@contoso.com | 2 | 2 | 0 | 0 | 0 |");
   });
 
   it("counts in the singular when there is one of a thing", () => {
@@ -211,10 +367,12 @@ describe("renderReviewMarkdown", () => {
         CorrelationId: "y",
       }),
     ];
-    const md = renderReviewMarkdown(buildPimReview(rows, { workingHours: HOURS, now: NOW, minActiveDays: 1 }));
+    const md = renderReviewMarkdown(
+      buildPimReview(rows, { roles: ROLES, workingHours: HOURS, now: NOW, minActiveDays: 1 }),
+    );
     expect(md).toMatch(/^2 PIM events from /m);
     expect(md).toContain(
-      "**1** activation by **1** admin, **0** without a ticket reference, **0** outside working hours, **1** denied request, **1** admin using JIT routinely (active on 1+ days).",
+      "**1** activation of **1** role by **1** admin, **0** without a ticket reference, **0** outside working hours, **1** denied request, **1** admin using JIT routinely (active on 1+ days).",
     );
   });
 
@@ -227,13 +385,13 @@ describe("renderReviewMarkdown", () => {
         Justification: "fix | the\nthing",
       }),
     ];
-    const md = renderReviewMarkdown(buildPimReview(rows, { workingHours: HOURS, now: NOW }));
+    const md = renderReviewMarkdown(buildPimReview(rows, { roles: ROLES, workingHours: HOURS, now: NOW }));
     expect(md).toContain("| fix \\| the thing |");
   });
 
   it("says so when there is nothing to review", () => {
-    const md = renderReviewMarkdown(buildPimReview([], { workingHours: HOURS, now: NOW }));
-    expect(md).toContain("No Global Administrator PIM events in the period");
+    const md = renderReviewMarkdown(buildPimReview([], { roles: ROLES, workingHours: HOURS, now: NOW }));
+    expect(md).toContain("No PIM events of the managed roles in the period");
     expect(md).toContain("_None._");
   });
 });
@@ -266,7 +424,7 @@ describe("rows", () => {
       ({ Event, Ticket, ...rest }) => ({ ...rest, EventType: Event, TicketRef: Ticket }),
     );
     const expected =
-      "week.json: the PIM event rows do not have the query's columns: missing required column Event; unknown columns EventType, TicketRef (expected TimeGenerated, Event, Admin, AdminId, Actor, Justification, Ticket, TicketSource, Result, CorrelationId; required: TimeGenerated, Event, Admin)";
+      "week.json: the PIM event rows do not have the query's columns: missing required column Event; unknown columns EventType, TicketRef (expected TimeGenerated, Event, Role, Admin, AdminId, Actor, Justification, Ticket, TicketSource, Result, CorrelationId; required: TimeGenerated, Event, Admin)";
     expect(() => rowsFromJson(objects, "week.json")).toThrow(new RowsError(expected));
     expect(() => rowsFromJson(logAnalyticsTable(objects), "week.json")).toThrow(new RowsError(expected));
   });
@@ -277,6 +435,31 @@ describe("rows", () => {
     expect(() => rowsFromJson([{ ...base, TicketSource: "servicenow" }], "week.json")).toThrow(
       /row 1: TicketSource: "servicenow" is not one of "", "pim", "justification"$/,
     );
+  });
+
+  it("loads a rows file from before rows carried the role: Role reads as empty, pairing by admin as before", () => {
+    const objects = (JSON.parse(fs.readFileSync(SAMPLE, "utf8")) as Record<string, unknown>[])
+      .filter((r) => r.Role === GA)
+      .map(({ Role: _role, ...rest }) => rest);
+    expect(objects.every((o) => !("Role" in o))).toBe(true);
+    for (const rows of [rowsFromJson(objects, "old.json"), rowsFromJson(logAnalyticsTable(objects), "old.json")]) {
+      expect(rows.every((r) => r.Role === "")).toBe(true);
+      const old = buildPimReview(rows, { roles: ROLES, workingHours: HOURS, now: NOW });
+      expect(old.activations.map((a) => [a.role, a.durationMinutes])).toEqual([
+        ["", null],
+        ["", 120],
+        ["", 240],
+        ["", 120],
+        ["", 240],
+      ]);
+      expect(old.perRole.map((r) => [r.role, r.managed, r.activations])).toEqual([
+        [GA, true, 0],
+        [PRA, true, 0],
+        [PAA, true, 0],
+        ["", false, 5],
+      ]);
+      expect(renderReviewMarkdown(old)).toContain("| (not recorded) | 5 | 2 | 1 | 1 | 1 |");
+    }
   });
 
   it("reads a column an export dropped everywhere as empty, and still reports a row that lacks a required one", () => {
@@ -308,8 +491,16 @@ describe("npm run review (cli main)", () => {
     expect(await run("--rows", SAMPLE, "--stack", stack, "--out", out, "--json", json)).toBe(0);
     expect(fs.readFileSync(out, "utf8")).toContain("# PIM activation review");
     const review = JSON.parse(fs.readFileSync(json, "utf8"));
-    expect(review.activations).toHaveLength(5);
+    expect(review.activations).toHaveLength(8);
     expect(review.perAdmin[0]).toMatchObject({ admin: "adele.vance@contoso.com", activeDays: 4 });
+    // The test stack manages Global Administrator only: the sample's other roles are reported as not managed.
+    expect(review.roles).toEqual([GA]);
+    expect(review.perRole.map((r: { role: string; managed: boolean }) => [r.role, r.managed])).toEqual([
+      [GA, true],
+      [PAA, false],
+      [PRA, false],
+    ]);
+    expect(fs.readFileSync(out, "utf8")).toContain("| Privileged Role Administrator (not managed by this stack) | 2 |");
   });
 
   it("prints to stdout without --out", async () => {
@@ -360,7 +551,7 @@ describe("npm run review (cli main)", () => {
   it("--json without a file prints only the JSON on stdout, as plan/check/audit --json do; --json - is stdout, not a file named -", async () => {
     expect(await run("--rows", SAMPLE, "--stack", stack, "--json")).toBe(0);
     const review = JSON.parse(stdout.join(""));
-    expect(review.activations).toHaveLength(5);
+    expect(review.activations).toHaveLength(8);
     const cwd = process.cwd();
     process.chdir(tmp);
     try {
@@ -368,7 +559,7 @@ describe("npm run review (cli main)", () => {
     } finally {
       process.chdir(cwd);
     }
-    expect(JSON.parse(stdout.join("")).eventCount).toBe(28);
+    expect(JSON.parse(stdout.join("")).eventCount).toBe(43);
     expect(fs.existsSync(path.join(tmp, "-"))).toBe(false);
     expect(await run("--rows", SAMPLE, "--stack", stack, "--json", "--out", "-")).toBe(2);
     expect(stderr.join("")).toContain("--json and --out - would both print on stdout");
@@ -395,9 +586,15 @@ describe("npm run review (cli main)", () => {
     );
   });
 
-  it("--print-query prints the workbook's base query with the stack's ticket pattern", async () => {
+  it("--print-query prints the workbook's base query with the stack's managed roles and ticket pattern", async () => {
     expect(await run("--stack", stack, "--print-query")).toBe(0);
-    expect(stdout.join("")).toBe(`${pimEventsQuery({ ticketPattern: "(INC|CHG)[0-9]{6,}" })}\n`);
+    expect(stdout.join("")).toBe(`${pimEventsQuery({ roles: [GA], ticketPattern: "(INC|CHG)[0-9]{6,}" })}\n`);
+    // A stack with pim.roles: the query names each of them, Global Administrator first.
+    const io = memoryIo();
+    expect(
+      await runCommand(main, ["--cwd", path.join(ROOT, "examples"), "--stack", "example", "--print-query"], io),
+    ).toBe(0);
+    expect(io.out).toContain(`| where RoleName in~ (${ROLES.map((r) => JSON.stringify(r)).join(", ")})`);
   });
 });
 
@@ -436,7 +633,7 @@ describe("online: the workspace query through the project's client against a loo
   });
 
   it("queries a workspace id for the last 7 days with the review's KQL and a bearer token", async () => {
-    const query = pimEventsQuery({ ticketPattern: "(INC|CHG)[0-9]{6,}" });
+    const query = pimEventsQuery({ roles: [GA], ticketPattern: "(INC|CHG)[0-9]{6,}" });
     const rows = await queryPimEvents({
       workspace: "6e2a1c3b-0000-4000-8000-00000000abcd",
       query,
@@ -509,7 +706,7 @@ describe("online: the workspace query through the project's client against a loo
       );
       expect(io.err).toBe("");
       expect(code).toBe(0);
-      expect(JSON.parse(io.out).eventCount).toBe(28);
+      expect(JSON.parse(io.out).eventCount).toBe(43);
       expect(fake.requests.at(-1)!.authorization).toBe(`Bearer ${fakeAccessToken()}`);
       const wrong = memoryIo();
       const before = fake.requests.length;
