@@ -8,6 +8,7 @@ import { formatOffset } from "@entra-baseline/model";
 import { barChart, heatmap, stackedColumns } from "../html/charts";
 import { el, escapeHtml, html, htmlPage, SEVERITY_COLORS, table } from "../html/page";
 import { type Activation, type PimReview, roleLabel, roleSummaryLabel } from "./review";
+import { contents, perRoleAdminTable, perRoleTable } from "./tables";
 
 const PALETTE = ["#2563eb", "#c2410c", "#15803d", "#7c3aed", "#b7791f", "#0e7490", "#be185d", "#4b5563"];
 
@@ -55,18 +56,7 @@ export function renderReviewHtml(review: PimReview): string {
         color: r.managed ? SEVERITY_COLORS.low : SEVERITY_COLORS.high,
       })),
     }),
-    table(
-      ["Role", "Activations", "Admins", "Without ticket", "Outside working hours", "Denied"],
-      review.perRole.map((r) => [
-        roleSummaryLabel(r),
-        r.activations,
-        r.admins,
-        r.withoutTicket,
-        r.outsideWorkingHours,
-        r.denied,
-      ]),
-      { "data-table": "per-role" },
-    ),
+    table(...contents(perRoleTable(review)), { "data-table": "per-role" }),
   );
 
   parts.push(
@@ -154,19 +144,7 @@ export function renderReviewHtml(review: PimReview): string {
       { "data-table": "per-admin" },
     ),
     "<h2>Per role and admin</h2>",
-    table(
-      ["Role", "Admin", "Activations", "Active days", "Without ticket", "Outside working hours", "Denied"],
-      review.perRoleAdmin.map((a) => [
-        roleLabel(a.role),
-        a.admin,
-        a.activations,
-        a.activeDays,
-        a.withoutTicket,
-        a.outsideWorkingHours,
-        a.denied,
-      ]),
-      { "data-table": "per-role-admin" },
-    ),
+    table(...contents(perRoleAdminTable(review)), { "data-table": "per-role-admin" }),
     "<h2>All activations</h2>",
     activationTable(review.activations, "activations"),
     "<h2>Denied requests</h2>",

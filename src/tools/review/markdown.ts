@@ -1,6 +1,7 @@
 /** The review as Markdown, for a CI job summary or a ticket. */
 import { formatOffset } from "@entra-baseline/model";
-import { type Activation, type PimReview, roleLabel, roleSummaryLabel } from "./review";
+import { type Activation, type PimReview, roleLabel } from "./review";
+import { contents, perRoleAdminTable, perRoleTable } from "./tables";
 
 export function renderReviewMarkdown(review: PimReview): string {
   const { start, end, utcOffsetHours } = review.workingHours;
@@ -28,19 +29,7 @@ export function renderReviewMarkdown(review: PimReview): string {
   if (review.activations.some((a) => a.ticket)) lines.push(TICKET_NOTE, "");
 
   lines.push("## Per role", "");
-  lines.push(
-    ...table(
-      ["Role", "Activations", "Admins", "Without ticket", "Outside working hours", "Denied"],
-      review.perRole.map((r) => [
-        roleSummaryLabel(r),
-        r.activations,
-        r.admins,
-        r.withoutTicket,
-        r.outsideWorkingHours,
-        r.denied,
-      ]),
-    ),
-  );
+  lines.push(...table(...contents(perRoleTable(review))));
 
   lines.push("## Per admin", "");
   lines.push(
@@ -63,20 +52,7 @@ export function renderReviewMarkdown(review: PimReview): string {
   );
 
   lines.push("## Per role and admin", "");
-  lines.push(
-    ...table(
-      ["Role", "Admin", "Activations", "Active days", "Without ticket", "Outside working hours", "Denied"],
-      review.perRoleAdmin.map((a) => [
-        roleLabel(a.role),
-        a.admin,
-        a.activations,
-        a.activeDays,
-        a.withoutTicket,
-        a.outsideWorkingHours,
-        a.denied,
-      ]),
-    ),
-  );
+  lines.push(...table(...contents(perRoleAdminTable(review))));
 
   lines.push(`## Outside working hours (${start}:00–${end}:00 UTC${formatOffset(utcOffsetHours)})`, "");
   lines.push(...activationTable(review.outsideWorkingHours));
