@@ -35,14 +35,25 @@ export function principalOfResource(r: PolicyResource, view: BreakglassView): Pr
   };
 }
 
-/** The principal resource of the stack whose known object id is `id`. */
+/** Each stack's principal resources by known object id (the first of each id, in PRINCIPAL_RESOURCE_TYPES order). */
+const principalsByObjectId = new WeakMap<StackIndex, Map<string, PolicyResource>>();
+
+/**
+ * The principal resource of the stack whose known object id is `id`. Indexed once per stack: a rule asks this for
+ * every eligibility and assignment, and a scan per question made large stacks quadratic.
+ */
 export function resourceWithObjectId(index: StackIndex, id: string): PolicyResource | undefined {
-  const wanted = id.trim().toLowerCase();
-  for (const type of Object.keys(PRINCIPAL_RESOURCE_TYPES)) {
-    const found = index.of(type).find((r) => objectIdOf(r) === wanted);
-    if (found) return found;
+  let byId = principalsByObjectId.get(index);
+  if (!byId) {
+    byId = new Map();
+    for (const type of Object.keys(PRINCIPAL_RESOURCE_TYPES))
+      for (const r of index.of(type)) {
+        const objectId = objectIdOf(r);
+        if (typeof objectId === "string" && !byId.has(objectId)) byId.set(objectId, r);
+      }
+    principalsByObjectId.set(index, byId);
   }
-  return undefined;
+  return byId.get(id.trim().toLowerCase());
 }
 
 /**
