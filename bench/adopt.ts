@@ -9,10 +9,9 @@
 import { readAdoptSnapshot } from "../src/tools/adopt/read";
 import { discoveryConfig } from "../src/tools/adopt/discovery";
 import { adopt } from "../src/tools/adopt/adopt";
-import { createGraphClient } from "../src/graph/client";
 import { useFakeAzureCli } from "../test/support/fakes/azureCli";
-import { BREAKGLASS_GROUP_ID, BROWNFIELD_TENANT_ID, brownfieldTenant } from "../test/support/fakes/brownfield";
-import { CLOUDS } from "@entra-baseline/model";
+import { BREAKGLASS_GROUP_ID, brownfieldTenant } from "../test/support/fakes/brownfield";
+import { clients } from "../test/support/fakes/tenantReads";
 import { guid, startFakeTenant, SUBSCRIPTION_ID, user, type TenantData } from "../test/support/fakes/tenant";
 
 const USERS = 100_000;
@@ -41,9 +40,8 @@ function scaled(): TenantData {
 async function read(label: string, data: TenantData) {
   const tenant = await startFakeTenant(data, { caPageSize: CA_PAGE });
   try {
-    const endpoints = { graph: tenant.graph.url, arm: tenant.arm.url, login: CLOUDS.public.login };
-    const graph = createGraphClient({ service: "graph", endpoints, tenantId: BROWNFIELD_TENANT_ID });
-    const arm = createGraphClient({ service: "arm", endpoints, tenantId: BROWNFIELD_TENANT_ID });
+    // As the committed brownfield snapshot is read (test/support/adopt/brownfieldSnapshot.ts): the fake az's token.
+    const { graph, arm } = clients(tenant);
     const started = performance.now();
     const snapshot = await readAdoptSnapshot({
       graph,
