@@ -160,38 +160,12 @@ export function buildPimReview(
       justification: r.Justification,
     }));
 
-  const admins = new Map<string, AdminSummary>();
-  const summary = (admin: string) => {
-    let s = admins.get(admin);
-    if (!s)
-      admins.set(
-        admin,
-        (s = {
-          admin,
-          activations: 0,
-          activeDays: 0,
-          withoutTicket: 0,
-          outsideWorkingHours: 0,
-          denied: 0,
-          routine: false,
-        }),
-      );
-    return s;
-  };
-  const days = new Map<string, Set<string>>();
-  for (const a of activations) {
-    const s = summary(a.admin);
-    s.activations++;
-    if (!a.ticket) s.withoutTicket++;
-    if (a.outsideWorkingHours) s.outsideWorkingHours++;
-    days.set(a.admin, (days.get(a.admin) ?? new Set()).add(a.activatedAt.slice(0, 10)));
-  }
-  for (const d of denied) summary(d.admin).denied++;
-  for (const [admin, set] of days) {
-    const s = summary(admin);
-    s.activeDays = set.size;
-    s.routine = set.size >= minActiveDays;
-  }
+  const byAdmin = countBy(activations, denied, (e) => e.admin);
+  const perAdmin: AdminSummary[] = [...byAdmin.values()].map(({ key, admins: _, ...c }) => ({
+    admin: key.admin,
+    ...c,
+    routine: c.activeDays >= minActiveDays,
+  }));
 
   const perRole = roleSummaries(roles, activations, denied);
   const roleOrder = (role: string) => perRole.findIndex((r) => r.role === role);
@@ -204,14 +178,60 @@ export function buildPimReview(
     minActiveDays,
     activations: [...activations].reverse(),
     perRole,
-    perAdmin: [...admins.values()].sort((a, b) => b.activations - a.activations || a.admin.localeCompare(b.admin)),
-    perRoleAdmin: roleAdminSummaries(activations, denied).sort(
-      (a, b) =>
-        roleOrder(a.role) - roleOrder(b.role) || b.activations - a.activations || a.admin.localeCompare(b.admin),
-    ),
+    perAdmin: perAdmin.sort((a, b) => b.activations - a.activations || a.admin.localeCompare(b.admin)),
+    perRoleAdmin: [...countBy(activations, denied, (e) => JSON.stringify([e.role, e.admin])).values()]
+      .map(({ key, admins: _, ...c }): RoleAdminSummary => ({ role: key.role, admin: key.admin, ...c }))
+      .sort(
+        (a, b) =>
+          roleOrder(a.role) - roleOrder(b.role) || b.activations - a.activations || a.admin.localeCompare(b.admin),
+      ),
     outsideWorkingHours: activations.filter((a) => a.outsideWorkingHours).reverse(),
     denied: [...denied].reverse(),
   };
+}
+
+/** The counts of one group of activations and denied requests (by admin, by role, by role and admin). */
+interface Counts {
+  activations: number;
+  /** Days with an activation. */
+  activeDays: number;
+  /** Distinct admins with an activation. */
+  admins: number;
+  withoutTicket: number;
+  outsideWorkingHours: number;
+  denied: number;
+}
+
+/** Counts per group, in the order groups first appear; `key` is the first event of the group. */
+function countBy(
+  activations: readonly Activation[],
+  denied: readonly DeniedRequest[],
+  group: (e: { role: string; admin: string }) => string,
+): Map<string, Counts & { key: { role: string; admin: string } }> {
+  const out = new Map<string, Counts & { key: { role: string; admin: string } }>();
+  const days = new Map<string, Set<string>>();
+  const admins = new Map<string, Set<string>>();
+  const counts = (e: { role: string; admin: string }) => {
+    const g = group(e);
+    let c = out.get(g);
+    if (!c) {
+      c = { key: e, activations: 0, activeDays: 0, admins: 0, withoutTicket: 0, outsideWorkingHours: 0, denied: 0 };
+      out.set(g, c);
+      days.set(g, new Set());
+      admins.set(g, new Set());
+    }
+    return { c, days: days.get(g)!, admins: admins.get(g)! };
+  };
+  for (const a of activations) {
+    const { c, days, admins } = counts(a);
+    c.activations++;
+    if (!a.ticket) c.withoutTicket++;
+    if (a.outsideWorkingHours) c.outsideWorkingHours++;
+    c.activeDays = days.add(a.activatedAt.slice(0, 10)).size;
+    c.admins = admins.add(a.admin).size;
+  }
+  for (const d of denied) counts(d).c.denied++;
+  return out;
 }
 
 /** Every managed role in the given order, then the other roles the rows name (by name; an unnamed role last). */
@@ -220,53 +240,22 @@ function roleSummaries(
   activations: readonly Activation[],
   denied: readonly DeniedRequest[],
 ): RoleSummary[] {
-  const others = [...new Set([...activations, ...denied].map((e) => e.role))]
+  const byRole = countBy(activations, denied, (e) => e.role);
+  const others = [...byRole.keys()]
     .filter((r) => !roles.includes(r))
     .sort((a, b) => (a === "" ? 1 : b === "" ? -1 : a.localeCompare(b)));
   return [...roles, ...others].map((role) => {
-    const of = activations.filter((a) => a.role === role);
+    const c = byRole.get(role);
     return {
       role,
       managed: roles.includes(role),
-      activations: of.length,
-      admins: new Set(of.map((a) => a.admin)).size,
-      withoutTicket: of.filter((a) => !a.ticket).length,
-      outsideWorkingHours: of.filter((a) => a.outsideWorkingHours).length,
-      denied: denied.filter((d) => d.role === role).length,
+      activations: c?.activations ?? 0,
+      admins: c?.admins ?? 0,
+      withoutTicket: c?.withoutTicket ?? 0,
+      outsideWorkingHours: c?.outsideWorkingHours ?? 0,
+      denied: c?.denied ?? 0,
     };
   });
-}
-
-/** One summary per role and admin with an activation or a denied request of it. */
-function roleAdminSummaries(activations: readonly Activation[], denied: readonly DeniedRequest[]): RoleAdminSummary[] {
-  const summaries = new Map<string, RoleAdminSummary & { days: Set<string> }>();
-  const summary = (role: string, admin: string) => {
-    const key = JSON.stringify([role, admin]);
-    let s = summaries.get(key);
-    if (!s) {
-      s = {
-        role,
-        admin,
-        activations: 0,
-        activeDays: 0,
-        withoutTicket: 0,
-        outsideWorkingHours: 0,
-        denied: 0,
-        days: new Set(),
-      };
-      summaries.set(key, s);
-    }
-    return s;
-  };
-  for (const a of activations) {
-    const s = summary(a.role, a.admin);
-    s.activations++;
-    if (!a.ticket) s.withoutTicket++;
-    if (a.outsideWorkingHours) s.outsideWorkingHours++;
-    s.days.add(a.activatedAt.slice(0, 10));
-  }
-  for (const d of denied) summary(d.role, d.admin).denied++;
-  return [...summaries.values()].map(({ days, ...s }) => ({ ...s, activeDays: days.size }));
 }
 
 /** A role as the review prints it: rows files from before the query returned the role do not say which it was. */
