@@ -152,15 +152,7 @@ export const ROLE_SUMMARY_COLUMNS = [
   "Denied",
 ] as const;
 /** Per role and admin: the per-admin counts of one role. */
-export const ROLE_ADMIN_SUMMARY_COLUMNS = [
-  "Role",
-  "Admin",
-  "Activations",
-  "ActiveDays",
-  "WithoutTicket",
-  "OutsideWorkingHours",
-  "Denied",
-] as const;
+export const ROLE_ADMIN_SUMMARY_COLUMNS = ["Role", ...ADMIN_SUMMARY_COLUMNS] as const;
 
 type Lets = NonNullable<KqlQuery["lets"]>;
 
@@ -286,7 +278,13 @@ export function pimReviewWorkbookDefinitions(options: PimReviewOptions): Workboo
   });
   const withoutTicket = aggregate("countif", isempty(column("Ticket")));
   const outsideWorkingHours = aggregate("countif", column("OutsideWorkingHours"));
-  const activeDays = aggregate("dcount", call("startofday", column("ActivatedAt")));
+  // Per admin and per role and admin count alike; the per-role summary counts admins instead of days.
+  const adminCounts = {
+    Activations: aggregate("count"),
+    ActiveDays: aggregate("dcount", call("startofday", column("ActivatedAt"))),
+    WithoutTicket: withoutTicket,
+    OutsideWorkingHours: outsideWorkingHours,
+  };
   return [
     {
       name: "activations",
@@ -311,32 +309,12 @@ export function pimReviewWorkbookDefinitions(options: PimReviewOptions): Workboo
     {
       name: "per-admin",
       title: "Activations per admin (all roles)",
-      definition: summaryDefinition(
-        lets,
-        ["Admin"],
-        {
-          Activations: aggregate("count"),
-          ActiveDays: activeDays,
-          WithoutTicket: withoutTicket,
-          OutsideWorkingHours: outsideWorkingHours,
-        },
-        ADMIN_SUMMARY_COLUMNS,
-      ),
+      definition: summaryDefinition(lets, ["Admin"], adminCounts, ADMIN_SUMMARY_COLUMNS),
     },
     {
       name: "per-role-admin",
       title: "Activations per role and admin",
-      definition: summaryDefinition(
-        lets,
-        ["Role", "Admin"],
-        {
-          Activations: aggregate("count"),
-          ActiveDays: activeDays,
-          WithoutTicket: withoutTicket,
-          OutsideWorkingHours: outsideWorkingHours,
-        },
-        ROLE_ADMIN_SUMMARY_COLUMNS,
-      ),
+      definition: summaryDefinition(lets, ["Role", "Admin"], adminCounts, ROLE_ADMIN_SUMMARY_COLUMNS),
     },
     {
       name: "outside-working-hours",
