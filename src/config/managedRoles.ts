@@ -40,6 +40,8 @@ export interface ManagedRole {
   eligibleGroups: string[];
   /** ISO 8601 duration after which an eligibility expires; undefined: never. */
   eligibilityDuration: string | undefined;
+  /** The config key the role's approvers come from: its own `approvers`, its template's, or `pim.approvers`. */
+  approversPath: string;
   rules: ManagedRoleRules;
 }
 
@@ -68,6 +70,14 @@ export function tier0Rules(pim: PimConfig): ManagedRoleRules {
 function shorter(a: string, b: string | undefined): string {
   if (b === undefined) return a;
   return (durationSeconds(b) ?? Infinity) < (durationSeconds(a) ?? Infinity) ? b : a;
+}
+
+/** Where `rulesOf` takes a role's approvers from, as a config key (for messages that say what to change). */
+function approversPathOf(entry: PimRoleConfig, pim: PimConfig, tier0: boolean, path: string): string {
+  if (entry.approvers) return `${path}.approvers`;
+  if (!tier0 && entry.template && pim.templates[entry.template]?.approvers)
+    return `pim.templates.${entry.template}.approvers`;
+  return "pim.approvers";
 }
 
 function rulesOf(entry: PimRoleConfig, pim: PimConfig, tier0: boolean): ManagedRoleRules {
@@ -119,6 +129,7 @@ export function managedRoles(pim: PimConfig): ManagedRole[] {
     eligibleUsers: [...pim.eligibleAdmins],
     eligibleGroups: [...pim.eligibleGroups],
     eligibilityDuration: pim.eligibilityDuration,
+    approversPath: "pim.approvers",
     rules: tier0Rules(pim),
   };
   const out = [ga];
@@ -135,6 +146,7 @@ export function managedRoles(pim: PimConfig): ManagedRole[] {
       eligibleUsers: [...entry.eligibleUsers],
       eligibleGroups: [...entry.eligibleGroups],
       eligibilityDuration: entry.eligibilityDuration,
+      approversPath: approversPathOf(entry, pim, role.tier0, `pim.roles[${i}]`),
       rules: rulesOf(entry, pim, role.tier0),
     });
   });

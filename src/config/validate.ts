@@ -569,13 +569,7 @@ function selfApproval(
 function checkRoleApprovals(pim: PimConfig, errors: ConfigIssue[]): void {
   for (const role of managedRoles(pim)) {
     if (role.path === "pim" || !role.rules.requireApproval) continue;
-    const entry = pim.roles[Number(/\[(\d+)\]$/.exec(role.path)?.[1])];
-    const template = !role.tier0 && entry?.template ? entry.template : undefined;
-    const from = entry?.approvers
-      ? `${role.path}.approvers`
-      : template && pim.templates[template]?.approvers
-        ? `pim.templates.${template}.approvers`
-        : "pim.approvers";
+    const from = role.approversPath;
     const { users, groups } = role.rules.approvers;
     // pim.approvers without any approver is reported once, for Global Administrator.
     if (users.length + groups.length === 0 && from !== "pim.approvers") {
