@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { UserInputError } from "../../cli/errors";
+import { configSchemas } from "../../config/schema";
 import { readStackFile, type StackFile } from "../../config/stackFile";
 import { formatIssue, validateConfig, type BaselineConfig, type ConfigIssue } from "../../config/validate";
 import { discoveryConfig } from "./discovery";
@@ -121,9 +122,14 @@ const DECISIONS: readonly { test: (i: ConfigIssue) => boolean; relax: (raw: Raw)
         const a = (approvers ?? { users: [] }) as { users?: string[] };
         return { ...a, users: [...(a.users ?? []), PLACEHOLDER_APPROVER] };
       };
-      const pim = raw.pim as { approvers?: unknown; roles?: { approvers?: unknown }[] };
+      const pim = raw.pim as {
+        approvers?: unknown;
+        roles?: { approvers?: unknown }[];
+        templates?: Record<string, { approvers?: unknown }>;
+      };
       pim.approvers = withPlaceholder(pim.approvers);
-      for (const role of pim.roles ?? []) if (role.approvers) role.approvers = withPlaceholder(role.approvers);
+      for (const holder of [...(pim.roles ?? []), ...Object.values(pim.templates ?? {})])
+        if (holder.approvers) holder.approvers = withPlaceholder(holder.approvers);
     },
   },
   {
@@ -167,20 +173,9 @@ function validateMerged(
   for (let pass = 0; pass <= DECISIONS.length; pass++) {
     const result = validateConfig(raw);
     if (result.config) {
-      const written = stackFile.raw as Raw;
-      const pim = { ...result.config.pim, eligibleAdmins: written.pim!.eligibleAdmins as string[] };
-      if (written.pim!.approvers)
-        pim.approvers = result.config.pim.approvers && {
-          users: (written.pim!.approvers as { users?: string[] }).users ?? [],
-          groups: result.config.pim.approvers.groups,
-        };
-      // The roles' approvers as written too: the plan and the preflight judge the stack the user gets.
-      const writtenRoles = (written.pim!.roles ?? []) as { approvers?: { users?: string[] } }[];
-      pim.roles = result.config.pim.roles.map((role, i) =>
-        role.approvers && writtenRoles[i]?.approvers
-          ? { ...role, approvers: { ...role.approvers, users: writtenRoles[i]!.approvers!.users ?? [] } }
-          : role,
-      );
+      // The pim section as written, not as relaxed: the plan and the preflight judge the stack the user gets. The
+      // relaxations change only what the cross-key checks judge, so the written section parses on its own.
+      const pim = configSchemas.pim.parse((stackFile.raw as Raw).pim);
       return { config: { ...result.config, pim }, accepted, warnings: result.warnings, stackFile };
     }
     const decisions = DECISIONS.filter((d) => result.errors.some(d.test));
