@@ -60,15 +60,9 @@ export interface AdminSummary {
   routine: boolean;
 }
 
-/** One admin's activations and denied requests of one role. */
-export interface RoleAdminSummary {
+/** One admin's activations and denied requests of one role (routine use is judged per admin, above). */
+export interface RoleAdminSummary extends Omit<AdminSummary, "routine"> {
   role: string;
-  admin: string;
-  activations: number;
-  activeDays: number;
-  withoutTicket: number;
-  outsideWorkingHours: number;
-  denied: number;
 }
 
 export interface DeniedRequest {
